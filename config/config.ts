@@ -1,0 +1,66 @@
+// One typed, fail-fast configuration read from the environment. Every key is documented in .env.example.
+import { join, resolve } from 'node:path';
+
+const ROOT = resolve(import.meta.dirname, '..');
+
+export class ConfigError extends Error {}
+
+function integer(env: NodeJS.ProcessEnv, key: string, fallback: number): number {
+  const raw = env[key];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new ConfigError(`${key} must be a non-negative integer, got "${raw}"`);
+  return value;
+}
+
+function text(env: NodeJS.ProcessEnv, key: string, fallback: string): string {
+  const raw = env[key];
+  return raw === undefined || raw === '' ? fallback : raw;
+}
+
+function optional(env: NodeJS.ProcessEnv, key: string): string | undefined {
+  const raw = env[key];
+  return raw === undefined || raw === '' ? undefined : raw;
+}
+
+function oneOf<T extends string>(env: NodeJS.ProcessEnv, key: string, allowed: readonly T[], fallback: T): T {
+  const raw = text(env, key, fallback);
+  if (!(allowed as readonly string[]).includes(raw)) throw new ConfigError(`${key} must be one of ${allowed.join(', ')}, got "${raw}"`);
+  return raw as T;
+}
+
+export const CLUSTER_DRIVERS = ['sim', 'namespace'] as const;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
+  const dataDir = resolve(text(env, 'FL_DATA_DIR', join(ROOT, '.data')));
+  return {
+    root: ROOT,
+    dataDir,
+    apiHost: text(env, 'API_HOST', '127.0.0.1'),
+    apiPort: integer(env, 'API_PORT', 3000),
+    webPort: integer(env, 'WEB_PORT', 5173),
+    /** Where browsers may call the API from (CORS). */
+    webOrigin: text(env, 'WEB_ORIGIN', `http://127.0.0.1:${integer(env, 'WEB_PORT', 5173)}`),
+    /** postgres://… of a real server; unset means the embedded PGlite served on pgliteSocketPort. */
+    databaseUrl: optional(env, 'DATABASE_URL'),
+    pgliteSocketPort: integer(env, 'PGLITE_PORT', 5433),
+    temporalAddress: text(env, 'TEMPORAL_ADDRESS', '127.0.0.1:7233'),
+    temporalNamespace: text(env, 'TEMPORAL_NAMESPACE', 'default'),
+    temporalUiPort: integer(env, 'TEMPORAL_UI_PORT', 8233),
+    taskQueue: text(env, 'TEMPORAL_TASK_QUEUE', 'failurelib-sessions'),
+    clusterDriver: oneOf(env, 'CLUSTER_DRIVER', CLUSTER_DRIVERS, 'sim'),
+    /** Kubeconfig of the cluster the engine drives; for `sim` the stack writes it into the data dir. */
+    kubeconfig: text(env, 'FL_KUBECONFIG', join(dataDir, 'sim-cluster', 'admin.kubeconfig')),
+    simApiPort: integer(env, 'SIM_API_PORT', 16443),
+    simEtcdPort: integer(env, 'SIM_ETCD_PORT', 23790),
+    simEtcdPeerPort: integer(env, 'SIM_ETCD_PEER_PORT', 23800),
+    scenariosDir: resolve(text(env, 'FL_SCENARIOS_DIR', join(ROOT, 'scenarios'))),
+    operatorToken: optional(env, 'FL_OPERATOR_TOKEN'),
+    logLevel: text(env, 'LOG_LEVEL', 'info'),
+    /** Seconds the SLA must stay green after a fix before the session counts as repaired. */
+    defaultHoldSeconds: integer(env, 'FL_HOLD_SECONDS', 10),
+    slaPollSeconds: integer(env, 'FL_SLA_POLL_SECONDS', 2),
+  };
+}
+
+export type Config = ReturnType<typeof loadConfig>;

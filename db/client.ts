@@ -1,0 +1,39 @@
+// Opens the database (a real server or the embedded PGlite socket: both speak the Postgres protocol)
+// and applies migrations.
+import { resolve } from 'node:path';
+import postgres from 'postgres';
+import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
+import { migrate } from 'drizzle-orm/postgres-js/migrator';
+import * as schema from './schema.ts';
+
+export type Database = PostgresJsDatabase<typeof schema>;
+
+export interface DatabaseHandle {
+  db: Database;
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+const MIGRATIONS = resolve(import.meta.dirname, 'migrations');
+
+export function openDatabase(url: string, { maxConnections = 5 }: { maxConnections?: number } = {}): DatabaseHandle {
+  // PGlite's socket server answers one client query at a time; prepared statements are per connection.
+  const sql = postgres(url, { max: maxConnections, onnotice: () => {}, prepare: false, connect_timeout: 10 });
+  const db = drizzle(sql, { schema });
+  return {
+    db,
+    async ping() {
+      try { await sql`select 1`; return true; } catch { return false; }
+    },
+    close: () => sql.end({ timeout: 5 }),
+  };
+}
+
+export async function migrateDatabase(url: string): Promise<void> {
+  const sql = postgres(url, { max: 1, onnotice: () => {}, prepare: false });
+  try {
+    await migrate(drizzle(sql), { migrationsFolder: MIGRATIONS });
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+}

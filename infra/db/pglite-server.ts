@@ -1,0 +1,23 @@
+// The embedded database: PGlite (Postgres compiled to WASM, persisted in a folder) served over the
+// Postgres wire protocol so the API, the worker and the tests connect to it like to a real server.
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { servePglite } from './pglite-wire-server.ts';
+
+export interface EmbeddedDatabase {
+  url: string;
+  stop(): Promise<void>;
+}
+
+export async function startEmbeddedDatabase({ dataDir, port }: { dataDir?: string; port: number }): Promise<EmbeddedDatabase> {
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const db = await PGlite.create(dataDir ?? 'memory://');
+  const server = await servePglite(db, { port });
+  return {
+    url: `postgres://postgres@127.0.0.1:${port}/postgres?sslmode=disable`,
+    async stop() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await db.close();
+    },
+  };
+}

@@ -1,0 +1,68 @@
+// The API's shapes as the website sees them. DTOs come from the API contract as types only
+// (a lint rule keeps runtime code of api/ out of the website); the few shapes the contract
+// does not export yet are declared here from ARCHITECTURE.md.
+export type {
+  CreateSessionBody,
+  CreatedSessionDto,
+  HealthDto,
+  Mode,
+  Phase,
+  ScenarioSummaryDto,
+  SessionDto,
+  SessionEventDto,
+  SlaStatus,
+  SystemDto,
+} from '../../../api/contract.ts';
+
+import type { SessionDto, SessionEventDto } from '../../../api/contract.ts';
+
+export type SlaObjective = SessionDto['sla']['objectives'][number];
+export type EventKind = SessionEventDto['kind'];
+
+/** POST /api/sessions/:id/hints */
+export interface HintDto {
+  hint?: string;
+  hintsUsed: number;
+  cost?: number;
+}
+
+export interface ReplayStepDto {
+  at: string;
+  kind: EventKind;
+  summary: string;
+  detail?: unknown;
+}
+
+/** GET /api/sessions/:id/result */
+export interface ResultDto {
+  score: number;
+  breakdown: Record<string, number>;
+  timeToRepairSeconds: number | null;
+  replay: ReplayStepDto[];
+  rootCause?: string;
+  explanation?: string;
+  solution?: string[];
+}
+
+/** One row of GET /api/events/:eventId/leaderboard */
+export interface LeaderboardRowDto {
+  rank: number;
+  name: string;
+  badgeId?: string;
+  totalScore: number;
+  solved: number;
+  totalTimeSeconds: number;
+  allSolved: boolean;
+}
+
+/** Messages on WS /api/sessions/:id/events */
+export type LiveMessage =
+  | { type: 'event'; event: SessionEventDto }
+  | { type: 'session'; session: SessionDto };
+
+/** An API failure in a shape that can be sent to the page (no stack, no URL, no token). */
+export interface ApiFailure {
+  status: number;
+  code: string;
+  message: string;
+}
