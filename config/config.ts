@@ -57,8 +57,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     scenariosDir: resolve(text(env, 'FL_SCENARIOS_DIR', join(ROOT, 'scenarios'))),
     operatorToken: optional(env, 'FL_OPERATOR_TOKEN'),
     logLevel: text(env, 'LOG_LEVEL', 'info'),
-    /** Seconds the SLA must stay green after a fix before the session counts as repaired. */
-    defaultHoldSeconds: integer(env, 'FL_HOLD_SECONDS', 10),
+    /** Overrides every scenario's hold time (seconds green after a fix before it counts); for demos and tests. */
+    holdSecondsOverride: env.FL_HOLD_SECONDS ? integer(env, 'FL_HOLD_SECONDS', 0) : undefined,
+    provisionTimeoutSeconds: integer(env, 'FL_PROVISION_TIMEOUT_SECONDS', 600),
+    readyTimeoutSeconds: integer(env, 'FL_READY_TIMEOUT_SECONDS', 1800),
     slaPollSeconds: integer(env, 'FL_SLA_POLL_SECONDS', 2),
   };
 }

@@ -34,6 +34,9 @@ export async function startSimCluster(options: SimClusterOptions): Promise<SimCl
   mkdirSync(certDir, { recursive: true });
   const credentials = ensureCredentials(join(dataDir, 'credentials'));
   const server = `https://127.0.0.1:${apiPort}`;
+  // Debian's etcd 3.4 cannot serve watch-progress requests, so clients must not ask for watch-list streams
+  // (client-go's WatchListClient); otherwise their watches end and kwok misses pod deletions.
+  const clientEnv = { ...process.env, KUBE_FEATURE_WatchListClient: 'false' };
   const started: ManagedProcess[] = [];
   const stop = async () => {
     for (const child of started.reverse()) await child.stop();
@@ -82,11 +85,11 @@ export async function startSimCluster(options: SimClusterOptions): Promise<SimCl
       '--controllers=*,-nodeipam,-nodelifecycle,-cloud-node-lifecycle,-service-lb-controller,-persistentvolume-binder,-attachdetach,-persistentvolume-expander,-ephemeral-volume,-csrsigning,-bootstrapsigner,-tokencleaner',
       '--concurrent-deployment-syncs=10', '--concurrent-replicaset-syncs=10',
       '--v=1',
-    ], { logFile: join(logs, 'kube-controller-manager.log') }));
+    ], { logFile: join(logs, 'kube-controller-manager.log'), env: clientEnv }));
     started.push(startProcess('kube-scheduler', requireTool('kube-scheduler'), [
       `--kubeconfig=${kubeconfigPath}`, `--authentication-kubeconfig=${kubeconfigPath}`, `--authorization-kubeconfig=${kubeconfigPath}`,
       '--bind-address=127.0.0.1', '--secure-port=0', '--leader-elect=false', '--v=1',
-    ], { logFile: join(logs, 'kube-scheduler.log') }));
+    ], { logFile: join(logs, 'kube-scheduler.log'), env: clientEnv }));
     started.push(startProcess('kwok', requireTool('kwok'), [
       `--kubeconfig=${kubeconfigPath}`,
       `--config=${join(import.meta.dirname, 'kwok-stages.yaml')}`,
@@ -94,7 +97,7 @@ export async function startSimCluster(options: SimClusterOptions): Promise<SimCl
       '--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake',
       '--cidr=10.244.0.0/16', '--node-ip=10.0.0.1',
       '--node-lease-duration-seconds=40',
-    ], { logFile: join(logs, 'kwok.log') }));
+    ], { logFile: join(logs, 'kwok.log'), env: clientEnv }));
 
     for (let index = 0; index < nodeCount; index += 1) {
       await applyJson(server, credentials.adminToken, '/api/v1/nodes', fakeNode(`kwok-node-${index}`));
@@ -105,6 +108,11 @@ export async function startSimCluster(options: SimClusterOptions): Promise<SimCl
       const ready = list.items.filter((node) => node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
       return ready.length >= nodeCount;
     }, { timeoutMs: 60_000 });
+    // The node-lifecycle controller (disabled: kwok nodes have no kubelet) would lift this taint.
+    for (let index = 0; index < nodeCount; index += 1) {
+      const { status, text } = await call(server, credentials.adminToken, `/api/v1/nodes/kwok-node-${index}`, 'PATCH', { spec: { taints: null } }, 'application/merge-patch+json');
+      if (status !== 200) throw new Error(`untainting kwok-node-${index}: ${status} ${text}`);
+    }
     return { server, kubeconfigPath, adminToken: credentials.adminToken, caData, stop };
   } catch (error) {
     await stop();
@@ -115,12 +123,12 @@ export async function startSimCluster(options: SimClusterOptions): Promise<SimCl
 // The apiserver's certificate is self-signed until the CA file exists, so readiness checks skip verification.
 const insecureAgent = new Agent({ rejectUnauthorized: false });
 
-function call(server: string, token: string, path: string, method = 'GET', body?: unknown): Promise<{ status: number; text: string }> {
+function call(server: string, token: string, path: string, method = 'GET', body?: unknown, contentType = 'application/json'): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const req = request(`${server}${path}`, {
       method, agent: insecureAgent,
-      headers: { authorization: `Bearer ${token}`, ...(payload ? { 'content-type': 'application/json' } : {}) },
+      headers: { authorization: `Bearer ${token}`, ...(payload ? { 'content-type': contentType } : {}) },
     }, (res) => {
       let text = '';
       res.on('data', (chunk) => (text += chunk));

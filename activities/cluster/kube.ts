@@ -1,0 +1,46 @@
+// Kubernetes API clients for the engine's own credentials (never handed to participants).
+import { AppsV1Api, CoreV1Api, DiscoveryV1Api, KubeConfig, KubernetesObjectApi, RbacAuthorizationV1Api } from '@kubernetes/client-node';
+
+export interface Kube {
+  config: KubeConfig;
+  server: string;
+  caData: string;
+  core: CoreV1Api;
+  apps: AppsV1Api;
+  discovery: DiscoveryV1Api;
+  rbac: RbacAuthorizationV1Api;
+  objects: KubernetesObjectApi;
+}
+
+export function connectKube(kubeconfigPath: string): Kube {
+  const config = new KubeConfig();
+  config.loadFromFile(kubeconfigPath);
+  const cluster = config.getCurrentCluster();
+  if (!cluster) throw new Error(`${kubeconfigPath} has no current cluster`);
+  const caData = cluster.caData ? Buffer.from(cluster.caData, 'base64').toString('utf8') : '';
+  return {
+    config,
+    server: cluster.server,
+    caData,
+    core: config.makeApiClient(CoreV1Api),
+    apps: config.makeApiClient(AppsV1Api),
+    discovery: config.makeApiClient(DiscoveryV1Api),
+    rbac: config.makeApiClient(RbacAuthorizationV1Api),
+    objects: KubernetesObjectApi.makeApiClient(config),
+  };
+}
+
+/** The HTTP status of a failed client-node call, if it has one. */
+export function statusOf(error: unknown): number | undefined {
+  const code = (error as { code?: unknown })?.code;
+  return typeof code === 'number' ? code : undefined;
+}
+
+export async function ignoreNotFound<T>(call: Promise<T>): Promise<T | undefined> {
+  try {
+    return await call;
+  } catch (error) {
+    if (statusOf(error) === 404) return undefined;
+    throw error;
+  }
+}

@@ -1,0 +1,14 @@
+// Labels on everything the engine creates, so the sweeper can find what belongs to which session.
+export const SESSION_LABEL = 'failurelib.dev/session';
+export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
+export const MANAGED_BY = 'failurelib';
+export const FIELD_MANAGER = 'failurelib';
+export const PARTICIPANT_ACCOUNT = 'participant';
+
+export function sandboxNamespace(sessionId: string): string {
+  return `fl-${sessionId.replaceAll('-', '').slice(0, 20)}`;
+}
+
+export function sessionLabels(sessionId: string): Record<string, string> {
+  return { [SESSION_LABEL]: sessionId, [MANAGED_BY_LABEL]: MANAGED_BY };
+}

@@ -1,0 +1,85 @@
+// A sandbox is one namespace per session on the driven cluster (the `sim` and `namespace` drivers).
+import { PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
+import { parseAllDocuments } from 'yaml';
+import { ignoreNotFound, statusOf, type Kube } from './kube.ts';
+import { FIELD_MANAGER, MANAGED_BY, MANAGED_BY_LABEL, PARTICIPANT_ACCOUNT, SESSION_LABEL, sandboxNamespace, sessionLabels } from './labels.ts';
+
+export class InvalidManifestError extends Error {}
+
+export async function createSandbox(kube: Kube, sessionId: string): Promise<string> {
+  const name = sandboxNamespace(sessionId);
+  try {
+    await kube.core.createNamespace({ body: { metadata: { name, labels: sessionLabels(sessionId) } } });
+  } catch (error) {
+    if (statusOf(error) !== 409) throw error;
+    const existing = await kube.core.readNamespace({ name });
+    // A retried activity finds its own namespace; a namespace of another session is a real conflict.
+    if (existing.metadata?.labels?.[SESSION_LABEL] !== sessionId) throw new Error(`namespace ${name} belongs to another session`);
+    if (existing.status?.phase === 'Terminating') throw new Error(`namespace ${name} is still terminating`);
+  }
+  return name;
+}
+
+export function parseManifests(yaml: string): KubernetesObject[] {
+  return parseAllDocuments(yaml).flatMap((document, index) => {
+    if (document.errors.length > 0) throw new InvalidManifestError(`document ${index + 1}: ${document.errors[0]?.message}`);
+    const object = document.toJS() as KubernetesObject | null;
+    if (!object) return [];
+    if (!object.apiVersion || !object.kind || !object.metadata?.name) {
+      throw new InvalidManifestError(`document ${index + 1}: apiVersion, kind and metadata.name are required`);
+    }
+    return [object];
+  });
+}
+
+/** Server-side apply into the sandbox: idempotent, so a retried deploy converges to the same state. */
+export async function applyManifests(kube: Kube, sessionId: string, namespace: string, objects: KubernetesObject[]): Promise<void> {
+  for (const object of objects) {
+    const labelled = {
+      ...object,
+      metadata: { ...object.metadata, namespace, labels: { ...object.metadata?.labels, ...sessionLabels(sessionId) } },
+    };
+    await kube.objects.patch(labelled, undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply);
+  }
+}
+
+/** A namespace-scoped identity for the participant: `edit` inside their sandbox, nothing outside it. */
+export async function grantParticipantAccess(kube: Kube, sessionId: string, namespace: string): Promise<void> {
+  await applyManifests(kube, sessionId, namespace, [
+    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: PARTICIPANT_ACCOUNT } },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'participant-edit' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'edit' },
+      subjects: [{ kind: 'ServiceAccount', name: PARTICIPANT_ACCOUNT, namespace }],
+    } as KubernetesObject,
+  ]);
+}
+
+/** A short-lived token for the participant's service account (TokenRequest): never stored by the library. */
+export async function issueParticipantToken(kube: Kube, namespace: string, expirationSeconds: number): Promise<{ token: string; expiresAt: string }> {
+  const response = await kube.core.createNamespacedServiceAccountToken({
+    name: PARTICIPANT_ACCOUNT, namespace,
+    body: { spec: { expirationSeconds: Math.max(600, Math.round(expirationSeconds)), audiences: [] } },
+  });
+  const token = response.status?.token;
+  if (!token) throw new Error('TokenRequest returned no token');
+  return { token, expiresAt: new Date(response.status?.expirationTimestamp ?? Date.now()).toISOString() };
+}
+
+/** Deletes the sandbox; returns true once the namespace is really gone. */
+export async function deleteSandbox(kube: Kube, sessionId: string): Promise<boolean> {
+  const name = sandboxNamespace(sessionId);
+  const existing = await ignoreNotFound(kube.core.readNamespace({ name }));
+  if (!existing) return true;
+  if (existing.metadata?.labels?.[SESSION_LABEL] !== sessionId) throw new Error(`refusing to delete ${name}: not labelled for session ${sessionId}`);
+  if (!existing.metadata?.deletionTimestamp) await ignoreNotFound(kube.core.deleteNamespace({ name }));
+  return false;
+}
+
+export async function listSandboxes(kube: Kube): Promise<{ namespace: string; sessionId: string }[]> {
+  const list = await kube.core.listNamespace({ labelSelector: `${MANAGED_BY_LABEL}=${MANAGED_BY}` });
+  return list.items.flatMap((ns) => {
+    const sessionId = ns.metadata?.labels?.[SESSION_LABEL];
+    return sessionId && ns.metadata?.name ? [{ namespace: ns.metadata.name, sessionId }] : [];
+  });
+}

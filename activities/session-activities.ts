@@ -1,0 +1,144 @@
+// The session's activities: all I/O of the scenarioSession workflow, keyed by session id and idempotent.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import type { Database } from '../db/client.ts';
+import type { Library } from '../scenarios/lib/load.ts';
+import type { Objective, Predicate, Scenario } from '../scenarios/lib/schema.ts';
+import type { HintResult, Phase, ScoreInput, SlaStatus } from '../workflows/types.ts';
+import type { Kube } from './cluster/kube.ts';
+import { applyManifests, createSandbox, deleteSandbox, grantParticipantAccess, InvalidManifestError, parseManifests } from './cluster/sandbox.ts';
+import { ErrorType } from './errors.ts';
+import { applyFault, faultTookEffect, FaultTargetMissingError } from './faults/apply-fault.ts';
+import { HINT_COST, computeScore, type ScoreResult } from './scoring.ts';
+import { recordEvent, recordHintsUsed, recordPhase, recordResult, recordSla } from './session-store.ts';
+import { predicatesHold, readSla } from './sla/kube-state.ts';
+
+export interface ActivityDeps {
+  db: Database;
+  kube: Kube;
+  library: Library;
+  slaPollSeconds: number;
+}
+
+/** What watchSla waits for: the SLA red, green, or repaired (oracle holds and SLA green for holdSeconds). */
+export type SlaTarget = 'red' | 'green' | 'repaired';
+
+export interface WatchSlaInput {
+  sessionId: string;
+  namespace: string;
+  systemId: string;
+  scenarioId?: string;
+  until: SlaTarget;
+  holdSeconds: number;
+}
+
+export function createActivities({ db, kube, library, slaPollSeconds }: ActivityDeps) {
+  const system = (id: string) => {
+    const loaded = library.systems.get(id);
+    if (!loaded) throw ApplicationFailure.nonRetryable(`unknown system ${id}`, ErrorType.SystemNotFound);
+    return loaded;
+  };
+  const scenario = (id: string): Scenario => {
+    const found = library.scenarios.get(id);
+    if (!found) throw ApplicationFailure.nonRetryable(`unknown scenario ${id}`, ErrorType.ScenarioNotFound);
+    return found;
+  };
+
+  return {
+    async recordPhase(input: { sessionId: string; phase: Phase; at: string; summary: string; namespace?: string }): Promise<void> {
+      await recordPhase(db, input.sessionId, input.phase, new Date(input.at), input.summary, input.namespace);
+    },
+
+    async recordNote(input: { sessionId: string; key: string; summary: string }): Promise<void> {
+      await recordEvent(db, { sessionId: input.sessionId, dedupeKey: input.key, kind: 'note', summary: input.summary });
+    },
+
+    async provisionSandbox({ sessionId }: { sessionId: string }): Promise<{ namespace: string }> {
+      return { namespace: await createSandbox(kube, sessionId) };
+    },
+
+    async deploySystem({ sessionId, namespace, systemId }: { sessionId: string; namespace: string; systemId: string }): Promise<void> {
+      let objects;
+      try {
+        objects = parseManifests(system(systemId).manifests);
+      } catch (error) {
+        if (error instanceof InvalidManifestError) throw ApplicationFailure.nonRetryable(error.message, ErrorType.InvalidManifest);
+        throw error;
+      }
+      await applyManifests(kube, sessionId, namespace, objects);
+      await grantParticipantAccess(kube, sessionId, namespace);
+    },
+
+    async injectFault({ sessionId, namespace, scenarioId }: { sessionId: string; namespace: string; scenarioId: string }): Promise<void> {
+      const { steps } = scenario(scenarioId).spec;
+      for (const [index, step] of steps.entries()) {
+        try {
+          const summary = await applyFault(kube, namespace, step.fault);
+          await recordEvent(db, { sessionId, dedupeKey: `fault:${index}`, kind: 'note', summary: 'Fault injected', detail: { step: index, summary } });
+        } catch (error) {
+          if (error instanceof FaultTargetMissingError) throw ApplicationFailure.nonRetryable(error.message, ErrorType.FaultTargetMissing);
+          throw error;
+        }
+        while (!(await faultTookEffect(kube, namespace, step.fault))) {
+          Context.current().heartbeat({ step: index });
+          await sleep(250, undefined, { signal: Context.current().cancellationSignal });
+        }
+      }
+    },
+
+    /** Long-running: evaluates the SLA every poll and returns only on the awaited transition. */
+    async watchSla(input: WatchSlaInput): Promise<{ status: SlaStatus; at: string }> {
+      const context = Context.current();
+      const objectives: Objective[] = system(input.systemId).system.spec.objectives;
+      const oracle: Predicate[] = input.scenarioId ? scenario(input.scenarioId).spec.oracle.predicates : [];
+      let last: SlaStatus | undefined = (context.info.heartbeatDetails as { last?: SlaStatus } | undefined)?.last;
+      let greenSince: number | undefined;
+      for (;;) {
+        const reading = await readSla(kube, input.namespace, objectives);
+        if (reading.status !== last) {
+          await recordSla(db, input.sessionId, reading.status, reading.objectives);
+          const failing = reading.objectives.filter((o) => o.status !== 'green').map((o) => o.name);
+          await recordEvent(db, {
+            sessionId: input.sessionId, dedupeKey: `sla:${Date.now()}:${reading.status}`, kind: 'sla',
+            summary: reading.status === 'green' ? 'SLA green' : `SLA ${reading.status}: ${failing.join(', ')}`,
+            detail: reading,
+          });
+          last = reading.status;
+        }
+        const now = Date.now();
+        if (input.until === 'red' && reading.status === 'red') return { status: 'red', at: new Date(now).toISOString() };
+        const healthy = reading.status === 'green' && (input.until !== 'repaired' || (await predicatesHold(kube, input.namespace, oracle)));
+        greenSince = healthy ? (greenSince ?? now) : undefined;
+        if (input.until !== 'red' && greenSince !== undefined && now - greenSince >= input.holdSeconds * 1000) {
+          return { status: 'green', at: new Date(greenSince).toISOString() };
+        }
+        context.heartbeat({ last });
+        await sleep(slaPollSeconds * 1000, undefined, { signal: context.cancellationSignal });
+      }
+    },
+
+    async revealHint({ sessionId, scenarioId, index, mode }: { sessionId: string; scenarioId: string; index: number; mode: 'learn' | 'challenge' }): Promise<HintResult> {
+      const hints = scenario(scenarioId).spec.hints;
+      const hint = hints[Math.min(index, hints.length - 1)] ?? '';
+      await recordEvent(db, { sessionId, dedupeKey: `hint:${index}`, kind: 'hint', summary: `Hint ${index + 1} used`, detail: mode === 'learn' ? { hint } : undefined });
+      await recordHintsUsed(db, sessionId, index + 1);
+      return { hint, hintsUsed: index + 1, cost: HINT_COST[mode] };
+    },
+
+    async scoreSession(input: ScoreInput): Promise<ScoreResult> {
+      const result = computeScore(input);
+      await recordResult(db, input.sessionId, result);
+      return result;
+    },
+
+    /** Deletes the sandbox and waits until it is gone; safe to run any number of times. */
+    async teardownSandbox({ sessionId }: { sessionId: string }): Promise<void> {
+      while (!(await deleteSandbox(kube, sessionId))) {
+        Context.current().heartbeat();
+        await sleep(500, undefined, { signal: Context.current().cancellationSignal });
+      }
+    },
+  };
+}
+
+export type SessionActivities = ReturnType<typeof createActivities>;

@@ -1,0 +1,56 @@
+// Writes the session read model (phase, SLA, events) idempotently: a retried activity adds no duplicates.
+import { eq } from 'drizzle-orm';
+import type { Database } from '../db/client.ts';
+import { sessionEvents, sessions } from '../db/schema.ts';
+import type { Phase, SlaStatus } from '../workflows/types.ts';
+import type { ObjectiveResult } from './sla/kube-state.ts';
+
+export type EventKind = 'kube' | 'sla' | 'phase' | 'hint' | 'note';
+
+export interface EventInput {
+  sessionId: string;
+  dedupeKey: string;
+  kind: EventKind;
+  summary: string;
+  detail?: unknown;
+  at?: Date;
+}
+
+export async function recordEvent(db: Database, event: EventInput): Promise<void> {
+  await db.insert(sessionEvents).values({
+    sessionId: event.sessionId, dedupeKey: event.dedupeKey, kind: event.kind, summary: event.summary,
+    detail: event.detail ?? null, at: event.at ?? new Date(),
+  }).onConflictDoNothing({ target: [sessionEvents.sessionId, sessionEvents.dedupeKey] });
+}
+
+const TIMESTAMP_OF_PHASE: Partial<Record<Phase, 'startedAt' | 'repairedAt' | 'endedAt'>> = {
+  injecting: 'startedAt',
+  repaired: 'repairedAt',
+  completed: 'endedAt',
+  abandoned: 'endedAt',
+  timed_out: 'endedAt',
+  failed: 'endedAt',
+};
+
+export async function recordPhase(db: Database, sessionId: string, phase: Phase, at: Date, summary: string, namespace?: string): Promise<void> {
+  const column = TIMESTAMP_OF_PHASE[phase];
+  await db.transaction(async (tx) => {
+    await tx.update(sessions).set({
+      phase, ...(column ? { [column]: at } : {}), ...(namespace ? { namespace } : {}),
+    }).where(eq(sessions.id, sessionId));
+    await tx.insert(sessionEvents).values({ sessionId, dedupeKey: `phase:${phase}`, kind: 'phase', summary, at, detail: { phase } })
+      .onConflictDoNothing({ target: [sessionEvents.sessionId, sessionEvents.dedupeKey] });
+  });
+}
+
+export async function recordSla(db: Database, sessionId: string, status: SlaStatus, objectives: ObjectiveResult[]): Promise<void> {
+  await db.update(sessions).set({ slaStatus: status, slaObjectives: objectives }).where(eq(sessions.id, sessionId));
+}
+
+export async function recordHintsUsed(db: Database, sessionId: string, hintsUsed: number): Promise<void> {
+  await db.update(sessions).set({ hintsUsed }).where(eq(sessions.id, sessionId));
+}
+
+export async function recordResult(db: Database, sessionId: string, result: unknown): Promise<void> {
+  await db.update(sessions).set({ result }).where(eq(sessions.id, sessionId));
+}

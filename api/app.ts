@@ -1,0 +1,42 @@
+// Builds the Fastify app: plugins, one error handler, and the routes of the public API contract.
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import websocket from '@fastify/websocket';
+import type { ApiDeps } from './deps.ts';
+import { installErrorHandler } from './errors.ts';
+import { catalogRoutes } from './routes/catalog.ts';
+import { healthRoutes } from './routes/health.ts';
+import { resultRoutes } from './routes/results.ts';
+import { sessionRoutes } from './routes/sessions.ts';
+import { sessionStreamRoutes } from './routes/session-stream.ts';
+
+/** Secrets never reach the log: tokens travel in these headers. */
+export const REDACTED_PATHS = ['req.headers.authorization', 'req.headers["sec-websocket-protocol"]', 'req.headers.cookie'];
+
+export async function buildApp(deps: ApiDeps, logger: FastifyServerOptions['logger'] = { level: deps.config.logLevel, redact: REDACTED_PATHS }): Promise<FastifyInstance> {
+  const app = Fastify({ logger, trustProxy: false, bodyLimit: 64 * 1024 });
+  installErrorHandler(app);
+  await app.register(cors, { origin: [deps.config.webOrigin], methods: ['GET', 'POST'] });
+  await app.register(helmet, { contentSecurityPolicy: false });
+  await app.register(rateLimit, { global: false });
+  await app.register(swagger, {
+    openapi: { info: { title: 'The Failure Library API', version: '1.0.0' }, components: { securitySchemes: { participant: { type: 'http', scheme: 'bearer' } } } },
+  });
+  await app.register(websocket, {
+    options: {
+      maxPayload: 4096,
+      // Browsers send the token as a `bearer.<token>` subprotocol; the server answers with `failurelib` only.
+      handleProtocols: (protocols: Set<string>) => (protocols.has('failurelib') ? 'failurelib' : false),
+    },
+  });
+  app.get('/api/docs/json', { schema: { hide: true } }, async () => app.swagger());
+  healthRoutes(app, deps);
+  catalogRoutes(app, deps);
+  sessionRoutes(app, deps);
+  resultRoutes(app, deps);
+  sessionStreamRoutes(app, deps);
+  return app;
+}

@@ -1,0 +1,15 @@
+// What the API needs from the outside world; tests build it from the real services.
+import type { Client } from '@temporalio/client';
+import type { Config } from '../config/config.ts';
+import type { Database } from '../db/client.ts';
+import type { Kube } from '../activities/cluster/kube.ts';
+import type { Library } from '../scenarios/lib/load.ts';
+
+export interface ApiDeps {
+  config: Config;
+  db: Database;
+  pingDb: () => Promise<boolean>;
+  temporal: Client;
+  kube: Kube;
+  library: Library;
+}

@@ -1,0 +1,135 @@
+// Session routes: create, read, kubeconfig, start, abandon, hints, result.
+import { randomUUID } from 'node:crypto';
+import { Type } from '@sinclair/typebox';
+import { WorkflowUpdateFailedError, WorkflowNotFoundError } from '@temporalio/client';
+import { TypedSearchAttributes } from '@temporalio/common';
+import { eq } from 'drizzle-orm';
+import type { FastifyInstance } from 'fastify';
+import { sessions } from '../../db/schema.ts';
+import { issueParticipantToken } from '../../activities/cluster/sandbox.ts';
+import { renderKubeconfig } from '../../infra/sim-cluster/kubeconfig.ts';
+import { abandonSignal, extendTimeSignal, requestHintUpdate, startUpdate } from '../../workflows/messages.ts';
+import { FlEvent, FlMode, FlParticipant, FlPhase, FlScenario, FlSystem } from '../../workflows/search-attributes.ts';
+import { TERMINAL_PHASES, CreateSessionSchema, CreatedSessionSchema, ErrorSchema, SessionSchema, type CreateSessionBody, type Phase } from '../contract.ts';
+import type { ApiDeps } from '../deps.ts';
+import { badRequest, conflict, HttpError, unavailable, unauthorized } from '../errors.ts';
+import { authorizeParticipant, eventsAfter } from '../session-access.ts';
+import { resolveScenario } from '../scenario-ids.ts';
+import { sessionPlan, workflowIdOf } from '../session-plan.ts';
+import { sessionDto } from '../session-view.ts';
+import { bearerToken, newParticipantToken } from '../tokens.ts';
+
+const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
+const errors = { 400: ErrorSchema, 401: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema, 503: ErrorSchema };
+const KUBECONFIG_PHASES: Phase[] = ['ready', 'injecting', 'running'];
+
+export function sessionRoutes(app: FastifyInstance, deps: ApiDeps): void {
+  const { db, temporal, library, config, kube } = deps;
+  const handle = (id: string) => temporal.workflow.getHandle(workflowIdOf(id));
+
+  app.post<{ Body: CreateSessionBody }>('/api/sessions', {
+    config: { rateLimit: { max: 20, timeWindow: '1 minute' } },
+    schema: { tags: ['sessions'], body: CreateSessionSchema, response: { 201: CreatedSessionSchema, ...errors } },
+  }, async (request, reply) => {
+    const body = request.body;
+    const scenario = resolveScenario(library, body.scenarioId, body.mode);
+    if (!scenario) throw badRequest(`unknown scenario "${body.scenarioId}" in ${body.mode} mode`, [{ field: 'scenarioId', message: 'not in the catalog for this mode' }]);
+    if (!library.systems.has(body.systemId)) throw badRequest(`unknown system "${body.systemId}"`, [{ field: 'systemId', message: 'not in the catalog' }]);
+    if (!scenario.spec.systems.includes(body.systemId)) {
+      throw badRequest(`this scenario does not run on system "${body.systemId}"`, [{ field: 'systemId', message: `one of: ${scenario.spec.systems.join(', ')}` }]);
+    }
+    const id = randomUUID();
+    const { token, hash } = newParticipantToken();
+    const plan = sessionPlan(id, scenario, body, config);
+    await db.insert(sessions).values({
+      id, workflowId: workflowIdOf(id), scenarioId: plan.scenarioId, systemId: plan.systemId, mode: plan.mode,
+      participantName: body.participant.name, badgeId: body.participant.badgeId ?? null, eventId: body.eventId ?? null,
+      tokenHash: hash, phase: 'provisioning',
+    });
+    try {
+      await temporal.workflow.start('scenarioSession', {
+        workflowId: workflowIdOf(id), taskQueue: config.taskQueue, args: [plan],
+        typedSearchAttributes: new TypedSearchAttributes([
+          { key: FlPhase, value: 'provisioning' }, { key: FlScenario, value: plan.scenarioId }, { key: FlSystem, value: plan.systemId },
+          { key: FlMode, value: plan.mode }, { key: FlParticipant, value: body.participant.name },
+          ...(body.eventId ? [{ key: FlEvent, value: body.eventId }] : []),
+        ]),
+      });
+    } catch (error) {
+      // Nothing half-written: a session whose workflow never started does not exist.
+      await db.delete(sessions).where(eq(sessions.id, id));
+      request.log.error({ err: error, sessionId: id }, 'could not start the session workflow');
+      throw unavailable('the session engine is not reachable; try again in a moment');
+    }
+    request.log.info({ sessionId: id, scenarioId: plan.scenarioId, workflowId: workflowIdOf(id) }, 'session created');
+    return reply.status(201).send({ id, participantToken: token, phase: 'provisioning' });
+  });
+
+  app.get<{ Params: { id: string } }>('/api/sessions/:id', {
+    schema: { tags: ['sessions'], params: IdParams, response: { 200: SessionSchema, ...errors } },
+  }, async (request) => {
+    const row = await authorizeParticipant(db, request, request.params.id);
+    const events = await eventsAfter(db, row.id, 0, 1000);
+    return sessionDto(row, events, library);
+  });
+
+  app.get<{ Params: { id: string } }>('/api/sessions/:id/kubeconfig', {
+    schema: { tags: ['sessions'], params: IdParams, response: { 200: Type.String(), ...errors } },
+  }, async (request, reply) => {
+    const row = await authorizeParticipant(db, request, request.params.id);
+    if (!KUBECONFIG_PHASES.includes(row.phase as Phase) || !row.namespace) {
+      throw conflict(`the kubeconfig is available once the sandbox is ready and until the session ends (now: ${row.phase})`);
+    }
+    const scenario = library.scenarios.get(row.scenarioId);
+    const { token } = await issueParticipantToken(kube, row.namespace, (scenario?.spec.timeLimitSeconds ?? 3600) + config.readyTimeoutSeconds);
+    const kubeconfig = renderKubeconfig({ server: kube.server, caData: kube.caData, token, user: 'participant', namespace: row.namespace, clusterName: `failurelib-${row.id.slice(0, 8)}` });
+    return reply.header('content-type', 'application/yaml').header('cache-control', 'no-store').send(kubeconfig);
+  });
+
+  app.post<{ Params: { id: string } }>('/api/sessions/:id/start', {
+    schema: { tags: ['sessions'], params: IdParams, response: { 200: Type.Object({ phase: Type.String() }), ...errors } },
+  }, async (request) => {
+    const row = await authorizeParticipant(db, request, request.params.id);
+    try {
+      return await handle(row.id).executeUpdate(startUpdate, { args: [] });
+    } catch (error) {
+      if (error instanceof WorkflowUpdateFailedError) throw conflict(error.cause?.message ?? `cannot start: the session is ${row.phase}`);
+      if (error instanceof WorkflowNotFoundError || TERMINAL_PHASES.includes(row.phase as Phase)) throw conflict(`cannot start: the session is ${row.phase}`);
+      throw error;
+    }
+  });
+
+  app.post<{ Params: { id: string } }>('/api/sessions/:id/abandon', {
+    schema: { tags: ['sessions'], params: IdParams, response: { 202: Type.Object({ phase: Type.String() }), ...errors } },
+  }, async (request, reply) => {
+    const row = await authorizeParticipant(db, request, request.params.id);
+    if (TERMINAL_PHASES.includes(row.phase as Phase)) throw conflict(`the session has already ended (${row.phase})`);
+    await handle(row.id).signal(abandonSignal);
+    return reply.status(202).send({ phase: row.phase });
+  });
+
+  app.post<{ Params: { id: string } }>('/api/sessions/:id/hints', {
+    config: { rateLimit: { max: 10, timeWindow: '1 minute' } },
+    schema: { tags: ['sessions'], params: IdParams, response: { 200: Type.Object({ hint: Type.String(), hintsUsed: Type.Integer(), cost: Type.Integer() }), ...errors } },
+  }, async (request) => {
+    const row = await authorizeParticipant(db, request, request.params.id);
+    try {
+      return await handle(row.id).executeUpdate(requestHintUpdate, { args: [] });
+    } catch (error) {
+      if (error instanceof WorkflowUpdateFailedError || error instanceof WorkflowNotFoundError) throw conflict((error.cause as Error | undefined)?.message ?? error.message);
+      throw error;
+    }
+  });
+
+  app.post<{ Params: { id: string }; Body: { seconds: number } }>('/api/sessions/:id/extend', {
+    schema: { tags: ['operators'], params: IdParams, body: Type.Object({ seconds: Type.Integer({ minimum: 1, maximum: 7200 }) }, { additionalProperties: false }), response: { 202: Type.Object({ extendedBy: Type.Integer() }), ...errors } },
+  }, async (request, reply) => {
+    const token = bearerToken(request.headers);
+    if (!config.operatorToken || token !== config.operatorToken) throw unauthorized('an operator token is required');
+    await handle(request.params.id).signal(extendTimeSignal, request.body.seconds).catch((error) => {
+      if (error instanceof WorkflowNotFoundError) throw new HttpError(404, 'not_found', 'session not found or already closed');
+      throw error;
+    });
+    return reply.status(202).send({ extendedBy: request.body.seconds });
+  });
+}

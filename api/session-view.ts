@@ -1,0 +1,38 @@
+// Turns read-model rows into the public DTOs, hiding what the session's mode must not reveal.
+import type { Library } from '../scenarios/lib/load.ts';
+import type { SessionEventRow, SessionRow } from '../db/schema.ts';
+import type { Phase, SessionDto, SessionEventDto } from './contract.ts';
+import { publicScenarioId } from './scenario-ids.ts';
+
+export function eventDto(row: SessionEventRow, mode: 'learn' | 'challenge'): SessionEventDto {
+  const hideDetail = mode === 'challenge' && row.kind === 'note';
+  return { id: row.id, at: row.at.toISOString(), kind: row.kind, summary: row.summary, ...(row.detail != null && !hideDetail ? { detail: row.detail } : {}) };
+}
+
+export function elapsedSeconds(row: SessionRow, now = Date.now()): number {
+  if (!row.startedAt) return 0;
+  const end = row.repairedAt ?? row.endedAt ?? new Date(now);
+  return Math.max(0, Math.round((end.getTime() - row.startedAt.getTime()) / 1000));
+}
+
+export function sessionDto(row: SessionRow, events: SessionEventRow[], library: Library, now = Date.now()): SessionDto {
+  const scenario = library.scenarios.get(row.scenarioId);
+  const learn = row.mode === 'learn';
+  return {
+    id: row.id,
+    phase: row.phase as Phase,
+    mode: row.mode,
+    scenarioId: scenario ? publicScenarioId(scenario, row.mode) : row.scenarioId,
+    systemId: row.systemId,
+    codename: scenario?.spec.codename ?? row.scenarioId,
+    ...(learn && scenario ? { title: scenario.spec.title } : {}),
+    createdAt: row.createdAt.toISOString(),
+    ...(row.startedAt ? { startedAt: row.startedAt.toISOString() } : {}),
+    ...(row.repairedAt ? { repairedAt: row.repairedAt.toISOString() } : {}),
+    ...(row.endedAt ? { endedAt: row.endedAt.toISOString() } : {}),
+    elapsedSeconds: elapsedSeconds(row, now),
+    sla: { status: row.slaStatus as SessionDto['sla']['status'], objectives: (row.slaObjectives ?? []) as SessionDto['sla']['objectives'] },
+    hintsUsed: row.hintsUsed,
+    events: events.map((event) => eventDto(event, row.mode)),
+  };
+}

@@ -1,0 +1,103 @@
+// Starts the whole Failure Library on its embedded defaults and stops all of it on Ctrl-C:
+// Temporal dev server, database (PGlite, or DATABASE_URL), the simulated cluster, worker, API, website.
+import { join } from 'node:path';
+import { loadConfig } from '../../config/config.ts';
+import { migrateDatabase } from '../../db/client.ts';
+import { startEmbeddedDatabase } from '../db/pglite-server.ts';
+import { startProcess, waitUntil, type ManagedProcess } from '../lib/processes.ts';
+import { startSimCluster } from '../sim-cluster/start.ts';
+import { defaultTemporalPaths, startTemporalDevServer } from '../temporal/dev-server.ts';
+import { ROOT } from '../lib/tools.ts';
+import { isPortOpen } from '../lib/ports.ts';
+
+const config = loadConfig();
+const logs = join(config.dataDir, 'logs');
+const stops: (() => Promise<void>)[] = [];
+const t0 = Date.now();
+const say = (message: string) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1)}s] ${message}`);
+let stopping = false;
+
+async function stopAll(code: number): Promise<never> {
+  if (!stopping) {
+    stopping = true;
+    say('stopping…');
+    for (const stop of stops.reverse()) await stop().catch((error) => console.error(error));
+    say('stopped');
+  }
+  process.exit(code);
+}
+process.on('SIGINT', () => void stopAll(0));
+process.on('SIGTERM', () => void stopAll(0));
+
+function child(name: string, args: string[], env: NodeJS.ProcessEnv): ManagedProcess {
+  const managed = startProcess(name, process.execPath, args, { logFile: join(logs, `${name}.log`), env, cwd: ROOT });
+  stops.push(() => managed.stop());
+  void managed.exited.then((code) => {
+    if (!stopping) {
+      console.error(`${name} exited with code ${code}; see ${managed.logFile}`);
+      void stopAll(1);
+    }
+  });
+  return managed;
+}
+
+async function ensurePortsFree(): Promise<void> {
+  const ports = [
+    Number(config.temporalAddress.split(':').at(-1)), config.temporalUiPort, config.apiPort, config.webPort,
+    ...(config.databaseUrl ? [] : [config.pgliteSocketPort]),
+    ...(config.clusterDriver === 'sim' ? [config.simApiPort, config.simEtcdPort, config.simEtcdPeerPort] : []),
+  ];
+  const busy = [];
+  for (const port of ports) if (await isPortOpen(port)) busy.push(port);
+  if (busy.length > 0) throw new Error(`ports already in use: ${busy.join(', ')} (is another stack running? stop it, or set the *_PORT keys of .env.example)`);
+}
+
+try {
+  await ensurePortsFree();
+  say('starting Temporal dev server');
+  const temporalPort = Number(config.temporalAddress.split(':').at(-1));
+  const temporal = await startTemporalDevServer({ port: temporalPort, uiPort: config.temporalUiPort, ...defaultTemporalPaths(config.dataDir) });
+  stops.push(temporal.stop);
+
+  let databaseUrl = config.databaseUrl;
+  if (!databaseUrl) {
+    say('starting embedded database (PGlite)');
+    const embedded = await startEmbeddedDatabase({ dataDir: join(config.dataDir, 'pglite'), port: config.pgliteSocketPort });
+    stops.push(embedded.stop);
+    databaseUrl = embedded.url;
+  }
+  await migrateDatabase(databaseUrl);
+  say('database migrated');
+
+  if (config.clusterDriver === 'sim') {
+    const cluster = await startSimCluster({
+      dataDir: join(config.dataDir, 'sim-cluster'), apiPort: config.simApiPort, etcdPort: config.simEtcdPort, etcdPeerPort: config.simEtcdPeerPort,
+      onProgress: (message) => say(`sim cluster: ${message}`),
+    });
+    stops.push(cluster.stop);
+  }
+
+  const env = { ...process.env, DATABASE_URL: databaseUrl, FL_KUBECONFIG: config.kubeconfig };
+  say('starting worker, API and website');
+  child('worker', ['worker/main.ts'], env);
+  const api = child('api', ['api/main.ts'], env);
+  const apiUrl = `http://${config.apiHost}:${config.apiPort}`;
+  const web = child('web', [join(ROOT, 'node_modules/vite/bin/vite.js'), 'dev', '--config', 'web/vite.config.ts'], { ...env, API_URL: apiUrl, PUBLIC_API_URL: apiUrl });
+  await waitUntil('API', async () => (await fetch(`${apiUrl}/api/health`)).ok, { process: api, timeoutMs: 60_000, intervalMs: 500 });
+  const webUrl = `http://127.0.0.1:${config.webPort}`;
+  await waitUntil('website', async () => (await fetch(webUrl)).status < 500, { process: web, timeoutMs: 60_000, intervalMs: 500 });
+
+  say('the Failure Library is up');
+  console.log(`
+  Website       ${webUrl}
+  API           ${apiUrl}   (OpenAPI: ${apiUrl}/api/docs/json)
+  Temporal UI   ${temporal.uiUrl}   (frontend ${temporal.address})
+  Database      ${config.databaseUrl ? 'DATABASE_URL' : `embedded PGlite at ${databaseUrl}`}
+  Cluster       ${config.clusterDriver}: KUBECONFIG=${config.kubeconfig}
+  Logs          ${logs}
+
+  Ctrl-C stops everything.`);
+} catch (error) {
+  console.error(`could not start the stack: ${error instanceof Error ? error.message : String(error)}`);
+  await stopAll(1);
+}

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Quick start, command 1: set up (first run builds the toolchain) and start the whole stack.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+bash infra/setup.sh
+source infra/lib/env.sh
+exec node infra/stack/main.ts

@@ -1,0 +1,24 @@
+// The worker process: runs session workflows and their activities until SIGINT/SIGTERM.
+import { Runtime, makeTelemetryFilterString } from '@temporalio/worker';
+import { loadConfig } from '../config/config.ts';
+import { openDatabase } from '../db/client.ts';
+import { connectKube } from '../activities/cluster/kube.ts';
+import { loadLibrary } from '../scenarios/lib/load.ts';
+import { createSessionWorker } from './create-worker.ts';
+
+const config = loadConfig();
+Runtime.install({ telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } } });
+if (!config.databaseUrl) throw new Error('DATABASE_URL is not set: start the worker through the stack (npm run stack), which serves the embedded database');
+const database = openDatabase(config.databaseUrl, { maxConnections: 10 });
+const { worker, connection } = await createSessionWorker({
+  temporalAddress: config.temporalAddress,
+  namespace: config.temporalNamespace,
+  taskQueue: config.taskQueue,
+  deps: { db: database.db, kube: connectKube(config.kubeconfig), library: loadLibrary(config.scenariosDir), slaPollSeconds: config.slaPollSeconds },
+});
+try {
+  await worker.run();
+} finally {
+  await connection.close();
+  await database.close();
+}

@@ -1,0 +1,47 @@
+// Shapes shared by the session workflow, its activities and the API. Types only: no runtime code.
+export type Mode = 'learn' | 'challenge';
+export type Phase =
+  | 'provisioning' | 'ready' | 'injecting' | 'running' | 'repaired' | 'scoring' | 'completed'
+  | 'abandoned' | 'timed_out' | 'failed';
+export type SlaStatus = 'green' | 'red' | 'unknown';
+
+/** Everything the workflow needs to know, fixed when the session is created. */
+export interface SessionPlan {
+  sessionId: string;
+  scenarioId: string;
+  systemId: string;
+  mode: Mode;
+  participantName: string;
+  eventId?: string;
+  parTimeSeconds: number;
+  timeLimitSeconds: number;
+  provisionTimeoutSeconds: number;
+  readyTimeoutSeconds: number;
+  holdSeconds: number;
+  hintCount: number;
+  slaPollSeconds: number;
+}
+
+export interface SessionState {
+  phase: Phase;
+  namespace?: string;
+  createdAt: string;
+  readyAt?: string;
+  startedAt?: string;
+  repairedAt?: string;
+  endedAt?: string;
+  sla: SlaStatus;
+  hintsUsed: number;
+  extraSeconds: number;
+  failure?: string;
+}
+
+export interface HintResult { hint: string; hintsUsed: number; cost: number }
+
+export interface ScoreInput {
+  sessionId: string;
+  mode: Mode;
+  parTimeSeconds: number;
+  timeToRepairSeconds: number;
+  hintsUsed: number;
+}
