@@ -1,12 +1,24 @@
 // The boundaries of STYLE.md as lint rules: workflows stay deterministic, the website stays behind the API.
 import tseslint from 'typescript-eslint';
+import svelte from 'eslint-plugin-svelte';
 
 const nodeBuiltins = ['fs', 'path', 'os', 'child_process', 'net', 'http', 'https', 'crypto', 'worker_threads'];
 const builtinPatterns = nodeBuiltins.flatMap((name) => [name, `node:${name}`, `${name}/*`, `node:${name}/*`]);
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.tools/**', '.data/**', 'web/.svelte-kit/**', 'web/build/**', 'db/migrations/**', 'test-results/**'] },
+  { ignores: ['node_modules/**', '.tools/**', '.data/**', 'web/.svelte-kit/**', 'web/build/**', 'db/migrations/**', 'test-results/**', 'scratch/**', 'web/node_modules/**'] },
   ...tseslint.configs.recommended,
+  ...svelte.configs['flat/recommended'],
+  {
+    files: ['web/**/*.svelte', 'web/**/*.svelte.ts'],
+    languageOptions: { parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.svelte'] } },
+    rules: {
+      // The site is served at the root (no paths.base), so plain hrefs are correct.
+      'svelte/no-navigation-without-resolve': 'off',
+      // Non-reactive caches (e.g. seen event ids) are deliberate plain Maps/Sets.
+      'svelte/prefer-svelte-reactivity': 'off',
+    },
+  },
   {
     files: ['workflows/**/*.ts'],
     rules: {

@@ -72,7 +72,18 @@ export async function deleteSandbox(kube: Kube, sessionId: string): Promise<bool
   const existing = await ignoreNotFound(kube.core.readNamespace({ name }));
   if (!existing) return true;
   if (existing.metadata?.labels?.[SESSION_LABEL] !== sessionId) throw new Error(`refusing to delete ${name}: not labelled for session ${sessionId}`);
-  if (!existing.metadata?.deletionTimestamp) await ignoreNotFound(kube.core.deleteNamespace({ name }));
+  if (!existing.metadata?.deletionTimestamp) {
+    // Remove workloads and then pods without grace first: the namespace controller otherwise waits out
+    // each pod's grace period before it finishes, which makes teardown take half a minute.
+    await Promise.all([
+      kube.apps.deleteCollectionNamespacedDeployment({ namespace: name }),
+      kube.apps.deleteCollectionNamespacedStatefulSet({ namespace: name }),
+      kube.apps.deleteCollectionNamespacedDaemonSet({ namespace: name }),
+      kube.apps.deleteCollectionNamespacedReplicaSet({ namespace: name }),
+    ]);
+    await kube.core.deleteCollectionNamespacedPod({ namespace: name, gracePeriodSeconds: 0 });
+    await ignoreNotFound(kube.core.deleteNamespace({ name }));
+  }
   return false;
 }
 

@@ -1,0 +1,58 @@
+// A worker and an API wired to the real services of the global setup, one per database under test.
+import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { Runtime, makeTelemetryFilterString, type Worker } from '@temporalio/worker';
+import type { FastifyInstance } from 'fastify';
+import { connectKube, type Kube } from '../../activities/cluster/kube.ts';
+import { buildApp } from '../../api/app.ts';
+import { loadConfig } from '../../config/config.ts';
+import { openDatabase, type DatabaseHandle } from '../../db/client.ts';
+import { loadLibrary, type Library } from '../../scenarios/lib/load.ts';
+import { createSessionWorker } from '../../worker/create-worker.ts';
+
+export interface Harness {
+  app: FastifyInstance;
+  kube: Kube;
+  library: Library;
+  database: DatabaseHandle;
+  temporal: Client;
+  worker: Worker;
+  close(): Promise<void>;
+}
+
+let runtimeInstalled = false;
+
+export async function startHarness(opts: { temporalAddress: string; kubeconfig: string; databaseUrl: string; env?: Record<string, string> }): Promise<Harness> {
+  if (!runtimeInstalled) {
+    Runtime.install({ telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR' }), forward: {} } } });
+    runtimeInstalled = true;
+  }
+  const taskQueue = `test-${randomUUID()}`;
+  const config = loadConfig({
+    TEMPORAL_ADDRESS: opts.temporalAddress, TEMPORAL_TASK_QUEUE: taskQueue, DATABASE_URL: opts.databaseUrl,
+    FL_KUBECONFIG: opts.kubeconfig, FL_HOLD_SECONDS: '2', FL_SLA_POLL_SECONDS: '1', LOG_LEVEL: 'warn', FL_OPERATOR_TOKEN: 'operator-test-token',
+    ...opts.env,
+  });
+  const database = openDatabase(opts.databaseUrl, { maxConnections: 5 });
+  const kube = connectKube(opts.kubeconfig);
+  const library = loadLibrary(config.scenariosDir);
+  const { worker, connection: workerConnection } = await createSessionWorker({
+    temporalAddress: config.temporalAddress, namespace: config.temporalNamespace, taskQueue,
+    deps: { db: database.db, kube, library, slaPollSeconds: config.slaPollSeconds },
+  });
+  const running = worker.run();
+  const connection = await Connection.connect({ address: config.temporalAddress });
+  const temporal = new Client({ connection, namespace: config.temporalNamespace });
+  const app = await buildApp({ config, db: database.db, pingDb: database.ping, temporal, kube, library }, false);
+  return {
+    app, kube, library, database, temporal, worker,
+    async close() {
+      await app.close();
+      worker.shutdown();
+      await running;
+      await workerConnection.close();
+      await connection.close();
+      await database.close();
+    },
+  };
+}
