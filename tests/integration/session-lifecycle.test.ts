@@ -2,10 +2,11 @@
 // cluster, the fault breaks the SLA, the participant repairs it with kubectl, and the sandbox is gone.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { sandboxNamespace } from '../../activities/cluster/labels.ts';
+import { recordHistory } from '../support/record-history.ts';
 import { startHarness, type Harness } from '../support/session-harness.ts';
 import { createSession, kubectl, namespaceExists, participantKubeconfig, waitForPhase } from '../support/session-client.ts';
 
-describe.each(inject('databases'))('session lifecycle on $name', ({ url }) => {
+describe.each(inject('databases'))('session lifecycle on $name', ({ name, url }) => {
   let harness: Harness;
   beforeAll(async () => {
     harness = await startHarness({ temporalAddress: inject('temporalAddress'), kubeconfig: inject('kubeconfig'), databaseUrl: url });
@@ -46,6 +47,7 @@ describe.each(inject('databases'))('session lifecycle on $name', ({ url }) => {
     expect(result.statusCode).toBe(200);
     expect(result.json().score).toBeGreaterThan(0);
     expect(await namespaceExists(kube, sandboxNamespace(id))).toBe(false);
+    if (name === 'pglite') recordHistory(inject('temporalAddress'), `session-${id}`, 'completed-with-repair');
   });
 
   it('abandoning a ready session ends it and deletes its sandbox', async () => {
@@ -61,5 +63,6 @@ describe.each(inject('databases'))('session lifecycle on $name', ({ url }) => {
     expect(await namespaceExists(kube, sandboxNamespace(id))).toBe(false);
     const result = await app.inject({ method: 'GET', url: `/api/sessions/${id}/result`, headers: { authorization: `Bearer ${token}` } });
     expect(result.statusCode).toBe(409);
+    if (name === 'pglite') recordHistory(inject('temporalAddress'), `session-${id}`, 'abandoned-in-ready');
   });
 });

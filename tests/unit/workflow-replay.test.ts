@@ -1,0 +1,26 @@
+// Replays recorded histories of real sessions against today's workflow code: a change that would break
+// sessions already running (non-determinism) fails here.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from '@temporalio/worker';
+import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
+import { describe, expect, it } from 'vitest';
+import { WORKFLOWS_PATH } from '../../worker/create-worker.ts';
+import { HISTORIES_DIR } from '../support/record-history.ts';
+
+const files = readdirSync(HISTORIES_DIR).filter((file) => file.endsWith('.json')).sort();
+
+describe('recorded scenarioSession histories', () => {
+  it('are committed for the main paths', () => {
+    expect(files).toEqual(expect.arrayContaining(['completed-with-repair.json', 'abandoned-in-ready.json']));
+  });
+
+  it('replay without non-determinism', { timeout: 120_000 }, async () => {
+    const histories = files.map((file) => ({ workflowId: file.replace(/\.json$/, ''), history: historyFromJSON(JSON.parse(readFileSync(join(HISTORIES_DIR, file), 'utf8'))) }));
+    const failures: string[] = [];
+    for await (const result of Worker.runReplayHistories({ workflowsPath: WORKFLOWS_PATH, replayName: 'scenarioSession' }, histories)) {
+      if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
+    }
+    expect(failures).toEqual([]);
+  });
+});
