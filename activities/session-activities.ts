@@ -12,6 +12,7 @@ import { applyFault, faultTookEffect, FaultTargetMissingError } from './faults/a
 import { HINT_COST, computeScore, type ScoreResult } from './scoring.ts';
 import { recordEvent, recordHintsUsed, recordPhase, recordResult, recordSla } from './session-store.ts';
 import { predicatesHold, readSla } from './sla/kube-state.ts';
+import { sweepSandboxes, type SweepResult } from './sweeper.ts';
 
 export interface ActivityDeps {
   db: Database;
@@ -129,6 +130,11 @@ export function createActivities({ db, kube, library, slaPollSeconds }: Activity
       const result = computeScore(input);
       await recordResult(db, input.sessionId, result);
       return result;
+    },
+
+    /** Deletes sandboxes whose session is closed or unknown (run by the sandboxSweeper schedule). */
+    async sweepSandboxes(): Promise<SweepResult> {
+      return sweepSandboxes(db, kube, 120);
     },
 
     /** Deletes the sandbox and waits until it is gone; safe to run any number of times. */

@@ -17,7 +17,8 @@ import { sessionStreamRoutes } from './routes/session-stream.ts';
 export const REDACTED_PATHS = ['req.headers.authorization', 'req.headers["sec-websocket-protocol"]', 'req.headers.cookie'];
 
 export async function buildApp(deps: ApiDeps, logger: FastifyServerOptions['logger'] = { level: deps.config.logLevel, redact: REDACTED_PATHS }): Promise<FastifyInstance> {
-  const app = Fastify({ logger, trustProxy: false, bodyLimit: 64 * 1024 });
+  // Unknown fields are refused (400), not silently dropped: Fastify's default Ajv strips them instead.
+  const app = Fastify({ logger, trustProxy: false, bodyLimit: 64 * 1024, ajv: { customOptions: { removeAdditional: false } } });
   installErrorHandler(app);
   await app.register(cors, { origin: [deps.config.webOrigin], methods: ['GET', 'POST'] });
   await app.register(helmet, { contentSecurityPolicy: false });

@@ -25,7 +25,12 @@ export function installErrorHandler(app: FastifyInstance): void {
       return reply.status(error.statusCode).send({ error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) } });
     }
     if (error.validation) {
-      const details = error.validation.map((issue) => ({ field: issue.instancePath.replaceAll('/', '.').replace(/^\./, '') || issue.params?.missingProperty || '(body)', message: issue.message }));
+      const details = error.validation.map((issue) => {
+        // A missing or unknown property is named in full (`participant.name`), not just by its parent object.
+        const property = issue.params?.missingProperty ?? issue.params?.additionalProperty;
+        const field = [issue.instancePath.replaceAll('/', '.').replace(/^\./, ''), property].filter(Boolean).join('.');
+        return { field: field || '(body)', message: issue.message };
+      });
       return reply.status(400).send({ error: { code: 'validation_failed', message: `invalid request: ${error.message}`, details } });
     }
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;

@@ -6,7 +6,11 @@ import { sessionEvents, sessions, type SessionRow, type SessionEventRow } from '
 import { notFound, unauthorized } from './errors.ts';
 import { bearerToken, tokenMatches, TOKEN_TTL_AFTER_END_MS } from './tokens.ts';
 
+/** Session ids are UUIDs; anything else (a NUL byte would fail the query) cannot name a session. */
+const SESSION_ID = /^[A-Za-z0-9-]{1,64}$/;
+
 export async function findSession(db: Database, id: string): Promise<SessionRow | undefined> {
+  if (!SESSION_ID.test(id)) return undefined;
   const [row] = await db.select().from(sessions).where(eq(sessions.id, id)).limit(1);
   return row;
 }

@@ -54,29 +54,25 @@ elif [ ! -x "$FL_TOOLS/venv/bin/temporal" ] || [ ! -x "$FL_TOOLS/venv/bin/tempor
 fi
 temporal --version | head -1 | sed 's/^/    /'
 
-step "Simulated cluster: kube-apiserver, controller-manager, scheduler, kubectl (k8s v$K8S_VERSION)"
+step "Simulated cluster: kube-apiserver, controller-manager, scheduler, kubectl (k8s v$K8S_VERSION), etcd v3.6"
 command -v go >/dev/null || fail "Go is needed to build the simulated cluster (https://go.dev/dl or apt-get install golang)"
-k8s_stamp="$FL_TOOLS/bin/.k8s-$K8S_VERSION"
+k8s_stamp="$FL_TOOLS/bin/.k8s-$K8S_VERSION-etcd"
 if [ ! -f "$k8s_stamp" ]; then
   echo "    building from the Go module proxy; the first build takes 5-15 minutes on 2 cores (cached afterwards)"
   minor=$(echo "$K8S_VERSION" | cut -d. -f2)
   ldflags="-s -w -X k8s.io/component-base/version.gitVersion=v$K8S_VERSION -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$minor -X k8s.io/component-base/version.gitTreeState=clean"
-  ( cd infra/sim-cluster/build && go build -trimpath -ldflags "$ldflags" -o "$FL_TOOLS/bin/" tool ) \
+  ( cd infra/sim-cluster/build && go build -trimpath -ldflags "$ldflags" -o "$FL_TOOLS/bin/" tool \
+      && go build -trimpath -ldflags '-s -w' -o "$FL_TOOLS/bin/etcd" ./cmd/etcd ) \
     || fail "building the Kubernetes binaries failed (see the Go output above)"
   touch "$k8s_stamp"
 fi
-"$FL_TOOLS/bin/kube-apiserver" --version | sed 's/^/    /'
+echo "    $("$FL_TOOLS/bin/kube-apiserver" --version), etcd $("$FL_TOOLS/bin/etcd" --version | head -1 | awk '{print $3}')"
 
 step "kwok v$KWOK_VERSION"
 if [ ! -x "$FL_TOOLS/bin/kwok" ] || ! "$FL_TOOLS/bin/kwok" --version 2>/dev/null | grep -q "$KWOK_VERSION"; then
   GOBIN="$FL_TOOLS/bin" go install -trimpath -ldflags '-s -w' "sigs.k8s.io/kwok/cmd/kwok@v$KWOK_VERSION" || fail "go install kwok failed"
 fi
 echo "    $("$FL_TOOLS/bin/kwok" --version 2>&1 | head -1)"
-
-step "etcd"
-if ! command -v etcd >/dev/null; then apt_install etcd-server; fi
-# Debian's etcd-server package starts a system etcd on the default ports; the stack runs its own.
-echo "    $(etcd --version | head -1)"
 
 if [ "$WITH_TEST" = 1 ]; then
   step "PostgreSQL server and Chromium (tests)"

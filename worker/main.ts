@@ -5,6 +5,8 @@ import { openDatabase } from '../db/client.ts';
 import { connectKube } from '../activities/cluster/kube.ts';
 import { loadLibrary } from '../scenarios/lib/load.ts';
 import { createSessionWorker } from './create-worker.ts';
+import { ensureSweeperSchedule } from './sweeper-schedule.ts';
+import { Client, Connection } from '@temporalio/client';
 
 const config = loadConfig();
 Runtime.install({ telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } } });
@@ -16,9 +18,12 @@ const { worker, connection } = await createSessionWorker({
   taskQueue: config.taskQueue,
   deps: { db: database.db, kube: connectKube(config.kubeconfig), library: loadLibrary(config.scenariosDir), slaPollSeconds: config.slaPollSeconds },
 });
+const client = new Client({ connection: await Connection.connect({ address: config.temporalAddress }), namespace: config.temporalNamespace });
+await ensureSweeperSchedule(client, config.taskQueue);
 try {
   await worker.run();
 } finally {
   await connection.close();
+  await client.connection.close();
   await database.close();
 }

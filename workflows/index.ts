@@ -1,2 +1,3 @@
 // The worker's workflow bundle entry point.
 export { scenarioSession } from './scenario-session.ts';
+export { sandboxSweeper } from './sandbox-sweeper.ts';

@@ -87,10 +87,11 @@ export async function deleteSandbox(kube: Kube, sessionId: string): Promise<bool
   return false;
 }
 
-export async function listSandboxes(kube: Kube): Promise<{ namespace: string; sessionId: string }[]> {
+export async function listSandboxes(kube: Kube): Promise<{ namespace: string; sessionId: string; createdAt: Date }[]> {
   const list = await kube.core.listNamespace({ labelSelector: `${MANAGED_BY_LABEL}=${MANAGED_BY}` });
   return list.items.flatMap((ns) => {
     const sessionId = ns.metadata?.labels?.[SESSION_LABEL];
-    return sessionId && ns.metadata?.name ? [{ namespace: ns.metadata.name, sessionId }] : [];
+    const createdAt = new Date(ns.metadata?.creationTimestamp ?? 0);
+    return sessionId && ns.metadata?.name && !ns.metadata.deletionTimestamp ? [{ namespace: ns.metadata.name, sessionId, createdAt }] : [];
   });
 }

@@ -34,9 +34,6 @@ export async function startSimCluster(options: SimClusterOptions): Promise<SimCl
   mkdirSync(certDir, { recursive: true });
   const credentials = ensureCredentials(join(dataDir, 'credentials'));
   const server = `https://127.0.0.1:${apiPort}`;
-  // Debian's etcd 3.4 cannot serve watch-progress requests, so clients must not ask for watch-list streams
-  // (client-go's WatchListClient); otherwise their watches end and kwok misses pod deletions.
-  const clientEnv = { ...process.env, KUBE_FEATURE_WatchListClient: 'false' };
   const started: ManagedProcess[] = [];
   const stop = async () => {
     for (const child of started.reverse()) await child.stop();
@@ -85,11 +82,11 @@ export async function startSimCluster(options: SimClusterOptions): Promise<SimCl
       '--controllers=*,-nodeipam,-nodelifecycle,-cloud-node-lifecycle,-service-lb-controller,-persistentvolume-binder,-attachdetach,-persistentvolume-expander,-ephemeral-volume,-csrsigning,-bootstrapsigner,-tokencleaner',
       '--concurrent-deployment-syncs=10', '--concurrent-replicaset-syncs=10',
       '--v=1',
-    ], { logFile: join(logs, 'kube-controller-manager.log'), env: clientEnv }));
+    ], { logFile: join(logs, 'kube-controller-manager.log') }));
     started.push(startProcess('kube-scheduler', requireTool('kube-scheduler'), [
       `--kubeconfig=${kubeconfigPath}`, `--authentication-kubeconfig=${kubeconfigPath}`, `--authorization-kubeconfig=${kubeconfigPath}`,
       '--bind-address=127.0.0.1', '--secure-port=0', '--leader-elect=false', '--v=1',
-    ], { logFile: join(logs, 'kube-scheduler.log'), env: clientEnv }));
+    ], { logFile: join(logs, 'kube-scheduler.log') }));
     started.push(startProcess('kwok', requireTool('kwok'), [
       `--kubeconfig=${kubeconfigPath}`,
       `--config=${join(import.meta.dirname, 'kwok-stages.yaml')}`,
@@ -97,7 +94,7 @@ export async function startSimCluster(options: SimClusterOptions): Promise<SimCl
       '--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake',
       '--cidr=10.244.0.0/16', '--node-ip=10.0.0.1',
       '--node-lease-duration-seconds=40',
-    ], { logFile: join(logs, 'kwok.log'), env: clientEnv }));
+    ], { logFile: join(logs, 'kwok.log') }));
 
     for (let index = 0; index < nodeCount; index += 1) {
       await applyJson(server, credentials.adminToken, '/api/v1/nodes', fakeNode(`kwok-node-${index}`));

@@ -27,6 +27,10 @@ export interface Library {
 }
 
 function readDocument<S extends TSchema>(file: string, schema: S, problems: LibraryProblem[]): Static<S> | undefined {
+  if (!existsSync(file)) {
+    problems.push({ file, path: '(file)', message: 'file not found: every folder here needs one' });
+    return undefined;
+  }
   const document = parseDocument(readFileSync(file, 'utf8'));
   if (document.errors.length > 0) {
     for (const error of document.errors) problems.push({ file, path: `line ${error.linePos?.[0]?.line ?? '?'}`, message: error.message.split('\n')[0] ?? 'bad YAML' });

@@ -1,0 +1,28 @@
+// The sweeper's activity: deletes sandboxes whose session is over or unknown to the read model.
+import { inArray } from 'drizzle-orm';
+import type { Database } from '../db/client.ts';
+import { sessions } from '../db/schema.ts';
+import { deleteSandbox, listSandboxes } from './cluster/sandbox.ts';
+import type { Kube } from './cluster/kube.ts';
+
+const CLOSED = new Set(['completed', 'abandoned', 'timed_out', 'failed']);
+
+export interface SweepResult { checked: number; deleted: string[] }
+
+export async function sweepSandboxes(db: Database, kube: Kube, minAgeSeconds: number, now = Date.now()): Promise<SweepResult> {
+  const sandboxes = await listSandboxes(kube);
+  const ids = sandboxes.map((sandbox) => sandbox.sessionId);
+  const rows = ids.length === 0 ? [] : await db.select({ id: sessions.id, phase: sessions.phase }).from(sessions).where(inArray(sessions.id, ids));
+  const phaseOf = new Map(rows.map((row) => [row.id, row.phase]));
+  const deleted: string[] = [];
+  for (const sandbox of sandboxes) {
+    const phase = phaseOf.get(sandbox.sessionId);
+    // A just-created session may not be in the read model yet when its namespace appears: leave young ones.
+    const young = now - sandbox.createdAt.getTime() < minAgeSeconds * 1000;
+    if ((phase === undefined && !young) || (phase !== undefined && CLOSED.has(phase))) {
+      await deleteSandbox(kube, sandbox.sessionId);
+      deleted.push(sandbox.namespace);
+    }
+  }
+  return { checked: sandboxes.length, deleted };
+}

@@ -1,0 +1,176 @@
+// The participant's journey in a real browser against the real stack: website (vite dev), API, worker,
+// Temporal, the simulated cluster and PGlite. Nothing is mocked; the repair is done with the real kubectl.
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { freePort } from '../../infra/lib/ports.ts';
+import { launchBrowser, waitForText } from '../support/browser.ts';
+import { kubectl } from '../support/session-client.ts';
+import { startHarness, type Harness } from '../support/session-harness.ts';
+import { startWebServer, type WebServer } from '../support/web-server.ts';
+
+const ROOT = join(import.meta.dirname, '../..');
+const RESULTS = join(ROOT, 'test-results');
+const SCREENSHOTS = join(RESULTS, 'screenshots');
+const README_SCREENSHOTS = join(ROOT, 'docs/screenshots');
+const SCENARIO = 'storefront-scaled-to-zero';
+const CHALLENGE_ID = 'quiet-shopfront';
+
+describe('a participant in the browser', () => {
+  let harness: Harness;
+  let web: WebServer;
+  let browser: Browser;
+  let apiUrl: string;
+  let context: BrowserContext | undefined;
+  const downloads = mkdtempSync(join(tmpdir(), 'fl-e2e-downloads-'));
+
+  beforeAll(async () => {
+    const database = inject('databases').find((db) => db.name === 'pglite');
+    if (!database) throw new Error('the global setup provides no pglite database');
+    const [apiPort, webPort] = [await freePort(), await freePort()];
+    apiUrl = `http://127.0.0.1:${apiPort}`;
+    harness = await startHarness({
+      temporalAddress: inject('temporalAddress'), kubeconfig: inject('kubeconfig'), databaseUrl: database.url,
+      env: { WEB_ORIGIN: `http://127.0.0.1:${webPort}` },
+    });
+    await harness.app.listen({ port: apiPort, host: '127.0.0.1' });
+    [web, browser] = await Promise.all([
+      startWebServer({ apiUrl, port: webPort, logFile: join(RESULTS, 'e2e-web.log') }),
+      launchBrowser(),
+    ]);
+    mkdirSync(SCREENSHOTS, { recursive: true });
+  });
+
+  afterEach(async () => {
+    await context?.close();
+    context = undefined;
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await web?.stop();
+    await harness?.close();
+    rmSync(downloads, { recursive: true, force: true });
+  });
+
+  async function newPage(): Promise<Page> {
+    context = await browser.newContext({ baseURL: web.url, acceptDownloads: true, viewport: { width: 1280, height: 900 } });
+    context.setDefaultTimeout(30_000);
+    return context.newPage();
+  }
+
+  async function screenshot(page: Page, name: string): Promise<void> {
+    await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  }
+
+  /** Fills the catalog's "Start a session" form for the chosen card and waits for the session page. */
+  async function createSession(page: Page, scenarioId: string, name: string): Promise<string> {
+    // The dev server serves the page before its scripts have hydrated it: click until the choice took.
+    const choose = page.locator(`[data-testid="catalog-scenario"][data-scenario-id="${scenarioId}"] button`);
+    for (let attempt = 0; (await choose.getAttribute('aria-pressed')) !== 'true'; attempt += 1) {
+      if (attempt === 20) throw new Error(`choosing ${scenarioId} in the catalog had no effect`);
+      if (attempt > 0) await page.waitForTimeout(500);
+      await choose.click();
+    }
+    const form = page.getByTestId('create-session-form');
+    await form.locator('#systemId').selectOption('demo-app');
+    await form.locator('#name').fill(name);
+    await form.locator('button[type="submit"]').click();
+    await page.waitForURL(/\/sessions\/[^/]+$/);
+    return decodeURIComponent(new URL(page.url()).pathname.split('/').at(-1) ?? '');
+  }
+
+  it('Learn mode: creates a session, breaks it, repairs it with kubectl and shows the result', async () => {
+    const page = await newPage();
+    await page.goto('/', { waitUntil: 'networkidle' });
+    await page.getByTestId('catalog-scenario').first().waitFor();
+    await screenshot(page, 'catalog');
+
+    const id = await createSession(page, SCENARIO, 'Browser Participant');
+    expect(id).not.toBe('');
+    await waitForText(page.getByTestId('session-phase'), 'ready', 90_000);
+    await waitForText(page.getByTestId('sla-status'), /green$/);
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('kubeconfig-link').click()]);
+    const kubeconfig = join(downloads, `${id}.kubeconfig`);
+    await download.saveAs(kubeconfig);
+    await screenshot(page, 'session-ready');
+
+    await page.getByTestId('start-button').click();
+    await waitForText(page.getByTestId('session-phase'), 'running', 60_000);
+    await waitForText(page.getByTestId('sla-status'), /red$/, 30_000);
+    await screenshot(page, 'session-running');
+
+    const broken = await kubectl(kubeconfig, ['get', 'deployment', 'storefront', '-o', 'jsonpath={.spec.replicas}']);
+    expect(broken).toEqual({ ok: true, out: '0' });
+    const fix = await kubectl(kubeconfig, ['scale', 'deployment/storefront', '--replicas=2']);
+    expect(fix.ok, fix.out).toBe(true);
+
+    // No reload, no click: the live page follows the session to its result.
+    await page.waitForURL(`**/sessions/${encodeURIComponent(id)}/result`, { timeout: 90_000 });
+    const score = await waitForText(page.getByTestId('result-score'), /\d/);
+    expect(Number(score.match(/\d+/)?.[0])).toBeGreaterThan(0);
+    const steps = page.getByTestId('replay-step');
+    await steps.first().waitFor();
+    const kinds = await steps.evaluateAll((items) => items.map((item) => item.getAttribute('data-kind')));
+    // Phase and SLA steps only: kubectl requests join the replay once the kube gateway records them.
+    expect(kinds).toContain('phase');
+    expect(kinds).toContain('sla');
+    await screenshot(page, 'result');
+
+    mkdirSync(README_SCREENSHOTS, { recursive: true });
+    for (const name of ['catalog', 'session-ready', 'session-running', 'result']) {
+      copyFileSync(join(SCREENSHOTS, `${name}.png`), join(README_SCREENSHOTS, `${name}.png`));
+    }
+  });
+
+  it('Challenge mode: nothing the browser receives gives the scenario away, and giving up ends the session', async () => {
+    const scenario = harness.library.scenarios.get(SCENARIO);
+    if (!scenario) throw new Error(`the library has no ${SCENARIO}`);
+    const secrets = [scenario.spec.title, scenario.spec.rootCause, SCENARIO];
+    expect(scenario.spec.title).toBe('The storefront scaled to zero by an automation script');
+
+    const page = await newPage();
+    const seen: Promise<{ where: string; body: string }>[] = [];
+    const ours = (url: string) => url.startsWith(web.url) || url.startsWith(apiUrl);
+    page.on('response', (response) => {
+      if (!ours(response.url())) return;
+      seen.push(response.text().then((body) => ({ where: `response ${response.url()}`, body }), () => ({ where: response.url(), body: '' })));
+    });
+    page.on('websocket', (socket) => {
+      socket.on('framereceived', ({ payload }) => seen.push(Promise.resolve({ where: `websocket ${socket.url()}`, body: String(payload) })));
+    });
+    const snapshot = async (label: string) => seen.push(Promise.resolve({ where: `page HTML (${label})`, body: await page.content() }));
+    const leaks = async () => {
+      const found: string[] = [];
+      for (const { where, body } of await Promise.all(seen)) {
+        for (const secret of secrets) if (body.includes(secret)) found.push(`${where} contains "${secret}"`);
+      }
+      return found;
+    };
+
+    await page.goto('/?mode=challenge', { waitUntil: 'networkidle' });
+    expect(await page.getByTestId('mode-challenge').getAttribute('aria-current')).toBe('page');
+    await page.getByTestId('catalog-scenario').first().waitFor();
+    await snapshot('catalog');
+
+    await createSession(page, CHALLENGE_ID, 'Challenger');
+    await snapshot('provisioning');
+    await waitForText(page.getByTestId('session-phase'), 'ready', 90_000);
+    await snapshot('ready');
+    await page.reload();
+    await waitForText(page.getByTestId('connection-status'), 'Live'); // hydrated again, socket open
+    await snapshot('ready, reloaded');
+    expect(seen.length).toBeGreaterThan(4);
+    expect(await leaks()).toEqual([]);
+
+    await page.getByTestId('abandon-button').click();
+    await page.locator('dialog[open]').getByTestId('confirm-button').click();
+    await page.getByTestId('session-exit').waitFor({ timeout: 60_000 });
+    await waitForText(page.getByTestId('session-phase'), 'abandoned', 60_000);
+    await snapshot('abandoned');
+    expect(await leaks()).toEqual([]);
+  });
+});

@@ -1,0 +1,43 @@
+// The sweeper deletes sandboxes of closed or unknown sessions, and leaves live and brand-new ones alone.
+import { randomUUID } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { connectKube } from '../../activities/cluster/kube.ts';
+import { sandboxNamespace } from '../../activities/cluster/labels.ts';
+import { createSandbox } from '../../activities/cluster/sandbox.ts';
+import { sweepSandboxes } from '../../activities/sweeper.ts';
+import { openDatabase, type DatabaseHandle } from '../../db/client.ts';
+import { sessions } from '../../db/schema.ts';
+
+describe('sandbox sweeper', () => {
+  const kube = connectKube(inject('kubeconfig'));
+  let database: DatabaseHandle;
+  beforeAll(() => { database = openDatabase(inject('databases')[0]!.url); });
+  afterAll(async () => database?.close());
+
+  async function sessionRow(phase: string): Promise<string> {
+    const id = randomUUID();
+    await database.db.insert(sessions).values({ id, workflowId: `session-${id}`, scenarioId: 's', systemId: 'demo-app', mode: 'learn', participantName: 'Sweep', tokenHash: 'x', phase });
+    return id;
+  }
+
+  it('deletes closed and orphaned sandboxes only', async () => {
+    const live = await sessionRow('running');
+    const closed = await sessionRow('completed');
+    const orphan = randomUUID();
+    for (const id of [live, closed, orphan]) await createSandbox(kube, id);
+
+    const young = await sweepSandboxes(database.db, kube, 3600);
+    expect(young.deleted).toContain(sandboxNamespace(closed));
+    expect(young.deleted).not.toContain(sandboxNamespace(orphan));
+
+    const result = await sweepSandboxes(database.db, kube, 0);
+    expect(result.deleted).toContain(sandboxNamespace(orphan));
+    expect(result.deleted).not.toContain(sandboxNamespace(live));
+    const liveNamespace = await kube.core.readNamespace({ name: sandboxNamespace(live) });
+    expect(liveNamespace.metadata?.deletionTimestamp).toBeUndefined();
+
+    await database.db.update(sessions).set({ phase: 'abandoned' }).where(eq(sessions.id, live));
+    expect((await sweepSandboxes(database.db, kube, 0)).deleted).toContain(sandboxNamespace(live));
+  });
+});
