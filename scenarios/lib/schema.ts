@@ -1,8 +1,13 @@
 // The scenario library's format: one schema per document kind, the TypeScript types derived from it.
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
 
 const Name = Type.String({ pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', maxLength: 63 });
 const Metadata = Type.Object({ name: Name }, { additionalProperties: false });
+
+/** A K8s-style document of the library: `apiVersion`, `kind`, `metadata.name` and a kind-specific spec. */
+function documentSchema<K extends string, S extends TSchema>(kind: K, spec: S) {
+  return Type.Object({ apiVersion: Type.Literal('failurelib.dev/v1'), kind: Type.Literal(kind), metadata: Metadata, spec }, { additionalProperties: false });
+}
 
 /** A state predicate over the sandbox, read from cluster state (works on every driver, including sim). */
 export const PredicateSchema = Type.Union([
@@ -22,19 +27,14 @@ export const ObjectiveSchema = Type.Object({
 }, { additionalProperties: false });
 export type Objective = Static<typeof ObjectiveSchema>;
 
-export const SystemSchema = Type.Object({
-  apiVersion: Type.Literal('failurelib.dev/v1'),
-  kind: Type.Literal('System'),
-  metadata: Metadata,
-  spec: Type.Object({
+export const SystemSchema = documentSchema('System', Type.Object({
     name: Type.String({ minLength: 1 }),
     description: Type.String({ minLength: 1 }),
     services: Type.Array(Name, { minItems: 1 }),
     /** Multi-document YAML beside system.yaml, applied into the session's namespace. */
     manifests: Type.String({ minLength: 1 }),
     objectives: Type.Array(ObjectiveSchema, { minItems: 1 }),
-  }, { additionalProperties: false }),
-}, { additionalProperties: false });
+}, { additionalProperties: false }));
 export type System = Static<typeof SystemSchema>;
 
 export const FaultSchema = Type.Union([
@@ -50,11 +50,7 @@ export type Step = Static<typeof StepSchema>;
 
 export const DifficultySchema = Type.Union([Type.Literal('easy'), Type.Literal('medium'), Type.Literal('hard')]);
 
-export const ScenarioSchema = Type.Object({
-  apiVersion: Type.Literal('failurelib.dev/v1'),
-  kind: Type.Literal('Scenario'),
-  metadata: Metadata,
-  spec: Type.Object({
+export const ScenarioSchema = documentSchema('Scenario', Type.Object({
     title: Type.String({ minLength: 1 }),
     codename: Type.String({ minLength: 1 }),
     systems: Type.Array(Name, { minItems: 1 }),
@@ -73,6 +69,5 @@ export const ScenarioSchema = Type.Object({
       predicates: Type.Array(PredicateSchema, { minItems: 1 }),
     }, { additionalProperties: false }),
     solutions: Type.Array(Type.Object({ commands: Type.Array(Type.String({ minLength: 1 }), { minItems: 1 }) }, { additionalProperties: false }), { minItems: 1 }),
-  }, { additionalProperties: false }),
-}, { additionalProperties: false });
+}, { additionalProperties: false }));
 export type Scenario = Static<typeof ScenarioSchema>;
