@@ -16,18 +16,27 @@ export interface Harness {
   library: Library;
   database: DatabaseHandle;
   temporal: Client;
-  worker: Worker;
+  worker: Worker | undefined;
   close(): Promise<void>;
 }
 
 let runtimeInstalled = false;
 
-export async function startHarness(opts: { temporalAddress: string; kubeconfig: string; databaseUrl: string; env?: Record<string, string> }): Promise<Harness> {
+export interface HarnessOptions {
+  temporalAddress: string;
+  kubeconfig: string;
+  databaseUrl: string;
+  env?: Record<string, string>;
+  /** Task queue of an out-of-process worker to use instead of starting one in this process. */
+  externalWorkerTaskQueue?: string;
+}
+
+export async function startHarness(opts: HarnessOptions): Promise<Harness> {
   if (!runtimeInstalled) {
     Runtime.install({ telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR' }), forward: {} } } });
     runtimeInstalled = true;
   }
-  const taskQueue = `test-${randomUUID()}`;
+  const taskQueue = opts.externalWorkerTaskQueue ?? `test-${randomUUID()}`;
   const config = loadConfig({
     TEMPORAL_ADDRESS: opts.temporalAddress, TEMPORAL_TASK_QUEUE: taskQueue, DATABASE_URL: opts.databaseUrl,
     FL_KUBECONFIG: opts.kubeconfig, FL_HOLD_SECONDS: '2', FL_SLA_POLL_SECONDS: '1', LOG_LEVEL: 'warn', FL_OPERATOR_TOKEN: 'operator-test-token',
@@ -36,21 +45,21 @@ export async function startHarness(opts: { temporalAddress: string; kubeconfig: 
   const database = openDatabase(opts.databaseUrl, { maxConnections: 5 });
   const kube = connectKube(opts.kubeconfig);
   const library = loadLibrary(config.scenariosDir);
-  const { worker, connection: workerConnection } = await createSessionWorker({
+  const inProcess = opts.externalWorkerTaskQueue ? undefined : await createSessionWorker({
     temporalAddress: config.temporalAddress, namespace: config.temporalNamespace, taskQueue,
     deps: { db: database.db, kube, library, slaPollSeconds: config.slaPollSeconds },
   });
-  const running = worker.run();
+  const running = inProcess?.worker.run();
   const connection = await Connection.connect({ address: config.temporalAddress });
   const temporal = new Client({ connection, namespace: config.temporalNamespace });
   const app = await buildApp({ config, db: database.db, pingDb: database.ping, temporal, kube, library }, false);
   return {
-    app, kube, library, database, temporal, worker,
+    app, kube, library, database, temporal, worker: inProcess?.worker,
     async close() {
       await app.close();
-      worker.shutdown();
+      inProcess?.worker.shutdown();
       await running;
-      await workerConnection.close();
+      await inProcess?.connection.close();
       await connection.close();
       await database.close();
     },
