@@ -12,7 +12,7 @@ const TOOL_HINTS: Record<string, string> = {
   'kube-scheduler': 'run infra/setup.sh',
   kwok: 'run infra/setup.sh (go install sigs.k8s.io/kwok/cmd/kwok)',
   kubectl: 'run infra/setup.sh (builds kubectl when the machine has none)',
-  etcd: 'apt-get install etcd-server (infra/setup.sh does this when run as root)',
+  etcd: 'run infra/setup.sh (builds etcd v3.6 into .tools/bin)',
   chromium: 'apt-get install chromium',
   initdb: 'apt-get install postgresql',
 };
