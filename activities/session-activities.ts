@@ -7,7 +7,7 @@ import type { Objective, Predicate, Scenario } from '../scenarios/lib/schema.ts'
 import type { HintResult, Phase, ScoreInput, SlaStatus } from '../workflows/types.ts';
 import type { Kube } from './cluster/kube.ts';
 import { applyManifests, createSandbox, deleteSandbox, grantParticipantAccess, InvalidManifestError, parseManifests } from './cluster/sandbox.ts';
-import { ErrorType } from './errors.ts';
+import { ErrorType } from '../workflows/error-types.ts';
 import { applyFault, faultTookEffect, FaultTargetMissingError } from './faults/apply-fault.ts';
 import { HINT_COST, computeScore, type ScoreResult } from './scoring.ts';
 import { recordEvent, recordHintsUsed, recordPhase, recordResult, recordSla } from './session-store.ts';
@@ -92,7 +92,10 @@ export function createActivities({ db, kube, library, slaPollSeconds }: Activity
       const context = Context.current();
       const objectives: Objective[] = system(input.systemId).system.spec.objectives;
       const oracle: Predicate[] = input.scenarioId ? scenario(input.scenarioId).spec.oracle.predicates : [];
-      let last: SlaStatus | undefined = (context.info.heartbeatDetails as { last?: SlaStatus } | undefined)?.last;
+      // A retried watch resumes from its last heartbeat, so the n-th transition keeps its event key.
+      const resumed = context.info.heartbeatDetails as { last?: SlaStatus; transitions?: number } | undefined;
+      let last = resumed?.last;
+      let transitions = resumed?.transitions ?? 0;
       let greenSince: number | undefined;
       for (;;) {
         const reading = await readSla(kube, input.namespace, objectives);
@@ -100,11 +103,12 @@ export function createActivities({ db, kube, library, slaPollSeconds }: Activity
           await recordSla(db, input.sessionId, reading.status, reading.objectives);
           const failing = reading.objectives.filter((o) => o.status !== 'green').map((o) => o.name);
           await recordEvent(db, {
-            sessionId: input.sessionId, dedupeKey: `sla:${Date.now()}:${reading.status}`, kind: 'sla',
+            sessionId: input.sessionId, dedupeKey: `sla:${input.until}:${transitions}`, kind: 'sla',
             summary: reading.status === 'green' ? 'SLA green' : `SLA ${reading.status}: ${failing.join(', ')}`,
             detail: reading,
           });
           last = reading.status;
+          transitions += 1;
         }
         const now = Date.now();
         if (input.until === 'red' && reading.status === 'red') return { status: 'red', at: new Date(now).toISOString() };
@@ -113,7 +117,7 @@ export function createActivities({ db, kube, library, slaPollSeconds }: Activity
         if (input.until !== 'red' && greenSince !== undefined && now - greenSince >= input.holdSeconds * 1000) {
           return { status: 'green', at: new Date(greenSince).toISOString() };
         }
-        context.heartbeat({ last });
+        context.heartbeat({ last, transitions });
         await sleep(slaPollSeconds * 1000, undefined, { signal: context.cancellationSignal });
       }
     },

@@ -6,10 +6,11 @@ import {
 } from '@temporalio/workflow';
 import type { SessionActivities } from '../activities/session-activities.ts';
 import { abandonSignal, extendTimeSignal, requestHintUpdate, startUpdate, stateQuery } from './messages.ts';
+import { NON_RETRYABLE_ERROR_TYPES } from './error-types.ts';
 import { FlPhase } from './search-attributes.ts';
 import type { Phase, SessionPlan, SessionState } from './types.ts';
 
-const NON_RETRYABLE = ['ScenarioNotFound', 'SystemNotFound', 'InvalidManifest', 'FaultTargetMissing'];
+const NON_RETRYABLE = NON_RETRYABLE_ERROR_TYPES;
 
 const quick = proxyActivities<SessionActivities>({
   startToCloseTimeout: '30 seconds',

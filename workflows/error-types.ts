@@ -1,0 +1,16 @@
+// Error types the session workflow's retry policies know by name; activities throw them. Pure constants,
+// so both the deterministic workflow and the activities import this one list.
+export const ErrorType = {
+  ScenarioNotFound: 'ScenarioNotFound',
+  SystemNotFound: 'SystemNotFound',
+  InvalidManifest: 'InvalidManifest',
+  FaultTargetMissing: 'FaultTargetMissing',
+} as const;
+
+/** Permanent faults: retrying cannot help, so the session fails (and tears down) at once. */
+export const NON_RETRYABLE_ERROR_TYPES: string[] = [
+  ErrorType.ScenarioNotFound,
+  ErrorType.SystemNotFound,
+  ErrorType.InvalidManifest,
+  ErrorType.FaultTargetMissing,
+];
