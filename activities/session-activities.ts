@@ -71,7 +71,8 @@ export function createActivities({ db, kube, library, slaPollSeconds }: Activity
     },
 
     async injectFault({ sessionId, namespace, scenarioId }: { sessionId: string; namespace: string; scenarioId: string }): Promise<void> {
-      const { steps } = scenario(scenarioId).spec;
+      // Sessions started before the workflow interpreted steps itself: their scenarios are flat fault lists.
+      const steps = scenario(scenarioId).spec.steps.flatMap((step) => ('fault' in step ? [step] : []));
       for (const [index, step] of steps.entries()) {
         try {
           const summary = await applyFault(kube, namespace, step.fault);

@@ -44,3 +44,65 @@ export const sessionEvents = pgTable('session_events', {
 export type SessionRow = typeof sessions.$inferSelect;
 export type NewSessionRow = typeof sessions.$inferInsert;
 export type SessionEventRow = typeof sessionEvents.$inferSelect;
+
+/** Kube gateway credentials: one random token per kubeconfig download, stored hashed, dead once the session ends. */
+export const kubeCredentials = pgTable('kube_credentials', {
+  tokenHash: text('token_hash').primaryKey(),
+  sessionId: text('session_id').notNull().references(() => sessions.id, { onDelete: 'cascade' }),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+}, (table) => [index('kube_credentials_session_idx').on(table.sessionId)]);
+
+/** Every request a participant sends through the kube gateway: the raw material of the replay and of scoring. */
+export const kubeRequests = pgTable('kube_requests', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  sessionId: text('session_id').notNull().references(() => sessions.id, { onDelete: 'cascade' }),
+  at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  /** Kubernetes verb: get, list, watch, create, update, patch, delete, deletecollection, connect. */
+  verb: text('verb').notNull(),
+  apiGroup: text('api_group').notNull().default(''),
+  resource: text('resource').notNull(),
+  namespace: text('namespace'),
+  name: text('name'),
+  subresource: text('subresource'),
+  status: integer('status').notNull(),
+  latencyMs: integer('latency_ms').notNull(),
+  /** kubectl's own `Kubectl-Command` header (e.g. `kubectl scale`), when sent. */
+  command: text('command'),
+  /** For changes: the redacted request body and the object's fields before and after (Secret data never stored). */
+  change: jsonb('change'),
+}, (table) => [index('kube_requests_session_idx').on(table.sessionId, table.id)]);
+
+/** An event such as a conference booth: a set of scenarios, a time window and a leaderboard. */
+export const events = pgTable('events', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  startsAt: timestamp('starts_at', { withTimezone: true }).notNull(),
+  endsAt: timestamp('ends_at', { withTimezone: true }).notNull(),
+  scenarioIds: jsonb('scenario_ids').$type<string[]>().notNull(),
+  mode: text('mode', { enum: ['learn', 'challenge'] }).notNull().default('challenge'),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** People registered at an event by a badge scan (or CSV import). */
+export const eventParticipants = pgTable('event_participants', {
+  eventId: text('event_id').notNull().references(() => events.id, { onDelete: 'cascade' }),
+  badgeId: text('badge_id').notNull(),
+  name: text('name').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+}, (table) => [uniqueIndex('event_participants_badge_idx').on(table.eventId, table.badgeId)]);
+
+/** SLA readings over time (one row per evaluation that changed a value), for charts, replay and error budget. */
+export const slaSamples = pgTable('sla_samples', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  sessionId: text('session_id').notNull().references(() => sessions.id, { onDelete: 'cascade' }),
+  at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  status: text('status', { enum: ['green', 'red', 'unknown'] }).notNull(),
+  objectives: jsonb('objectives').notNull(),
+}, (table) => [index('sla_samples_session_idx').on(table.sessionId, table.id)]);
+
+export type KubeRequestRow = typeof kubeRequests.$inferSelect;
+export type NewKubeRequestRow = typeof kubeRequests.$inferInsert;
+export type EventRow = typeof events.$inferSelect;
+export type EventParticipantRow = typeof eventParticipants.$inferSelect;
+export type SlaSampleRow = typeof slaSamples.$inferSelect;

@@ -37,9 +37,46 @@ function readDocument<S extends TSchema>(file: string, schema: S, problems: Libr
     return undefined;
   }
   const value = Value.Default(schema, document.toJS());
-  const errors = [...Value.Errors(schema, value)];
+  const errors = explain(schema, value, '');
   for (const error of errors) problems.push({ file, path: error.path.replaceAll('/', '.').replace(/^\./, '') || '(root)', message: error.message });
   return errors.length === 0 ? (value as Static<S>) : undefined;
+}
+
+/**
+ * TypeBox reports a value matching no member of a union as just "Expected union value". Authors need the
+ * field that is wrong, so an object is checked against the member it was meant to be: the one sharing its
+ * keys (e.g. `fault:`) and, for faults, its `type`.
+ */
+function explain(schema: TSchema, value: unknown, base: string): { path: string; message: string }[] {
+  const errors = [...Value.Errors(schema, value)];
+  return errors.flatMap((error) => {
+    const members = (error.schema as { anyOf?: TSchema[] }).anyOf;
+    if (!members || typeof error.value !== 'object' || error.value === null) return [{ path: base + error.path, message: error.message }];
+    const member = intendedMember(members, error.value as Record<string, unknown>);
+    if (!member) {
+      const choices = members.map(describeMember).filter(Boolean).join(', ');
+      return [{ path: base + error.path, message: choices ? `expected one of: ${choices}` : error.message }];
+    }
+    return explain(member, error.value, base + error.path);
+  });
+}
+
+function intendedMember(members: TSchema[], value: Record<string, unknown>): TSchema | undefined {
+  const keys = Object.keys(value);
+  const scored = members.map((member) => {
+    const properties = (member as { properties?: Record<string, TSchema & { const?: unknown }> }).properties ?? {};
+    const literal = Object.entries(properties).find(([, property]) => property.const !== undefined);
+    if (literal) return { member, score: value[literal[0]] === literal[1].const ? 2 : 0 };
+    return { member, score: keys.some((key) => key in properties) ? 1 : 0 };
+  }).filter((candidate) => candidate.score > 0).sort((a, b) => b.score - a.score);
+  return scored[0]?.member;
+}
+
+function describeMember(member: TSchema): string {
+  const properties = (member as { properties?: Record<string, TSchema & { const?: unknown }> }).properties ?? {};
+  const literal = Object.entries(properties).find(([, property]) => property.const !== undefined);
+  if (literal) return `${literal[0]}: ${String(literal[1].const)}`;
+  return Object.keys(properties).join('/');
 }
 
 function folders(dir: string): string[] {

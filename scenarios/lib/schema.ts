@@ -45,7 +45,21 @@ export const FaultSchema = Type.Union([
 ]);
 export type Fault = Static<typeof FaultSchema>;
 
-export const StepSchema = Type.Object({ fault: FaultSchema }, { additionalProperties: false });
+/**
+ * What happens to the system, interpreted durably by the session workflow (like Chaos Mesh Workflows):
+ * apply a fault, run steps in sequence or together, wait a duration, wait for a cluster condition, revert a fault.
+ */
+export const StepSchema = Type.Recursive((Self) => Type.Union([
+  // `id` names a fault step so a later `revert` can undo it.
+  Type.Object({ id: Type.Optional(Name), fault: FaultSchema }, { additionalProperties: false }),
+  Type.Object({ serial: Type.Array(Self, { minItems: 1 }) }, { additionalProperties: false }),
+  Type.Object({ parallel: Type.Array(Self, { minItems: 1 }) }, { additionalProperties: false }),
+  Type.Object({ wait: Type.Object({ seconds: Type.Integer({ minimum: 1, maximum: 3600 }) }, { additionalProperties: false }) }, { additionalProperties: false }),
+  Type.Object({
+    waitUntil: Type.Object({ condition: PredicateSchema, timeoutSeconds: Type.Integer({ minimum: 1, maximum: 3600 }) }, { additionalProperties: false }),
+  }, { additionalProperties: false }),
+  Type.Object({ revert: Type.Object({ fault: Name }, { additionalProperties: false }) }, { additionalProperties: false }),
+]), { $id: 'Step' });
 export type Step = Static<typeof StepSchema>;
 
 export const DifficultySchema = Type.Union([Type.Literal('easy'), Type.Literal('medium'), Type.Literal('hard')]);
