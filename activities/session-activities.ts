@@ -9,6 +9,7 @@ import type { Kube } from './cluster/kube.ts';
 import { applyManifests, createSandbox, deleteSandbox, grantParticipantAccess, InvalidManifestError, parseManifests } from './cluster/sandbox.ts';
 import { ErrorType } from '../workflows/error-types.ts';
 import { applyFault, faultTookEffect, FaultTargetMissingError } from './faults/apply-fault.ts';
+import { createFaultActivities } from './fault-activities.ts';
 import { HINT_COST, computeScore, type ScoreResult } from './scoring.ts';
 import { recordEvent, recordHintsUsed, recordPhase, recordResult, recordSla } from './session-store.ts';
 import { predicatesHold, readSla } from './sla/kube-state.ts';
@@ -46,6 +47,8 @@ export function createActivities({ db, kube, library, slaPollSeconds }: Activity
   };
 
   return {
+    ...createFaultActivities({ db, kube }),
+
     async recordPhase(input: { sessionId: string; phase: Phase; at: string; summary: string; namespace?: string }): Promise<void> {
       await recordPhase(db, input.sessionId, input.phase, new Date(input.at), input.summary, input.namespace);
     },
@@ -70,6 +73,7 @@ export function createActivities({ db, kube, library, slaPollSeconds }: Activity
       await grantParticipantAccess(kube, sessionId, namespace);
     },
 
+    /** Kept for sessions started before the workflow interpreted scenario steps itself (replay). */
     async injectFault({ sessionId, namespace, scenarioId }: { sessionId: string; namespace: string; scenarioId: string }): Promise<void> {
       // Sessions started before the workflow interpreted steps itself: their scenarios are flat fault lists.
       const steps = scenario(scenarioId).spec.steps.flatMap((step) => ('fault' in step ? [step] : []));

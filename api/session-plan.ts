@@ -13,12 +13,13 @@ export function sessionPlan(sessionId: string, scenario: Scenario, body: CreateS
     participantName: body.participant.name,
     ...(body.eventId ? { eventId: body.eventId } : {}),
     parTimeSeconds: scenario.spec.parTimeSeconds,
-    timeLimitSeconds: scenario.spec.timeLimitSeconds,
+    timeLimitSeconds: config.timeLimitSecondsOverride ?? scenario.spec.timeLimitSeconds,
     provisionTimeoutSeconds: config.provisionTimeoutSeconds,
     readyTimeoutSeconds: config.readyTimeoutSeconds,
     holdSeconds: config.holdSecondsOverride ?? scenario.spec.oracle.holdSeconds,
     hintCount: scenario.spec.hints.length,
     slaPollSeconds: config.slaPollSeconds,
+    steps: scenario.spec.steps,
   };
 }
 

@@ -59,6 +59,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     logLevel: text(env, 'LOG_LEVEL', 'info'),
     /** Overrides every scenario's hold time (seconds green after a fix before it counts); for demos and tests. */
     holdSecondsOverride: env.FL_HOLD_SECONDS ? integer(env, 'FL_HOLD_SECONDS', 0) : undefined,
+    /** Overrides every scenario's time limit for the running phase; for demos and tests. */
+    timeLimitSecondsOverride: env.FL_TIME_LIMIT_SECONDS ? integer(env, 'FL_TIME_LIMIT_SECONDS', 0) : undefined,
     provisionTimeoutSeconds: integer(env, 'FL_PROVISION_TIMEOUT_SECONDS', 600),
     readyTimeoutSeconds: integer(env, 'FL_READY_TIMEOUT_SECONDS', 1800),
     slaPollSeconds: integer(env, 'FL_SLA_POLL_SECONDS', 2),

@@ -5,6 +5,8 @@ export const ErrorType = {
   SystemNotFound: 'SystemNotFound',
   InvalidManifest: 'InvalidManifest',
   FaultTargetMissing: 'FaultTargetMissing',
+  ConditionTimedOut: 'ConditionTimedOut',
+  UnknownRevertTarget: 'UnknownRevertTarget',
 } as const;
 
 /** Permanent faults: retrying cannot help, so the session fails (and tears down) at once. */
@@ -13,4 +15,6 @@ export const NON_RETRYABLE_ERROR_TYPES: string[] = [
   ErrorType.SystemNotFound,
   ErrorType.InvalidManifest,
   ErrorType.FaultTargetMissing,
+  ErrorType.ConditionTimedOut,
+  ErrorType.UnknownRevertTarget,
 ];

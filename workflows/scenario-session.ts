@@ -2,11 +2,12 @@
 // provisioning → ready → injecting → running → repaired → scoring → completed, exits abandoned /
 // timed_out / failed, and the sandbox torn down on every exit.
 import {
-  CancellationScope, condition, isCancellation, log, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo,
+  CancellationScope, condition, isCancellation, log, patched, proxyActivities, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo,
 } from '@temporalio/workflow';
 import type { SessionActivities } from '../activities/session-activities.ts';
 import { abandonSignal, extendTimeSignal, requestHintUpdate, startUpdate, stateQuery } from './messages.ts';
 import { NON_RETRYABLE_ERROR_TYPES } from './error-types.ts';
+import { runScenarioSteps } from './scenario-steps.ts';
 import { FlPhase } from './search-attributes.ts';
 import type { Phase, SessionPlan, SessionState } from './types.ts';
 
@@ -72,9 +73,11 @@ export async function scenarioSession(plan: SessionPlan): Promise<SessionState> 
 
   const enter = async (phase: Phase, summary: string) => {
     state.phase = phase;
+    // Shown as "current details" in the Temporal UI, so an operator sees where a session stands.
+    setCurrentDetails(`**${phase}**: ${summary}`);
     if (phase === 'completed' || phase === 'abandoned' || phase === 'timed_out' || phase === 'failed') state.endedAt = new Date().toISOString();
     upsertSearchAttributes([{ key: FlPhase, value: phase }]);
-    await quick.recordPhase({ sessionId: plan.sessionId, phase, at: new Date().toISOString(), summary, namespace: state.namespace });
+    await quick.recordPhase.executeWithOptions({ summary: `record phase ${phase}` }, [{ sessionId: plan.sessionId, phase, at: new Date().toISOString(), summary, namespace: state.namespace }]);
   };
 
   /** Runs cancellable work until it finishes, the participant abandons, or the (extendable) deadline passes. */
@@ -102,10 +105,10 @@ export async function scenarioSession(plan: SessionPlan): Promise<SessionState> 
     const created = Date.parse(state.createdAt);
     await enter('provisioning', 'Provisioning your sandbox');
     const provisioned = await until(async () => {
-      const { namespace } = await cluster.provisionSandbox({ sessionId: plan.sessionId });
+      const { namespace } = await cluster.provisionSandbox.executeWithOptions({ summary: 'create the sandbox namespace' }, [{ sessionId: plan.sessionId }]);
       state.namespace = namespace;
-      await cluster.deploySystem({ sessionId: plan.sessionId, namespace, systemId: plan.systemId });
-      return watcher.watchSla({ sessionId: plan.sessionId, namespace, systemId: plan.systemId, until: 'green', holdSeconds: 0 });
+      await cluster.deploySystem.executeWithOptions({ summary: `deploy system ${plan.systemId} into ${namespace}` }, [{ sessionId: plan.sessionId, namespace, systemId: plan.systemId }]);
+      return watcher.watchSla.executeWithOptions({ summary: 'wait for the system to be healthy (SLA green)' }, [{ sessionId: plan.sessionId, namespace, systemId: plan.systemId, until: 'green', holdSeconds: 0 }]);
     }, () => created + plan.provisionTimeoutSeconds * 1000);
     if (provisioned.kind === 'abandoned') return await finish('abandoned', 'You left before the sandbox was ready');
     if (provisioned.kind === 'timeout') return await finish('failed', 'Provisioning took too long', 'provisioning timed out');
@@ -122,15 +125,19 @@ export async function scenarioSession(plan: SessionPlan): Promise<SessionState> 
     await enter('injecting', 'Injecting the fault');
     const namespace = state.namespace as string;
     const runDeadline = () => Date.parse(state.startedAt as string) + (plan.timeLimitSeconds + state.extraSeconds) * 1000;
-    const injected = await until(() => cluster.injectFault({ sessionId: plan.sessionId, namespace, scenarioId: plan.scenarioId }), runDeadline);
+    // Sessions started before steps were interpreted here ran them all in one injectFault activity.
+    const interpretSteps = patched('interpret-scenario-steps') && plan.steps !== undefined;
+    const injected = await until(() => (interpretSteps
+      ? runScenarioSteps(plan.steps ?? [], { sessionId: plan.sessionId, namespace })
+      : cluster.injectFault({ sessionId: plan.sessionId, namespace, scenarioId: plan.scenarioId })), runDeadline);
     if (injected.kind === 'abandoned') return await finish('abandoned', 'You gave up');
     if (injected.kind === 'timeout') return await finish('failed', 'The fault could not be confirmed in time', 'injection timed out');
     state.sla = 'red';
 
     await enter('running', 'The SLA is violated: find the cause and fix it');
-    const repaired = await until(() => watcher.watchSla({
+    const repaired = await until(() => watcher.watchSla.executeWithOptions({ summary: `watch the SLA until repaired and green for ${plan.holdSeconds}s` }, [{
       sessionId: plan.sessionId, namespace, systemId: plan.systemId, scenarioId: plan.scenarioId, until: 'repaired', holdSeconds: plan.holdSeconds,
-    }), runDeadline);
+    }]), runDeadline);
     if (repaired.kind === 'abandoned') return await finish('abandoned', 'You gave up');
     if (repaired.kind === 'timeout') return await finish('timed_out', 'Time is up');
     state.sla = 'green';
@@ -139,7 +146,7 @@ export async function scenarioSession(plan: SessionPlan): Promise<SessionState> 
     await enter('repaired', 'SLA green and holding: repaired');
     await enter('scoring', 'Scoring your session');
     const timeToRepairSeconds = Math.max(0, Math.round((Date.parse(state.repairedAt) - Date.parse(state.startedAt)) / 1000));
-    await quick.scoreSession({ sessionId: plan.sessionId, mode: plan.mode, parTimeSeconds: plan.parTimeSeconds, timeToRepairSeconds, hintsUsed: state.hintsUsed });
+    await quick.scoreSession.executeWithOptions({ summary: 'compute the score' }, [{ sessionId: plan.sessionId, mode: plan.mode, parTimeSeconds: plan.parTimeSeconds, timeToRepairSeconds, hintsUsed: state.hintsUsed }]);
     return await finish('completed', 'Session completed');
   } catch (error) {
     if (isCancellation(error)) {
@@ -155,7 +162,7 @@ export async function scenarioSession(plan: SessionPlan): Promise<SessionState> 
   async function finish(phase: Phase, summary: string, failure?: string): Promise<SessionState> {
     if (failure) state.failure = failure;
     await CancellationScope.nonCancellable(async () => {
-      await teardown.teardownSandbox({ sessionId: plan.sessionId });
+      await teardown.teardownSandbox.executeWithOptions({ summary: 'delete the sandbox (retried until it is gone)' }, [{ sessionId: plan.sessionId }]);
       await enter(phase, failure ? `${summary}: ${failure}` : summary);
     });
     return state;

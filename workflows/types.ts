@@ -1,4 +1,7 @@
 // Shapes shared by the session workflow, its activities and the API. Types only: no runtime code.
+import type { Step } from '../scenarios/lib/schema.ts';
+
+export type { Step };
 export type Mode = 'learn' | 'challenge';
 export type Phase =
   | 'provisioning' | 'ready' | 'injecting' | 'running' | 'repaired' | 'scoring' | 'completed'
@@ -20,6 +23,8 @@ export interface SessionPlan {
   holdSeconds: number;
   hintCount: number;
   slaPollSeconds: number;
+  /** The scenario's steps, copied at creation; absent in sessions started before the workflow interpreted them. */
+  steps?: Step[];
 }
 
 export interface SessionState {

@@ -25,3 +25,14 @@ export async function faultTookEffect(kube: Kube, namespace: string, fault: Faul
     }
   }
 }
+
+/** Undoes a fault; the system's own manifests say what "healthy" was. */
+export async function revertFault(kube: Kube, namespace: string, fault: Fault): Promise<string> {
+  switch (fault.type) {
+    case 'scale-to-zero': {
+      const name = fault.args.deployment;
+      await kube.apps.replaceNamespacedDeploymentScale({ name, namespace, body: { metadata: { name, namespace }, spec: { replicas: 1 } } });
+      return `scaled deployment/${name} back to 1 replica`;
+    }
+  }
+}

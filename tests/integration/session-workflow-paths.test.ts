@@ -30,10 +30,14 @@ function fakeActivities(calls: string[], phases: Phase[], behaviour: Behaviour):
     recordNote: async () => {},
     provisionSandbox: async () => { calls.push('provision'); return { namespace: 'fl-test' }; },
     deploySystem: async () => { calls.push('deploy'); },
-    injectFault: async () => {
-      calls.push('inject');
+    injectFault: async () => { calls.push('inject (old sessions)'); },
+    applyFaultStep: async ({ fault, key }) => {
+      calls.push(`inject:${key}`);
       if (behaviour.injectFails) throw ApplicationFailure.nonRetryable('deployment storefront not found', 'FaultTargetMissing');
+      return `applied ${fault.type}`;
     },
+    revertFaultStep: async ({ key }) => { calls.push(`revert:${key}`); return 'reverted'; },
+    waitForCondition: async () => { calls.push('waitUntil'); },
     watchSla: async ({ until }) => {
       if (until === 'green') return { status: 'green', at: new Date().toISOString() };
       if (behaviour.repairAfterMs === undefined) return waitForCancel();
@@ -54,7 +58,7 @@ function plan(overrides: Partial<SessionPlan> = {}): SessionPlan {
   return {
     sessionId: randomUUID(), scenarioId: 'storefront-scaled-to-zero', systemId: 'demo-app', mode: 'learn', participantName: 'Test',
     parTimeSeconds: 180, timeLimitSeconds: 1800, provisionTimeoutSeconds: 600, readyTimeoutSeconds: 1800, holdSeconds: 10,
-    hintCount: 3, slaPollSeconds: 5, ...overrides,
+    hintCount: 3, slaPollSeconds: 5, steps: [{ fault: { type: 'scale-to-zero', args: { deployment: 'storefront' } } }], ...overrides,
   };
 }
 
@@ -137,7 +141,38 @@ describe('scenarioSession paths (time-skipping)', () => {
     expect(result.phase).toBe('failed');
     expect(result.failure).toMatch(/storefront not found/);
     expect(phases.at(-1)).toBe('failed');
-    expect(calls.filter((call) => call === 'inject')).toHaveLength(1);
+    expect(calls.filter((call) => call.startsWith('inject'))).toEqual(['inject:steps.0']);
+    expect(calls.at(-1)).toBe('teardown');
+  });
+
+  it('interprets a composed scenario: serial, a durable wait, a cluster condition, parallel faults, a revert', async () => {
+    const fault = (deployment: string) => ({ type: 'scale-to-zero' as const, args: { deployment } });
+    const steps: SessionPlan['steps'] = [
+      { id: 'first', fault: fault('storefront') },
+      { serial: [{ wait: { seconds: 5 } }, { waitUntil: { condition: { deploymentAvailable: { name: 'catalog', minAvailable: 1 } }, timeoutSeconds: 60 } }] },
+      { parallel: [{ fault: fault('cart') }, { fault: fault('checkout') }] },
+      { revert: { fault: 'first' } },
+    ];
+    const { result, calls } = await run({ repairAfterMs: 100 }, plan({ steps }), async (handle) => {
+      await waitForPhase(handle, 'ready');
+      await handle.executeUpdate(startUpdate, { args: [] });
+    });
+    expect(result.phase).toBe('completed');
+    const stepCalls = calls.filter((call) => /^(inject|revert|waitUntil)/.test(call));
+    expect(stepCalls.slice(0, 2)).toEqual(['inject:steps.0', 'waitUntil']);
+    expect(new Set(stepCalls.slice(2, 4))).toEqual(new Set(['inject:steps.2.parallel.0', 'inject:steps.2.parallel.1']));
+    expect(stepCalls[4]).toBe('revert:steps.3');
+    // The wait is a durable timer on the workflow's clock (skipped ahead by the test server).
+    expect(Date.parse(result.endedAt as string) - Date.parse(result.startedAt as string)).toBeGreaterThanOrEqual(5_000);
+  });
+
+  it('fails cleanly when a revert names no earlier fault', async () => {
+    const { result, calls } = await run({ repairAfterMs: 100 }, plan({ steps: [{ revert: { fault: 'nothing' } }] }), async (handle) => {
+      await waitForPhase(handle, 'ready');
+      await handle.executeUpdate(startUpdate, { args: [] });
+    });
+    expect(result.phase).toBe('failed');
+    expect(result.failure).toMatch(/revert names no earlier fault step: nothing/);
     expect(calls.at(-1)).toBe('teardown');
   });
 

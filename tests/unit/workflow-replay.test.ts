@@ -11,8 +11,11 @@ import { HISTORIES_DIR } from '../support/record-history.ts';
 const files = readdirSync(HISTORIES_DIR).filter((file) => file.endsWith('.json')).sort();
 
 describe('recorded scenarioSession histories', () => {
-  it('are committed for the main paths', () => {
-    expect(files).toEqual(expect.arrayContaining(['completed-with-repair.json', 'abandoned-in-ready.json']));
+  it('are committed for every path, and for sessions started by the previous workflow version', () => {
+    expect(files).toEqual(expect.arrayContaining([
+      'completed-with-repair.json', 'abandoned-in-ready.json', 'abandoned-in-running.json', 'timed-out-in-ready.json',
+      'timed-out-running.json', 'failed-injection.json', 'v1-completed-with-repair.json', 'v1-abandoned-in-ready.json',
+    ]));
   });
 
   it('replay without non-determinism', { timeout: 120_000 }, async () => {
