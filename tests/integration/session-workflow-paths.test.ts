@@ -193,9 +193,10 @@ describe('scenarioSession paths (time-skipping)', () => {
       await handle.executeUpdate(startUpdate, { args: [] });
     };
     const short = await run({ repairAfterMs: 100, heartbeats: 1 }, plan(), drive);
-    const long = await run({ repairAfterMs: 3000, heartbeats: 60 }, plan(), drive);
-    console.log(`history events: 1 SLA poll → ${short.historyLength}, 60 polls → ${long.historyLength}`);
-    // Were each poll recorded, 60 polls would add at least 60 events.
+    // 720 polls = a 60-minute running phase evaluated every 5 seconds (compressed in time).
+    const long = await run({ repairAfterMs: 3600, heartbeats: 720 }, plan(), drive);
+    console.log(`history events: 1 SLA poll → ${short.historyLength}, 720 polls → ${long.historyLength}`);
+    // Were each poll recorded, 720 polls would add at least 720 events.
     expect(long.historyLength - short.historyLength).toBeLessThan(10);
     expect(long.historyLength).toBeLessThan(300);
   });
