@@ -10,6 +10,7 @@ import { applyManifests, createSandbox, deleteSandbox, grantParticipantAccess, I
 import { ErrorType } from '../workflows/error-types.ts';
 import { applyFault, faultTookEffect, FaultTargetMissingError } from './faults/apply-fault.ts';
 import { createFaultActivities } from './fault-activities.ts';
+import { createRecordingActivities } from './recording-activities.ts';
 import { HINT_COST, computeScore, type ScoreResult } from './scoring.ts';
 import { recordEvent, recordHintsUsed, recordPhase, recordResult, recordSla } from './session-store.ts';
 import { predicatesHold, readSla } from './sla/kube-state.ts';
@@ -48,6 +49,7 @@ export function createActivities({ db, kube, library, slaPollSeconds }: Activity
 
   return {
     ...createFaultActivities({ db, kube }),
+    ...createRecordingActivities({ db }),
 
     async recordPhase(input: { sessionId: string; phase: Phase; at: string; summary: string; namespace?: string }): Promise<void> {
       await recordPhase(db, input.sessionId, input.phase, new Date(input.at), input.summary, input.namespace);

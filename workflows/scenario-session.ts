@@ -144,6 +144,7 @@ export async function scenarioSession(plan: SessionPlan): Promise<SessionState> 
     state.repairedAt = repaired.value.at;
 
     await enter('repaired', 'SLA green and holding: repaired');
+    if (patched('close-recording')) await quick.closeRecording.executeWithOptions({ summary: 'close the kubectl recording' }, [{ sessionId: plan.sessionId }]);
     await enter('scoring', 'Scoring your session');
     const timeToRepairSeconds = Math.max(0, Math.round((Date.parse(state.repairedAt) - Date.parse(state.startedAt)) / 1000));
     await quick.scoreSession.executeWithOptions({ summary: 'compute the score' }, [{ sessionId: plan.sessionId, mode: plan.mode, parTimeSeconds: plan.parTimeSeconds, timeToRepairSeconds, hintsUsed: state.hintsUsed }]);

@@ -38,6 +38,7 @@ function fakeActivities(calls: string[], phases: Phase[], behaviour: Behaviour):
     },
     revertFaultStep: async ({ key }) => { calls.push(`revert:${key}`); return 'reverted'; },
     waitForCondition: async () => { calls.push('waitUntil'); },
+    closeRecording: async () => { calls.push('closeRecording'); return { revoked: 0 }; },
     watchSla: async ({ until }) => {
       if (until === 'green') return { status: 'green', at: new Date().toISOString() };
       if (behaviour.repairAfterMs === undefined) return waitForCancel();
@@ -117,6 +118,7 @@ describe('scenarioSession paths (time-skipping)', () => {
     expect(phases).toEqual(['provisioning', 'ready', 'injecting', 'running', 'repaired', 'scoring', 'completed']);
     expect(calls).toContain('teardown');
     expect(calls.some((call) => call.startsWith('score:'))).toBe(true);
+    expect(calls.indexOf('closeRecording')).toBeLessThan(calls.findIndex((call) => call.startsWith('score:')));
   });
 
   // A running (fake) SLA watch holds the test server's clock, so this time box is seconds long.
