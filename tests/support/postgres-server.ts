@@ -13,7 +13,14 @@ function postgresBinDir(): string | undefined {
   return versions[0] ? join(base, versions[0], 'bin') : undefined;
 }
 
-export async function startPostgresServer(port: number): Promise<{ url: string; stop(): Promise<void> }> {
+export interface PostgresServer {
+  url: string;
+  stop(): Promise<void>;
+  /** Stops the server and starts it again on the same data and port (clients see their connections drop). */
+  restart(): Promise<void>;
+}
+
+export async function startPostgresServer(port: number): Promise<PostgresServer> {
   const bin = postgresBinDir();
   if (!bin) throw new Error('PostgreSQL server binaries not found: run infra/setup.sh --test (apt-get install postgresql)');
   const dir = mkdtempSync(join(tmpdir(), 'fl-pg-'));
@@ -27,7 +34,21 @@ export async function startPostgresServer(port: number): Promise<{ url: string; 
   const [initCmd, initArgs] = run(join(bin, 'initdb'), ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync']);
   execFileSync(initCmd, [...initArgs], { stdio: 'ignore' });
   const [cmd, args] = run(join(bin, 'postgres'), ['-D', dataDir, '-p', String(port), '-h', '127.0.0.1', '-k', dir, '-c', 'fsync=off', '-c', 'max_connections=200']);
-  const server = startProcess('postgres', cmd, [...args], { logFile: join(dir, 'postgres.log') });
-  await waitUntil('PostgreSQL server', () => isPortOpen(port), { process: server, timeoutMs: 30_000 });
-  return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, stop: () => server.stop() };
+  const launch = async () => {
+    const server = startProcess('postgres', cmd, [...args], { logFile: join(dir, 'postgres.log') });
+    await waitUntil('PostgreSQL server', () => isPortOpen(port), { process: server, timeoutMs: 30_000 });
+    return server;
+  };
+  let server = await launch();
+  return {
+    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    stop: () => server.stop(),
+    async restart() {
+      // A fast shutdown that waits until the server is really gone (the lock file released), then start.
+      const [stopCmd, stopArgs] = run(join(bin, 'pg_ctl'), ['-D', dataDir, 'stop', '-m', 'fast', '-w']);
+      execFileSync(stopCmd, [...stopArgs], { stdio: 'ignore' });
+      await server.exited;
+      server = await launch();
+    },
+  };
 }
