@@ -6,7 +6,7 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import websocket from '@fastify/websocket';
 import type { ApiDeps } from './deps.ts';
-import { installErrorHandler } from './errors.ts';
+import { frameworkErrorReply, installErrorHandler } from './errors.ts';
 import { catalogRoutes } from './routes/catalog.ts';
 import { healthRoutes } from './routes/health.ts';
 import { resultRoutes } from './routes/results.ts';
@@ -18,7 +18,9 @@ export const REDACTED_PATHS = ['req.headers.authorization', 'req.headers["sec-we
 
 export async function buildApp(deps: ApiDeps, logger: FastifyServerOptions['logger'] = { level: deps.config.logLevel, redact: REDACTED_PATHS }): Promise<FastifyInstance> {
   // Unknown fields are refused (400), not silently dropped: Fastify's default Ajv strips them instead.
-  const app = Fastify({ logger, trustProxy: false, bodyLimit: 64 * 1024, ajv: { customOptions: { removeAdditional: false } } });
+  const app = Fastify({
+    logger, trustProxy: false, bodyLimit: 64 * 1024, ajv: { customOptions: { removeAdditional: false } }, frameworkErrors: frameworkErrorReply,
+  });
   installErrorHandler(app);
   await app.register(cors, { origin: [deps.config.webOrigin], methods: ['GET', 'POST'] });
   await app.register(helmet, { contentSecurityPolicy: false });

@@ -1,5 +1,5 @@
 // API errors: one shape `{ error: { code, message } }`, statuses chosen in one place, 5xx details only in the log.
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 export class HttpError extends Error {
   readonly statusCode: number;
@@ -18,6 +18,15 @@ export const conflict = (message: string) => new HttpError(409, 'conflict', mess
 export const unauthorized = (message = 'a valid participant token is required') => new HttpError(401, 'unauthorized', message);
 export const badRequest = (message: string, details?: unknown) => new HttpError(400, 'bad_request', message, details);
 export const unavailable = (message: string) => new HttpError(503, 'unavailable', message);
+
+/**
+ * Errors the router raises before any route runs (a malformed URL, an over-long path parameter) skip the
+ * error handler; this gives them the same shape. Passed to Fastify as `frameworkErrors`.
+ */
+export function frameworkErrorReply(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
+  void reply.status(status).send({ error: { code: 'bad_request', message: error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'a path parameter is too long' : 'malformed URL' } });
+}
 
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | HttpError, request, reply) => {
