@@ -36,23 +36,32 @@ function verbOf(method: string, named: boolean, query: URLSearchParams, subresou
   }
 }
 
-function segmentsOf(path: string): string[] | undefined {
-  try {
-    return path.split('/').filter((segment) => segment !== '').map((segment) => decodeURIComponent(segment));
-  } catch {
-    return undefined;
+/**
+ * The decoded path segments, read from the raw path exactly as it is forwarded: no dot-segment resolution
+ * (WHATWG URL would turn `pods/%2e%2e/..` into another path than the apiserver sees), and no empty, `.`,
+ * `..` or slash-containing segments at all.
+ */
+function segmentsOf(rawPath: string): string[] | undefined {
+  if (!rawPath.startsWith('/') || rawPath === '/') return undefined;
+  const segments: string[] = [];
+  for (const raw of rawPath.slice(1).split('/')) {
+    let segment: string;
+    try { segment = decodeURIComponent(raw); } catch { return undefined; }
+    if (segment === '' || segment === '.' || segment === '..' || segment.includes('/')) return undefined;
+    segments.push(segment);
   }
+  return segments;
 }
 
 const DISCOVERY_ROOTS = new Set(['version', 'openapi']);
 
 /** Returns undefined for paths that are not Kubernetes API requests (they are refused). */
 export function parseKubeRequest(method: string, url: string): KubeRequestInfo | undefined {
-  const parsed = new URL(url, 'https://gateway.invalid');
-  const path = parsed.pathname;
-  const query = parsed.searchParams;
+  const mark = url.indexOf('?');
+  const path = mark === -1 ? url : url.slice(0, mark);
+  const query = new URLSearchParams(mark === -1 ? '' : url.slice(mark + 1));
   const segments = segmentsOf(path);
-  if (!segments || segments.length === 0 || segments.some((segment) => segment === '..' || segment === '.' || segment.includes('/'))) return undefined;
+  if (!segments) return undefined;
   const base = { path, query, apiGroup: '', version: '', resource: '' };
   const [root] = segments;
   if (root && DISCOVERY_ROOTS.has(root)) return method === 'GET' ? { ...base, discovery: true, verb: 'get' } : undefined;
