@@ -2,6 +2,7 @@
 // kubeconfigs point at. Started by the API process and by the test harness.
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { join } from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Kube } from '../../activities/cluster/kube.ts';
@@ -65,7 +66,11 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       sendStatus(response, 503, 'the gateway could not forward this request');
     });
   });
-  server.on('upgrade', (incoming, socket, head) => {
+  // Upgraded connections (exec, port-forward) are no longer the HTTP server's to close: track them.
+  const upgraded = new Set<Duplex>();
+  server.on('upgrade', (incoming, socket: Duplex, head: Buffer) => {
+    upgraded.add(socket);
+    socket.once('close', () => upgraded.delete(socket));
     handleUpgrade(context, incoming, socket, head).catch((error: unknown) => {
       logger.error({ err: error }, 'gateway upgrade failed');
       socket.destroy();
@@ -84,6 +89,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     close: () => new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeAllConnections();
+      for (const socket of upgraded) socket.destroy();
     }),
   };
 }

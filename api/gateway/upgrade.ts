@@ -40,7 +40,9 @@ export async function handleUpgrade(context: GatewayContext, incoming: IncomingM
   if (!info) return refuse(socket, 404, 'the server could not find the requested resource');
   const session = auth.session;
   let status = 0;
-  const record = () => recordInBackground(context.db, context.logger, {
+  let recorded = false;
+  // Recorded once the sandbox answered (101 or a refusal): an exec session may stay open for an hour.
+  const record = () => !recorded && (recorded = true) && recordInBackground(context.db, context.logger, {
     sessionId: session.sessionId, at: new Date(), verb: info.verb, apiGroup: info.apiGroup, resource: info.resource,
     namespace: info.namespace ?? null, name: info.name ?? null, subresource: info.subresource ?? null, status,
     latencyMs: Math.round(performance.now() - started), command: (incoming.headers['kubectl-command'] as string | undefined) ?? null,
@@ -60,6 +62,7 @@ export async function handleUpgrade(context: GatewayContext, incoming: IncomingM
     if (head.length > 0) upstream.write(head);
     upstream.once('data', (chunk: Buffer) => {
       status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(chunk.toString('latin1', 0, 16))?.[1] ?? 0);
+      record();
     });
     upstream.pipe(socket);
     socket.pipe(upstream);
@@ -67,6 +70,8 @@ export async function handleUpgrade(context: GatewayContext, incoming: IncomingM
   upstream.on('error', (error) => {
     context.logger.warn({ err: error, sessionId: session.sessionId }, 'upgrade to the sandbox API server failed');
     if (status === 0) { status = 503; refuse(socket, 503, 'the sandbox API server is not reachable'); } else socket.destroy();
+    record();
   });
   socket.on('close', () => { upstream.destroy(); record(); });
+  upstream.on('close', () => socket.destroy());
 }

@@ -3,6 +3,7 @@
 // the sandbox (other namespaces, RBAC, fault objects, ended sessions, forged tokens) is refused and has no effect.
 import { execFile, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -153,6 +154,35 @@ describe(`kube gateway on ${database?.name}`, () => {
     expect(line).toMatch(/NAME|storefront|catalog|cart/);
     const rows = await requestsOf(learn.id);
     expect(rows.find((row) => row.verb === 'watch' && row.resource === 'deployments')).toBeDefined();
+  });
+
+  it('forwards exec and logs faithfully (kwok pods have no kubelet) and records them', async () => {
+    const pods = await harness.kube.core.listNamespacedPod({ namespace: learn.namespace });
+    const pod = pods.items[0]?.metadata?.name ?? '';
+    expect(pod).not.toBe('');
+    // The sim cluster's fake nodes cannot run a shell or return logs: the upstream error comes back as is.
+    const exec = await kubectl(learn.kubeconfig, ['exec', pod, '--', 'true']);
+    const logs = await kubectl(learn.kubeconfig, ['logs', pod]);
+    expect(exec.out).not.toMatch(/Unauthorized|forbidden/i);
+    expect(logs.out).not.toMatch(/Unauthorized|forbidden/i);
+    const outside = await kubectl(learn.kubeconfig, ['exec', '-n', challenge.namespace, pod, '--', 'true']);
+    expect(outside.ok).toBe(false);
+    const rows = await requestsOf(learn.id);
+    expect(rows.find((row) => row.verb === 'connect' && row.subresource === 'exec' && row.name === pod && row.namespace === learn.namespace)).toMatchObject({ command: 'kubectl exec' });
+    expect(rows.find((row) => row.verb === 'get' && row.subresource === 'log' && row.name === pod)).toBeDefined();
+    expect(rows.find((row) => row.verb === 'get' && row.namespace === challenge.namespace)).toMatchObject({ status: 403 });
+    // The upgrade itself is checked too: a WebSocket exec straight into another sandbox is refused.
+    const refused = await new Promise<number>((resolve, reject) => {
+      const outgoing = httpsRequest(`${harness.gatewayUrl}/api/v1/namespaces/${challenge.namespace}/pods/${pod}/exec?command=true&stdout=true`, {
+        ca: harness.gateway.caPem, headers: { authorization: `Bearer ${tokenOf(learn.kubeconfig)}`, connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==', 'sec-websocket-protocol': 'v5.channel.k8s.io' },
+      });
+      outgoing.on('response', (response) => { response.resume(); resolve(response.statusCode ?? 0); });
+      outgoing.on('upgrade', (_response, socket) => { socket.destroy(); resolve(101); });
+      outgoing.on('error', reject);
+      outgoing.end();
+    });
+    expect(refused).toBe(403);
+    expect((await requestsOf(learn.id)).find((row) => row.verb === 'connect' && row.namespace === challenge.namespace)).toMatchObject({ status: 403 });
   });
 
   it('never records or logs Secret values', async () => {
