@@ -12,7 +12,7 @@ import { hideEngine } from './engine-marks.ts';
 import { sendStatus } from './kube-status.ts';
 import { parseKubeRequest, type KubeRequestInfo } from './kube-url.ts';
 import { decide, WRITE_VERBS } from './policy.ts';
-import { recordInBackground, type RecordedChange } from './recorder.ts';
+import { recordInBackground, requestRecord, type RecordedChange } from './recorder.ts';
 import type { Upstream } from './upstream.ts';
 import { rewriteJsonLine, rewriteLines } from './watch-lines.ts';
 
@@ -40,10 +40,6 @@ function jsonOnly(headers: OutgoingHttpHeaders): OutgoingHttpHeaders {
   return { ...rest, accept: accept || 'application/json' };
 }
 
-function header(headers: IncomingHttpHeaders, name: string): string | undefined {
-  const value = headers[name];
-  return typeof value === 'string' ? value.slice(0, 500) : undefined;
-}
 
 function parseJson(buffer: Buffer): unknown {
   try { return JSON.parse(buffer.toString('utf8')); } catch { return undefined; }
@@ -86,12 +82,8 @@ export async function handleRequest(context: GatewayContext, incoming: IncomingM
     incoming.resume();
     return sendStatus(response, 404, 'the server could not find the requested resource');
   }
-  const record = (status: number, change?: RecordedChange) => recordInBackground(context.db, context.logger, {
-    sessionId: session.sessionId, at: new Date(), verb: info.verb, apiGroup: info.apiGroup, resource: info.resource,
-    namespace: info.namespace ?? null, name: info.name ?? null, subresource: info.subresource ?? null, status,
-    latencyMs: Math.round(performance.now() - started), command: header(incoming.headers, 'kubectl-command') ?? null,
-    clientSession: header(incoming.headers, 'kubectl-session') ?? null, query: info.query.toString().slice(0, 1000) || null, change,
-  });
+  const record = (status: number, change?: RecordedChange) =>
+    recordInBackground(context.db, context.logger, requestRecord(session.sessionId, info, incoming.headers, started, status, change));
   const decision = decide(info, session);
   if (!decision.allowed) {
     incoming.resume();

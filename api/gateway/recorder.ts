@@ -1,10 +1,13 @@
 // Writes what the gateway saw: every request into kube_requests, and each successful change also as a
 // `kube` session event so the live stream and the replay show it. Called after the response is sent;
 // a failure is logged and never reaches the participant.
+import type { IncomingHttpHeaders } from 'node:http';
+import { performance } from 'node:perf_hooks';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Database } from '../../db/client.ts';
 import { kubeRequests, sessionEvents, type NewKubeRequestRow } from '../../db/schema.ts';
 import type { FieldChange } from './changes.ts';
+import type { KubeRequestInfo } from './kube-url.ts';
 import { describeChange } from './steps.ts';
 
 export interface RecordedChange {
@@ -35,4 +38,19 @@ export function recordInBackground(db: Database, logger: FastifyBaseLogger, reco
   recordRequest(db, record).catch((error: unknown) => {
     logger.error({ err: error, sessionId: record.sessionId, verb: record.verb, resource: record.resource }, 'could not record a gateway request');
   });
+}
+
+function header(headers: IncomingHttpHeaders, name: string): string | null {
+  const value = headers[name];
+  return typeof value === 'string' ? value.slice(0, 500) : null;
+}
+
+/** The row for one request, once its status is known; latency runs from `started` (performance.now()). */
+export function requestRecord(sessionId: string, info: KubeRequestInfo, headers: IncomingHttpHeaders, started: number, status: number, change?: RecordedChange): RequestRecord {
+  return {
+    sessionId, at: new Date(), verb: info.verb, apiGroup: info.apiGroup, resource: info.resource,
+    namespace: info.namespace ?? null, name: info.name ?? null, subresource: info.subresource ?? null, status,
+    latencyMs: Math.round(performance.now() - started), command: header(headers, 'kubectl-command'),
+    clientSession: header(headers, 'kubectl-session'), query: info.query.toString().slice(0, 1000) || null, change,
+  };
 }

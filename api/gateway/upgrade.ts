@@ -9,7 +9,7 @@ import { kubeStatus } from './kube-status.ts';
 import type { GatewayContext } from './forward.ts';
 import { parseKubeRequest } from './kube-url.ts';
 import { decide } from './policy.ts';
-import { recordInBackground } from './recorder.ts';
+import { recordInBackground, requestRecord } from './recorder.ts';
 
 const REFUSAL_TEXT: Record<number, string> = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 503: 'Service Unavailable' };
 
@@ -42,12 +42,11 @@ export async function handleUpgrade(context: GatewayContext, incoming: IncomingM
   let status = 0;
   let recorded = false;
   // Recorded once the sandbox answered (101 or a refusal): an exec session may stay open for an hour.
-  const record = () => !recorded && (recorded = true) && recordInBackground(context.db, context.logger, {
-    sessionId: session.sessionId, at: new Date(), verb: info.verb, apiGroup: info.apiGroup, resource: info.resource,
-    namespace: info.namespace ?? null, name: info.name ?? null, subresource: info.subresource ?? null, status,
-    latencyMs: Math.round(performance.now() - started), command: (incoming.headers['kubectl-command'] as string | undefined) ?? null,
-    clientSession: (incoming.headers['kubectl-session'] as string | undefined) ?? null, query: info.query.toString().slice(0, 1000) || null,
-  });
+  const record = (): void => {
+    if (recorded) return;
+    recorded = true;
+    recordInBackground(context.db, context.logger, requestRecord(session.sessionId, info, incoming.headers, started, status));
+  };
   const decision = decide(info, session);
   if (!decision.allowed || decision.ownNamespace) {
     status = 403;
