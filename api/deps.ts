@@ -12,4 +12,6 @@ export interface ApiDeps {
   temporal: Client;
   kube: Kube;
   library: Library;
+  /** The recording kube gateway participants' kubeconfigs point at. */
+  gateway: { publicUrl: string; caPem: string };
 }

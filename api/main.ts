@@ -1,27 +1,40 @@
-// The API process.
+// The API process: the HTTP API and the recording kube gateway.
 import { Client, Connection } from '@temporalio/client';
+import pino from 'pino';
 import { loadConfig } from '../config/config.ts';
 import { openDatabase } from '../db/client.ts';
 import { connectKube } from '../activities/cluster/kube.ts';
+import { createClusterDriver } from '../activities/cluster/drivers.ts';
 import { loadLibrary } from '../scenarios/lib/load.ts';
-import { buildApp } from './app.ts';
+import { buildApp, REDACTED_PATHS } from './app.ts';
+import { startGateway } from './gateway/server.ts';
 
 const config = loadConfig();
 if (!config.databaseUrl) throw new Error('DATABASE_URL is not set: start the API through the stack (npm run stack), which serves the embedded database');
 const database = openDatabase(config.databaseUrl, { maxConnections: 10 });
 const connection = await Connection.connect({ address: config.temporalAddress });
+const kube = connectKube(config.kubeconfig);
+// The gateway logs on its own logger: request headers (tokens) are never part of what it logs.
+const logger = pino({ level: config.logLevel, redact: REDACTED_PATHS });
+const gateway = await startGateway({
+  db: database.db, kube, logger: logger.child({ component: 'kube-gateway' }), dataDir: config.dataDir,
+  host: config.gatewayHost, port: config.gatewayPort, publicUrl: config.gatewayPublicUrl,
+  sandboxCredentials: createClusterDriver(config.clusterDriver, kube).sandboxCredentials,
+});
 const app = await buildApp({
   config,
   db: database.db,
   pingDb: database.ping,
   temporal: new Client({ connection, namespace: config.temporalNamespace }),
-  kube: connectKube(config.kubeconfig),
+  kube,
   library: loadLibrary(config.scenariosDir),
+  gateway,
 });
 await app.listen({ host: config.apiHost, port: config.apiPort });
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, async () => {
+    await gateway.close();
     await app.close();
     await connection.close();
     await database.close();

@@ -23,6 +23,13 @@ function optional(env: NodeJS.ProcessEnv, key: string): string | undefined {
   return raw === undefined || raw === '' ? undefined : raw;
 }
 
+function optionalUrl(env: NodeJS.ProcessEnv, key: string): string | undefined {
+  const raw = optional(env, key);
+  if (raw === undefined) return undefined;
+  if (!URL.canParse(raw) || new URL(raw).protocol !== 'https:') throw new ConfigError(`${key} must be an https:// URL, got "${raw}"`);
+  return raw.replace(/\/+$/, '');
+}
+
 function oneOf<T extends string>(env: NodeJS.ProcessEnv, key: string, allowed: readonly T[], fallback: T): T {
   const raw = text(env, key, fallback);
   if (!(allowed as readonly string[]).includes(raw)) throw new ConfigError(`${key} must be one of ${allowed.join(', ')}, got "${raw}"`);
@@ -56,6 +63,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     simEtcdPeerPort: integer(env, 'SIM_ETCD_PEER_PORT', 23800),
     scenariosDir: resolve(text(env, 'FL_SCENARIOS_DIR', join(ROOT, 'scenarios'))),
     operatorToken: optional(env, 'FL_OPERATOR_TOKEN'),
+    /** The recording kube gateway participants' kubeconfigs point at (HTTPS with the library's own CA). */
+    gatewayHost: text(env, 'FL_GATEWAY_HOST', '127.0.0.1'),
+    gatewayPort: integer(env, 'FL_GATEWAY_PORT', 6443),
+    /** What goes into kubeconfigs; unset: https://127.0.0.1:<the port the gateway listens on>. */
+    gatewayPublicUrl: optionalUrl(env, 'FL_GATEWAY_PUBLIC_URL'),
     logLevel: text(env, 'LOG_LEVEL', 'info'),
     /** Overrides every scenario's hold time (seconds green after a fix before it counts); for demos and tests. */
     holdSecondsOverride: env.FL_HOLD_SECONDS ? integer(env, 'FL_HOLD_SECONDS', 0) : undefined,

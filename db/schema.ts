@@ -69,6 +69,10 @@ export const kubeRequests = pgTable('kube_requests', {
   latencyMs: integer('latency_ms').notNull(),
   /** kubectl's own `Kubectl-Command` header (e.g. `kubectl scale`), when sent. */
   command: text('command'),
+  /** kubectl's `Kubectl-Session` header: one id per kubectl invocation, so its requests group into one step. */
+  clientSession: text('client_session'),
+  /** The request's query string (selectors, `watch`, `follow`); Kubernetes query strings carry no credentials. */
+  query: text('query'),
   /** For changes: the redacted request body and the object's fields before and after (Secret data never stored). */
   change: jsonb('change'),
 }, (table) => [index('kube_requests_session_idx').on(table.sessionId, table.id)]);

@@ -12,3 +12,8 @@ export function sandboxNamespace(sessionId: string): string {
 export function sessionLabels(sessionId: string): Record<string, string> {
   return { [SESSION_LABEL]: sessionId, [MANAGED_BY_LABEL]: MANAGED_BY };
 }
+
+/** Prefix of every label and annotation key the engine writes: hidden from participants in Challenge mode. */
+export const ENGINE_KEY_PREFIX = 'failurelib.dev/';
+/** Marks objects the fault engine creates (the fault itself): invisible to participants in Challenge mode. */
+export const FAULT_LABEL = 'failurelib.dev/fault';

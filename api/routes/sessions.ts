@@ -6,7 +6,6 @@ import { TypedSearchAttributes } from '@temporalio/common';
 import { eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { sessions } from '../../db/schema.ts';
-import { issueParticipantToken } from '../../activities/cluster/sandbox.ts';
 import { renderKubeconfig } from '../../infra/sim-cluster/kubeconfig.ts';
 import { abandonSignal, extendTimeSignal, requestHintUpdate, startUpdate } from '../../workflows/messages.ts';
 import { FlEvent, FlMode, FlParticipant, FlPhase, FlScenario, FlSystem } from '../../workflows/search-attributes.ts';
@@ -18,13 +17,14 @@ import { resolveScenario } from '../scenario-ids.ts';
 import { sessionPlan, workflowIdOf } from '../session-plan.ts';
 import { sessionDto } from '../session-view.ts';
 import { bearerToken, newParticipantToken } from '../tokens.ts';
+import { issueKubeCredential } from '../gateway/credentials.ts';
 
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
 const errors = { 400: ErrorSchema, 401: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema, 503: ErrorSchema };
 const KUBECONFIG_PHASES: Phase[] = ['ready', 'injecting', 'running'];
 
 export function sessionRoutes(app: FastifyInstance, deps: ApiDeps): void {
-  const { db, temporal, library, config, kube } = deps;
+  const { db, temporal, library, config, gateway } = deps;
   const handle = (id: string) => temporal.workflow.getHandle(workflowIdOf(id));
 
   app.post<{ Body: CreateSessionBody }>('/api/sessions', {
@@ -80,9 +80,11 @@ export function sessionRoutes(app: FastifyInstance, deps: ApiDeps): void {
     if (!KUBECONFIG_PHASES.includes(row.phase as Phase) || !row.namespace) {
       throw conflict(`the kubeconfig is available once the sandbox is ready and until the session ends (now: ${row.phase})`);
     }
+    // The kubeconfig names the gateway, never the sandbox API server: every request is checked and recorded.
     const scenario = library.scenarios.get(row.scenarioId);
-    const { token } = await issueParticipantToken(kube, row.namespace, (scenario?.spec.timeLimitSeconds ?? 3600) + config.readyTimeoutSeconds);
-    const kubeconfig = renderKubeconfig({ server: kube.server, caData: kube.caData, token, user: 'participant', namespace: row.namespace, clusterName: `failurelib-${row.id.slice(0, 8)}` });
+    const lifetimeSeconds = (scenario?.spec.timeLimitSeconds ?? 3600) + config.readyTimeoutSeconds;
+    const token = await issueKubeCredential(db, row.id, new Date(Date.now() + lifetimeSeconds * 1000));
+    const kubeconfig = renderKubeconfig({ server: gateway.publicUrl, caData: gateway.caPem, token, user: 'participant', namespace: row.namespace, clusterName: `failurelib-${row.id.slice(0, 8)}` });
     return reply.header('content-type', 'application/yaml').header('cache-control', 'no-store').send(kubeconfig);
   });
 

@@ -1,5 +1,6 @@
 // Starts the whole Failure Library on its embedded defaults and stops all of it on Ctrl-C:
-// Temporal dev server, database (PGlite, or DATABASE_URL), the simulated cluster, worker, API, website.
+// Temporal dev server, database (PGlite, or DATABASE_URL), the simulated cluster, worker, API (with the kube
+// gateway), website.
 import { join } from 'node:path';
 import { loadConfig } from '../../config/config.ts';
 import { migrateDatabase } from '../../db/client.ts';
@@ -43,7 +44,7 @@ function child(name: string, args: string[], env: NodeJS.ProcessEnv): ManagedPro
 
 async function ensurePortsFree(): Promise<void> {
   const ports = [
-    Number(config.temporalAddress.split(':').at(-1)), config.temporalUiPort, config.apiPort, config.webPort,
+    Number(config.temporalAddress.split(':').at(-1)), config.temporalUiPort, config.apiPort, config.webPort, config.gatewayPort,
     ...(config.databaseUrl ? [] : [config.pgliteSocketPort]),
     ...(config.clusterDriver === 'sim' ? [config.simApiPort, config.simEtcdPort, config.simEtcdPeerPort] : []),
   ];
@@ -91,6 +92,7 @@ try {
   console.log(`
   Website       ${webUrl}
   API           ${apiUrl}   (OpenAPI: ${apiUrl}/api/docs/json)
+  Kube gateway  ${config.gatewayPublicUrl ?? `https://127.0.0.1:${config.gatewayPort}`}   (participants' kubeconfigs; CA in ${join(config.dataDir, 'gateway', 'ca.crt')})
   Temporal UI   ${temporal.uiUrl}   (frontend ${temporal.address})
   Database      ${config.databaseUrl ? 'DATABASE_URL' : `embedded PGlite at ${databaseUrl}`}
   Cluster       ${config.clusterDriver}: KUBECONFIG=${config.kubeconfig}

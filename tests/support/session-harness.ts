@@ -1,9 +1,16 @@
 // A worker and an API wired to the real services of the global setup, one per database under test.
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Writable } from 'node:stream';
+import pino from 'pino';
 import { Client, Connection } from '@temporalio/client';
 import { Runtime, makeTelemetryFilterString, type Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import { connectKube, type Kube } from '../../activities/cluster/kube.ts';
+import { createClusterDriver } from '../../activities/cluster/drivers.ts';
+import { startGateway, type Gateway } from '../../api/gateway/server.ts';
 import { buildApp } from '../../api/app.ts';
 import { loadConfig } from '../../config/config.ts';
 import { openDatabase, type DatabaseHandle } from '../../db/client.ts';
@@ -17,6 +24,9 @@ export interface Harness {
   database: DatabaseHandle;
   temporal: Client;
   worker: Worker | undefined;
+  /** The recording kube gateway (its URL is what participants' kubeconfigs name). */
+  gateway: Gateway;
+  gatewayUrl: string;
   close(): Promise<void>;
 }
 
@@ -29,6 +39,8 @@ export interface HarnessOptions {
   env?: Record<string, string>;
   /** Task queue of an out-of-process worker to use instead of starting one in this process. */
   externalWorkerTaskQueue?: string;
+  /** Where the gateway's log lines go (JSON lines, level debug), to check what it logs. */
+  gatewayLog?: Writable;
 }
 
 export async function startHarness(opts: HarnessOptions): Promise<Harness> {
@@ -52,11 +64,19 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
   const running = inProcess?.worker.run();
   const connection = await Connection.connect({ address: config.temporalAddress });
   const temporal = new Client({ connection, namespace: config.temporalNamespace });
-  const app = await buildApp({ config, db: database.db, pingDb: database.ping, temporal, kube, library }, false);
+  const gatewayDir = mkdtempSync(join(tmpdir(), 'fl-gateway-'));
+  const gatewayLogger = opts.gatewayLog ? pino({ level: 'debug' }, opts.gatewayLog) : pino({ level: 'silent' });
+  const gateway = await startGateway({
+    db: database.db, kube, logger: gatewayLogger, dataDir: gatewayDir, host: '127.0.0.1', port: 0,
+    sandboxCredentials: createClusterDriver(config.clusterDriver, kube).sandboxCredentials,
+  });
+  const app = await buildApp({ config, db: database.db, pingDb: database.ping, temporal, kube, library, gateway }, false);
   return {
-    app, kube, library, database, temporal, worker: inProcess?.worker,
+    app, kube, library, database, temporal, worker: inProcess?.worker, gateway, gatewayUrl: gateway.publicUrl,
     async close() {
       await app.close();
+      await gateway.close();
+      rmSync(gatewayDir, { recursive: true, force: true });
       inProcess?.worker.shutdown();
       await running;
       await inProcess?.connection.close();

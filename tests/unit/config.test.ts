@@ -16,6 +16,12 @@ describe('loadConfig', () => {
     expect(config.scenariosDir).toMatch(/scenarios$/);
   });
 
+  it('runs the kube gateway on 6443 with a public URL only when given, and refuses a non-https one', () => {
+    expect(loadConfig({})).toMatchObject({ gatewayHost: '127.0.0.1', gatewayPort: 6443, gatewayPublicUrl: undefined });
+    expect(loadConfig({ FL_GATEWAY_PUBLIC_URL: 'https://gw.example.com:6443/' }).gatewayPublicUrl).toBe('https://gw.example.com:6443');
+    expect(() => loadConfig({ FL_GATEWAY_PUBLIC_URL: 'http://gw.example.com' })).toThrow(/FL_GATEWAY_PUBLIC_URL must be an https:\/\/ URL/);
+  });
+
   it('treats empty values as unset', () => {
     const config = loadConfig({ API_PORT: '', DATABASE_URL: '', FL_OPERATOR_TOKEN: '' });
     expect(config.apiPort).toBe(3000);

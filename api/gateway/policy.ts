@@ -1,0 +1,53 @@
+// What a participant may ask of their sandbox through the gateway. Pure: the request's parsed form and the
+// session in, a decision out. The sandbox credentials the gateway forwards with are namespace-scoped too,
+// so a mistake here still cannot reach another namespace (defence in depth).
+import type { KubeRequestInfo } from './kube-url.ts';
+
+export type Mode = 'learn' | 'challenge';
+
+export interface PolicySubject {
+  namespace: string;
+  mode: Mode;
+}
+
+export type Decision =
+  | { allowed: true; /** The request reads the session's own Namespace object (served specially: it is cluster-scoped). */ ownNamespace?: boolean }
+  | { allowed: false; reason: string };
+
+/** The fault engine's API group: in Challenge mode its objects would name the fault. */
+export const FAULT_API_GROUP = 'chaos-mesh.org';
+export const WRITE_VERBS = new Set(['create', 'update', 'patch', 'delete', 'deletecollection']);
+const READ_VERBS = new Set(['get', 'list', 'watch']);
+/** Cluster-scoped requests that only describe the caller: `kubectl auth can-i`, `kubectl auth whoami`. */
+const SELF_REVIEWS = new Set(['authorization.k8s.io/selfsubjectaccessreviews', 'authorization.k8s.io/selfsubjectrulesreviews', 'authentication.k8s.io/selfsubjectreviews']);
+
+function describe(info: KubeRequestInfo): string {
+  const resource = info.apiGroup ? `${info.resource}.${info.apiGroup}` : info.resource;
+  return `${resource}${info.subresource ? `/${info.subresource}` : ''}${info.name ? ` "${info.name}"` : ''}`;
+}
+
+function refuse(info: KubeRequestInfo, why: string): Decision {
+  return { allowed: false, reason: `${describe(info)} is forbidden: ${why}` };
+}
+
+export function decide(info: KubeRequestInfo, subject: PolicySubject): Decision {
+  if (info.discovery) return { allowed: true };
+  if (info.apiGroup === 'rbac.authorization.k8s.io' && WRITE_VERBS.has(info.verb)) {
+    return refuse(info, 'participants cannot change roles or role bindings');
+  }
+  if (subject.mode === 'challenge' && info.apiGroup === FAULT_API_GROUP) {
+    return refuse(info, `cannot ${info.verb} this resource in the sandbox`);
+  }
+  if (info.apiGroup === '' && info.resource === 'namespaces' && info.subresource === undefined && (info.name === undefined || info.name === subject.namespace)) {
+    if (READ_VERBS.has(info.verb)) return { allowed: true, ownNamespace: true };
+    return refuse(info, `participants cannot ${info.verb} namespaces`);
+  }
+  if (info.namespace === undefined) {
+    if (info.verb === 'create' && SELF_REVIEWS.has(`${info.apiGroup}/${info.resource}`)) return { allowed: true };
+    return refuse(info, `cannot ${info.verb} at the cluster scope; use the namespace "${subject.namespace}"`);
+  }
+  if (info.namespace !== subject.namespace) {
+    return refuse(info, `cannot ${info.verb} in the namespace "${info.namespace}"; your sandbox is "${subject.namespace}"`);
+  }
+  return { allowed: true };
+}

@@ -1,0 +1,95 @@
+// Starts the recording kube gateway: an HTTPS server with the library's own certificate that participants'
+// kubeconfigs point at. Started by the API process and by the test harness.
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { join } from 'node:path';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Kube } from '../../activities/cluster/kube.ts';
+import type { SandboxCredentials } from '../../activities/cluster/driver.ts';
+import type { Database } from '../../db/client.ts';
+import { authenticate, type Authentication } from './credentials.ts';
+import { handleRequest, type GatewayContext } from './forward.ts';
+import { sendStatus } from './kube-status.ts';
+import { certificateHosts, loadOrCreateGatewayTls } from './tls.ts';
+import { handleUpgrade } from './upgrade.ts';
+import { createUpstream } from './upstream.ts';
+import { hashToken } from '../tokens.ts';
+
+export interface GatewayOptions {
+  db: Database;
+  kube: Kube;
+  logger: FastifyBaseLogger;
+  dataDir: string;
+  host: string;
+  port: number;
+  publicUrl?: string;
+  sandboxCredentials(namespace: string): Promise<SandboxCredentials>;
+}
+
+export interface Gateway {
+  /** What kubeconfigs point at. */
+  publicUrl: string;
+  /** The CA that signed the gateway's certificate (PEM), for kubeconfigs' certificate-authority-data. */
+  caPem: string;
+  server: Server;
+  close(): Promise<void>;
+}
+
+/** A successful authentication is trusted for this long: a session that ends is locked out within it. */
+const AUTH_CACHE_MS = 2000;
+
+function cachedAuthentication(db: Database): (authorization: string | undefined) => Promise<Authentication> {
+  const cache = new Map<string, { result: Authentication; until: number }>();
+  return async (authorization) => {
+    const key = authorization ? hashToken(authorization) : '';
+    const now = Date.now();
+    const hit = cache.get(key);
+    if (hit && hit.until > now) return hit.result;
+    const result = await authenticate(db, authorization);
+    if (cache.size > 10_000) cache.clear();
+    if (result.ok) cache.set(key, { result, until: now + AUTH_CACHE_MS });
+    else cache.delete(key);
+    return result;
+  };
+}
+
+export async function startGateway(options: GatewayOptions): Promise<Gateway> {
+  const tls = await loadOrCreateGatewayTls(join(options.dataDir, 'gateway'), certificateHosts(options.publicUrl));
+  const logger = options.logger;
+  const context: GatewayContext = {
+    db: options.db, logger, upstream: createUpstream(options.kube, options.sandboxCredentials), authenticate: cachedAuthentication(options.db),
+  };
+  const server = createServer({ cert: tls.certPem, key: tls.keyPem }, (incoming, response) => {
+    handleRequest(context, incoming, response).catch((error: unknown) => {
+      logger.error({ err: error }, 'gateway request failed');
+      sendStatus(response, 503, 'the gateway could not forward this request');
+    });
+  });
+  // Upgraded connections (exec, port-forward) are no longer the HTTP server's to close: track them.
+  const upgraded = new Set<Duplex>();
+  server.on('upgrade', (incoming, socket: Duplex, head: Buffer) => {
+    upgraded.add(socket);
+    socket.once('close', () => upgraded.delete(socket));
+    handleUpgrade(context, incoming, socket, head).catch((error: unknown) => {
+      logger.error({ err: error }, 'gateway upgrade failed');
+      socket.destroy();
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const publicUrl = options.publicUrl ?? `https://127.0.0.1:${port}`;
+  logger.info({ publicUrl }, 'kube gateway listening');
+  return {
+    publicUrl, caPem: tls.caPem, server,
+    close: () => new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+      for (const socket of upgraded) socket.destroy();
+    }),
+  };
+}

@@ -1,0 +1,57 @@
+// The gateway policy: the participant's namespace, nothing else; no RBAC changes; no fault objects in Challenge.
+import { describe, expect, it } from 'vitest';
+import { parseKubeRequest } from '../../../api/gateway/kube-url.ts';
+import { decide, type Mode } from '../../../api/gateway/policy.ts';
+
+function decision(method: string, url: string, mode: Mode = 'learn') {
+  const info = parseKubeRequest(method, url);
+  if (!info) throw new Error(`unparsable ${url}`);
+  return decide(info, { namespace: 'fl-mine', mode });
+}
+
+describe('gateway policy', () => {
+  it('allows discovery and anything in the own namespace', () => {
+    for (const url of ['/api', '/apis', '/version', '/openapi/v2', '/apis/apps/v1']) expect(decision('GET', url).allowed).toBe(true);
+    expect(decision('GET', '/api/v1/namespaces/fl-mine/pods?watch=true').allowed).toBe(true);
+    expect(decision('PATCH', '/apis/apps/v1/namespaces/fl-mine/deployments/web/scale').allowed).toBe(true);
+    expect(decision('DELETE', '/api/v1/namespaces/fl-mine/pods/web-1').allowed).toBe(true);
+    expect(decision('POST', '/api/v1/namespaces/fl-mine/pods/web-1/exec').allowed).toBe(true);
+  });
+
+  it('reads only the own Namespace object, and never changes it', () => {
+    expect(decision('GET', '/api/v1/namespaces/fl-mine')).toEqual({ allowed: true, ownNamespace: true });
+    expect(decision('GET', '/api/v1/namespaces')).toEqual({ allowed: true, ownNamespace: true });
+    expect(decision('GET', '/api/v1/namespaces/kube-system').allowed).toBe(false);
+    expect(decision('DELETE', '/api/v1/namespaces/fl-mine').allowed).toBe(false);
+    expect(decision('PATCH', '/api/v1/namespaces/fl-mine').allowed).toBe(false);
+  });
+
+  it('refuses other namespaces and the cluster scope', () => {
+    const other = decision('GET', '/api/v1/namespaces/fl-other/pods');
+    expect(other).toMatchObject({ allowed: false, reason: expect.stringMatching(/pods is forbidden.*fl-other/) });
+    expect(decision('DELETE', '/apis/apps/v1/namespaces/fl-other/deployments/web').allowed).toBe(false);
+    expect(decision('GET', '/api/v1/pods').allowed).toBe(false);
+    expect(decision('GET', '/api/v1/nodes').allowed).toBe(false);
+    expect(decision('POST', '/apis/storage.k8s.io/v1/storageclasses').allowed).toBe(false);
+  });
+
+  it('allows the self reviews of kubectl auth can-i and whoami', () => {
+    expect(decision('POST', '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews').allowed).toBe(true);
+    expect(decision('POST', '/apis/authentication.k8s.io/v1/selfsubjectreviews').allowed).toBe(true);
+    expect(decision('POST', '/apis/authorization.k8s.io/v1/subjectaccessreviews').allowed).toBe(false);
+  });
+
+  it('refuses every RBAC write, even in the own namespace, and allows reading roles there', () => {
+    expect(decision('POST', '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings').allowed).toBe(false);
+    expect(decision('POST', '/apis/rbac.authorization.k8s.io/v1/namespaces/fl-mine/rolebindings').allowed).toBe(false);
+    expect(decision('PATCH', '/apis/rbac.authorization.k8s.io/v1/namespaces/fl-mine/roles/x').allowed).toBe(false);
+    expect(decision('GET', '/apis/rbac.authorization.k8s.io/v1/namespaces/fl-mine/rolebindings').allowed).toBe(true);
+  });
+
+  it('hides the fault API group in Challenge mode only', () => {
+    const url = '/apis/chaos-mesh.org/v1alpha1/namespaces/fl-mine/podchaos';
+    expect(decision('GET', url, 'challenge').allowed).toBe(false);
+    expect(decision('GET', `${url}/kill-web`, 'challenge').allowed).toBe(false);
+    expect(decision('GET', url, 'learn').allowed).toBe(true);
+  });
+});
