@@ -7,6 +7,7 @@ import swagger from '@fastify/swagger';
 import websocket from '@fastify/websocket';
 import type { ApiDeps } from './deps.ts';
 import { installErrorHandler } from './errors.ts';
+import { eventRoutes } from './routes/events.ts';
 import { catalogRoutes } from './routes/catalog.ts';
 import { healthRoutes } from './routes/health.ts';
 import { resultRoutes } from './routes/results.ts';
@@ -24,7 +25,7 @@ export async function buildApp(deps: ApiDeps, logger: FastifyServerOptions['logg
   await app.register(helmet, { contentSecurityPolicy: false });
   await app.register(rateLimit, { global: false });
   await app.register(swagger, {
-    openapi: { info: { title: 'The Failure Library API', version: '1.0.0' }, components: { securitySchemes: { participant: { type: 'http', scheme: 'bearer' } } } },
+    openapi: { info: { title: 'The Failure Library API', version: '1.0.0' }, components: { securitySchemes: { participant: { type: 'http', scheme: 'bearer' }, operator: { type: 'http', scheme: 'bearer' } } } },
   });
   await app.register(websocket, {
     options: {
@@ -38,6 +39,7 @@ export async function buildApp(deps: ApiDeps, logger: FastifyServerOptions['logg
   catalogRoutes(app, deps);
   sessionRoutes(app, deps);
   resultRoutes(app, deps);
+  eventRoutes(app, deps);
   sessionStreamRoutes(app, deps);
   return app;
 }
