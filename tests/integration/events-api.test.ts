@@ -7,7 +7,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { kubeRequests, sessionEvents, sessions } from '../../db/schema.ts';
 import { TERMINAL_PHASES } from '../../api/contract.ts';
-import { eventLibrary, SECOND_SCENARIO } from '../support/event-library.ts';
+import { eventLibrary } from '../support/event-library.ts';
 import { startHarness, type Harness } from '../support/session-harness.ts';
 import { getSession, kubectl, participantKubeconfig, waitForPhase } from '../support/session-client.ts';
 

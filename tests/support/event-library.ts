@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const SCENARIOS = join(import.meta.dirname, '../../scenarios');
-export const SECOND_SCENARIO = 'checkout-scaled-to-zero';
+const SECOND_SCENARIO = 'checkout-scaled-to-zero';
 
 export function eventLibrary(): { dir: string; remove(): void } {
   const dir = mkdtempSync(join(tmpdir(), 'fl-event-library-'));
