@@ -70,7 +70,7 @@ describe('an event leaderboard on the big screen', () => {
     await board.goto(`/events/${EVENT_ID}`, { waitUntil: 'networkidle' });
     await waitForText(board.getByTestId('event-name'), 'KubeCon Booth');
     await board.getByTestId('leaderboard-empty').waitFor();
-    await board.evaluate(() => { (window as unknown as { notReloaded: boolean }).notReloaded = true; });
+    await board.evaluate(() => { (globalThis as unknown as { notReloaded: boolean }).notReloaded = true; });
 
     // The participant: the event's catalog shows only its scenarios, no mode switch, and asks for the badge.
     const page = await newPage();
@@ -118,7 +118,7 @@ describe('an event leaderboard on the big screen', () => {
     expect(await row.getByTestId('leaderboard-solved').textContent()).toBe('1/1');
     expect(Number(await row.getByTestId('leaderboard-total').textContent())).toBe(score);
     await row.getByTestId('solved-all').waitFor();
-    expect(await board.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
+    expect(await board.evaluate(() => (globalThis as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
     await board.screenshot({ path: join(SCREENSHOTS, 'event-leaderboard.png') });
 
     // The result page: breakdown with the formula, a steppable replay, the postmortem draft.
