@@ -14,7 +14,7 @@ export function normalizeResult(stored: ScoreResult | LegacyResult): Omit<ScoreR
   const b = stored.breakdown;
   return {
     score: stored.score,
-    breakdown: { base: b.base ?? 1000, timePenalty: -(b.timeOverPar ?? 0), budgetPenalty: 0, hintPenalty: -(b.hints ?? 0), collateralPenalty: 0, total: stored.score },
+    breakdown: { base: b.base ?? 1000, timePenalty: Math.abs(b.timeOverPar ?? 0), budgetPenalty: 0, hintPenalty: Math.abs(b.hints ?? 0), collateralPenalty: 0, total: stored.score },
     reasons: [],
     formula: SCORE_FORMULA,
     timeToRepairSeconds: stored.timeToRepairSeconds,
