@@ -89,10 +89,11 @@ export function collateralFindings(actions: readonly KubeAction[], faultTargets:
   }
 
   // Scaling, deleting or restarting a workload the fault never touched (blind restarts already counted above).
-  const targets = new Set(faultTargets);
+  // A target's own ReplicaSets (`storefront-7d9c…`) belong to it too.
+  const related = (name: string) => faultTargets.some((target) => name === target || name.startsWith(`${target}-`));
   const unrelated = new Set<string>();
   for (const action of done) {
-    if (!WORKLOADS.has(action.resource) || !action.name || targets.has(action.name) || action.verb === 'create') continue;
+    if (!WORKLOADS.has(action.resource) || !action.name || related(action.name) || action.verb === 'create') continue;
     const key = `${action.resource}/${action.name}`;
     if (blind.has(key)) continue;
     const changesIt = action.verb === 'delete' || action.subresource === 'scale' || isRolloutRestart(action) || action.verb === 'update' || action.verb === 'patch';

@@ -97,6 +97,7 @@ describe('computeScore', () => {
   it('collateral: scaling or deleting workloads the failure did not involve costs 50 each', () => {
     const result = computeScore(recording({ kubeRequests: [
       scale(50, 'catalog'), scale(60, 'catalog'), request(70, { verb: 'delete', resource: 'deployments', name: 'cart' }), scale(80, 'storefront'),
+      request(90, { verb: 'delete', resource: 'replicasets', name: 'storefront-7d9c5b' }),
     ] }));
     expect(result.breakdown.collateralPenalty).toBe(100);
     expect(result.reasons.map((r) => r.message)).toEqual([
