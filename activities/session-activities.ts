@@ -12,6 +12,7 @@ import { applyFault, faultTookEffect, FaultTargetMissingError } from './faults/a
 import { createFaultActivities } from './fault-activities.ts';
 import { createRecordingActivities } from './recording-activities.ts';
 import { HINT_COST, computeScore, type ScoreResult } from './scoring.ts';
+import { readScoreRecording } from './score-recording.ts';
 import { recordEvent, recordHintsUsed, recordPhase, recordResult, recordSla } from './session-store.ts';
 import { predicatesHold, readSla } from './sla/kube-state.ts';
 import { sweepSandboxes, type SweepResult } from './sweeper.ts';
@@ -137,8 +138,9 @@ export function createActivities({ db, kube, library, slaPollSeconds }: Activity
       return { hint, hintsUsed: index + 1, cost: HINT_COST[mode] };
     },
 
+    /** Scores from the recording in the database (SLA readings, kubectl requests), so a retry scores the same. */
     async scoreSession(input: ScoreInput): Promise<ScoreResult> {
-      const result = computeScore(input);
+      const result = computeScore(await readScoreRecording(db, library, input));
       await recordResult(db, input.sessionId, result);
       return result;
     },

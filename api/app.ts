@@ -4,9 +4,11 @@ import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
 import websocket from '@fastify/websocket';
 import type { ApiDeps } from './deps.ts';
-import { frameworkErrorReply, installErrorHandler } from './errors.ts';
+import { frameworkErrorReply, HttpError, installErrorHandler } from './errors.ts';
+import { eventRoutes } from './routes/events.ts';
 import { catalogRoutes } from './routes/catalog.ts';
 import { healthRoutes } from './routes/health.ts';
 import { resultRoutes } from './routes/results.ts';
@@ -24,9 +26,13 @@ export async function buildApp(deps: ApiDeps, logger: FastifyServerOptions['logg
   installErrorHandler(app);
   await app.register(cors, { origin: [deps.config.webOrigin], methods: ['GET', 'POST'] });
   await app.register(helmet, { contentSecurityPolicy: false });
-  await app.register(rateLimit, { global: false });
+  // Over the limit: the API's one error shape, 429, with when to try again.
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) => new HttpError(429, 'rate_limited', `too many requests: try again in ${context.after}`, { retryAfter: context.after }),
+  });
   await app.register(swagger, {
-    openapi: { info: { title: 'The Failure Library API', version: '1.0.0' }, components: { securitySchemes: { participant: { type: 'http', scheme: 'bearer' } } } },
+    openapi: { info: { title: 'The Failure Library API', version: '1.0.0' }, components: { securitySchemes: { participant: { type: 'http', scheme: 'bearer' }, operator: { type: 'http', scheme: 'bearer' } } } },
   });
   await app.register(websocket, {
     options: {
@@ -35,11 +41,13 @@ export async function buildApp(deps: ApiDeps, logger: FastifyServerOptions['logg
       handleProtocols: (protocols: Set<string>) => (protocols.has('failurelib') ? 'failurelib' : false),
     },
   });
-  app.get('/api/docs/json', { schema: { hide: true } }, async () => app.swagger());
+  // The browsable docs at /api/docs; the OpenAPI document itself stays at /api/docs/json.
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
   healthRoutes(app, deps);
   catalogRoutes(app, deps);
   sessionRoutes(app, deps);
   resultRoutes(app, deps);
+  eventRoutes(app, deps);
   sessionStreamRoutes(app, deps);
   return app;
 }

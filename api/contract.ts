@@ -116,3 +116,111 @@ export const HealthSchema = Type.Object({
   cluster: Type.Boolean(),
 });
 export type HealthDto = Static<typeof HealthSchema>;
+
+const Slug = Type.String({ pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', minLength: 1, maxLength: 63 });
+
+/** POST /api/events (operator): a booth at a conference, a workshop, a team's game day. */
+export const CreateEventSchema = Type.Object(
+  {
+    id: Slug,
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    startsAt: Type.String({ format: 'date-time' }),
+    endsAt: Type.String({ format: 'date-time' }),
+    /** Scenario ids of the library (their real ids; participants see codenames in Challenge mode). */
+    scenarioIds: Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { minItems: 1, maxItems: 50, uniqueItems: true }),
+    mode: Type.Optional(ModeSchema),
+  },
+  { additionalProperties: false },
+);
+export type CreateEventBody = Static<typeof CreateEventSchema>;
+
+export const EventScenarioSchema = Type.Object({
+  /** The id to create a session with in the event's mode. */
+  id: Type.String(),
+  codename: Type.String(),
+  systemIds: Type.Array(Type.String()),
+  difficulty: Type.String(),
+  parTimeSeconds: Type.Integer(),
+  title: Type.Optional(Type.String()),
+});
+
+/** GET /api/events/:id (public): what the catalog and the big screen need; no badge ids. */
+export const EventSchema = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  startsAt: Type.String(),
+  endsAt: Type.String(),
+  mode: ModeSchema,
+  scenarios: Type.Array(EventScenarioSchema),
+  participantCount: Type.Integer(),
+});
+export type EventDto = Static<typeof EventSchema>;
+
+export const RegisterParticipantSchema = Type.Object(
+  {
+    badgeId: Type.String({ minLength: 1, maxLength: 100, pattern: '^[^\\s,"]+$' }),
+    name: Type.String({ minLength: 1, maxLength: 100 }),
+  },
+  { additionalProperties: false },
+);
+export type RegisterParticipantBody = Static<typeof RegisterParticipantSchema>;
+
+export const ParticipantSchema = Type.Object({ eventId: Type.String(), badgeId: Type.String(), name: Type.String() });
+export type ParticipantDto = Static<typeof ParticipantSchema>;
+
+export const LeaderboardRowSchema = Type.Object({
+  rank: Type.Integer(),
+  participantKey: Type.String(),
+  name: Type.String(),
+  totalScore: Type.Integer(),
+  solved: Type.Integer(),
+  scenarioCount: Type.Integer(),
+  totalTimeSeconds: Type.Integer(),
+  solvedAll: Type.Boolean(),
+  scores: Type.Record(Type.String(), Type.Integer()),
+});
+export type LeaderboardRowDto = Static<typeof LeaderboardRowSchema>;
+
+export const ScoreBreakdownSchema = Type.Object({
+  base: Type.Integer(),
+  timePenalty: Type.Integer(),
+  budgetPenalty: Type.Integer(),
+  hintPenalty: Type.Integer(),
+  collateralPenalty: Type.Integer(),
+  total: Type.Integer(),
+});
+export type ScoreBreakdownDto = Static<typeof ScoreBreakdownSchema>;
+
+export const ScoreReasonSchema = Type.Object({
+  term: Type.Union([Type.Literal('time'), Type.Literal('budget'), Type.Literal('hints'), Type.Literal('collateral'), Type.Literal('floor')]),
+  points: Type.Integer(),
+  message: Type.String(),
+});
+
+export const ReplayStepSchema = Type.Object({
+  at: Type.String(),
+  /** Seconds from Start (negative before it). */
+  offsetSeconds: Type.Number(),
+  kind: SessionEventSchema.properties.kind,
+  summary: Type.String(),
+  detail: Type.Optional(Type.Unknown()),
+});
+export type ReplayStepDto = Static<typeof ReplayStepSchema>;
+
+export const ResultSchema = Type.Object({
+  score: Type.Integer(),
+  breakdown: ScoreBreakdownSchema,
+  reasons: Type.Array(ScoreReasonSchema),
+  formula: Type.String(),
+  timeToRepairSeconds: Type.Integer(),
+  parTimeSeconds: Type.Optional(Type.Integer()),
+  redSeconds: Type.Optional(Type.Integer()),
+  startedAt: Type.Optional(Type.String()),
+  /** When the SLA turned green for good (the repair). */
+  greenAt: Type.Optional(Type.String()),
+  replay: Type.Array(ReplayStepSchema),
+  rootCause: Type.Optional(Type.String()),
+  explanation: Type.Optional(Type.String()),
+  solution: Type.Optional(Type.Array(Type.String())),
+});
+export type ResultDto = Static<typeof ResultSchema>;

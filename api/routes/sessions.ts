@@ -12,6 +12,7 @@ import { FlEvent, FlMode, FlParticipant, FlPhase, FlScenario, FlSystem } from '.
 import { TERMINAL_PHASES, CreateSessionSchema, CreatedSessionSchema, ErrorSchema, SessionSchema, type CreateSessionBody, type Phase } from '../contract.ts';
 import type { ApiDeps } from '../deps.ts';
 import { badRequest, conflict, HttpError, unavailable, unauthorized } from '../errors.ts';
+import { checkEventEntry } from '../event-entry.ts';
 import { authorizeParticipant, eventsAfter } from '../session-access.ts';
 import { resolveScenario } from '../scenario-ids.ts';
 import { sessionPlan, workflowIdOf } from '../session-plan.ts';
@@ -38,12 +39,15 @@ export function sessionRoutes(app: FastifyInstance, deps: ApiDeps): void {
     if (!scenario.spec.systems.includes(body.systemId)) {
       throw badRequest(`this scenario does not run on system "${body.systemId}"`, [{ field: 'systemId', message: `one of: ${scenario.spec.systems.join(', ')}` }]);
     }
+    // Joining an event links the session to the registered person: their name comes from the badge scan.
+    const entry = body.eventId === undefined ? undefined : await checkEventEntry(db, body, scenario);
+    const participant = entry ? { name: entry.participantName, badgeId: entry.badgeId } : body.participant;
     const id = randomUUID();
     const { token, hash } = newParticipantToken();
-    const plan = sessionPlan(id, scenario, body, config);
+    const plan = sessionPlan(id, scenario, { ...body, participant }, config);
     await db.insert(sessions).values({
       id, workflowId: workflowIdOf(id), scenarioId: plan.scenarioId, systemId: plan.systemId, mode: plan.mode,
-      participantName: body.participant.name, badgeId: body.participant.badgeId ?? null, eventId: body.eventId ?? null,
+      participantName: participant.name, badgeId: participant.badgeId ?? null, eventId: entry?.eventId ?? null,
       tokenHash: hash, phase: 'provisioning',
     });
     try {
@@ -51,8 +55,8 @@ export function sessionRoutes(app: FastifyInstance, deps: ApiDeps): void {
         workflowId: workflowIdOf(id), taskQueue: config.taskQueue, args: [plan],
         typedSearchAttributes: new TypedSearchAttributes([
           { key: FlPhase, value: 'provisioning' }, { key: FlScenario, value: plan.scenarioId }, { key: FlSystem, value: plan.systemId },
-          { key: FlMode, value: plan.mode }, { key: FlParticipant, value: body.participant.name },
-          ...(body.eventId ? [{ key: FlEvent, value: body.eventId }] : []),
+          { key: FlMode, value: plan.mode }, { key: FlParticipant, value: participant.name },
+          ...(entry ? [{ key: FlEvent, value: entry.eventId }] : []),
         ]),
       });
     } catch (error) {

@@ -112,8 +112,16 @@ describe('the public API at its edges', () => {
       const paths = Object.keys(response.json().paths);
       expect(paths).toEqual(expect.arrayContaining([
         '/api/sessions', '/api/sessions/{id}', '/api/sessions/{id}/kubeconfig', '/api/sessions/{id}/start',
-        '/api/sessions/{id}/abandon', '/api/sessions/{id}/hints', '/api/sessions/{id}/result',
+        '/api/sessions/{id}/abandon', '/api/sessions/{id}/hints', '/api/sessions/{id}/result', '/api/sessions/{id}/result.md',
+        '/api/events', '/api/events/{id}', '/api/events/{id}/leaderboard', '/api/events/{id}/participants', '/api/events/{id}/participants/import',
       ]));
+    });
+
+    it('serves the browsable API docs at /api/docs', async () => {
+      const page = await harness.app.inject({ method: 'GET', url: '/api/docs/' });
+      expect(page.statusCode).toBe(200);
+      expect(page.headers['content-type']).toContain('text/html');
+      expect(page.body).toContain('swagger-ui');
     });
   });
 

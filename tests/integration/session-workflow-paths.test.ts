@@ -12,6 +12,7 @@ import { SEARCH_ATTRIBUTES } from '../../infra/temporal/search-attributes.ts';
 import { temporal as proto } from '@temporalio/proto';
 
 const IndexedValueType = proto.api.enums.v1.IndexedValueType;
+import { computeScore } from '../../activities/scoring.ts';
 import { WORKFLOWS_PATH } from '../../worker/create-worker.ts';
 import { abandonSignal, extendTimeSignal, startUpdate, stateQuery } from '../../workflows/messages.ts';
 import type { Phase, SessionPlan, SessionState } from '../../workflows/types.ts';
@@ -49,7 +50,7 @@ function fakeActivities(calls: string[], phases: Phase[], behaviour: Behaviour):
       return { status: 'green', at: new Date().toISOString() };
     },
     revealHint: async ({ index }) => ({ hint: `hint ${index + 1}`, hintsUsed: index + 1, cost: 0 }),
-    scoreSession: async (input) => { calls.push(`score:${input.timeToRepairSeconds}`); return { score: 1000, breakdown: {}, timeToRepairSeconds: input.timeToRepairSeconds }; },
+    scoreSession: async (input) => { calls.push(`score:${input.timeToRepairSeconds}`); return computeScore({ ...input, slaReadings: [], kubeRequests: [], faultTargets: [] }); },
     teardownSandbox: async () => { calls.push('teardown'); },
     sweepSandboxes: async () => ({ checked: 0, deleted: [] }),
   } as SessionActivities;

@@ -35,7 +35,9 @@ export function readCreateSessionForm(form: FormData): ParsedCreateSession {
   if (!values.scenarioId) errors.scenarioId = 'Choose a scenario.';
   if (!values.systemId) errors.systemId = 'Choose a system.';
   if (values.mode !== 'learn' && values.mode !== 'challenge') errors.mode = 'Choose Learn or Challenge.';
-  if (!values.name) errors.name = 'Enter your name.';
+  // At an event the badge says who you are; elsewhere the name does.
+  if (values.eventId && !values.badgeId) errors.badgeId = 'Scan or type your badge id: the event needs it.';
+  if (!values.eventId && !values.name) errors.name = 'Enter your name.';
   for (const key of ['scenarioId', 'systemId', 'name', 'badgeId', 'eventId'] as const) {
     if (values[key].length > MAX_LENGTH) errors[key] = `At most ${MAX_LENGTH} characters.`;
   }

@@ -4,6 +4,11 @@
 export type {
   CreateSessionBody,
   CreatedSessionDto,
+  EventDto,
+  LeaderboardRowDto,
+  ReplayStepDto,
+  ResultDto,
+  ScoreBreakdownDto,
   HealthDto,
   Mode,
   Phase,
@@ -14,7 +19,7 @@ export type {
   SystemDto,
 } from '../../../api/contract.ts';
 
-import type { SessionDto, SessionEventDto } from '../../../api/contract.ts';
+import type { ResultDto, SessionDto, SessionEventDto } from '../../../api/contract.ts';
 
 export type SlaObjective = SessionDto['sla']['objectives'][number];
 export type EventKind = SessionEventDto['kind'];
@@ -26,34 +31,7 @@ export interface HintDto {
   cost?: number;
 }
 
-export interface ReplayStepDto {
-  at: string;
-  kind: EventKind;
-  summary: string;
-  detail?: unknown;
-}
-
-/** GET /api/sessions/:id/result */
-export interface ResultDto {
-  score: number;
-  breakdown: Record<string, number>;
-  timeToRepairSeconds: number | null;
-  replay: ReplayStepDto[];
-  rootCause?: string;
-  explanation?: string;
-  solution?: string[];
-}
-
-/** One row of GET /api/events/:eventId/leaderboard */
-export interface LeaderboardRowDto {
-  rank: number;
-  name: string;
-  badgeId?: string;
-  totalScore: number;
-  solved: number;
-  totalTimeSeconds: number;
-  allSolved: boolean;
-}
+export type ScoreReasonDto = ResultDto['reasons'][number];
 
 /** Messages on WS /api/sessions/:id/events */
 export type LiveMessage =

@@ -4,21 +4,26 @@ import type { Actions, PageServerLoad } from './$types';
 import { api, ApiError } from '#lib/server/api.ts';
 import { storeToken } from '#lib/server/session-token.ts';
 import { parseMode } from '#lib/phases.ts';
-import type { ApiFailure, CreateSessionBody } from '#lib/types.ts';
+import type { ApiFailure, CreateSessionBody, ScenarioSummaryDto } from '#lib/types.ts';
 import { readCreateSessionForm } from '#lib/create-session-form.ts';
 
 export const load: PageServerLoad = async ({ fetch, url }) => {
-  const mode = parseMode(url.searchParams.get('mode'));
   const eventId = url.searchParams.get('event')?.trim() ?? '';
   const client = api(fetch);
 
   try {
-    const [systems, scenarios] = await Promise.all([client.systems(), client.scenarios(mode)]);
-    return { mode, eventId, systems, scenarios, apiError: null };
+    // Reached as /?event=<id>: only the event's scenarios, in the event's mode.
+    const event = eventId ? await client.event(eventId) : null;
+    const mode = event ? event.mode : parseMode(url.searchParams.get('mode'));
+    const [systems, scenarios] = await Promise.all([
+      client.systems(),
+      event ? Promise.resolve(event.scenarios.map((s): ScenarioSummaryDto => ({ ...s, tags: [] }))) : client.scenarios(mode),
+    ]);
+    return { mode, eventId, event, systems, scenarios, apiError: null };
   } catch (cause) {
     if (!(cause instanceof ApiError)) throw cause;
     const apiError: ApiFailure = cause.toFailure();
-    return { mode, eventId, systems: [], scenarios: [], apiError };
+    return { mode: parseMode(url.searchParams.get('mode')), eventId, event: null, systems: [], scenarios: [], apiError };
   }
 };
 
@@ -34,7 +39,8 @@ export const actions: Actions = {
       scenarioId: values.scenarioId,
       systemId: values.systemId,
       mode: parseMode(values.mode),
-      participant: values.badgeId ? { name: values.name, badgeId: values.badgeId } : { name: values.name },
+      // At an event the API takes the name from the badge registration; the badge id stands in until then.
+      participant: values.badgeId ? { name: values.name || values.badgeId, badgeId: values.badgeId } : { name: values.name },
       ...(values.eventId ? { eventId: values.eventId } : {}),
     };
 

@@ -4,6 +4,7 @@ import { API_URL } from '$app/env/private';
 import type {
   CreateSessionBody,
   CreatedSessionDto,
+  EventDto,
   HealthDto,
   HintDto,
   LeaderboardRowDto,
@@ -116,6 +117,8 @@ export function api(fetch: Fetch) {
     hint: (id: string, token: string) =>
       requestJson<HintDto>(fetch, session(id, '/hints'), { method: 'POST', token, body: {} }),
     result: (id: string, token: string) => requestJson<ResultDto>(fetch, session(id, '/result'), { token }),
+    resultMarkdown: (id: string, token: string) => requestText(fetch, session(id, '/result.md'), { token }),
+    event: (eventId: string) => requestJson<EventDto>(fetch, `/api/events/${encodeURIComponent(eventId)}`),
     leaderboard: (eventId: string) =>
       requestJson<LeaderboardRowDto[]>(fetch, `/api/events/${encodeURIComponent(eventId)}/leaderboard`),
   };

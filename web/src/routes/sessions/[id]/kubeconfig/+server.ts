@@ -2,6 +2,7 @@
 import { error } from '@sveltejs/kit';
 import type { RequestHandler } from './$types';
 import { api } from '#lib/server/api.ts';
+import { downloadResponse } from '#lib/server/download.ts';
 import { requireToken } from '#lib/server/session-token.ts';
 import { rethrowAsPageError } from '#lib/server/errors.ts';
 import { kubeconfigFileName } from '#lib/format.ts';
@@ -11,13 +12,5 @@ export const GET: RequestHandler = async ({ params, cookies, fetch }) => {
   const kubeconfig = await api(fetch).kubeconfig(params.id, token).catch(rethrowAsPageError);
   if (!kubeconfig.trim()) error(502, 'The API returned an empty kubeconfig.', { code: 'empty_kubeconfig' });
 
-  const fileName = kubeconfigFileName(params.id);
-  return new Response(kubeconfig, {
-    headers: {
-      'content-type': 'application/yaml; charset=utf-8',
-      'content-disposition': `attachment; filename="${fileName}"`,
-      'cache-control': 'no-store',
-      'x-content-type-options': 'nosniff',
-    },
-  });
+  return downloadResponse(kubeconfig, 'application/yaml; charset=utf-8', kubeconfigFileName(params.id));
 };
