@@ -78,8 +78,11 @@ export function diffObjects(before: unknown, after: unknown): FieldChange[] {
   if (before !== undefined) leaves(before, '', a);
   if (after !== undefined) leaves(after, '', b);
   const changes: FieldChange[] = [];
+  // An empty object or list that gained (or lost) children on the other side is not a change of its own.
+  const hasChildren = (leafs: Map<string, unknown>, path: string) => [...leafs.keys()].some((other) => other.startsWith(`${path}.`) || other.startsWith(`${path}[`));
   for (const path of new Set([...a.keys(), ...b.keys()])) {
     if (JSON.stringify(a.get(path)) === JSON.stringify(b.get(path))) continue;
+    if ((!b.has(path) && hasChildren(b, path)) || (!a.has(path) && hasChildren(a, path))) continue;
     changes.push({ path, ...(a.has(path) ? { before: shorten(a.get(path)) } : {}), ...(b.has(path) ? { after: shorten(b.get(path)) } : {}) });
     if (changes.length >= MAX_DIFF_ENTRIES) break;
   }

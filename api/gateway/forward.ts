@@ -160,12 +160,19 @@ export async function handleRequest(context: GatewayContext, incoming: IncomingM
 
 function changeOf(info: KubeRequestInfo, body: Buffer | undefined, before: unknown, after: unknown, challenge: boolean): RecordedChange {
   const parsed = body && body.length > 0 ? parseJson(body) : undefined;
-  const clean = (object: unknown) => (object === undefined ? undefined : redact(challenge ? hideEngine(object).body : object, info.resource));
+  const clean = (object: unknown) => (object === undefined ? undefined : redact(challenge ? hideEngine(object).body : withScaleDefaults(info, object), info.resource));
   const afterObject = info.verb === 'delete' || info.verb === 'deletecollection' || isStatus(after) ? undefined : after;
   return {
     ...(parsed !== undefined ? { body: redact(parsed, info.resource) } : {}),
     ...(info.verb === 'update' || info.verb === 'patch' ? { diff: diffObjects(clean(before), clean(afterObject)) } : {}),
   };
+}
+
+/** A Scale omits `replicas: 0` (Go's omitempty): say 0, so scaling up from zero reads `0→2`, not `∅→2`. */
+function withScaleDefaults(info: KubeRequestInfo, object: unknown): unknown {
+  if (info.subresource !== 'scale' || typeof object !== 'object' || object === null) return object;
+  const scale = object as { spec?: { replicas?: number } };
+  return { ...scale, spec: { ...scale.spec, replicas: scale.spec?.replicas ?? 0 } };
 }
 
 function isStatus(object: unknown): boolean {

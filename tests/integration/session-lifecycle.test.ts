@@ -46,6 +46,12 @@ describe.each(inject('databases'))('session lifecycle on $name', ({ name, url })
     const result = await app.inject({ method: 'GET', url: `/api/sessions/${id}/result`, headers: { authorization: `Bearer ${token}` } });
     expect(result.statusCode).toBe(200);
     expect(result.json().score).toBeGreaterThan(0);
+    // The replay lists the participant's fix, reconstructed by the gateway from the recorded request.
+    const replay = result.json().replay as { kind: string; summary: string }[];
+    expect(replay.filter((step) => step.kind === "kube").map((step) => step.summary)).toContainEqual(expect.stringMatching(/kubectl scale deployment\/storefront.*0→2/));
+    // Once repaired, the recording is closed: the kubeconfig no longer works.
+    const after = await kubectl(kubeconfig, ['get', 'deployments']);
+    expect(after.ok).toBe(false);
     expect(await namespaceExists(kube, sandboxNamespace(id))).toBe(false);
     if (name === 'pglite') recordHistory(inject('temporalAddress'), `session-${id}`, 'completed-with-repair');
   });

@@ -44,8 +44,12 @@ describe('diffObjects', () => {
     const after = { metadata: { labels: { 'app.kubernetes.io/name': 'web', tier: 'front' }, annotations: {} } };
     expect(diffObjects(before, after)).toEqual([{ path: 'metadata.labels.tier', after: 'front' }, { path: 'metadata.annotations', after: {} }]);
     expect(diffObjects({ metadata: { labels: { 'a.b/c': 'x' } } }, { metadata: { labels: {} } })).toEqual([
-      { path: 'metadata.labels["a.b/c"]', before: 'x' }, { path: 'metadata.labels', after: {} },
+      { path: 'metadata.labels["a.b/c"]', before: 'x' },
     ]);
+  });
+
+  it('does not report an empty object that gained fields as a change of its own (scaling up from zero)', () => {
+    expect(diffObjects({ kind: 'Scale', spec: {} }, { kind: 'Scale', spec: { replicas: 2 } })).toEqual([{ path: 'spec.replicas', after: 2 }]);
   });
 
   it('shows nothing for an unchanged object', () => {
