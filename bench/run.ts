@@ -7,13 +7,14 @@
 // this process against the shared services; otherwise it is run as its own script, `node bench/<name>.ts
 // [--quick]`, with the services' addresses in BENCH_TEMPORAL_ADDRESS, BENCH_KUBECONFIG and BENCH_DATABASE_URL,
 // and is expected to write bench/results/<name>.json itself. Files not there yet are skipped with a message.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { connectKube } from '../activities/cluster/kube.ts';
 import { openDatabase } from '../db/client.ts';
-import { startProcess } from '../infra/lib/processes.ts';
 import { ROOT } from '../infra/lib/tools.ts';
 import { loadLibrary } from '../scenarios/lib/load.ts';
 import type { Benchmark, BenchContext } from './lib/benchmark.ts';
@@ -56,7 +57,10 @@ const inProcess = (name: string) => /export const benchmark\b/.test(readFileSync
 const workDir = mkdtempSync(join(tmpdir(), 'fl-bench-'));
 say(`starting Temporal dev server, simulated cluster and PGlite (logs in ${workDir})`);
 // Full runs need room for 200 sessions × 8 pods; each fake node takes 110 pods.
-const infra = await startInfra({ dir: workDir, nodeCount: quick ? 3 : 20 });
+const infra = await startInfra({ dir: workDir, nodeCount: quick ? 3 : 20 }).catch((error: unknown) => {
+  say(`the services could not start: ${error instanceof Error ? error.message : String(error)}; logs kept in ${workDir}`);
+  process.exit(1);
+});
 const database = openDatabase(infra.databaseUrl, { maxConnections: 2 });
 const context: BenchContext = {
   quick, infra, database, workDir,
@@ -118,10 +122,11 @@ async function runInProcess(name: string, started: number): Promise<void> {
 }
 
 async function runAsScript(name: string): Promise<void> {
-  const child = startProcess(name, process.execPath, [join('bench', `${name}.ts`), ...(quick ? ['--quick'] : [])], {
-    cwd: ROOT, logFile: join(workDir, `${name}.log`),
+  // Its output goes straight to this terminal, so its progress and errors are seen as they happen.
+  const child = spawn(process.execPath, [join('bench', `${name}.ts`), ...(quick ? ['--quick'] : [])], {
+    cwd: ROOT, stdio: 'inherit',
     env: { ...process.env, BENCH_TEMPORAL_ADDRESS: infra.temporalAddress, BENCH_KUBECONFIG: infra.kubeconfig, BENCH_DATABASE_URL: infra.databaseUrl, BENCH_COMMAND: command },
   });
-  const code = await child.exited;
-  if (code !== 0) throw new Error(`node bench/${name}.ts exited with code ${code}; see ${child.logFile}`);
+  const [code] = (await once(child, 'exit')) as [number | null];
+  if (code !== 0) throw new Error(`node bench/${name}.ts exited with code ${code}`);
 }
