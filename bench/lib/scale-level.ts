@@ -37,7 +37,10 @@ export async function runScaleLevel(infra: Infra, kube: Kube, n: number, windowM
   let sessions: BenchSession[] = [];
   try {
     const created = performance.now();
-    sessions = await Promise.all(Array.from({ length: n }, (_, index) => createSession(services.apiUrl, index)));
+    const creations = await Promise.allSettled(Array.from({ length: n }, (_, index) => createSession(services.apiUrl, index)));
+    sessions = creations.flatMap((creation) => (creation.status === 'fulfilled' ? [creation.value] : []));
+    const refused = creations.find((creation) => creation.status === 'rejected');
+    if (refused) throw refused.reason; // the sessions that were created are abandoned below
     const timeoutMs = 120_000 + n * 3_000;
     await Promise.all(sessions.map((session) => waitForPhase(services.apiUrl, session, ['ready'], { timeoutMs, intervalMs: 1000 })));
     const allReadySeconds = (performance.now() - created) / 1000;

@@ -70,7 +70,7 @@ export const ENDED = ['completed', 'abandoned', 'timed_out', 'failed'] as const;
 export async function abandonAll(apiUrl: string, sessions: readonly BenchSession[], timeoutMs = 180_000): Promise<void> {
   const outcomes = await Promise.allSettled(sessions.map(async (session) => {
     await abandonSession(apiUrl, session);
-    await waitForPhase(apiUrl, session, ENDED, { timeoutMs, intervalMs: 500 });
+    await waitForPhase(apiUrl, session, ENDED, { timeoutMs, intervalMs: 1000 });
   }));
   const failures = outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [String(outcome.reason)] : []));
   if (failures.length > 0) throw new Error(`${failures.length} sessions did not end: ${failures.slice(0, 3).join('; ')}`);
