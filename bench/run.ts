@@ -6,7 +6,8 @@
 // A benchmark is a file bench/<name>.ts. If it exports `benchmark` (see bench/lib/benchmark.ts) it runs in
 // this process against the shared services; otherwise it is run as its own script, `node bench/<name>.ts
 // [--quick]`, with the services' addresses in BENCH_TEMPORAL_ADDRESS, BENCH_KUBECONFIG and BENCH_DATABASE_URL,
-// and is expected to write bench/results/<name>.json itself. Files not there yet are skipped with a message.
+// and is expected to write bench/results/<name>.json itself, in the shape of bench/lib/result.ts (writeResult),
+// to appear in BENCHMARKS.md. Files not there yet are skipped with a message.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
