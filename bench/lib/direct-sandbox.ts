@@ -42,3 +42,18 @@ export async function removeDirect(kube: Kube, sandbox: DirectSandbox, timeoutMs
     await sleep(250);
   }
 }
+
+/** Deploys `n` sandboxes at once and times until every one's SLA is green; removes them. Seconds. */
+export async function timeManyDirect(kube: Kube, library: Library, n: number): Promise<number> {
+  const started = performance.now();
+  const outcomes = await Promise.allSettled(Array.from({ length: n }, () => deployDirect(kube, library)));
+  const sandboxes = outcomes.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
+  try {
+    const refused = outcomes.find((outcome) => outcome.status === 'rejected');
+    if (refused) throw refused.reason;
+    await Promise.all(sandboxes.map((sandbox) => waitForSla(kube, library, sandbox.namespace, 'green', { intervalMs: 1000, timeoutMs: 120_000 + n * 3_000 })));
+    return (performance.now() - started) / 1000;
+  } finally {
+    await Promise.all(sandboxes.map((sandbox) => removeDirect(kube, sandbox, 300_000)));
+  }
+}

@@ -1,6 +1,8 @@
 // One level of the scale benchmark: N concurrent sessions on one API process and one worker process.
 import { Client, Connection } from '@temporalio/client';
 import type { Kube } from '../../activities/cluster/kube.ts';
+import type { Library } from '../../scenarios/lib/load.ts';
+import { timeManyDirect } from './direct-sandbox.ts';
 import { MANAGED_BY, MANAGED_BY_LABEL } from '../../activities/cluster/labels.ts';
 import { workflowIdOf } from '../../api/session-plan.ts';
 import { loadSessionReads } from './load-loop.ts';
@@ -20,13 +22,18 @@ export interface LevelResult {
   /** Per session: its final history length plus its growth while running, extended to one hour of running. */
   historyEventsPerSessionHour: number[];
   allReadySeconds: number;
+  /** The same N sandboxes deployed directly with the Kubernetes client, at once: the cluster's share. */
+  directAllReadySeconds: number;
   sandboxesLeft: string[];
 }
 
 const inWindow = (samples: readonly ProcessSample[], from: number, to: number) =>
   samples.filter((sample) => sample.at >= from && sample.at <= to).map((sample) => sample.cpuPercent);
 
-export async function runScaleLevel(infra: Infra, kube: Kube, n: number, windowMs: number, log: (message: string) => void): Promise<LevelResult> {
+export async function runScaleLevel(infra: Infra, kube: Kube, library: Library, n: number, windowMs: number, log: (message: string) => void): Promise<LevelResult> {
+  // First, before the API and worker exist: the cluster work alone, so "all ready" has a baseline at the same N.
+  const directAllReadySeconds = await timeManyDirect(kube, library, n);
+  log(`N=${n}: ${n} sandboxes deployed directly, all green after ${directAllReadySeconds.toFixed(1)} s`);
   const services = await startServices(infra, `scale-${n}`);
   const workerSampler = sampleProcess(services.worker.child.pid as number);
   const apiSampler = sampleProcess(services.api.child.pid as number);
@@ -77,6 +84,7 @@ export async function runScaleLevel(infra: Infra, kube: Kube, n: number, windowM
       historyEvents: final,
       historyEventsPerSessionHour: perHour,
       allReadySeconds,
+      directAllReadySeconds,
       sandboxesLeft: left.items.map((namespace) => namespace.metadata?.name ?? '?'),
     };
   } catch (error) {
