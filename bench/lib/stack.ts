@@ -1,0 +1,92 @@
+// The services a benchmark runs against. The infrastructure (Temporal dev server, simulated cluster,
+// PGlite) starts once per run the way tests/support/global-setup.ts starts it; each benchmark then gets
+// its own API process and worker process (`node api/main.ts`, `node worker/main.ts`), so their CPU and
+// memory belong to that benchmark alone.
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { Connection } from '@temporalio/client';
+import { migrateDatabase } from '../../db/client.ts';
+import { startEmbeddedDatabase } from '../../infra/db/pglite-server.ts';
+import { freePort } from '../../infra/lib/ports.ts';
+import { startProcess, waitUntil, type ManagedProcess } from '../../infra/lib/processes.ts';
+import { ROOT } from '../../infra/lib/tools.ts';
+import { startSimCluster } from '../../infra/sim-cluster/start.ts';
+import { startTemporalDevServer } from '../../infra/temporal/dev-server.ts';
+
+export interface Infra {
+  temporalAddress: string;
+  kubeconfig: string;
+  databaseUrl: string;
+  logDir: string;
+  stop(): Promise<void>;
+}
+
+export async function startInfra({ dir, nodeCount }: { dir: string; nodeCount: number }): Promise<Infra> {
+  const stops: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const each of stops.reverse()) await each().catch(() => {});
+  };
+  try {
+    const [temporal, cluster, database] = await Promise.all([
+      (async () => startTemporalDevServer({ port: await freePort(), uiPort: await freePort(), logFile: join(dir, 'temporal.log') }))()
+        .then((started) => { stops.push(started.stop); return started; }),
+      (async () => startSimCluster({ dataDir: join(dir, 'sim'), apiPort: await freePort(), etcdPort: await freePort(), etcdPeerPort: await freePort(), nodeCount }))()
+        .then((started) => { stops.push(started.stop); return started; }),
+      (async () => startEmbeddedDatabase({ port: await freePort() }))()
+        .then((started) => { stops.push(started.stop); return started; }),
+    ]);
+    await migrateDatabase(database.url);
+    return { temporalAddress: temporal.address, kubeconfig: cluster.kubeconfigPath, databaseUrl: database.url, logDir: dir, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+export interface Services {
+  apiUrl: string;
+  api: ManagedProcess;
+  worker: ManagedProcess;
+  taskQueue: string;
+  stop(): Promise<void>;
+}
+
+/** One API process and one worker process on a fresh task queue, ready to serve sessions. */
+export async function startServices(infra: Infra, name: string, env: Record<string, string> = {}): Promise<Services> {
+  const taskQueue = `bench-${name}-${randomUUID().slice(0, 8)}`;
+  const apiPort = await freePort();
+  const processEnv = {
+    ...process.env,
+    TEMPORAL_ADDRESS: infra.temporalAddress, TEMPORAL_TASK_QUEUE: taskQueue, DATABASE_URL: infra.databaseUrl,
+    FL_KUBECONFIG: infra.kubeconfig, API_HOST: '127.0.0.1', API_PORT: String(apiPort), LOG_LEVEL: 'warn',
+    FL_HOLD_SECONDS: '2', FL_OPERATOR_TOKEN: `bench-${randomUUID()}`,
+    ...env,
+  };
+  const start = (role: 'api' | 'worker') =>
+    startProcess(`${name}-${role}`, process.execPath, [`${role}/main.ts`], { cwd: ROOT, env: processEnv, logFile: join(infra.logDir, `${name}-${role}.log`) });
+  const worker = start('worker');
+  const api = start('api');
+  const stop = async () => {
+    await Promise.all([api.stop(), worker.stop()]);
+  };
+  try {
+    const apiUrl = `http://127.0.0.1:${apiPort}`;
+    await waitUntil('API', async () => (await fetch(`${apiUrl}/api/health`)).ok, { process: api, timeoutMs: 60_000, intervalMs: 250 });
+    await waitUntil('worker polling its task queue', () => hasPollers(infra.temporalAddress, taskQueue), { process: worker, timeoutMs: 60_000, intervalMs: 500 });
+    return { apiUrl, api, worker, taskQueue, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+async function hasPollers(address: string, taskQueue: string): Promise<boolean> {
+  const connection = await Connection.connect({ address });
+  try {
+    // taskQueueType 1 = TASK_QUEUE_TYPE_WORKFLOW: the worker polls workflow tasks as soon as it runs.
+    const response = await connection.workflowService.describeTaskQueue({ namespace: 'default', taskQueue: { name: taskQueue }, taskQueueType: 1 });
+    return (response.pollers?.length ?? 0) > 0;
+  } finally {
+    await connection.close();
+  }
+}

@@ -1,0 +1,63 @@
+// BENCHMARKS.md as a reader sees it: one table per benchmark with median, p95, baseline, ratio and the
+// goal's verdict, the exact command, the machine and the date.
+import { describe, expect, it } from 'vitest';
+import { formatNumber, renderBenchmarks } from '../../bench/lib/markdown.ts';
+import { metric, type BenchResult } from '../../bench/lib/result.ts';
+
+const machine = { cpuModel: 'Test CPU 3000', cpuCount: 2, memoryGiB: 8, node: 'v24.0.0', kernel: '6.1.0', loadAverage1m: 0.5 };
+
+function result(overrides: Partial<BenchResult> = {}): BenchResult {
+  return {
+    name: 'session-ready', title: 'Session ready time', description: 'Create → ready.', command: 'node bench/run.ts --only session-ready',
+    quick: false, date: '2026-11-22T01:00:00.000Z', durationSeconds: 61, machine, params: { sessions: 20 },
+    metrics: [metric('ready time', 'ms', [1000, 2000, 3000, 4000], { baseline: { label: 'direct', samples: [500, 1000, 1500] }, goal: { stat: 'p95', max: 3000 } })],
+    notes: ['A note.'],
+    ...overrides,
+  };
+}
+
+describe('renderBenchmarks', () => {
+  it('renders the median, p95, baseline, ratio, goal and verdict of each metric', () => {
+    const markdown = renderBenchmarks([result()]);
+    expect(markdown).toContain('| metric | median | p95 | baseline median | ratio | goal | result |');
+    expect(markdown).toContain('| ready time (n=4) | 2500 ms | 4000 ms | 1000 ms (direct) | 2.50× | p95 ≤ 3000 ms | FAIL |');
+  });
+
+  it('passes a metric whose goal statistic is within the goal, and shows no verdict without a goal', () => {
+    const markdown = renderBenchmarks([result({
+      metrics: [metric('fast', 'ms', [10, 20], { goal: { stat: 'p95', max: 20 } }), metric('informative', '%', [50])],
+    })]);
+    expect(markdown).toContain('| fast (n=2) | 15.0 ms | 20.0 ms | — | — | p95 ≤ 20.0 ms | pass |');
+    expect(markdown).toContain('| informative (n=1) | 50.0 % | 50.0 % | — | — | — | — |');
+  });
+
+  it('names the command, the machine and the date, and flags quick runs', () => {
+    const markdown = renderBenchmarks([result({ quick: true, command: 'node bench/run.ts --quick' })]);
+    expect(markdown).toContain('Command: `node bench/run.ts --quick` (quick smoke run');
+    expect(markdown).toContain('Date: 2026-11-22T01:00:00.000Z');
+    expect(markdown).toContain('Machine: Test CPU 3000, 2 CPUs, 8 GiB, Node v24.0.0');
+    expect(markdown).toContain('- A note.');
+  });
+
+  it('orders benchmarks by the suite order, then by name, and says so when there are none', () => {
+    const markdown = renderBenchmarks([result({ name: 'zeta', title: 'Zeta' }), result({ name: 'scale', title: 'Scale' }), result({ name: 'alpha', title: 'Alpha' })], ['scale']);
+    expect(markdown.indexOf('## Scale')).toBeLessThan(markdown.indexOf('## Alpha'));
+    expect(markdown.indexOf('## Alpha')).toBeLessThan(markdown.indexOf('## Zeta'));
+    expect(renderBenchmarks([])).toContain('No results yet');
+  });
+
+  it('escapes pipes in metric names so a table row stays one row', () => {
+    const markdown = renderBenchmarks([result({ metrics: [metric('a|b', 'ms', [1])] })]);
+    expect(markdown).toContain('| a\\|b (n=1) |');
+  });
+});
+
+describe('formatNumber', () => {
+  it('keeps three significant digits for small values and whole numbers for large ones', () => {
+    expect(formatNumber(0)).toBe('0');
+    expect(formatNumber(0.12345)).toBe('0.123');
+    expect(formatNumber(4.567)).toBe('4.57');
+    expect(formatNumber(78.94)).toBe('78.9');
+    expect(formatNumber(1234.5)).toBe('1235');
+  });
+});
