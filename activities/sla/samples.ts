@@ -1,0 +1,41 @@
+// The SLA series in sla_samples: a row only when the status or an objective's status or value changes.
+import { desc, eq } from 'drizzle-orm';
+import type { Database } from '../../db/client.ts';
+import { slaSamples } from '../../db/schema.ts';
+import type { SlaReading } from './types.ts';
+
+/** Values to 3 significant digits, so probe latency jitter does not write a row every poll. */
+export function sampleKey(reading: Pick<SlaReading, 'status' | 'objectives'>): string {
+  const round = (n: number | undefined) => (n === undefined ? null : Number(n.toPrecision(3)));
+  return JSON.stringify([reading.status, reading.objectives.map((o) => [o.name, o.status, round(o.value)])]);
+}
+
+export class SlaSeriesWriter {
+  private readonly db: Database;
+  private readonly sessionId: string;
+  private lastKey: string | undefined;
+  private loaded = false;
+
+  constructor(db: Database, sessionId: string) {
+    this.db = db;
+    this.sessionId = sessionId;
+  }
+
+  /** Writes the reading if it differs from the session's last sample (also across activity retries). */
+  async write(reading: SlaReading, at: Date): Promise<boolean> {
+    if (!this.loaded) {
+      const [last] = await this.db.select().from(slaSamples).where(eq(slaSamples.sessionId, this.sessionId)).orderBy(desc(slaSamples.id)).limit(1);
+      this.lastKey = last ? sampleKey({ status: last.status, objectives: last.objectives as SlaReading['objectives'] }) : undefined;
+      this.loaded = true;
+    }
+    const key = sampleKey(reading);
+    if (key === this.lastKey) return false;
+    await this.db.insert(slaSamples).values({ sessionId: this.sessionId, at, status: reading.status, objectives: reading.objectives });
+    this.lastKey = key;
+    return true;
+  }
+}
+
+export async function readSeries(db: Database, sessionId: string) {
+  return db.select().from(slaSamples).where(eq(slaSamples.sessionId, sessionId)).orderBy(slaSamples.id);
+}
