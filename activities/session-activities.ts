@@ -13,6 +13,7 @@ import { HINT_COST, computeScore, type ScoreResult } from './scoring.ts';
 import { recordEvent, recordHintsUsed, recordPhase, recordResult } from './session-store.ts';
 import { SlaEvaluator } from './sla/evaluator.ts';
 import { kubeStateProvider, predicatesHold } from './sla/kube-state.ts';
+import type { StateLine } from './sla/sumo/state-lines.ts';
 import { watch, type WatchProgress } from './sla/watch.ts';
 import { sweepSandboxes, type SweepResult } from './sweeper.ts';
 
@@ -23,6 +24,8 @@ export interface ActivityDeps {
   slaPollSeconds: number;
   /** The process-wide batching SLA evaluator; default: kube-state polled every slaPollSeconds. */
   slaEvaluator?: SlaEvaluator;
+  /** Pushes SLA changes as state lines (monitoring's pushStatusLine); optional. */
+  pushStatusLine?: (line: StateLine) => Promise<void>;
 }
 
 /** What watchSla waits for: the SLA red, green, or repaired (oracle holds and SLA green for holdSeconds). */
@@ -37,7 +40,7 @@ export interface WatchSlaInput {
   holdSeconds: number;
 }
 
-export function createActivities({ db, kube, library, slaPollSeconds, slaEvaluator }: ActivityDeps) {
+export function createActivities({ db, kube, library, slaPollSeconds, slaEvaluator, pushStatusLine }: ActivityDeps) {
   const evaluator = slaEvaluator ?? new SlaEvaluator(kubeStateProvider(kube), slaPollSeconds * 1000);
   const system = (id: string) => {
     const loaded = library.systems.get(id);
@@ -105,6 +108,7 @@ export function createActivities({ db, kube, library, slaPollSeconds, slaEvaluat
         resumed: context.info.heartbeatDetails as WatchProgress | undefined,
         heartbeat: (progress) => context.heartbeat(progress),
         signal: context.cancellationSignal,
+        onReading: pushStatusLine,
       });
     },
 

@@ -6,6 +6,7 @@ import { recordEvent, recordSla } from '../session-store.ts';
 import type { SlaEvaluator } from './evaluator.ts';
 import { sampleKey, SlaSeriesWriter } from './samples.ts';
 import { INITIAL_STATE, step, type SlaMachineState } from './state-machine.ts';
+import type { StateLine } from './sumo/state-lines.ts';
 import type { SlaReading, SlaStatus } from './types.ts';
 
 export type SlaTarget = 'red' | 'green' | 'repaired';
@@ -29,6 +30,8 @@ export interface WatchEnvironment {
   resumed: WatchProgress | undefined;
   heartbeat: (progress: WatchProgress) => void;
   signal: AbortSignal;
+  /** Told each changed reading (e.g. to push a Sumo state line); its failures never stop the watch. */
+  onReading?: (line: StateLine) => Promise<void>;
 }
 
 function summaryOf(status: SlaStatus, reading: SlaReading, oracleFailed: boolean): string {
@@ -47,6 +50,7 @@ export async function watch(input: WatchInput, env: WatchEnvironment): Promise<{
   const holdMs = input.until === 'red' ? 0 : input.holdSeconds * 1000;
   const series = new SlaSeriesWriter(env.db, input.sessionId);
   let objectivesKey: string | undefined;
+  const startedAt = Date.now();
   const progress = (): WatchProgress => ({ last: machine.status, transitions, machine });
   for (;;) {
     // Heartbeat while waiting: a slow provider (a Sumo search job) must not look like a dead worker.
@@ -67,6 +71,12 @@ export async function watch(input: WatchInput, env: WatchEnvironment): Promise<{
     if (next.changed || key !== objectivesKey) {
       await recordSla(env.db, input.sessionId, machine.status, reading.objectives);
       objectivesKey = key;
+      await env.onReading?.({
+        sessionId: input.sessionId, phase: input.until === 'repaired' ? 'running' : 'provisioning', event: 'sla', sla: machine.status,
+        elapsedSeconds: Math.round((observedAt - startedAt) / 1000),
+        violated: reading.objectives.filter((o) => o.status !== 'green').map((o) => o.name),
+        slis: Object.fromEntries(reading.objectives.flatMap((o) => (o.value === undefined ? [] : [[o.name, o.value]]))),
+      }).catch(() => {});
     }
     if (next.changed) {
       await recordEvent(env.db, {
