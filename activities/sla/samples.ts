@@ -2,7 +2,7 @@
 import { desc, eq } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
 import { slaSamples } from '../../db/schema.ts';
-import type { SlaReading } from './types.ts';
+import type { ObjectiveResult, SlaReading } from './types.ts';
 
 /** Values to 3 significant digits, so probe latency jitter does not write a row every poll. */
 export function sampleKey(reading: Pick<SlaReading, 'status' | 'objectives'>): string {
@@ -36,6 +36,8 @@ export class SlaSeriesWriter {
   }
 }
 
+/** The session's SLA series, oldest first (for charts, replay and the error budget). */
 export async function readSeries(db: Database, sessionId: string) {
-  return db.select().from(slaSamples).where(eq(slaSamples.sessionId, sessionId)).orderBy(slaSamples.id);
+  const rows = await db.select().from(slaSamples).where(eq(slaSamples.sessionId, sessionId)).orderBy(slaSamples.id);
+  return rows.map((row) => ({ ...row, objectives: row.objectives as ObjectiveResult[] }));
 }
