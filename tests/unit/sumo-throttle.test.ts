@@ -42,3 +42,17 @@ describe('Throttle', () => {
     expect(backoffMs(3, '2')).toBe(2000);
   });
 });
+
+describe('Throttle with slow requests', () => {
+  it('starts a request only a second after the one perSecond places back finished, so arrivals never bunch', async () => {
+    const throttle = new Throttle(2, 10);
+    const spans: { start: number; end: number }[] = [];
+    await Promise.all(Array.from({ length: 4 }, (_, i) => throttle.run(async () => {
+      const start = Date.now();
+      await sleep(i === 0 ? 300 : 10); // the first request is slow (e.g. a new TLS connection)
+      spans[i] = { start, end: Date.now() };
+    })));
+    expect(spans[2]!.start - spans[0]!.end).toBeGreaterThanOrEqual(995);
+    expect(spans[3]!.start - spans[1]!.end).toBeGreaterThanOrEqual(995);
+  });
+});

@@ -6,25 +6,38 @@ export class Throttle {
   readonly perSecond: number;
   readonly maxInFlight: number;
   private nextSlot = 0;
+  private nextPause = 0;
   private inFlight = 0;
   private readonly queue: (() => void)[] = [];
+  /** Completion times of the last `perSecond` requests, oldest first. */
+  private readonly recent: Promise<number>[] = [];
 
   constructor(perSecond: number, maxInFlight: number) {
     this.perSecond = perSecond;
     this.maxInFlight = maxInFlight;
   }
 
-  /** Runs `work` once a start slot (spaced 1/perSecond apart) and an in-flight place are free. */
+  /**
+   * Runs `work` once an in-flight place is free, starts are spaced 1/perSecond apart, and the request
+   * `perSecond` places back has *finished* a second ago. The last rule makes the limit hold where Sumo
+   * counts (arrival), whatever the network delay: a request arrives before it finishes.
+   */
   async run<T>(work: () => Promise<T>): Promise<T> {
     if (this.inFlight >= this.maxInFlight) await new Promise<void>((resolve) => this.queue.push(resolve));
     this.inFlight += 1;
+    let finished!: (at: number) => void;
+    const gate = this.recent.length >= this.perSecond ? this.recent[this.recent.length - this.perSecond] : undefined;
+    this.recent.push(new Promise<number>((resolve) => { finished = resolve; }));
+    if (this.recent.length > this.perSecond) this.recent.shift();
     try {
       const slot = Math.max(Date.now(), this.nextSlot);
       this.nextSlot = slot + 1000 / this.perSecond;
-      // Timers may fire a little early against the wall clock: wait until the slot has really come.
-      while (Date.now() < slot) await sleep(slot - Date.now());
+      const earliest = Math.max(slot, gate ? (await gate) + 1000 : 0, this.nextPause);
+      // Timers may fire a little early against the wall clock: wait until the time has really come.
+      while (Date.now() < earliest) await sleep(earliest - Date.now());
       return await work();
     } finally {
+      finished(Date.now());
       this.inFlight -= 1;
       this.queue.shift()?.();
     }
@@ -32,7 +45,8 @@ export class Throttle {
 
   /** After a 429: no request starts before `ms` from now. */
   pause(ms: number): void {
-    this.nextSlot = Math.max(this.nextSlot, Date.now() + ms);
+    this.nextPause = Math.max(this.nextPause, Date.now() + ms);
+    this.nextSlot = Math.max(this.nextSlot, this.nextPause);
   }
 }
 
