@@ -1,10 +1,9 @@
 // The sumo provider and per-session monitoring against a local fake of the documented Sumo Logic API:
 // one search job per poll for every session, every job/user/role/dashboard deleted, and no crash on any
 // documented error (429, 301, pendingErrors, expired jobs, errors with a 200, both error shapes).
-import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { createMonitoringActivities } from '../../activities/monitoring-activities.ts';
+import { createMonitoringActivities, SUMO_CONFIG_ERROR } from '../../activities/monitoring-activities.ts';
 import { SumoClient } from '../../activities/sla/sumo/client.ts';
 import { SumoApiError, SumoDeploymentError, SumoJobExpiredError } from '../../activities/sla/sumo/errors.ts';
 import { sumoProvider } from '../../activities/sla/sumo/provider.ts';
@@ -17,6 +16,7 @@ import { sessions } from '../../db/schema.ts';
 import { loadLibrary } from '../../scenarios/lib/load.ts';
 import type { Objective } from '../../scenarios/lib/schema.ts';
 import { startFakeSumo, type FakeSumo } from '../support/fake-sumo.ts';
+import { insertSessionRow } from '../support/session-row.ts';
 
 const errorRate: Objective = {
   name: 'storefront-errors', description: 'Few storefront requests fail', kubeState: { serviceHasReadyEndpoints: { name: 'storefront' } },
@@ -127,11 +127,7 @@ describe('per-session monitoring in Sumo Logic', () => {
   let database: DatabaseHandle;
   const created: string[] = [];
   const newSession = async () => {
-    const id = randomUUID();
-    await database.db.insert(sessions).values({
-      id, workflowId: `session-${id}`, scenarioId: 'storefront-scaled-to-zero', systemId: 'demo-app', mode: 'learn',
-      participantName: 'Sumo Sam', tokenHash: 'a'.repeat(64), phase: 'provisioning',
-    });
+    const id = await insertSessionRow(database.db, 'Sumo Sam');
     created.push(id);
     return id;
   };
@@ -189,5 +185,26 @@ describe('per-session monitoring in Sumo Logic', () => {
     expect(fake.lines).toHaveLength(1);
     expect(fake.lines[0]).toMatchObject({ category: 'failurelib/sessions', name: sessionId });
     expect(JSON.parse(fake.lines[0]!.line)).toMatchObject({ sessionId, phase: 'running', event: 'SLA red', elapsedSeconds: 12, violated: ['storefront-available'] });
+  });
+});
+
+describe('monitoring with a misconfigured Sumo Logic', () => {
+  beforeEach(async () => { fake = await startFakeSumo(); });
+  afterEach(async () => { await fake.close(); });
+
+  it('fails wiring at once (not retried forever) when the API base is the wrong deployment', async () => {
+    const library = loadLibrary(loadConfig({}).scenariosDir);
+    const database = openDatabase(inject('databases')[0]!.url);
+    try {
+      const sessionId = await insertSessionRow(database.db, 'Wrong Deployment Walt');
+      const activities = createMonitoringActivities({ db: database.db, library, client: clientOf(fake.wrongApiUrl), sumo: { ...loadConfig({}).sla.sumo, apiUrl: fake.wrongApiUrl } });
+      const failure = await activities.wireMonitoring({ sessionId, namespace: 'fl-x', systemId: 'demo-app', scenarioId: 'storefront-scaled-to-zero', mode: 'learn' }).catch((e: unknown) => e);
+      expect(failure).toMatchObject({ type: SUMO_CONFIG_ERROR, nonRetryable: true });
+      expect((failure as Error).message).toContain('set SUMO_API_URL');
+      expect(fake.live().dashboards).toBe(0);
+      await database.db.delete(sessions).where(eq(sessions.id, sessionId));
+    } finally {
+      await database.close();
+    }
   });
 });

@@ -1,6 +1,5 @@
 // A session row plus a deployed demo-app sandbox in the sim cluster, and a way to run the real watchSla
 // body against it: for SLA provider tests and the repair-latency benchmark.
-import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { applyManifests, createSandbox, deleteSandbox, parseManifests } from '../../activities/cluster/sandbox.ts';
 import type { Kube } from '../../activities/cluster/kube.ts';
@@ -11,6 +10,7 @@ import type { Database } from '../../db/client.ts';
 import { sessions } from '../../db/schema.ts';
 import type { Library } from '../../scenarios/lib/load.ts';
 import type { Objective } from '../../scenarios/lib/schema.ts';
+import { insertSessionRow } from './session-row.ts';
 
 export interface SlaSandbox {
   sessionId: string;
@@ -22,11 +22,7 @@ export interface SlaSandbox {
 }
 
 export async function createSlaSandbox(db: Database, kube: Kube, library: Library, evaluator: SlaEvaluator, objectives: Objective[]): Promise<SlaSandbox> {
-  const sessionId = randomUUID();
-  await db.insert(sessions).values({
-    id: sessionId, workflowId: `session-${sessionId}`, scenarioId: 'storefront-scaled-to-zero', systemId: 'demo-app', mode: 'learn',
-    participantName: 'SLA Sue', tokenHash: 'a'.repeat(64), phase: 'provisioning',
-  });
+  const sessionId = await insertSessionRow(db, 'SLA Sue');
   const namespace = await createSandbox(kube, sessionId);
   await applyManifests(kube, sessionId, namespace, parseManifests(library.systems.get('demo-app')!.manifests));
   const oracle = library.scenarios.get('storefront-scaled-to-zero')!.spec.oracle.predicates;
