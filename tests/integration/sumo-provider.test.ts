@@ -84,6 +84,14 @@ describe('sumo provider', () => {
     expect(fake.stats.requestsByPath.get('GET v1/search/jobs/:id')).toBeGreaterThanOrEqual(2);
   });
 
+  it('runs concurrent search jobs, each with its own cookies', async () => {
+    fake.values.set('fl-1', 0);
+    const other = { ...errorRate, name: 'storefront-5xx', sumo: { search: '_sourceCategory=kubernetes/ingress {{namespaces}} | count as value by namespace', max: 10 } };
+    const readings = await sumoProvider(clientOf(), settings).evaluate([target(1, [errorRate, other])]);
+    expect(fake.stats.searchJobsCreated).toBe(2);
+    expect(readings.get('session-1')).toMatchObject({ status: 'green', objectives: [{ status: 'green' }, { status: 'green' }] });
+  });
+
   it('a job that expired between polls is an error, not a hang', async () => {
     await fake.close();
     fake = await startFakeSumo({ jobExpiryMs: 100, gatherPolls: 100 });

@@ -43,10 +43,13 @@ export class SumoClient {
     this.timeoutMs = options.requestTimeoutMs ?? 30_000;
   }
 
-  /** One API call; `path` is relative to the API base (e.g. `v1/search/jobs`). Returns the parsed body and headers. */
-  async request<T>(method: string, path: string, body?: unknown): Promise<{ body: T; status: number; headers: Headers }> {
+  /**
+   * One API call; `path` is relative to the API base (e.g. `v1/search/jobs`). Returns the parsed body and
+   * headers. `jar`: a search job's own cookies (see `forkJar`); default the shared jar of this key.
+   */
+  async request<T>(method: string, path: string, body?: unknown, jar: CookieJar = this.jar): Promise<{ body: T; status: number; headers: Headers }> {
     for (let attempt = 0; ; attempt += 1) {
-      const response = await this.throttle.run(() => this.send(method, path, body));
+      const response = await this.throttle.run(() => this.send(method, path, body, jar));
       if (response.status === 429 && attempt + 1 < this.maxAttempts) {
         this.stats.throttled429 += 1;
         const wait = backoffMs(attempt, response.headers.get('retry-after'));
@@ -62,24 +65,29 @@ export class SumoClient {
     }
   }
 
-  private async send(method: string, path: string, body: unknown): Promise<Response> {
+  /** Cookies for one search job: concurrent jobs must not replay each other's routing cookies. */
+  forkJar(): CookieJar {
+    return this.jar.fork();
+  }
+
+  private async send(method: string, path: string, body: unknown, jar: CookieJar): Promise<Response> {
     this.stats.requests += 1;
     const headers: Record<string, string> = { authorization: this.authorization, accept: 'application/json' };
-    const cookie = this.jar.header();
+    const cookie = jar.header();
     if (cookie) headers.cookie = cookie;
     if (body !== undefined) headers['content-type'] = 'application/json';
     const response = await fetch(new URL(path, this.apiUrl), {
       method, headers, body: body === undefined ? undefined : JSON.stringify(body),
       redirect: 'manual', signal: AbortSignal.timeout(this.timeoutMs),
     });
-    this.jar.store(response.headers);
+    jar.store(response.headers);
     return response;
   }
 
   /** DELETE that also accepts "already gone": cleanup must be safe to repeat. */
-  async remove(path: string): Promise<void> {
+  async remove(path: string, jar?: CookieJar): Promise<void> {
     try {
-      await this.request('DELETE', path);
+      await this.request('DELETE', path, undefined, jar);
     } catch (error) {
       if (!(error instanceof SumoApiError && error.status === 404)) throw error;
     }

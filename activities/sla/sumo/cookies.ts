@@ -15,6 +15,13 @@ export class CookieJar {
     }
   }
 
+  /** A copy that diverges from here on: one per search job, whose follow-up calls need that job's cookies. */
+  fork(): CookieJar {
+    const copy = new CookieJar();
+    for (const [name, value] of this.cookies) copy.cookies.set(name, value);
+    return copy;
+  }
+
   header(): string | undefined {
     if (this.cookies.size === 0) return undefined;
     return [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
