@@ -2,6 +2,7 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import type { Objective, Predicate } from '../../scenarios/lib/schema.ts';
 import { ignoreNotFound, type Kube } from '../cluster/kube.ts';
+import { mapLimited } from './map-limited.ts';
 import { combine, readingOf, type ObjectiveResult, type SlaProvider, type SlaReading, type SlaTarget } from './types.ts';
 
 export { combine };
@@ -68,11 +69,12 @@ export async function readSla(kube: Kube, namespace: string, objectives: Objecti
   return readingOf(results, sampledAt);
 }
 
-export function kubeStateProvider(kube: Kube): SlaProvider {
+/** `concurrency`: sessions read at once, so a batch of hundreds does not flood the apiserver. */
+export function kubeStateProvider(kube: Kube, concurrency = 16): SlaProvider {
   return {
     name: 'kube-state',
     async evaluate(targets: SlaTarget[]) {
-      const readings = await Promise.all(targets.map(async (t) => [t.sessionId, await readSla(kube, t.namespace, t.objectives)] as const));
+      const readings = await mapLimited(targets, concurrency, async (t) => [t.sessionId, await readSla(kube, t.namespace, t.objectives)] as const);
       return new Map(readings);
     },
   };

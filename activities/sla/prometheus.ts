@@ -1,5 +1,6 @@
 // The prometheus SLA provider: each objective's PromQL instant query, with the session's namespace put in.
 import type { Objective } from '../../scenarios/lib/schema.ts';
+import { mapLimited } from './map-limited.ts';
 import { boundTarget, readingOf, withinBounds, type ObjectiveResult, type SlaProvider, type SlaStatus, type SlaTarget } from './types.ts';
 
 type PrometheusSli = NonNullable<Objective['prometheus']>;
@@ -46,20 +47,6 @@ export async function judgePrometheus(settings: PrometheusSettings, namespace: s
   } catch {
     return { result: { ...base, status: 'unknown' } };
   }
-}
-
-/** Runs `work` over `items` with at most `limit` in flight. */
-export async function mapLimited<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let nextIndex = 0;
-  const lane = async () => {
-    while (nextIndex < items.length) {
-      const index = nextIndex++;
-      results[index] = await work(items[index]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
-  return results;
 }
 
 export function prometheusProvider(settings: PrometheusSettings): SlaProvider {

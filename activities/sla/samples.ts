@@ -2,6 +2,8 @@
 import { desc, eq } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
 import { slaSamples } from '../../db/schema.ts';
+import type { Objective } from '../../scenarios/lib/schema.ts';
+import { errorBudget, type ErrorBudget } from './error-budget.ts';
 import type { ObjectiveResult, SlaReading } from './types.ts';
 
 /** Values to 3 significant digits, so probe latency jitter does not write a row every poll. */
@@ -40,4 +42,10 @@ export class SlaSeriesWriter {
 export async function readSeries(db: Database, sessionId: string) {
   const rows = await db.select().from(slaSamples).where(eq(slaSamples.sessionId, sessionId)).orderBy(slaSamples.id);
   return rows.map((row) => ({ ...row, objectives: row.objectives as ObjectiveResult[] }));
+}
+
+/** Error budget burned by a session between `start` and `end`, from its SLA series and objective weights. */
+export async function sessionErrorBudget(db: Database, sessionId: string, objectives: Objective[], start: Date, end: Date): Promise<ErrorBudget> {
+  const weights = Object.fromEntries(objectives.flatMap((o) => (o.weight === undefined ? [] : [[o.name, o.weight]])));
+  return errorBudget(await readSeries(db, sessionId), start.getTime(), end.getTime(), weights);
 }

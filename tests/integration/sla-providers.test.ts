@@ -6,12 +6,11 @@ import type { AddressInfo } from 'node:net';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { connectKube, type Kube } from '../../activities/cluster/kube.ts';
-import { errorBudget } from '../../activities/sla/error-budget.ts';
 import { SlaEvaluator } from '../../activities/sla/evaluator.ts';
 import { kubeStateProvider } from '../../activities/sla/kube-state.ts';
 import { probeProvider } from '../../activities/sla/probe.ts';
 import { createSlaProvider } from '../../activities/sla/providers.ts';
-import { readSeries } from '../../activities/sla/samples.ts';
+import { readSeries, sessionErrorBudget } from '../../activities/sla/samples.ts';
 import { loadConfig } from '../../config/config.ts';
 import { openDatabase, type DatabaseHandle } from '../../db/client.ts';
 import { sessionEvents, sessions } from '../../db/schema.ts';
@@ -54,10 +53,11 @@ async function expectRecorded(sandbox: SlaSandbox) {
   const events = await database.db.select().from(sessionEvents).where(eq(sessionEvents.sessionId, sandbox.sessionId));
   const summaries = events.filter((e) => e.kind === 'sla').map((e) => e.summary);
   expect(summaries).toContain('SLA green');
-  expect(summaries.some((s) => s.startsWith('SLA red: storefront-available'))).toBe(true);
+  // Which storefront objective is seen failing first depends on the provider's timing (scrape vs apiserver).
+  expect(summaries).toContainEqual(expect.stringMatching(/^SLA red: .*storefront-/));
   const series = await readSeries(database.db, sandbox.sessionId);
   expect(series.map((s) => s.status)).toEqual(expect.arrayContaining(['green', 'red']));
-  const budget = errorBudget(series, series[0]!.at.getTime(), Date.now());
+  const budget = await sessionErrorBudget(database.db, sandbox.sessionId, demoObjectives, series[0]!.at, new Date());
   expect(budget.perObjective['storefront-available']).toBeGreaterThan(1);
 }
 

@@ -6,7 +6,9 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, i
 import { createMonitoringActivities, SUMO_CONFIG_ERROR } from '../../activities/monitoring-activities.ts';
 import { SumoClient } from '../../activities/sla/sumo/client.ts';
 import { SumoApiError, SumoDeploymentError, SumoJobExpiredError } from '../../activities/sla/sumo/errors.ts';
+import { SlaEvaluator } from '../../activities/sla/evaluator.ts';
 import { sumoProvider } from '../../activities/sla/sumo/provider.ts';
+import { watch } from '../../activities/sla/watch.ts';
 import { runSearch } from '../../activities/sla/sumo/search.ts';
 import { Throttle } from '../../activities/sla/sumo/throttle.ts';
 import type { SlaTarget } from '../../activities/sla/types.ts';
@@ -212,6 +214,41 @@ describe('monitoring with a misconfigured Sumo Logic', () => {
       expect(fake.live().dashboards).toBe(0);
       await database.db.delete(sessions).where(eq(sessions.id, sessionId));
     } finally {
+      await database.close();
+    }
+  });
+});
+
+describe('a session watched through Sumo Logic', () => {
+  beforeEach(async () => { fake = await startFakeSumo(); });
+  afterEach(async () => {
+    expect(fake.live().searchJobs).toBe(0);
+    await fake.close();
+  });
+
+  it('turns red at once, and green only once data newer than the breach (past the ingest lag) has held', async () => {
+    const database = openDatabase(inject('databases')[0]!.url);
+    const evaluator = new SlaEvaluator(sumoProvider(clientOf(), { ingestLagSeconds: 2, windowSeconds: 60, searchPollMs: 50 }), 300);
+    const sessionId = await insertSessionRow(database.db, 'Lagging Lou');
+    const namespace = 'fl-lag';
+    const stop = new AbortController();
+    let repaired: Promise<unknown> | undefined;
+    try {
+      fake.values.set(namespace, 0.5);
+      repaired = watch({ sessionId, namespace, until: 'repaired', holdSeconds: 1 }, {
+        db: database.db, evaluator, objectives: [errorRate], oracleHolds: async () => true, resumed: undefined, heartbeat: () => {}, signal: stop.signal,
+      });
+      const slaStatus = async () => (await database.db.select().from(sessions).where(eq(sessions.id, sessionId)))[0]!.slaStatus;
+      while ((await slaStatus()) !== 'red') await new Promise((resolve) => setTimeout(resolve, 100));
+      const fixedAt = Date.now();
+      fake.values.set(namespace, 0);
+      await repaired;
+      expect(Date.now() - fixedAt).toBeGreaterThanOrEqual(2000 + 1000); // ingest lag, then the hold
+    } finally {
+      stop.abort();
+      await repaired?.catch(() => {}); // a failed test still lets the watch finish its writes first
+      evaluator.close();
+      await database.db.delete(sessions).where(eq(sessions.id, sessionId));
       await database.close();
     }
   });
