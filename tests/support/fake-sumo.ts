@@ -57,8 +57,6 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** Namespaces named in a rendered query: `namespace="a"`. */
-const namespacesIn = (query: string) => [...query.matchAll(/namespace="?([a-z0-9-]+)"?/g)].map((m) => m[1]!);
 
 export async function startFakeSumo(options: FakeSumoOptions = {}): Promise<FakeSumo> {
   const accessId = options.accessId ?? 'suABCDEF';
@@ -81,6 +79,9 @@ export async function startFakeSumo(options: FakeSumoOptions = {}): Promise<Fake
     stats: { requests: 0, rejected429: 0, maxStartsPerSecond: 0, maxInFlight: 0, searchJobsCreated: 0, requestsByPath: new Map<string, number>() },
     created: { searchJobs: [] as string[], dashboards: [] as Resource[], users: [] as Resource[], roles: [] as Resource[] },
   };
+  /** Namespaces a rendered query selects: `namespace="a"`, or every known one matching `namespace="fl-*"`. */
+  const namespacesIn = (query: string) => [...query.matchAll(/namespace="?([a-z0-9-]+)(\*?)"?/g)]
+    .flatMap((m) => (m[2] ? [...fake.values.keys()].filter((ns) => ns.startsWith(m[1]!)) : [m[1]!]));
   const basic = `Basic ${Buffer.from(`${accessId}:${accessKey}`).toString('base64')}`;
 
   async function api(req: IncomingMessage, res: ServerResponse, path: string) {

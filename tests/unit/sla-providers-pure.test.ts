@@ -29,6 +29,8 @@ describe('query templating', () => {
     expect(renderQuery('up{namespace="{{namespace}}"}', 'fl-1')).toBe('up{namespace="fl-1"}');
     expect(renderQuery('x{n="{{namespace}}"}', 'a"b')).toBe('x{n="a\\"b"}');
     expect(namespaceFilter(['fl-1', 'fl-2', 'fl-1'])).toBe('(namespace="fl-1" OR namespace="fl-2")');
+    // Many sessions: one wildcard over the common prefix keeps the query short.
+    expect(namespaceFilter(Array.from({ length: 200 }, (_, n) => `fl-${n.toString(16).padStart(20, '0')}`))).toBe(`(namespace="fl-${'0'.repeat(18)}*")`);
     expect(renderSumoQuery('_sourceCategory=k {{namespaces}} | count', ['fl-1'])).toBe('_sourceCategory=k (namespace="fl-1") | count');
     expect(probeUrl('http://{service}.{namespace}.svc{path}', 'fl-1', { service: 'web', path: '/health', minSuccessRate: 0.9 })).toBe('http://web.fl-1.svc/health');
   });

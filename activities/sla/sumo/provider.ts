@@ -17,9 +17,26 @@ export interface SumoProviderSettings {
 type SumoSli = NonNullable<Objective['sumo']>;
 interface Measured { value: number; at: number }
 
-/** `(namespace=a OR namespace=b)` for the sessions asking; values are DNS labels, quoted anyway. */
+/** Beyond this many namespaces a query filters on their common prefix instead (Sumo queries have a length limit). */
+export const MAX_LISTED_NAMESPACES = 50;
+
+function commonPrefix(values: string[]): string {
+  return values.reduce((prefix, value) => {
+    let i = 0;
+    while (i < prefix.length && prefix[i] === value[i]) i += 1;
+    return prefix.slice(0, i);
+  });
+}
+
+/**
+ * `(namespace="a" OR namespace="b")` for the sessions asking; for many sessions `(namespace="fl-*")`
+ * over their common prefix (rows of other namespaces are ignored when results are matched to sessions).
+ */
 export function namespaceFilter(namespaces: string[]): string {
-  return `(${[...new Set(namespaces)].map((ns) => `namespace="${ns.replace(/["\\]/g, '')}"`).join(' OR ')})`;
+  const unique = [...new Set(namespaces)].map((ns) => ns.replace(/["\\*]/g, ''));
+  const prefix = unique.length > MAX_LISTED_NAMESPACES ? commonPrefix(unique) : '';
+  if (prefix.length >= 3) return `(namespace="${prefix}*")`;
+  return `(${unique.map((ns) => `namespace="${ns}"`).join(' OR ')})`;
 }
 
 export function renderSumoQuery(query: string, namespaces: string[]): string {
