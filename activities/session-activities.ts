@@ -13,8 +13,11 @@ import { createFaultActivities } from './fault-activities.ts';
 import { createRecordingActivities } from './recording-activities.ts';
 import { HINT_COST, computeScore, type ScoreResult } from './scoring.ts';
 import { readScoreRecording } from './score-recording.ts';
-import { recordEvent, recordHintsUsed, recordPhase, recordResult, recordSla } from './session-store.ts';
-import { predicatesHold, readSla } from './sla/kube-state.ts';
+import { recordEvent, recordHintsUsed, recordPhase, recordResult } from './session-store.ts';
+import { SlaEvaluator } from './sla/evaluator.ts';
+import { kubeStateProvider, predicatesHold } from './sla/kube-state.ts';
+import type { StateLine } from './sla/sumo/state-lines.ts';
+import { watch, type WatchProgress } from './sla/watch.ts';
 import { sweepSandboxes, type SweepResult } from './sweeper.ts';
 
 export interface ActivityDeps {
@@ -22,6 +25,10 @@ export interface ActivityDeps {
   kube: Kube;
   library: Library;
   slaPollSeconds: number;
+  /** The process-wide batching SLA evaluator; default: kube-state polled every slaPollSeconds. */
+  slaEvaluator?: SlaEvaluator;
+  /** Pushes SLA changes as state lines (monitoring's pushStatusLine); optional. */
+  pushStatusLine?: (line: StateLine) => Promise<void>;
 }
 
 /** What watchSla waits for: the SLA red, green, or repaired (oracle holds and SLA green for holdSeconds). */
@@ -36,7 +43,8 @@ export interface WatchSlaInput {
   holdSeconds: number;
 }
 
-export function createActivities({ db, kube, library, slaPollSeconds }: ActivityDeps) {
+export function createActivities({ db, kube, library, slaPollSeconds, slaEvaluator, pushStatusLine }: ActivityDeps) {
+  const evaluator = slaEvaluator ?? new SlaEvaluator(kubeStateProvider(kube), slaPollSeconds * 1000);
   const system = (id: string) => {
     const loaded = library.systems.get(id);
     if (!loaded) throw ApplicationFailure.nonRetryable(`unknown system ${id}`, ErrorType.SystemNotFound);
@@ -95,39 +103,20 @@ export function createActivities({ db, kube, library, slaPollSeconds }: Activity
       }
     },
 
-    /** Long-running: evaluates the SLA every poll and returns only on the awaited transition. */
+    /** Long-running: waits on the batched SLA evaluator every poll and returns only on the awaited transition. */
     async watchSla(input: WatchSlaInput): Promise<{ status: SlaStatus; at: string }> {
       const context = Context.current();
       const objectives: Objective[] = system(input.systemId).system.spec.objectives;
       const oracle: Predicate[] = input.scenarioId ? scenario(input.scenarioId).spec.oracle.predicates : [];
-      // A retried watch resumes from its last heartbeat, so the n-th transition keeps its event key.
-      const resumed = context.info.heartbeatDetails as { last?: SlaStatus; transitions?: number } | undefined;
-      let last = resumed?.last;
-      let transitions = resumed?.transitions ?? 0;
-      let greenSince: number | undefined;
-      for (;;) {
-        const reading = await readSla(kube, input.namespace, objectives);
-        if (reading.status !== last) {
-          await recordSla(db, input.sessionId, reading.status, reading.objectives);
-          const failing = reading.objectives.filter((o) => o.status !== 'green').map((o) => o.name);
-          await recordEvent(db, {
-            sessionId: input.sessionId, dedupeKey: `sla:${input.until}:${transitions}`, kind: 'sla',
-            summary: reading.status === 'green' ? 'SLA green' : `SLA ${reading.status}: ${failing.join(', ')}`,
-            detail: reading,
-          });
-          last = reading.status;
-          transitions += 1;
-        }
-        const now = Date.now();
-        if (input.until === 'red' && reading.status === 'red') return { status: 'red', at: new Date(now).toISOString() };
-        const healthy = reading.status === 'green' && (input.until !== 'repaired' || (await predicatesHold(kube, input.namespace, oracle)));
-        greenSince = healthy ? (greenSince ?? now) : undefined;
-        if (input.until !== 'red' && greenSince !== undefined && now - greenSince >= input.holdSeconds * 1000) {
-          return { status: 'green', at: new Date(greenSince).toISOString() };
-        }
-        context.heartbeat({ last, transitions });
-        await sleep(slaPollSeconds * 1000, undefined, { signal: context.cancellationSignal });
-      }
+      return watch(input, {
+        db, evaluator, objectives,
+        oracleHolds: () => predicatesHold(kube, input.namespace, oracle),
+        // A retried watch resumes from its last heartbeat, so the n-th transition keeps its event key.
+        resumed: context.info.heartbeatDetails as WatchProgress | undefined,
+        heartbeat: (progress) => context.heartbeat(progress),
+        signal: context.cancellationSignal,
+        onReading: pushStatusLine,
+      });
     },
 
     async revealHint({ sessionId, scenarioId, index, mode }: { sessionId: string; scenarioId: string; index: number; mode: 'learn' | 'challenge' }): Promise<HintResult> {

@@ -37,6 +37,43 @@ function oneOf<T extends string>(env: NodeJS.ProcessEnv, key: string, allowed: r
 }
 
 export const CLUSTER_DRIVERS = ['sim', 'namespace'] as const;
+export const SLA_PROVIDERS = ['kube-state', 'probe', 'prometheus', 'sumo'] as const;
+
+function required(env: NodeJS.ProcessEnv, key: string, because: string): string {
+  const value = optional(env, key);
+  if (value === undefined) throw new ConfigError(`${key} is required ${because}`);
+  return value;
+}
+
+/** SLA provider settings; the chosen provider's keys are required, the others' are optional. */
+function slaConfig(env: NodeJS.ProcessEnv) {
+  const provider = oneOf(env, 'SLA_PROVIDER', SLA_PROVIDERS, 'kube-state');
+  const needs = (which: string) => `when SLA_PROVIDER=${which}`;
+  return {
+    provider,
+    prometheus: {
+      url: provider === 'prometheus' ? required(env, 'PROMETHEUS_URL', needs('prometheus')) : text(env, 'PROMETHEUS_URL', 'http://127.0.0.1:9090'),
+      lagSeconds: integer(env, 'PROMETHEUS_LAG_SECONDS', 15),
+    },
+    probe: {
+      urlTemplate: text(env, 'SLA_PROBE_URL', 'http://{service}.{namespace}.svc.cluster.local{path}'),
+      requests: integer(env, 'SLA_PROBE_REQUESTS', 20),
+      concurrency: integer(env, 'SLA_PROBE_CONCURRENCY', 5),
+      timeoutMs: integer(env, 'SLA_PROBE_TIMEOUT_MS', 2000),
+    },
+    sumo: {
+      accessId: provider === 'sumo' ? required(env, 'SUMO_ACCESS_ID', needs('sumo')) : optional(env, 'SUMO_ACCESS_ID'),
+      accessKey: provider === 'sumo' ? required(env, 'SUMO_ACCESS_KEY', needs('sumo')) : optional(env, 'SUMO_ACCESS_KEY'),
+      apiUrl: text(env, 'SUMO_API_URL', 'https://api.sumologic.com/api/'),
+      httpSourceUrl: optional(env, 'SUMO_HTTP_SOURCE_URL'),
+      uiUrl: text(env, 'SUMO_UI_URL', 'https://service.sumologic.com'),
+      ingestLagSeconds: integer(env, 'SUMO_INGEST_LAG_SECONDS', 60),
+      windowSeconds: integer(env, 'SUMO_WINDOW_SECONDS', 120),
+      /** e.g. `fl+{session}@example.com`: when set, each session gets a Sumo user with view access to its dashboard. */
+      participantEmailTemplate: optional(env, 'SUMO_PARTICIPANT_EMAIL'),
+    },
+  };
+}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   const dataDir = resolve(text(env, 'FL_DATA_DIR', join(ROOT, '.data')));
@@ -76,6 +113,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     provisionTimeoutSeconds: integer(env, 'FL_PROVISION_TIMEOUT_SECONDS', 600),
     readyTimeoutSeconds: integer(env, 'FL_READY_TIMEOUT_SECONDS', 1800),
     slaPollSeconds: integer(env, 'FL_SLA_POLL_SECONDS', 2),
+    sla: slaConfig(env),
   };
 }
 

@@ -2,7 +2,7 @@
 # Installs everything the Failure Library needs into the ignored .tools/ folder (plus Debian packages
 # when run as root). Idempotent: a second run only checks and takes seconds.
 #   infra/setup.sh          — what the stack needs
-#   infra/setup.sh --test   — also PostgreSQL server and Chromium for the test suite
+#   infra/setup.sh --test   — also PostgreSQL server, Chromium and Prometheus for the test suite
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/env.sh"
 cd "$FL_ROOT"
@@ -77,9 +77,11 @@ fi
 echo "    $("$FL_TOOLS/bin/kwok" --version 2>&1 | head -1)"
 
 if [ "$WITH_TEST" = 1 ]; then
-  step "PostgreSQL server and Chromium (tests)"
+  step "PostgreSQL server, Chromium and Prometheus (tests)"
   if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then apt_install postgresql; fi
   if ! command -v chromium >/dev/null; then apt_install chromium; fi
-  echo "    $(ls -d /usr/lib/postgresql/*/bin | tail -1), $(chromium --version 2>/dev/null)"
+  # The prometheus SLA provider is tested against a real Prometheus; only the binary is used (tests start their own).
+  if ! command -v prometheus >/dev/null; then apt_install prometheus; fi
+  echo "    $(ls -d /usr/lib/postgresql/*/bin | tail -1), $(chromium --version 2>/dev/null), $(prometheus --version 2>&1 | head -1)"
 fi
 step "setup complete"

@@ -5,6 +5,8 @@ import { openDatabase } from '../db/client.ts';
 import { connectKube } from '../activities/cluster/kube.ts';
 import { loadLibrary } from '../scenarios/lib/load.ts';
 import { createSessionWorker } from './create-worker.ts';
+import { SlaEvaluator } from '../activities/sla/evaluator.ts';
+import { createSlaProvider } from '../activities/sla/providers.ts';
 import { ensureSweeperSchedule } from './sweeper-schedule.ts';
 import { Client, Connection } from '@temporalio/client';
 
@@ -12,17 +14,24 @@ const config = loadConfig();
 Runtime.install({ telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } } });
 if (!config.databaseUrl) throw new Error('DATABASE_URL is not set: start the worker through the stack (npm run stack), which serves the embedded database');
 const database = openDatabase(config.databaseUrl, { maxConnections: 10 });
+const kube = connectKube(config.kubeconfig);
+// One batched SLA evaluation per poll interval serves every session watched by this worker.
+const slaProvider = createSlaProvider(config.sla, kube, (error) => {
+  Runtime.instance().logger.warn('SLA provider could not answer', { provider: config.sla.provider, error: error instanceof Error ? error.message : String(error) });
+});
+const slaEvaluator = new SlaEvaluator(slaProvider, config.slaPollSeconds * 1000);
 const { worker, connection } = await createSessionWorker({
   temporalAddress: config.temporalAddress,
   namespace: config.temporalNamespace,
   taskQueue: config.taskQueue,
-  deps: { db: database.db, kube: connectKube(config.kubeconfig), library: loadLibrary(config.scenariosDir), slaPollSeconds: config.slaPollSeconds },
+  deps: { db: database.db, kube, library: loadLibrary(config.scenariosDir), slaPollSeconds: config.slaPollSeconds, slaEvaluator },
 });
 const client = new Client({ connection: await Connection.connect({ address: config.temporalAddress }), namespace: config.temporalNamespace });
 await ensureSweeperSchedule(client, config.taskQueue);
 try {
   await worker.run();
 } finally {
+  slaEvaluator.close();
   await connection.close();
   await client.connection.close();
   await database.close();

@@ -1,10 +1,12 @@
 // The kube-state SLA provider: SLIs read from cluster state, so it works on every driver, including sim.
+import type { V1Pod } from '@kubernetes/client-node';
 import type { Objective, Predicate } from '../../scenarios/lib/schema.ts';
 import { ignoreNotFound, type Kube } from '../cluster/kube.ts';
+import { mapLimited } from './map-limited.ts';
+import { combine, readingOf, type ObjectiveResult, type SlaProvider, type SlaReading, type SlaTarget } from './types.ts';
 
-export type SlaStatus = 'green' | 'red' | 'unknown';
-export interface ObjectiveResult { name: string; status: SlaStatus; value?: number; target?: number; description?: string }
-export interface SlaReading { status: SlaStatus; objectives: ObjectiveResult[] }
+export { combine };
+export type { ObjectiveResult, SlaReading, SlaStatus } from './types.ts';
 
 export async function evaluatePredicate(kube: Kube, namespace: string, predicate: Predicate): Promise<{ ok: boolean; value: number; target: number }> {
   if ('deploymentAvailable' in predicate) {
@@ -19,23 +21,63 @@ export async function evaluatePredicate(kube: Kube, namespace: string, predicate
   return { ok: ready >= 1, value: ready, target: 1 };
 }
 
-export async function readSla(kube: Kube, namespace: string, objectives: Objective[]): Promise<SlaReading> {
-  const results = await Promise.all(objectives.map(async (objective): Promise<ObjectiveResult> => {
-    try {
-      const { ok, value, target } = await evaluatePredicate(kube, namespace, objective.kubeState);
-      return { name: objective.name, description: objective.description, status: ok ? 'green' : 'red', value, target };
-    } catch {
-      return { name: objective.name, description: objective.description, status: 'unknown' };
-    }
-  }));
-  return { status: combine(results.map((result) => result.status)), objectives: results };
+type KubeStateSlis = NonNullable<Objective['kubeStateSlis']>;
+
+/** Pod-level SLIs of one deployment: available/desired ratio, restarts, OOM kills, pending pods. */
+export async function measureDeployment(kube: Kube, namespace: string, name: string): Promise<Record<string, number>> {
+  const deployment = await ignoreNotFound(kube.apps.readNamespacedDeployment({ name, namespace }));
+  const desired = deployment?.spec?.replicas ?? 0;
+  const available = deployment?.status?.availableReplicas ?? 0;
+  const labels = deployment?.spec?.selector?.matchLabels ?? {};
+  const selector = Object.entries(labels).map(([key, value]) => `${key}=${value}`).join(',');
+  const pods: V1Pod[] = deployment && selector ? (await kube.core.listNamespacedPod({ namespace, labelSelector: selector })).items : [];
+  const containers = pods.flatMap((pod) => pod.status?.containerStatuses ?? []);
+  return {
+    availableRatio: desired === 0 ? 0 : available / desired,
+    restarts: containers.reduce((sum, c) => sum + (c.restartCount ?? 0), 0),
+    oomKilled: containers.filter((c) => c.lastState?.terminated?.reason === 'OOMKilled' || c.state?.terminated?.reason === 'OOMKilled').length,
+    pendingPods: pods.filter((pod) => pod.status?.phase === 'Pending').length,
+  };
 }
 
-/** Red wins; unknown is never reported as green. */
-export function combine(statuses: SlaStatus[]): SlaStatus {
-  if (statuses.includes('red')) return 'red';
-  if (statuses.includes('unknown') || statuses.length === 0) return 'unknown';
-  return 'green';
+/** The names of the SLIs that break their limit. */
+export function breachedSlis(slis: Record<string, number>, limits: KubeStateSlis): string[] {
+  const breached: string[] = [];
+  if (limits.minAvailableRatio !== undefined && (slis.availableRatio ?? 0) < limits.minAvailableRatio) breached.push('availableRatio');
+  if (limits.maxRestarts !== undefined && (slis.restarts ?? 0) > limits.maxRestarts) breached.push('restarts');
+  if (limits.maxOomKilled !== undefined && (slis.oomKilled ?? 0) > limits.maxOomKilled) breached.push('oomKilled');
+  if (limits.maxPendingPods !== undefined && (slis.pendingPods ?? 0) > limits.maxPendingPods) breached.push('pendingPods');
+  return breached;
+}
+
+async function evaluateObjective(kube: Kube, namespace: string, objective: Objective): Promise<ObjectiveResult> {
+  const base = { name: objective.name, description: objective.description };
+  try {
+    const { ok, value, target } = await evaluatePredicate(kube, namespace, objective.kubeState);
+    if (!objective.kubeStateSlis) return { ...base, status: ok ? 'green' : 'red', value, target };
+    const slis = await measureDeployment(kube, namespace, objective.kubeStateSlis.deployment);
+    const breached = breachedSlis(slis, objective.kubeStateSlis);
+    return { ...base, status: ok && breached.length === 0 ? 'green' : 'red', value, target, slis };
+  } catch {
+    return { ...base, status: 'unknown' };
+  }
+}
+
+export async function readSla(kube: Kube, namespace: string, objectives: Objective[]): Promise<SlaReading> {
+  const sampledAt = Date.now();
+  const results = await Promise.all(objectives.map((objective) => evaluateObjective(kube, namespace, objective)));
+  return readingOf(results, sampledAt);
+}
+
+/** `concurrency`: sessions read at once, so a batch of hundreds does not flood the apiserver. */
+export function kubeStateProvider(kube: Kube, concurrency = 16): SlaProvider {
+  return {
+    name: 'kube-state',
+    async evaluate(targets: SlaTarget[]) {
+      const readings = await mapLimited(targets, concurrency, async (t) => [t.sessionId, await readSla(kube, t.namespace, t.objectives)] as const);
+      return new Map(readings);
+    },
+  };
 }
 
 export async function predicatesHold(kube: Kube, namespace: string, predicates: Predicate[]): Promise<boolean> {

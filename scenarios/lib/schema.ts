@@ -20,10 +20,61 @@ export const PredicateSchema = Type.Union([
 ]);
 export type Predicate = Static<typeof PredicateSchema>;
 
+/** Bounds a measured SLI must stay within to be green (either or both). */
+const Bounds = { min: Type.Optional(Type.Number()), max: Type.Optional(Type.Number()) };
+
+/** Extra cluster-state SLIs of one deployment, read by the kube-state provider beside the predicate. */
+export const KubeStateSliSchema = Type.Object({
+  deployment: Name,
+  /** available / desired replicas must be at least this. */
+  minAvailableRatio: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
+  /** container restarts summed over the deployment's pods. */
+  maxRestarts: Type.Optional(Type.Integer({ minimum: 0 })),
+  /** containers whose last termination was OOMKilled. */
+  maxOomKilled: Type.Optional(Type.Integer({ minimum: 0 })),
+  maxPendingPods: Type.Optional(Type.Integer({ minimum: 0 })),
+}, { additionalProperties: false });
+
+/** Synthetic HTTP checks of an entry service with fresh requests. */
+export const ProbeSliSchema = Type.Object({
+  service: Name,
+  path: Type.String({ pattern: '^/', default: '/' }),
+  minSuccessRate: Type.Number({ minimum: 0, maximum: 1, default: 0.99 }),
+  maxP95Ms: Type.Optional(Type.Integer({ minimum: 1 })),
+  maxP99Ms: Type.Optional(Type.Integer({ minimum: 1 })),
+}, { additionalProperties: false });
+
+/** A PromQL instant query; `{{namespace}}` is replaced by the session's namespace. */
+export const PrometheusSliSchema = Type.Object({
+  query: Type.String({ minLength: 1 }),
+  ...Bounds,
+  /** What an empty result means (e.g. no error series yet): unknown unless said otherwise. */
+  whenEmpty: Type.Optional(Type.Union([Type.Literal('green'), Type.Literal('red'), Type.Literal('unknown')])),
+}, { additionalProperties: false });
+
+/**
+ * A Sumo Logic SLI, evaluated for all sessions at once: a log search whose records carry `namespace` and
+ * `value` (`... | avg(x) as value by namespace`), or a metrics query keeping the `namespace` dimension.
+ * `{{namespaces}}` is replaced by `(namespace=a OR namespace=b …)` over the sessions being evaluated.
+ */
+export const SumoSliSchema = Type.Union([
+  Type.Object({ search: Type.String({ minLength: 1 }), ...Bounds, windowSeconds: Type.Optional(Type.Integer({ minimum: 10, maximum: 3600 })) }, { additionalProperties: false }),
+  Type.Object({ metrics: Type.String({ minLength: 1 }), ...Bounds, windowSeconds: Type.Optional(Type.Integer({ minimum: 10, maximum: 3600 })) }, { additionalProperties: false }),
+]);
+
+/**
+ * An SLA objective. `kubeState` works everywhere (and is the fallback); the optional per-provider SLIs
+ * are used when that provider is configured (`SLA_PROVIDER`). `weight` scales its error budget burn.
+ */
 export const ObjectiveSchema = Type.Object({
   name: Name,
   description: Type.String(),
   kubeState: PredicateSchema,
+  weight: Type.Optional(Type.Number({ minimum: 0 })),
+  kubeStateSlis: Type.Optional(KubeStateSliSchema),
+  probe: Type.Optional(ProbeSliSchema),
+  prometheus: Type.Optional(PrometheusSliSchema),
+  sumo: Type.Optional(SumoSliSchema),
 }, { additionalProperties: false });
 export type Objective = Static<typeof ObjectiveSchema>;
 

@@ -1,0 +1,51 @@
+// The SLA series in sla_samples: a row only when the status or an objective's status or value changes.
+import { desc, eq } from 'drizzle-orm';
+import type { Database } from '../../db/client.ts';
+import { slaSamples } from '../../db/schema.ts';
+import type { Objective } from '../../scenarios/lib/schema.ts';
+import { errorBudget, type ErrorBudget } from './error-budget.ts';
+import type { ObjectiveResult, SlaReading } from './types.ts';
+
+/** Values to 3 significant digits, so probe latency jitter does not write a row every poll. */
+export function sampleKey(reading: Pick<SlaReading, 'status' | 'objectives'>): string {
+  const round = (n: number | undefined) => (n === undefined ? null : Number(n.toPrecision(3)));
+  return JSON.stringify([reading.status, reading.objectives.map((o) => [o.name, o.status, round(o.value)])]);
+}
+
+export class SlaSeriesWriter {
+  private readonly db: Database;
+  private readonly sessionId: string;
+  private lastKey: string | undefined;
+  private loaded = false;
+
+  constructor(db: Database, sessionId: string) {
+    this.db = db;
+    this.sessionId = sessionId;
+  }
+
+  /** Writes the reading if it differs from the session's last sample (also across activity retries). */
+  async write(reading: SlaReading, at: Date): Promise<boolean> {
+    if (!this.loaded) {
+      const [last] = await this.db.select().from(slaSamples).where(eq(slaSamples.sessionId, this.sessionId)).orderBy(desc(slaSamples.id)).limit(1);
+      this.lastKey = last ? sampleKey({ status: last.status, objectives: last.objectives as SlaReading['objectives'] }) : undefined;
+      this.loaded = true;
+    }
+    const key = sampleKey(reading);
+    if (key === this.lastKey) return false;
+    await this.db.insert(slaSamples).values({ sessionId: this.sessionId, at, status: reading.status, objectives: reading.objectives });
+    this.lastKey = key;
+    return true;
+  }
+}
+
+/** The session's SLA series, oldest first (for charts, replay and the error budget). */
+export async function readSeries(db: Database, sessionId: string) {
+  const rows = await db.select().from(slaSamples).where(eq(slaSamples.sessionId, sessionId)).orderBy(slaSamples.id);
+  return rows.map((row) => ({ ...row, objectives: row.objectives as ObjectiveResult[] }));
+}
+
+/** Error budget burned by a session between `start` and `end`, from its SLA series and objective weights. */
+export async function sessionErrorBudget(db: Database, sessionId: string, objectives: Objective[], start: Date, end: Date): Promise<ErrorBudget> {
+  const weights = Object.fromEntries(objectives.flatMap((o) => (o.weight === undefined ? [] : [[o.name, o.weight]])));
+  return errorBudget(await readSeries(db, sessionId), start.getTime(), end.getTime(), weights);
+}
