@@ -6,9 +6,10 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { and, eq, like } from 'drizzle-orm';
 import type { Config } from '../config/config.ts';
 import type { Database } from '../db/client.ts';
-import { sessionEvents } from '../db/schema.ts';
+import { sessionEvents, sessions } from '../db/schema.ts';
 import type { Library } from '../scenarios/lib/load.ts';
 import type { Objective, Scenario } from '../scenarios/lib/schema.ts';
+import { ErrorType } from '../workflows/error-types.ts';
 import { recordEvent } from './session-store.ts';
 import { createRole, createUser, participantEmail, shareDashboard, unshareDashboard } from './sla/sumo/access.ts';
 import { SumoClient } from './sla/sumo/client.ts';
@@ -27,7 +28,7 @@ export interface MonitoringDeps {
 export interface WireMonitoringInput { sessionId: string; namespace: string; systemId: string; scenarioId: string; mode: 'learn' | 'challenge' }
 
 /** Activity error type for Sumo settings that cannot work (wrong deployment, bad credentials): retrying will not help. */
-export const SUMO_CONFIG_ERROR = 'SumoConfigError';
+export const SUMO_CONFIG_ERROR = ErrorType.SumoConfigError;
 
 /** Permanent configuration faults become non-retryable failures; the rest (429s, 5xx, network) stay retryable. */
 async function permanentIfConfig<T>(work: () => Promise<T>): Promise<T> {
@@ -87,7 +88,9 @@ export function createMonitoringActivities({ db, library, sumo, client: injected
       const system = library.systems.get(input.systemId);
       if (!scenario || !system) throw ApplicationFailure.nonRetryable(`unknown scenario ${input.scenarioId} or system ${input.systemId}`, SUMO_CONFIG_ERROR);
       const wired = await permanentIfConfig(() => wire(client, input, scenario.spec, system.system.spec.objectives));
-      return { dashboardUrl: `${uiBase}/dashboard/${wired.dashboardId}` };
+      const dashboardUrl = `${uiBase}/dashboard/${wired.dashboardId}`;
+      await db.update(sessions).set({ dashboardUrl }).where(eq(sessions.id, input.sessionId));
+      return { dashboardUrl };
     },
 
     /** Deletes everything wireMonitoring created; safe to run any number of times. */

@@ -10,6 +10,7 @@ import { applyManifests, createSandbox, deleteSandbox, grantParticipantAccess, I
 import { ErrorType } from '../workflows/error-types.ts';
 import { applyFault, faultTookEffect, FaultTargetMissingError } from './faults/apply-fault.ts';
 import { createFaultActivities } from './fault-activities.ts';
+import { createMonitoringActivities, type MonitoringDeps } from './monitoring-activities.ts';
 import { createRecordingActivities } from './recording-activities.ts';
 import { HINT_COST, computeScore, type ScoreResult } from './scoring.ts';
 import { readScoreRecording } from './score-recording.ts';
@@ -27,9 +28,13 @@ export interface ActivityDeps {
   slaPollSeconds: number;
   /** The process-wide batching SLA evaluator; default: kube-state polled every slaPollSeconds. */
   slaEvaluator?: SlaEvaluator;
-  /** Pushes SLA changes as state lines (monitoring's pushStatusLine); optional. */
+  /** Pushes SLA changes as state lines; default: to Sumo's HTTP source when one is configured. */
   pushStatusLine?: (line: StateLine) => Promise<void>;
+  /** Sumo Logic settings for per-session monitoring; without credentials monitoring is a no-op. */
+  sumo?: MonitoringDeps['sumo'];
 }
+
+const NO_SUMO: MonitoringDeps['sumo'] = { accessId: undefined, accessKey: undefined, apiUrl: '', httpSourceUrl: undefined, uiUrl: '', ingestLagSeconds: 0, windowSeconds: 0, participantEmailTemplate: undefined };
 
 /** What watchSla waits for: the SLA red, green, or repaired (oracle holds and SLA green for holdSeconds). */
 export type SlaTarget = 'red' | 'green' | 'repaired';
@@ -43,8 +48,10 @@ export interface WatchSlaInput {
   holdSeconds: number;
 }
 
-export function createActivities({ db, kube, library, slaPollSeconds, slaEvaluator, pushStatusLine }: ActivityDeps) {
+export function createActivities({ db, kube, library, slaPollSeconds, slaEvaluator, pushStatusLine, sumo }: ActivityDeps) {
   const evaluator = slaEvaluator ?? new SlaEvaluator(kubeStateProvider(kube), slaPollSeconds * 1000);
+  const monitoring = createMonitoringActivities({ db, library, sumo: sumo ?? NO_SUMO });
+  const pushLine = pushStatusLine ?? (sumo?.httpSourceUrl ? monitoring.pushStatusLine : undefined);
   const system = (id: string) => {
     const loaded = library.systems.get(id);
     if (!loaded) throw ApplicationFailure.nonRetryable(`unknown system ${id}`, ErrorType.SystemNotFound);
@@ -59,9 +66,15 @@ export function createActivities({ db, kube, library, slaPollSeconds, slaEvaluat
   return {
     ...createFaultActivities({ db, kube }),
     ...createRecordingActivities({ db }),
+    ...monitoring,
 
     async recordPhase(input: { sessionId: string; phase: Phase; at: string; summary: string; namespace?: string }): Promise<void> {
-      await recordPhase(db, input.sessionId, input.phase, new Date(input.at), input.summary, input.namespace);
+      const row = await recordPhase(db, input.sessionId, input.phase, new Date(input.at), input.summary, input.namespace);
+      // The status panel: each phase change is also a state line in the session's monitoring, when configured.
+      if (pushLine && row) {
+        const elapsedSeconds = row.startedAt ? Math.max(0, Math.round((Date.parse(input.at) - row.startedAt.getTime()) / 1000)) : 0;
+        await pushLine({ sessionId: input.sessionId, phase: input.phase, event: input.summary, elapsedSeconds, violated: [], sla: row.slaStatus });
+      }
     },
 
     async recordNote(input: { sessionId: string; key: string; summary: string }): Promise<void> {
@@ -115,7 +128,7 @@ export function createActivities({ db, kube, library, slaPollSeconds, slaEvaluat
         resumed: context.info.heartbeatDetails as WatchProgress | undefined,
         heartbeat: (progress) => context.heartbeat(progress),
         signal: context.cancellationSignal,
-        onReading: pushStatusLine,
+        onReading: pushLine,
       });
     },
 

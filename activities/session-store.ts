@@ -1,7 +1,7 @@
 // Writes the session read model (phase, SLA, events) idempotently: a retried activity adds no duplicates.
 import { eq } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
-import { sessionEvents, sessions } from '../db/schema.ts';
+import { sessionEvents, sessions, type SessionRow } from '../db/schema.ts';
 import type { Phase, SlaStatus } from '../workflows/types.ts';
 import type { ObjectiveResult } from './sla/kube-state.ts';
 
@@ -32,14 +32,16 @@ const TIMESTAMP_OF_PHASE: Partial<Record<Phase, 'startedAt' | 'repairedAt' | 'en
   failed: 'endedAt',
 };
 
-export async function recordPhase(db: Database, sessionId: string, phase: Phase, at: Date, summary: string, namespace?: string): Promise<void> {
+/** Records the phase change and returns the session row as it now is. */
+export async function recordPhase(db: Database, sessionId: string, phase: Phase, at: Date, summary: string, namespace?: string): Promise<SessionRow | undefined> {
   const column = TIMESTAMP_OF_PHASE[phase];
-  await db.transaction(async (tx) => {
-    await tx.update(sessions).set({
+  return db.transaction(async (tx) => {
+    const [row] = await tx.update(sessions).set({
       phase, ...(column ? { [column]: at } : {}), ...(namespace ? { namespace } : {}),
-    }).where(eq(sessions.id, sessionId));
+    }).where(eq(sessions.id, sessionId)).returning();
     await tx.insert(sessionEvents).values({ sessionId, dedupeKey: `phase:${phase}`, kind: 'phase', summary, at, detail: { phase } })
       .onConflictDoNothing({ target: [sessionEvents.sessionId, sessionEvents.dedupeKey] });
+    return row;
   });
 }
 

@@ -33,6 +33,7 @@ export function sessionDto(row: SessionRow, events: SessionEventRow[], library: 
     elapsedSeconds: elapsedSeconds(row, now),
     sla: { status: row.slaStatus as SessionDto['sla']['status'], objectives: (row.slaObjectives ?? []) as SessionDto['sla']['objectives'] },
     hintsUsed: row.hintsUsed,
+    ...(row.dashboardUrl ? { dashboardUrl: row.dashboardUrl } : {}),
     events: events.map((event) => eventDto(event, row.mode)),
   };
 }

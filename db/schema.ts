@@ -17,6 +17,8 @@ export const sessions = pgTable('sessions', {
   slaStatus: text('sla_status').notNull().default('unknown'),
   slaObjectives: jsonb('sla_objectives').notNull().default([]),
   hintsUsed: integer('hints_used').notNull().default(0),
+  /** The session's monitoring dashboard (Sumo Logic), when monitoring is configured. */
+  dashboardUrl: text('dashboard_url'),
   result: jsonb('result'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   startedAt: timestamp('started_at', { withTimezone: true }),

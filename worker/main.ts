@@ -24,7 +24,7 @@ const { worker, connection } = await createSessionWorker({
   temporalAddress: config.temporalAddress,
   namespace: config.temporalNamespace,
   taskQueue: config.taskQueue,
-  deps: { db: database.db, kube, library: loadLibrary(config.scenariosDir), slaPollSeconds: config.slaPollSeconds, slaEvaluator },
+  deps: { db: database.db, kube, library: loadLibrary(config.scenariosDir), slaPollSeconds: config.slaPollSeconds, slaEvaluator, sumo: config.sla.sumo },
 });
 const client = new Client({ connection: await Connection.connect({ address: config.temporalAddress }), namespace: config.temporalNamespace });
 await ensureSweeperSchedule(client, config.taskQueue);

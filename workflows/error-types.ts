@@ -7,6 +7,8 @@ export const ErrorType = {
   FaultTargetMissing: 'FaultTargetMissing',
   ConditionTimedOut: 'ConditionTimedOut',
   UnknownRevertTarget: 'UnknownRevertTarget',
+  /** Sumo Logic settings that cannot work (wrong deployment, refused credentials). */
+  SumoConfigError: 'SumoConfigError',
 } as const;
 
 /** Permanent faults: retrying cannot help, so the session fails (and tears down) at once. */
@@ -17,4 +19,5 @@ export const NON_RETRYABLE_ERROR_TYPES: string[] = [
   ErrorType.FaultTargetMissing,
   ErrorType.ConditionTimedOut,
   ErrorType.UnknownRevertTarget,
+  ErrorType.SumoConfigError,
 ];

@@ -108,6 +108,12 @@ export async function scenarioSession(plan: SessionPlan): Promise<SessionState> 
       const { namespace } = await cluster.provisionSandbox.executeWithOptions({ summary: 'create the sandbox namespace' }, [{ sessionId: plan.sessionId }]);
       state.namespace = namespace;
       await cluster.deploySystem.executeWithOptions({ summary: `deploy system ${plan.systemId} into ${namespace}` }, [{ sessionId: plan.sessionId, namespace, systemId: plan.systemId }]);
+      if (patched('wire-monitoring')) {
+        const { dashboardUrl } = await quick.wireMonitoring.executeWithOptions({ summary: 'wire monitoring (dashboard and status lines)' }, [{
+          sessionId: plan.sessionId, namespace, systemId: plan.systemId, scenarioId: plan.scenarioId, mode: plan.mode,
+        }]);
+        if (dashboardUrl) state.dashboardUrl = dashboardUrl;
+      }
       return watcher.watchSla.executeWithOptions({ summary: 'wait for the system to be healthy (SLA green)' }, [{ sessionId: plan.sessionId, namespace, systemId: plan.systemId, until: 'green', holdSeconds: 0 }]);
     }, () => created + plan.provisionTimeoutSeconds * 1000);
     if (provisioned.kind === 'abandoned') return await finish('abandoned', 'You left before the sandbox was ready');
@@ -164,6 +170,11 @@ export async function scenarioSession(plan: SessionPlan): Promise<SessionState> 
     if (failure) state.failure = failure;
     await CancellationScope.nonCancellable(async () => {
       await teardown.teardownSandbox.executeWithOptions({ summary: 'delete the sandbox (retried until it is gone)' }, [{ sessionId: plan.sessionId }]);
+      if (patched('wire-monitoring')) {
+        // Retried like teardown; only a permanent Sumo misconfiguration ends it, and that must not fail the session.
+        await teardown.unwireMonitoring.executeWithOptions({ summary: 'remove the monitoring dashboard and access' }, [{ sessionId: plan.sessionId }])
+          .catch((error: unknown) => log.warn('monitoring could not be removed', { sessionId: plan.sessionId, error: String(error) }));
+      }
       await enter(phase, failure ? `${summary}: ${failure}` : summary);
     });
     return state;

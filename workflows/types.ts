@@ -39,6 +39,7 @@ export interface SessionState {
   hintsUsed: number;
   extraSeconds: number;
   failure?: string;
+  dashboardUrl?: string;
 }
 
 export interface HintResult { hint: string; hintsUsed: number; cost: number }

@@ -40,6 +40,9 @@ function fakeActivities(calls: string[], phases: Phase[], behaviour: Behaviour):
     revertFaultStep: async ({ key }) => { calls.push(`revert:${key}`); return 'reverted'; },
     waitForCondition: async () => { calls.push('waitUntil'); },
     closeRecording: async () => { calls.push('closeRecording'); return { revoked: 0 }; },
+    wireMonitoring: async () => { calls.push('wireMonitoring'); return { dashboardUrl: 'https://sumo.example/dashboard/1' }; },
+    unwireMonitoring: async () => { calls.push('unwireMonitoring'); },
+    pushStatusLine: async () => {},
     watchSla: async ({ until }) => {
       if (until === 'green') return { status: 'green', at: new Date().toISOString() };
       if (behaviour.repairAfterMs === undefined) return waitForCancel();
@@ -105,7 +108,7 @@ describe('scenarioSession paths (time-skipping)', () => {
     const { result, calls, phases } = await run({}, plan({ readyTimeoutSeconds: 60 }), async () => {});
     expect(result.phase).toBe('timed_out');
     expect(phases).toEqual(['provisioning', 'ready', 'timed_out']);
-    expect(calls.at(-1)).toBe('teardown');
+    expect(calls.slice(-2)).toEqual(['teardown', 'unwireMonitoring']);
   });
 
   it('refuses start before ready, then completes and scores after a repair', async () => {
@@ -120,6 +123,9 @@ describe('scenarioSession paths (time-skipping)', () => {
     expect(calls).toContain('teardown');
     expect(calls.some((call) => call.startsWith('score:'))).toBe(true);
     expect(calls.indexOf('closeRecording')).toBeLessThan(calls.findIndex((call) => call.startsWith('score:')));
+    expect(calls.indexOf('wireMonitoring')).toBeGreaterThan(calls.indexOf('deploy'));
+    expect(calls.slice(-2)).toEqual(['teardown', 'unwireMonitoring']);
+    expect(result.dashboardUrl).toBe('https://sumo.example/dashboard/1');
   });
 
   // A running (fake) SLA watch holds the test server's clock, so this time box is seconds long.
@@ -145,7 +151,7 @@ describe('scenarioSession paths (time-skipping)', () => {
     expect(result.failure).toMatch(/storefront not found/);
     expect(phases.at(-1)).toBe('failed');
     expect(calls.filter((call) => call.startsWith('inject'))).toEqual(['inject:steps.0']);
-    expect(calls.at(-1)).toBe('teardown');
+    expect(calls.slice(-2)).toEqual(['teardown', 'unwireMonitoring']);
   });
 
   it('interprets a composed scenario: serial, a durable wait, a cluster condition, parallel faults, a revert', async () => {
@@ -176,7 +182,7 @@ describe('scenarioSession paths (time-skipping)', () => {
     });
     expect(result.phase).toBe('failed');
     expect(result.failure).toMatch(/revert names no earlier fault step: nothing/);
-    expect(calls.at(-1)).toBe('teardown');
+    expect(calls.slice(-2)).toEqual(['teardown', 'unwireMonitoring']);
   });
 
   it('abandons while running, and tears down', async () => {
@@ -187,7 +193,7 @@ describe('scenarioSession paths (time-skipping)', () => {
       await handle.signal(abandonSignal);
     });
     expect(result.phase).toBe('abandoned');
-    expect(calls.at(-1)).toBe('teardown');
+    expect(calls.slice(-2)).toEqual(['teardown', 'unwireMonitoring']);
   });
 
   it('keeps the history size independent of how many SLA polls the running phase takes', async () => {

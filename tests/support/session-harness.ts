@@ -59,7 +59,7 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
   const library = loadLibrary(config.scenariosDir);
   const inProcess = opts.externalWorkerTaskQueue ? undefined : await createSessionWorker({
     temporalAddress: config.temporalAddress, namespace: config.temporalNamespace, taskQueue,
-    deps: { db: database.db, kube, library, slaPollSeconds: config.slaPollSeconds },
+    deps: { db: database.db, kube, library, slaPollSeconds: config.slaPollSeconds, sumo: config.sla.sumo },
   });
   const running = inProcess?.worker.run();
   const connection = await Connection.connect({ address: config.temporalAddress });

@@ -15,7 +15,7 @@ const after = (seconds: number) => new Date(START.getTime() + seconds * 1000);
 const row = (result: unknown): SessionRow => ({
   id: 's-1', workflowId: 'session-s-1', scenarioId: scenario.metadata.name, systemId: 'demo-app', mode: 'challenge',
   participantName: 'Ada <script>', badgeId: null, eventId: null, tokenHash: 'x', phase: 'completed', namespace: null,
-  slaStatus: 'green', slaObjectives: [], hintsUsed: 0, result, createdAt: after(-30), startedAt: START, repairedAt: after(130), endedAt: after(140),
+  slaStatus: 'green', slaObjectives: [], hintsUsed: 0, dashboardUrl: null, result, createdAt: after(-30), startedAt: START, repairedAt: after(130), endedAt: after(140),
 });
 let nextId = 1;
 const event = (seconds: number, kind: SessionEventRow['kind'], summary: string): SessionEventRow =>

@@ -14,7 +14,7 @@ const at = (seconds: number) => new Date(created.getTime() + seconds * 1000);
 const row = (overrides: Partial<SessionRow> = {}): SessionRow => ({
   id: 'session-1', workflowId: 'session-session-1', scenarioId: 'storefront-scaled-to-zero', systemId: 'demo-app', mode: 'learn',
   participantName: 'Ada', badgeId: null, eventId: null, tokenHash: 'f'.repeat(64), phase: 'running', namespace: 'fl-session-1',
-  slaStatus: 'red', slaObjectives: [], hintsUsed: 0, result: null, createdAt: created, startedAt: null, repairedAt: null, endedAt: null,
+  slaStatus: 'red', slaObjectives: [], hintsUsed: 0, dashboardUrl: null, result: null, createdAt: created, startedAt: null, repairedAt: null, endedAt: null,
   ...overrides,
 });
 const note: SessionEventRow = { id: 7, sessionId: 'session-1', dedupeKey: 'fault:0', at: at(60), kind: 'note', summary: 'Fault injected', detail: { summary: 'scaled storefront to 0' } };
