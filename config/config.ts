@@ -100,6 +100,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     simEtcdPeerPort: integer(env, 'SIM_ETCD_PEER_PORT', 23800),
     scenariosDir: resolve(text(env, 'FL_SCENARIOS_DIR', join(ROOT, 'scenarios'))),
     operatorToken: optional(env, 'FL_OPERATOR_TOKEN'),
+    /** Sessions one client address may create per minute; raise it for a booth whose kiosks share one address. */
+    sessionCreateLimitPerMinute: integer(env, 'FL_SESSION_CREATE_LIMIT', 20),
     /** The recording kube gateway participants' kubeconfigs point at (HTTPS with the library's own CA). */
     gatewayHost: text(env, 'FL_GATEWAY_HOST', '127.0.0.1'),
     gatewayPort: integer(env, 'FL_GATEWAY_PORT', 6443),

@@ -29,7 +29,7 @@ export function sessionRoutes(app: FastifyInstance, deps: ApiDeps): void {
   const handle = (id: string) => temporal.workflow.getHandle(workflowIdOf(id));
 
   app.post<{ Body: CreateSessionBody }>('/api/sessions', {
-    config: { rateLimit: { max: 20, timeWindow: '1 minute' } },
+    config: { rateLimit: { max: config.sessionCreateLimitPerMinute, timeWindow: '1 minute' } },
     schema: { tags: ['sessions'], body: CreateSessionSchema, response: { 201: CreatedSessionSchema, ...errors } },
   }, async (request, reply) => {
     const body = request.body;
