@@ -6,7 +6,9 @@ import type { Library } from '../scenarios/lib/load.ts';
 import type { Objective, Predicate, Scenario } from '../scenarios/lib/schema.ts';
 import type { HintResult, Phase, ScoreInput, SlaStatus } from '../workflows/types.ts';
 import type { Kube } from './cluster/kube.ts';
-import { applyManifests, createSandbox, deleteSandbox, grantParticipantAccess, InvalidManifestError, parseManifests } from './cluster/sandbox.ts';
+import { InvalidManifestError, parseManifests } from './cluster/sandbox.ts';
+import type { ClusterDriver } from './cluster/driver.ts';
+import { createClusterDriver } from './cluster/drivers.ts';
 import { ErrorType } from '../workflows/error-types.ts';
 import { applyFault, faultTookEffect, FaultTargetMissingError } from './faults/apply-fault.ts';
 import { HINT_COST, computeScore, type ScoreResult } from './scoring.ts';
@@ -19,6 +21,8 @@ export interface ActivityDeps {
   kube: Kube;
   library: Library;
   slaPollSeconds: number;
+  /** Where sandboxes live (CLUSTER_DRIVER); default: a namespace per session on `kube` (the `sim` driver). */
+  driver?: ClusterDriver;
 }
 
 /** What watchSla waits for: the SLA red, green, or repaired (oracle holds and SLA green for holdSeconds). */
@@ -33,7 +37,7 @@ export interface WatchSlaInput {
   holdSeconds: number;
 }
 
-export function createActivities({ db, kube, library, slaPollSeconds }: ActivityDeps) {
+export function createActivities({ db, kube, library, slaPollSeconds, driver = createClusterDriver('sim', kube) }: ActivityDeps) {
   const system = (id: string) => {
     const loaded = library.systems.get(id);
     if (!loaded) throw ApplicationFailure.nonRetryable(`unknown system ${id}`, ErrorType.SystemNotFound);
@@ -55,7 +59,7 @@ export function createActivities({ db, kube, library, slaPollSeconds }: Activity
     },
 
     async provisionSandbox({ sessionId }: { sessionId: string }): Promise<{ namespace: string }> {
-      return { namespace: await createSandbox(kube, sessionId) };
+      return { namespace: await driver.createSandbox(sessionId) };
     },
 
     async deploySystem({ sessionId, namespace, systemId }: { sessionId: string; namespace: string; systemId: string }): Promise<void> {
@@ -66,8 +70,8 @@ export function createActivities({ db, kube, library, slaPollSeconds }: Activity
         if (error instanceof InvalidManifestError) throw ApplicationFailure.nonRetryable(error.message, ErrorType.InvalidManifest);
         throw error;
       }
-      await applyManifests(kube, sessionId, namespace, objects);
-      await grantParticipantAccess(kube, sessionId, namespace);
+      await driver.applyManifests(sessionId, namespace, objects);
+      await driver.grantParticipantAccess(sessionId, namespace);
     },
 
     async injectFault({ sessionId, namespace, scenarioId }: { sessionId: string; namespace: string; scenarioId: string }): Promise<void> {
@@ -139,12 +143,12 @@ export function createActivities({ db, kube, library, slaPollSeconds }: Activity
 
     /** Deletes sandboxes whose session is closed or unknown (run by the sandboxSweeper schedule). */
     async sweepSandboxes(): Promise<SweepResult> {
-      return sweepSandboxes(db, kube, 120);
+      return sweepSandboxes(db, driver, 120);
     },
 
     /** Deletes the sandbox and waits until it is gone; safe to run any number of times. */
     async teardownSandbox({ sessionId }: { sessionId: string }): Promise<void> {
-      while (!(await deleteSandbox(kube, sessionId))) {
+      while (!(await driver.deleteSandbox(sessionId))) {
         Context.current().heartbeat();
         await sleep(500, undefined, { signal: Context.current().cancellationSignal });
       }
