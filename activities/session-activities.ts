@@ -6,7 +6,9 @@ import type { Library } from '../scenarios/lib/load.ts';
 import type { Objective, Predicate, Scenario } from '../scenarios/lib/schema.ts';
 import type { HintResult, Phase, ScoreInput, SlaStatus } from '../workflows/types.ts';
 import type { Kube } from './cluster/kube.ts';
-import { applyManifests, createSandbox, deleteSandbox, grantParticipantAccess, InvalidManifestError, parseManifests } from './cluster/sandbox.ts';
+import { InvalidManifestError, parseManifests } from './cluster/sandbox.ts';
+import type { ClusterDriver } from './cluster/driver.ts';
+import { createClusterDriver } from './cluster/drivers.ts';
 import { ErrorType } from '../workflows/error-types.ts';
 import { applyFault, faultTookEffect, FaultTargetMissingError } from './faults/apply-fault.ts';
 import { createFaultActivities } from './fault-activities.ts';
@@ -32,6 +34,8 @@ export interface ActivityDeps {
   pushStatusLine?: (line: StateLine) => Promise<void>;
   /** Sumo Logic settings for per-session monitoring; without credentials monitoring is a no-op. */
   sumo?: MonitoringDeps['sumo'];
+  /** Where sandboxes live (CLUSTER_DRIVER); default: a namespace per session on `kube` (the `sim` driver). */
+  driver?: ClusterDriver;
 }
 
 const NO_SUMO: MonitoringDeps['sumo'] = { accessId: undefined, accessKey: undefined, apiUrl: '', httpSourceUrl: undefined, uiUrl: '', ingestLagSeconds: 0, windowSeconds: 0, participantEmailTemplate: undefined };
@@ -48,7 +52,7 @@ export interface WatchSlaInput {
   holdSeconds: number;
 }
 
-export function createActivities({ db, kube, library, slaPollSeconds, slaEvaluator, pushStatusLine, sumo }: ActivityDeps) {
+export function createActivities({ db, kube, library, slaPollSeconds, slaEvaluator, pushStatusLine, sumo, driver = createClusterDriver('sim', kube) }: ActivityDeps) {
   const evaluator = slaEvaluator ?? new SlaEvaluator(kubeStateProvider(kube), slaPollSeconds * 1000);
   const monitoring = createMonitoringActivities({ db, library, sumo: sumo ?? NO_SUMO });
   const pushLine = pushStatusLine ?? (sumo?.httpSourceUrl ? monitoring.pushStatusLine : undefined);
@@ -82,7 +86,7 @@ export function createActivities({ db, kube, library, slaPollSeconds, slaEvaluat
     },
 
     async provisionSandbox({ sessionId }: { sessionId: string }): Promise<{ namespace: string }> {
-      return { namespace: await createSandbox(kube, sessionId) };
+      return { namespace: await driver.createSandbox(sessionId) };
     },
 
     async deploySystem({ sessionId, namespace, systemId }: { sessionId: string; namespace: string; systemId: string }): Promise<void> {
@@ -93,8 +97,8 @@ export function createActivities({ db, kube, library, slaPollSeconds, slaEvaluat
         if (error instanceof InvalidManifestError) throw ApplicationFailure.nonRetryable(error.message, ErrorType.InvalidManifest);
         throw error;
       }
-      await applyManifests(kube, sessionId, namespace, objects);
-      await grantParticipantAccess(kube, sessionId, namespace);
+      await driver.applyManifests(sessionId, namespace, objects);
+      await driver.grantParticipantAccess(sessionId, namespace);
     },
 
     /** Kept for sessions started before the workflow interpreted scenario steps itself (replay). */
@@ -149,12 +153,12 @@ export function createActivities({ db, kube, library, slaPollSeconds, slaEvaluat
 
     /** Deletes sandboxes whose session is closed or unknown (run by the sandboxSweeper schedule). */
     async sweepSandboxes(): Promise<SweepResult> {
-      return sweepSandboxes(db, kube, 120);
+      return sweepSandboxes(db, driver, 120);
     },
 
     /** Deletes the sandbox and waits until it is gone; safe to run any number of times. */
     async teardownSandbox({ sessionId }: { sessionId: string }): Promise<void> {
-      while (!(await deleteSandbox(kube, sessionId))) {
+      while (!(await driver.deleteSandbox(sessionId))) {
         Context.current().heartbeat();
         await sleep(500, undefined, { signal: Context.current().cancellationSignal });
       }

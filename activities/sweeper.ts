@@ -2,15 +2,14 @@
 import { inArray } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { sessions } from '../db/schema.ts';
-import { deleteSandbox, listSandboxes } from './cluster/sandbox.ts';
-import type { Kube } from './cluster/kube.ts';
+import type { ClusterDriver } from './cluster/driver.ts';
 
 const CLOSED = new Set(['completed', 'abandoned', 'timed_out', 'failed']);
 
 export interface SweepResult { checked: number; deleted: string[] }
 
-export async function sweepSandboxes(db: Database, kube: Kube, minAgeSeconds: number, now = Date.now()): Promise<SweepResult> {
-  const sandboxes = await listSandboxes(kube);
+export async function sweepSandboxes(db: Database, driver: Pick<ClusterDriver, 'listSandboxes' | 'deleteSandbox'>, minAgeSeconds: number, now = Date.now()): Promise<SweepResult> {
+  const sandboxes = await driver.listSandboxes();
   const ids = sandboxes.map((sandbox) => sandbox.sessionId);
   const rows = ids.length === 0 ? [] : await db.select({ id: sessions.id, phase: sessions.phase }).from(sessions).where(inArray(sessions.id, ids));
   const phaseOf = new Map(rows.map((row) => [row.id, row.phase]));
@@ -20,7 +19,7 @@ export async function sweepSandboxes(db: Database, kube: Kube, minAgeSeconds: nu
     // A just-created session may not be in the read model yet when its namespace appears: leave young ones.
     const young = now - sandbox.createdAt.getTime() < minAgeSeconds * 1000;
     if ((phase === undefined && !young) || (phase !== undefined && CLOSED.has(phase))) {
-      await deleteSandbox(kube, sandbox.sessionId);
+      await driver.deleteSandbox(sandbox.sessionId);
       deleted.push(sandbox.namespace);
     }
   }

@@ -36,7 +36,8 @@ function oneOf<T extends string>(env: NodeJS.ProcessEnv, key: string, allowed: r
   return raw as T;
 }
 
-export const CLUSTER_DRIVERS = ['sim', 'namespace'] as const;
+export const CLUSTER_DRIVERS = ['sim', 'namespace', 'kind', 'vcluster'] as const;
+export type ClusterDriverName = (typeof CLUSTER_DRIVERS)[number];
 export const SLA_PROVIDERS = ['kube-state', 'probe', 'prometheus', 'sumo'] as const;
 
 function required(env: NodeJS.ProcessEnv, key: string, because: string): string {

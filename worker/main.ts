@@ -3,6 +3,7 @@ import { Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import { loadConfig } from '../config/config.ts';
 import { openDatabase } from '../db/client.ts';
 import { connectKube } from '../activities/cluster/kube.ts';
+import { createClusterDriver } from '../activities/cluster/drivers.ts';
 import { loadLibrary } from '../scenarios/lib/load.ts';
 import { createSessionWorker } from './create-worker.ts';
 import { SlaEvaluator } from '../activities/sla/evaluator.ts';
@@ -24,7 +25,7 @@ const { worker, connection } = await createSessionWorker({
   temporalAddress: config.temporalAddress,
   namespace: config.temporalNamespace,
   taskQueue: config.taskQueue,
-  deps: { db: database.db, kube, library: loadLibrary(config.scenariosDir), slaPollSeconds: config.slaPollSeconds, slaEvaluator, sumo: config.sla.sumo },
+  deps: { db: database.db, kube, library: loadLibrary(config.scenariosDir), slaPollSeconds: config.slaPollSeconds, slaEvaluator, sumo: config.sla.sumo, driver: createClusterDriver(config.clusterDriver, kube) },
 });
 const client = new Client({ connection: await Connection.connect({ address: config.temporalAddress }), namespace: config.temporalNamespace });
 await ensureSweeperSchedule(client, config.taskQueue);

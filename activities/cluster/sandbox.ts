@@ -1,5 +1,7 @@
 // A sandbox is one namespace per session on the driven cluster (the `sim` and `namespace` drivers).
 import { PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
+import { ObjectSerializer } from '@kubernetes/client-node/dist/serializer.js';
+import { getSerializationType } from '@kubernetes/client-node/dist/util.js';
 import { parseAllDocuments } from 'yaml';
 import { ignoreNotFound, statusOf, type Kube } from './kube.ts';
 import { FIELD_MANAGER, MANAGED_BY, MANAGED_BY_LABEL, PARTICIPANT_ACCOUNT, SESSION_LABEL, sandboxNamespace, sessionLabels } from './labels.ts';
@@ -32,6 +34,16 @@ export function parseManifests(yaml: string): KubernetesObject[] {
   });
 }
 
+/**
+ * client-node serializes known kinds through its typed models, which name some fields differently from the
+ * wire (`from` is `_from`, `default` is `_default`): a plain manifest object would silently lose them (a
+ * NetworkPolicy's `from` dropped means traffic from anywhere). Convert to the model first.
+ */
+function asClientModel(object: KubernetesObject): KubernetesObject {
+  const type = getSerializationType(object.apiVersion, object.kind);
+  return ObjectSerializer.deserialize(object, type) as KubernetesObject;
+}
+
 /** Server-side apply into the sandbox: idempotent, so a retried deploy converges to the same state. */
 export async function applyManifests(kube: Kube, sessionId: string, namespace: string, objects: KubernetesObject[]): Promise<void> {
   for (const object of objects) {
@@ -39,7 +51,7 @@ export async function applyManifests(kube: Kube, sessionId: string, namespace: s
       ...object,
       metadata: { ...object.metadata, namespace, labels: { ...object.metadata?.labels, ...sessionLabels(sessionId) } },
     };
-    await kube.objects.patch(labelled, undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply);
+    await kube.objects.patch(asClientModel(labelled), undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply);
   }
 }
 

@@ -11,7 +11,7 @@ import type { Authentication, GatewaySession } from './credentials.ts';
 import { hideEngine } from './engine-marks.ts';
 import { sendStatus } from './kube-status.ts';
 import { parseKubeRequest, type KubeRequestInfo } from './kube-url.ts';
-import { decide, WRITE_VERBS } from './policy.ts';
+import { decide, mintsToken, WRITE_VERBS } from './policy.ts';
 import { recordInBackground, requestRecord, type RecordedChange } from './recorder.ts';
 import type { Upstream } from './upstream.ts';
 import { rewriteJsonLine, rewriteLines } from './watch-lines.ts';
@@ -59,6 +59,18 @@ function isWatch(info: KubeRequestInfo): boolean {
   return info.verb === 'watch' || watch === 'true' || watch === '1';
 }
 
+const MAX_SECRET_BODY = 1024 * 1024;
+
+function readBody(incoming: IncomingMessage, limit: number): Promise<Buffer | 'too-large'> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    incoming.on('data', (chunk: Buffer) => { size += chunk.length; if (size <= limit) chunks.push(chunk); });
+    incoming.on('end', () => resolve(size <= limit ? Buffer.concat(chunks) : 'too-large'));
+    incoming.on('error', reject);
+  });
+}
+
 function collect(limit: number): { push(chunk: Buffer): void; result(): Buffer | undefined } {
   const chunks: Buffer[] = [];
   let size = 0;
@@ -92,6 +104,13 @@ export async function handleRequest(context: GatewayContext, incoming: IncomingM
   }
   const challenge = session.mode === 'challenge';
   const isChange = WRITE_VERBS.has(info.verb);
+  // Secret writes are read whole first (they are small): one kind of Secret must not be created at all.
+  const secretBody = info.resource === 'secrets' && isChange ? await readBody(incoming, MAX_SECRET_BODY) : undefined;
+  const minting = secretBody === undefined ? undefined : secretBody === 'too-large' ? 'the Secret is too large' : mintsToken(info, secretBody.toString('utf8'));
+  if (minting) {
+    sendStatus(response, 403, minting);
+    return record(403);
+  }
   const before = isChange && info.name ? await context.upstream.readJson(session.namespace, info.path) : undefined;
   if (challenge && before !== undefined && hideEngine(before).hidden) {
     incoming.resume();
@@ -154,6 +173,11 @@ export async function handleRequest(context: GatewayContext, incoming: IncomingM
   });
   // The participant went away (kubectl get -w interrupted): stop the upstream watch too.
   response.on('close', () => { if (!response.writableFinished) upstreamRequest.destroy(); });
+  if (secretBody instanceof Buffer) {
+    requestBody.push(secretBody);
+    upstreamRequest.end(secretBody);
+    return;
+  }
   if (isChange) incoming.on('data', (chunk: Buffer) => requestBody.push(chunk));
   incoming.pipe(upstreamRequest);
 }

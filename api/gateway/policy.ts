@@ -35,6 +35,10 @@ export function decide(info: KubeRequestInfo, subject: PolicySubject): Decision 
   if (info.apiGroup === 'rbac.authorization.k8s.io' && WRITE_VERBS.has(info.verb)) {
     return refuse(info, 'participants cannot change roles or role bindings');
   }
+  // A token minted for the sandbox's account would work against the API server directly, unrecorded.
+  if (info.apiGroup === '' && info.resource === 'serviceaccounts' && info.subresource === 'token') {
+    return refuse(info, 'participants cannot mint service account tokens');
+  }
   if (subject.mode === 'challenge' && info.apiGroup === FAULT_API_GROUP) {
     return refuse(info, `cannot ${info.verb} this resource in the sandbox`);
   }
@@ -50,4 +54,10 @@ export function decide(info: KubeRequestInfo, subject: PolicySubject): Decision 
     return refuse(info, `cannot ${info.verb} in the namespace "${info.namespace}"; your sandbox is "${subject.namespace}"`);
   }
   return { allowed: true };
+}
+
+/** Secrets that make the token controller mint a service account token into them (same bypass as above). */
+export function mintsToken(info: KubeRequestInfo, body: string): string | undefined {
+  if (info.apiGroup !== '' || info.resource !== 'secrets' || !WRITE_VERBS.has(info.verb) || info.verb.startsWith('delete')) return undefined;
+  return /kubernetes\.io\/service-account-token/.test(body) ? `secrets${info.name ? ` "${info.name}"` : ''} is forbidden: participants cannot create service account token secrets` : undefined;
 }

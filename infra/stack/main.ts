@@ -10,6 +10,7 @@ import { startSimCluster } from '../sim-cluster/start.ts';
 import { defaultTemporalPaths, startTemporalDevServer } from '../temporal/dev-server.ts';
 import { ROOT } from '../lib/tools.ts';
 import { isPortOpen } from '../lib/ports.ts';
+import { unavailableDriver } from '../../activities/cluster/cluster-per-session.ts';
 
 const config = loadConfig();
 const logs = join(config.dataDir, 'logs');
@@ -54,6 +55,8 @@ async function ensurePortsFree(): Promise<void> {
 }
 
 try {
+  // kind and vcluster need tools the stack does not bring: say what is missing before starting anything.
+  if (config.clusterDriver === 'kind' || config.clusterDriver === 'vcluster') unavailableDriver(config.clusterDriver);
   await ensurePortsFree();
   say('starting Temporal dev server');
   const temporalPort = Number(config.temporalAddress.split(':').at(-1));

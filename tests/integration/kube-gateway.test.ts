@@ -217,6 +217,18 @@ describe(`kube gateway on ${database?.name}`, () => {
     expect(rows.find((row) => row.verb === 'delete' && row.namespace === challenge.namespace)).toMatchObject({ status: 403 });
   });
 
+  it('refuses minting tokens that would reach the API server without the gateway', async () => {
+    const minted = await kubectl(learn.kubeconfig, ['create', 'token', 'participant']);
+    expect(minted.ok).toBe(false);
+    expect(minted.out).toMatch(/forbidden/i);
+    const manifest = join(tmpdir(), `fl-token-secret-${learn.id}.yaml`);
+    writeFileSync(manifest, 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: participant-token\n  annotations:\n    kubernetes.io/service-account.name: participant\ntype: kubernetes.io/service-account-token\n');
+    const secret = await kubectl(learn.kubeconfig, ['apply', '-f', manifest]);
+    expect(secret.ok).toBe(false);
+    expect(secret.out).toMatch(/forbidden/i);
+    expect(await ignoreNotFound(harness.kube.core.readNamespacedSecret({ name: 'participant-token', namespace: learn.namespace }))).toBeUndefined();
+  });
+
   it('refuses RBAC changes: no ClusterRoleBinding, no RoleBinding', async () => {
     const clusterWide = await kubectl(learn.kubeconfig, ['create', 'clusterrolebinding', 'take-over', '--clusterrole=cluster-admin', `--serviceaccount=${learn.namespace}:participant`]);
     expect(clusterWide.ok).toBe(false);

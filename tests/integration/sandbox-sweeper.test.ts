@@ -4,13 +4,14 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { connectKube } from '../../activities/cluster/kube.ts';
 import { sandboxNamespace } from '../../activities/cluster/labels.ts';
-import { createSandbox } from '../../activities/cluster/sandbox.ts';
+import { createClusterDriver } from '../../activities/cluster/drivers.ts';
 import { sweepSandboxes } from '../../activities/sweeper.ts';
 import { openDatabase, type DatabaseHandle } from '../../db/client.ts';
 import { sessions } from '../../db/schema.ts';
 
 describe('sandbox sweeper', () => {
   const kube = connectKube(inject('kubeconfig'));
+  const driver = createClusterDriver('sim', kube);
   let database: DatabaseHandle;
   beforeAll(() => { database = openDatabase(inject('databases')[0]!.url); });
   afterAll(async () => database?.close());
@@ -25,19 +26,19 @@ describe('sandbox sweeper', () => {
     const live = await sessionRow('running');
     const closed = await sessionRow('completed');
     const orphan = randomUUID();
-    for (const id of [live, closed, orphan]) await createSandbox(kube, id);
+    for (const id of [live, closed, orphan]) await driver.createSandbox(id);
 
-    const young = await sweepSandboxes(database.db, kube, 3600);
+    const young = await sweepSandboxes(database.db, driver, 3600);
     expect(young.deleted).toContain(sandboxNamespace(closed));
     expect(young.deleted).not.toContain(sandboxNamespace(orphan));
 
-    const result = await sweepSandboxes(database.db, kube, 0);
+    const result = await sweepSandboxes(database.db, driver, 0);
     expect(result.deleted).toContain(sandboxNamespace(orphan));
     expect(result.deleted).not.toContain(sandboxNamespace(live));
     const liveNamespace = await kube.core.readNamespace({ name: sandboxNamespace(live) });
     expect(liveNamespace.metadata?.deletionTimestamp).toBeUndefined();
 
     await database.db.update(sessions).set({ phase: 'abandoned' }).where(eq(sessions.id, live));
-    expect((await sweepSandboxes(database.db, kube, 0)).deleted).toContain(sandboxNamespace(live));
+    expect((await sweepSandboxes(database.db, driver, 0)).deleted).toContain(sandboxNamespace(live));
   });
 });

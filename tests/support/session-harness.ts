@@ -57,9 +57,10 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
   const database = openDatabase(opts.databaseUrl, { maxConnections: 5 });
   const kube = connectKube(opts.kubeconfig);
   const library = loadLibrary(config.scenariosDir);
+  const driver = createClusterDriver(config.clusterDriver, kube);
   const inProcess = opts.externalWorkerTaskQueue ? undefined : await createSessionWorker({
     temporalAddress: config.temporalAddress, namespace: config.temporalNamespace, taskQueue,
-    deps: { db: database.db, kube, library, slaPollSeconds: config.slaPollSeconds, sumo: config.sla.sumo },
+    deps: { db: database.db, kube, library, slaPollSeconds: config.slaPollSeconds, sumo: config.sla.sumo, driver },
   });
   const running = inProcess?.worker.run();
   const connection = await Connection.connect({ address: config.temporalAddress });
@@ -68,7 +69,7 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
   const gatewayLogger = opts.gatewayLog ? pino({ level: 'debug' }, opts.gatewayLog) : pino({ level: 'silent' });
   const gateway = await startGateway({
     db: database.db, kube, logger: gatewayLogger, dataDir: gatewayDir, host: '127.0.0.1', port: 0,
-    sandboxCredentials: createClusterDriver(config.clusterDriver, kube).sandboxCredentials,
+    sandboxCredentials: driver.sandboxCredentials,
   });
   const app = await buildApp({ config, db: database.db, pingDb: database.ping, temporal, kube, library, gateway }, false);
   return {

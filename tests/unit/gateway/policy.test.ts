@@ -1,7 +1,7 @@
 // The gateway policy: the participant's namespace, nothing else; no RBAC changes; no fault objects in Challenge.
 import { describe, expect, it } from 'vitest';
 import { parseKubeRequest } from '../../../api/gateway/kube-url.ts';
-import { decide, type Mode } from '../../../api/gateway/policy.ts';
+import { decide, mintsToken, type Mode } from '../../../api/gateway/policy.ts';
 
 function decision(method: string, url: string, mode: Mode = 'learn') {
   const info = parseKubeRequest(method, url);
@@ -46,6 +46,14 @@ describe('gateway policy', () => {
     expect(decision('POST', '/apis/rbac.authorization.k8s.io/v1/namespaces/fl-mine/rolebindings').allowed).toBe(false);
     expect(decision('PATCH', '/apis/rbac.authorization.k8s.io/v1/namespaces/fl-mine/roles/x').allowed).toBe(false);
     expect(decision('GET', '/apis/rbac.authorization.k8s.io/v1/namespaces/fl-mine/rolebindings').allowed).toBe(true);
+  });
+
+  it('refuses minting service account tokens, directly or through a token Secret', () => {
+    expect(decision('POST', '/api/v1/namespaces/fl-mine/serviceaccounts/participant/token').allowed).toBe(false);
+    const create = parseKubeRequest('POST', '/api/v1/namespaces/fl-mine/secrets');
+    if (!create) throw new Error('unparsable');
+    expect(mintsToken(create, JSON.stringify({ kind: 'Secret', type: 'kubernetes.io/service-account-token', metadata: { annotations: { 'kubernetes.io/service-account.name': 'participant' } } }))).toMatch(/forbidden/);
+    expect(mintsToken(create, JSON.stringify({ kind: 'Secret', type: 'Opaque', stringData: { a: 'b' } }))).toBeUndefined();
   });
 
   it('hides the fault API group in Challenge mode only', () => {
