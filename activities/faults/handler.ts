@@ -1,5 +1,6 @@
 // What every fault type provides: apply it, tell from cluster state that it took, and undo it. All three are
 // idempotent, so a retried activity converges: apply saves what revert needs only the first time.
+import type { KubernetesObject } from '@kubernetes/client-node';
 import type { FaultOf, FaultType } from '../../scenarios/lib/schema.ts';
 import type { Kube } from '../cluster/kube.ts';
 
@@ -14,6 +15,8 @@ export interface FaultHandler<T extends FaultType> {
   apply(context: FaultContext, fault: FaultOf<T>): Promise<string>;
   tookEffect(context: FaultContext, fault: FaultOf<T>): Promise<boolean>;
   revert(context: FaultContext, fault: FaultOf<T>): Promise<string>;
+  /** The objects the fault creates, for `failurelib render` (faults that only change objects have none). */
+  creates?(context: Pick<FaultContext, 'namespace' | 'sessionId'>, fault: FaultOf<T>): KubernetesObject[];
 }
 
 export class FaultTargetMissingError extends Error {}

@@ -7,7 +7,7 @@ import { deploymentRef, mutate, readObject, saveOnce, takeSaved, type ObjectRef 
 
 const hpaRef = (name: string): ObjectRef => ({ apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', name });
 
-function autoscaler(context: FaultContext, { args }: FaultOf<'hpa-max-too-low'>): V2HorizontalPodAutoscaler {
+function autoscaler(context: Pick<FaultContext, 'namespace' | 'sessionId'>, { args }: FaultOf<'hpa-max-too-low'>): V2HorizontalPodAutoscaler {
   return markedObject('hpa-max-too-low', {
     apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler',
     metadata: { name: args.deployment, namespace: context.namespace },
@@ -20,6 +20,7 @@ function autoscaler(context: FaultContext, { args }: FaultOf<'hpa-max-too-low'>)
 }
 
 export const hpaMaxTooLow: FaultHandler<'hpa-max-too-low'> = {
+  creates: (context, fault) => [autoscaler(context, fault)],
   async apply(context, fault) {
     const existing = await readObject<V2HorizontalPodAutoscaler>(context, hpaRef(fault.args.deployment));
     if (!existing) {

@@ -4,7 +4,7 @@ import type { FaultOf } from '../../scenarios/lib/schema.ts';
 import { createOnce, deleteCreated, markedObject, readCreated } from './created-object.ts';
 import type { FaultContext, FaultHandler } from './handler.ts';
 
-function policy(context: FaultContext, { args }: FaultOf<'network-policy-deny'>): V1NetworkPolicy {
+function policy(context: Pick<FaultContext, 'namespace' | 'sessionId'>, { args }: FaultOf<'network-policy-deny'>): V1NetworkPolicy {
   return markedObject('network-policy-deny', {
     apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy',
     metadata: { name: args.name, namespace: context.namespace },
@@ -17,6 +17,7 @@ function policy(context: FaultContext, { args }: FaultOf<'network-policy-deny'>)
 }
 
 export const networkPolicyDeny: FaultHandler<'network-policy-deny'> = {
+  creates: (context, fault) => [policy(context, fault)],
   async apply(context, fault) {
     await createOnce(context, policy(context, fault));
     return `networkpolicy/${fault.args.name} created`;

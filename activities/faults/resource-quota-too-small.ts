@@ -5,13 +5,14 @@ import { createOnce, deleteCreated, markedObject, readCreated } from './created-
 import type { FaultContext, FaultHandler } from './handler.ts';
 import { deploymentRef, markRestart, mutate, readObject } from './objects.ts';
 
-function quota(context: FaultContext, { args }: FaultOf<'resource-quota-too-small'>): V1ResourceQuota {
+function quota(context: Pick<FaultContext, 'namespace' | 'sessionId'>, { args }: FaultOf<'resource-quota-too-small'>): V1ResourceQuota {
   return markedObject('resource-quota-too-small', {
     apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: args.name, namespace: context.namespace }, spec: { hard: args.hard },
   });
 }
 
 export const resourceQuotaTooSmall: FaultHandler<'resource-quota-too-small'> = {
+  creates: (context, fault) => [quota(context, fault)],
   async apply(context, fault) {
     const existing = await readCreated(context, quota(context, fault));
     await createOnce(context, quota(context, fault));

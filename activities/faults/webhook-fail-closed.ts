@@ -7,7 +7,7 @@ import { SESSION_LABEL } from '../cluster/labels.ts';
 import { createOnce, deleteCreated, markedObject, readCreated } from './created-object.ts';
 import { SANDBOX_LABEL, type FaultContext, type FaultHandler } from './handler.ts';
 
-function webhook(context: FaultContext, { args }: FaultOf<'webhook-fail-closed'>): V1ValidatingWebhookConfiguration {
+function webhook(context: Pick<FaultContext, 'namespace' | 'sessionId'>, { args }: FaultOf<'webhook-fail-closed'>): V1ValidatingWebhookConfiguration {
   const { namespace, sessionId } = context;
   return markedObject('webhook-fail-closed', {
     apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingWebhookConfiguration',
@@ -23,6 +23,7 @@ function webhook(context: FaultContext, { args }: FaultOf<'webhook-fail-closed'>
 }
 
 export const webhookFailClosed: FaultHandler<'webhook-fail-closed'> = {
+  creates: (context, fault) => [webhook(context, fault)],
   async apply(context, fault) {
     await createOnce(context, webhook(context, fault));
     return `validatingwebhookconfiguration/${fault.args.name}-${context.namespace} created (failurePolicy Fail, service ${fault.args.service})`;
