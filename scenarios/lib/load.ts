@@ -41,7 +41,7 @@ function readDocument<S extends TSchema>(file: string, schema: S, problems: Libr
   if (document.errors.length > 0) {
     for (const error of document.errors) {
       const position = error.linePos?.[0];
-      problems.push({ file, path: '(yaml)', message: error.message.split('\n')[0] ?? 'bad YAML', line: position?.line, col: position?.col });
+      problems.push({ file, path: '(yaml)', message: (error.message.split('\n')[0] ?? 'bad YAML').replace(/ at line \d+, column \d+:?$/, ''), line: position?.line, col: position?.col });
     }
     return undefined;
   }
