@@ -17,11 +17,21 @@ const FLAGS_WITH_VALUE = new Set(['-p', '--patch', '-o', '--output', '--type', '
 export interface ObjectRef { kind: string; name: string }
 
 function tokens(command: string): string[] {
-  return command.replace(/\$\(/g, ' ').replace(/[)|;]/g, ' ').match(/'[^']*'|"(?:\\.|[^"\\])*"|\S+/g) ?? [];
+  return command.replace(/[|;]/g, ' ').match(/'[^']*'|"(?:\\.|[^"\\])*"|\S+/g) ?? [];
+}
+
+/** The command and every command substitution `$(…)` in it (even inside quotes), each on its own. */
+function commandsIn(command: string): string[] {
+  const inner = [...command.matchAll(/\$\(([^()]*)\)/g)].map((match) => match[1]!);
+  return [command.replace(/\$\(([^()]*)\)/g, 'SUBST'), ...inner];
 }
 
 /** Every `kubectl <verb> <kind>/<name>` or `kubectl <verb> <kind> <name>` in the command, pipes and $(…) included. */
 export function kubectlObjectRefs(command: string): ObjectRef[] {
+  return commandsIn(command).flatMap(refsIn);
+}
+
+function refsIn(command: string): ObjectRef[] {
   const all = tokens(command);
   const refs: ObjectRef[] = [];
   all.forEach((token, index) => {
