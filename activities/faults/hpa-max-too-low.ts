@@ -22,6 +22,8 @@ function autoscaler(context: Pick<FaultContext, 'namespace' | 'sessionId'>, { ar
 export const hpaMaxTooLow: FaultHandler<'hpa-max-too-low'> = {
   creates: (context, fault) => [autoscaler(context, fault)],
   async apply(context, fault) {
+    // The autoscaler scales the Deployment down; revert gives it back the replicas it had.
+    await mutate<V1Deployment>(context, deploymentRef(fault.args.deployment), (deployment) => saveOnce(deployment, 'hpa-max-too-low', deployment.spec?.replicas ?? 1));
     const existing = await readObject<V2HorizontalPodAutoscaler>(context, hpaRef(fault.args.deployment));
     if (!existing) {
       await createOnce(context, autoscaler(context, fault));
@@ -40,13 +42,21 @@ export const hpaMaxTooLow: FaultHandler<'hpa-max-too-low'> = {
     return hpa?.spec?.maxReplicas === fault.args.maxReplicas && (deployment?.spec?.replicas ?? 0) <= fault.args.maxReplicas;
   },
   async revert(context, fault) {
-    if (await deleteCreated(context, 'hpa-max-too-low', autoscaler(context, fault))) return `horizontalpodautoscaler/${fault.args.deployment} deleted`;
-    const existing = await readObject<V2HorizontalPodAutoscaler>(context, hpaRef(fault.args.deployment));
-    if (!existing) return 'nothing to revert';
-    await mutate<V2HorizontalPodAutoscaler>(context, hpaRef(fault.args.deployment), (hpa) => {
-      const saved = takeSaved<number>(hpa, 'hpa-max-too-low');
-      if (saved !== undefined) hpa.spec!.maxReplicas = saved;
+    let summary = 'nothing to revert';
+    if (await deleteCreated(context, 'hpa-max-too-low', autoscaler(context, fault))) {
+      summary = `horizontalpodautoscaler/${fault.args.deployment} deleted`;
+    } else if (await readObject<V2HorizontalPodAutoscaler>(context, hpaRef(fault.args.deployment))) {
+      await mutate<V2HorizontalPodAutoscaler>(context, hpaRef(fault.args.deployment), (hpa) => {
+        const saved = takeSaved<number>(hpa, 'hpa-max-too-low');
+        if (saved === undefined) return;
+        hpa.spec!.maxReplicas = saved;
+        summary = `horizontalpodautoscaler/${fault.args.deployment} maxReplicas restored`;
+      });
+    }
+    await mutate<V1Deployment>(context, deploymentRef(fault.args.deployment), (deployment) => {
+      const replicas = takeSaved<number>(deployment, 'hpa-max-too-low');
+      if (replicas !== undefined) deployment.spec!.replicas = replicas;
     });
-    return `horizontalpodautoscaler/${fault.args.deployment} maxReplicas restored`;
+    return summary;
   },
 };
