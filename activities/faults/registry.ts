@@ -1,5 +1,6 @@
 // Every fault type and its handler. The mapped type makes a fault type without a handler a compile error.
 import type { FaultType } from '../../scenarios/lib/schema.ts';
+import { chaosMesh } from './chaos-mesh.ts';
 import { configmapBroken, secretCredentialsCorrupted } from './config-fault.ts';
 import { cpuLimitThrottling } from './cpu-limit-throttling.ts';
 import { envVarChanged } from './env-var-changed.ts';
@@ -34,6 +35,7 @@ export const faultRegistry: { [T in FaultType]: FaultHandler<T> } = {
   'webhook-fail-closed': webhookFailClosed,
   'node-affinity-unsatisfiable': nodeAffinityUnsatisfiable,
   'node-cordon-drain': nodeCordonDrain,
+  'chaos-mesh': chaosMesh,
 };
 
 /** Fault types whose objects live outside the sandbox namespace (teardown must revert them). */

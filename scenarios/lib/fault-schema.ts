@@ -50,6 +50,12 @@ export const FaultSchema = Type.Union([
     Type.Object({ name: Name, service: Name }, strict)),
   fault('node-affinity-unsatisfiable', "Requires the Deployment's pods on nodes with a label value no node has: new pods stay Pending.",
     Type.Object({ deployment: Name, key: Type.String({ minLength: 1 }), value: Type.String({ minLength: 1 }) }, strict)),
+  fault('chaos-mesh', 'Creates a Chaos Mesh experiment (PodChaos, NetworkChaos, …) in the sandbox. Needs Chaos Mesh in the cluster: the sim has none, so apply fails with a clear error there.',
+    Type.Object({
+      kind: Type.Union(['PodChaos', 'NetworkChaos', 'StressChaos', 'IOChaos', 'HTTPChaos', 'DNSChaos', 'TimeChaos'].map((kind) => Type.Literal(kind))),
+      name: Name,
+      spec: Type.Record(Type.String(), Type.Unknown(), { description: 'the experiment spec, as Chaos Mesh documents it; its selector is scoped to the sandbox namespace' }),
+    }, strict)),
   fault('node-cordon-drain', 'Cordons a shared node and evicts the sandbox pods on it. Cluster-scoped: the node is annotated with the sandbox namespace so revert and the sweeper find it.',
     Type.Object({ node: Type.String({ minLength: 1 }) }, strict)),
 ]);
