@@ -12,6 +12,8 @@ const USAGE = `usage: failurelib <command> [options]
   show <scenario>                  one scenario in full (id or codename)
   render <scenario> [--system id]  the system's manifests and the objects the scenario's faults create
   schema                           write scenarios/schema/*.schema.json from the TypeBox schemas
+  run <scenario> [--system id] [--mode learn|challenge] [--solve] [--api url]
+                                   a headless session against a running stack (default http://127.0.0.1:3000)
   sim-stages                       write infra/sim-cluster/kwok-stages.yaml (the simulated registry = the library's images)
 
   --library <dir>                  the library folder for list, show, render and sim-stages`;
@@ -19,7 +21,10 @@ const USAGE = `usage: failurelib <command> [options]
 async function main(argv: string[], out: (line: string) => void): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv, allowPositionals: true, strict: true,
-    options: { system: { type: 'string' }, library: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      system: { type: 'string' }, library: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      mode: { type: 'string' }, solve: { type: 'boolean' }, api: { type: 'string' }, name: { type: 'string' },
+    },
   });
   const [command, ...rest] = positionals;
   if (values.help || !command) {
@@ -34,6 +39,7 @@ async function main(argv: string[], out: (line: string) => void): Promise<number
     case 'list': return (await import('./commands/list.ts')).list(library(), out);
     case 'show': return (await import('./commands/show.ts')).show(library(), rest[0], out);
     case 'render': return (await import('./commands/render.ts')).render(library(), rest[0], values.system, out);
+    case 'run': return (await import('./commands/run.ts')).run(library(), rest[0], values, out);
     case 'sim-stages': return (await import('./commands/sim-stages.ts')).writeSimStages(library(), out);
     default: throw new UsageError(`unknown command "${command}"\n${USAGE}`);
   }

@@ -9,7 +9,8 @@ export async function releaseClusterScoped(kube: Kube, namespace: string): Promi
   const released: string[] = [];
   const webhooks = await kube.objects.list<V1ValidatingWebhookConfiguration>('admissionregistration.k8s.io/v1', 'ValidatingWebhookConfiguration', undefined, undefined, undefined, undefined, undefined, `${SANDBOX_LABEL}=${namespace}`);
   for (const webhook of webhooks.items) {
-    await ignoreNotFound(kube.objects.delete(webhook));
+    // List items carry no apiVersion/kind, which the generic client needs to address the object.
+    await ignoreNotFound(kube.objects.delete({ apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingWebhookConfiguration', metadata: { name: webhook.metadata!.name! } }));
     released.push(`validatingwebhookconfiguration/${webhook.metadata?.name}`);
   }
   const nodes = await kube.core.listNode();
