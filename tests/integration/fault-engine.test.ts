@@ -3,7 +3,7 @@
 // reference solution, run with the participant's namespace-scoped kubeconfig, repairs both.
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { connectKube } from '../../activities/cluster/kube.ts';
 import { deleteSandbox } from '../../activities/cluster/sandbox.ts';
 import { loadLibrary } from '../../scenarios/lib/load.ts';
@@ -14,15 +14,12 @@ const cases = [...library.scenarios.values()].flatMap((scenario) => scenario.spe
 
 describe('every library scenario on the sim cluster', () => {
   const kube = connectKube(inject('kubeconfig'));
-  const sessions: string[] = [];
-  afterAll(async () => {
-    await Promise.all(sessions.map((sessionId) => waitFor(`sandbox ${sessionId} deleted`, () => deleteSandbox(kube, sessionId), 60_000)));
-  });
 
   it.concurrent.each(cases)('$id on $systemId: breaks, then its reference solution repairs it', async ({ systemId, scenario }) => {
     const sessionId = randomUUID();
-    sessions.push(sessionId);
-    const { result } = await exerciseScenario(kube, library.systems.get(systemId)!, scenario, sessionId);
+    // Each case deletes its sandbox at once: the fake nodes hold 110 pods each, shared by every case.
+    const { result } = await exerciseScenario(kube, library.systems.get(systemId)!, scenario, sessionId)
+      .finally(() => waitFor(`sandbox ${sessionId} deleted`, () => deleteSandbox(kube, sessionId), 60_000));
     const report = JSON.stringify(result, null, 1);
     expect(result.baselineGreen, `baseline SLA green\n${report}`).toBe(true);
     expect(result.tookEffect, `steps took effect\n${report}`).toBe(true);

@@ -3,8 +3,9 @@
 // annotation left behind. Cluster-scoped faults are checked for what they do outside the sandbox.
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { connectKube } from '../../activities/cluster/kube.ts';
+import { sandboxNamespace } from '../../activities/cluster/labels.ts';
 import { deleteSandbox } from '../../activities/cluster/sandbox.ts';
 import { applyFault, faultTookEffect, revertFault } from '../../activities/faults/apply-fault.ts';
 import { releaseClusterScoped } from '../../activities/faults/cluster-scoped.ts';
@@ -33,64 +34,59 @@ async function engineAnnotationsLeft(namespace: string): Promise<string[]> {
     .flatMap((item) => Object.keys(item.metadata?.annotations ?? {}).filter((key) => key.startsWith('failurelib.dev/revert.')).map((key) => `${item.metadata?.name}: ${key}`));
 }
 
-describe('reverting faults', () => {
-  const sessions: string[] = [];
-  afterAll(async () => {
-    await Promise.all(sessions.map((sessionId) => waitFor(`sandbox ${sessionId} deleted`, () => deleteSandbox(kube, sessionId), 60_000)));
-  });
+/** Runs a case in its own sandbox and deletes it afterwards (the fake nodes' pod capacity is shared). */
+async function inSandbox(systemId: string, work: (namespace: string, sessionId: string) => Promise<void>): Promise<void> {
+  const sessionId = randomUUID();
+  try {
+    await work(await provision(kube, sessionId, library.systems.get(systemId)!), sessionId);
+  } finally {
+    await releaseClusterScoped(kube, sandboxNamespace(sessionId));
+    await waitFor(`sandbox ${sessionId} deleted`, () => deleteSandbox(kube, sessionId), 60_000);
+  }
+}
 
+describe('reverting faults', () => {
   it.concurrent.each([...byType.entries()].map(([type, entry]) => ({ type, ...entry })))('$type: applied twice, reverted once, healthy again', async ({ fault, systemId }) => {
     const system = library.systems.get(systemId)!;
-    const sessionId = randomUUID();
-    sessions.push(sessionId);
-    const namespace = await provision(kube, sessionId, system);
-    await waitFor('baseline green', () => slaIs(kube, namespace, system, 'green'), 60_000);
-    await applyFault(kube, namespace, fault);
-    await applyFault(kube, namespace, fault);
-    await waitFor('fault took effect', () => faultTookEffect(kube, namespace, fault), 60_000);
-    expect(await revertFault(kube, namespace, fault)).not.toMatch(/nothing to revert/);
-    expect(await revertFault(kube, namespace, fault)).toMatch(/nothing to revert|released/);
-    await waitFor('SLA green again after the revert', () => slaIs(kube, namespace, system, 'green'), 90_000);
-    expect(await engineAnnotationsLeft(namespace)).toEqual([]);
+    await inSandbox(systemId, async (namespace) => {
+      await waitFor('baseline green', () => slaIs(kube, namespace, system, 'green'), 60_000);
+      await applyFault(kube, namespace, fault);
+      await applyFault(kube, namespace, fault);
+      await waitFor('fault took effect', () => faultTookEffect(kube, namespace, fault), 60_000);
+      expect(await revertFault(kube, namespace, fault)).not.toMatch(/nothing to revert/);
+      expect(await revertFault(kube, namespace, fault)).toMatch(/nothing to revert/);
+      await waitFor('SLA green again after the revert', () => slaIs(kube, namespace, system, 'green'), 90_000);
+      expect(await engineAnnotationsLeft(namespace)).toEqual([]);
+    });
   }, 240_000);
 
   it('webhook-fail-closed refuses pod creation in its sandbox only, until reverted', async () => {
-    const system = library.systems.get('demo-app')!;
-    const sessionId = randomUUID();
-    sessions.push(sessionId);
-    const namespace = await provision(kube, sessionId, system);
-    await kube.core.createNamespacedService({ namespace, body: { metadata: { name: 'policy-webhook' }, spec: { selector: { app: 'policy-webhook' }, ports: [{ port: 443 }] } } });
-    const fault: Fault = { type: 'webhook-fail-closed', args: { name: 'pod-policy', service: 'policy-webhook' } };
-    await applyFault(kube, namespace, fault, { sessionId });
-    expect(await faultTookEffect(kube, namespace, fault)).toBe(true);
-    const pod = { metadata: { name: 'probe' }, spec: { containers: [{ name: 'c', image: 'docker.io/library/busybox:1.37.0' }] } };
-    await expect(kube.core.createNamespacedPod({ namespace, body: pod })).rejects.toThrow(/pod-policy/);
-    await revertFault(kube, namespace, fault, { sessionId });
-    await waitFor('pods admitted again', async () => {
-      try {
-        await kube.core.createNamespacedPod({ namespace, body: pod });
-        return true;
-      } catch {
-        return false;
-      }
-    }, 30_000);
+    await inSandbox('demo-app', async (namespace, sessionId) => {
+      await kube.core.createNamespacedService({ namespace, body: { metadata: { name: 'policy-webhook' }, spec: { selector: { app: 'policy-webhook' }, ports: [{ port: 443 }] } } });
+      const fault: Fault = { type: 'webhook-fail-closed', args: { name: 'pod-policy', service: 'policy-webhook' } };
+      await applyFault(kube, namespace, fault, { sessionId });
+      expect(await faultTookEffect(kube, namespace, fault)).toBe(true);
+      const pod = { metadata: { name: 'probe' }, spec: { containers: [{ name: 'c', image: 'docker.io/library/busybox:1.37.0' }] } };
+      await expect(kube.core.createNamespacedPod({ namespace, body: pod })).rejects.toThrow(/pod-policy/);
+      await revertFault(kube, namespace, fault, { sessionId });
+      await waitFor('pods admitted again', () => kube.core.createNamespacedPod({ namespace, body: pod }).then(() => true, () => false), 30_000);
+    });
   }, 120_000);
 
   it('teardown releases what a sandbox left outside its namespace: its webhook and the nodes it cordoned', async () => {
-    const system = library.systems.get('demo-app')!;
-    const sessionId = randomUUID();
-    sessions.push(sessionId);
-    const namespace = await provision(kube, sessionId, system);
-    const webhook: Fault = { type: 'webhook-fail-closed', args: { name: 'pod-policy', service: 'policy-webhook' } };
-    const node: Fault = { type: 'node-cordon-drain', args: { node: 'kwok-node-2' } };
-    await applyFault(kube, namespace, webhook, { sessionId });
-    await applyFault(kube, namespace, node, { sessionId });
-    expect(await faultTookEffect(kube, namespace, node)).toBe(true);
-    expect((await kube.core.listNamespacedPod({ namespace, fieldSelector: 'spec.nodeName=kwok-node-2' })).items.filter((p) => !p.metadata?.deletionTimestamp)).toEqual([]);
-    const released = await releaseClusterScoped(kube, namespace);
-    expect(released).toEqual([`validatingwebhookconfiguration/pod-policy-${namespace}`, `node/kwok-node-2 released by ${namespace}`]);
-    const after = await kube.core.readNode({ name: 'kwok-node-2' });
-    expect(after.spec?.unschedulable ?? false).toBe(false);
-    expect(Object.keys(after.metadata?.annotations ?? {}).filter((key) => key.startsWith('failurelib.dev/'))).toEqual([]);
+    await inSandbox('demo-app', async (namespace, sessionId) => {
+      const webhook: Fault = { type: 'webhook-fail-closed', args: { name: 'pod-policy', service: 'policy-webhook' } };
+      const node: Fault = { type: 'node-cordon-drain', args: { node: 'kwok-node-2' } };
+      await applyFault(kube, namespace, webhook, { sessionId });
+      await applyFault(kube, namespace, node, { sessionId });
+      expect(await faultTookEffect(kube, namespace, node)).toBe(true);
+      const left = await kube.core.listNamespacedPod({ namespace, fieldSelector: 'spec.nodeName=kwok-node-2' });
+      expect(left.items.filter((pod) => !pod.metadata?.deletionTimestamp)).toEqual([]);
+      const released = await releaseClusterScoped(kube, namespace);
+      expect(released).toEqual([`validatingwebhookconfiguration/pod-policy-${namespace}`, `node/kwok-node-2 released by ${namespace}`]);
+      const after = await kube.core.readNode({ name: 'kwok-node-2' });
+      expect(after.spec?.unschedulable ?? false).toBe(false);
+      expect(Object.keys(after.metadata?.annotations ?? {}).filter((key) => key.startsWith('failurelib.dev/'))).toEqual([]);
+    });
   }, 120_000);
 });
