@@ -25,6 +25,17 @@ export function podVerdict(registry: string[]): string {
   ].join(' ');
 }
 
+/** Both node stages report kwok's standard node conditions, stamped now. */
+const NODE_CONDITIONS = String.raw`      conditions:
+      {{ range NodeConditions }}
+      - lastHeartbeatTime: {{ $now | Quote }}
+        lastTransitionTime: {{ $now | Quote }}
+        message: {{ .message | Quote }}
+        reason: {{ .reason | Quote }}
+        status: {{ .status | Quote }}
+        type: {{ .type | Quote }}
+      {{ end }}`;
+
 const NODE_STAGES = String.raw`apiVersion: kwok.x-k8s.io/v1alpha1
 kind: Stage
 metadata:
@@ -39,15 +50,7 @@ spec:
   next:
     statusTemplate: |
       {{ $now := Now }}
-      conditions:
-      {{ range NodeConditions }}
-      - lastHeartbeatTime: {{ $now | Quote }}
-        lastTransitionTime: {{ $now | Quote }}
-        message: {{ .message | Quote }}
-        reason: {{ .reason | Quote }}
-        status: {{ .status | Quote }}
-        type: {{ .type | Quote }}
-      {{ end }}
+${NODE_CONDITIONS}
       addresses:
       {{ with NodeIP }}
       - address: {{ . | Quote }}
@@ -83,15 +86,7 @@ spec:
   next:
     statusTemplate: |
       {{ $now := Now }}
-      conditions:
-      {{ range NodeConditions }}
-      - lastHeartbeatTime: {{ $now | Quote }}
-        lastTransitionTime: {{ $now | Quote }}
-        message: {{ .message | Quote }}
-        reason: {{ .reason | Quote }}
-        status: {{ .status | Quote }}
-        type: {{ .type | Quote }}
-      {{ end }}
+${NODE_CONDITIONS}
   immediateNextStage: true
 `;
 
