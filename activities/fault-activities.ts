@@ -30,12 +30,12 @@ export function createFaultActivities({ db, kube }: { db: Database; kube: Kube }
     async applyFaultStep({ sessionId, namespace, fault, key }: FaultStepInput): Promise<string> {
       let summary: string;
       try {
-        summary = await applyFault(kube, namespace, fault);
+        summary = await applyFault(kube, namespace, fault, { sessionId });
       } catch (error) {
         if (error instanceof FaultTargetMissingError) throw ApplicationFailure.nonRetryable(error.message, ErrorType.FaultTargetMissing);
         throw error;
       }
-      await untilTrue(() => faultTookEffect(kube, namespace, fault));
+      await untilTrue(() => faultTookEffect(kube, namespace, fault, { sessionId }));
       // The summary names the fault: it goes into the event's detail, which Challenge mode never shows.
       await recordEvent(db, { sessionId, dedupeKey: `fault:${key}`, kind: 'note', summary: 'Fault injected', detail: { step: key, summary } });
       return summary;
@@ -43,7 +43,7 @@ export function createFaultActivities({ db, kube }: { db: Database; kube: Kube }
 
     /** Undoes a fault applied by an earlier step (scenarios that break, heal and break again). */
     async revertFaultStep({ sessionId, namespace, fault, key }: FaultStepInput): Promise<string> {
-      const summary = await revertFault(kube, namespace, fault);
+      const summary = await revertFault(kube, namespace, fault, { sessionId });
       await recordEvent(db, { sessionId, dedupeKey: `revert:${key}`, kind: 'note', summary: 'Fault reverted', detail: { step: key, summary } });
       return summary;
     },

@@ -15,5 +15,11 @@ export function sessionLabels(sessionId: string): Record<string, string> {
 
 /** Prefix of every label and annotation key the engine writes: hidden from participants in Challenge mode. */
 export const ENGINE_KEY_PREFIX = 'failurelib.dev/';
+/** Prefix of the simulated cluster's annotations (a workload's simulated needs): they would give the fault away. */
+export const SIM_KEY_PREFIX = 'sim.failurelib.dev/';
+
+export function isEngineKey(key: string): boolean {
+  return key.startsWith(ENGINE_KEY_PREFIX) || key.startsWith(SIM_KEY_PREFIX);
+}
 /** Marks objects the fault engine creates (the fault itself): invisible to participants in Challenge mode. */
 export const FAULT_LABEL = 'failurelib.dev/fault';

@@ -4,6 +4,8 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { ClusterDriver, SandboxCredentials } from './driver.ts';
 import type { Kube } from './kube.ts';
+import { releaseClusterScoped } from '../faults/cluster-scoped.ts';
+import { sandboxNamespace } from './labels.ts';
 import { applyManifests, createSandbox, deleteSandbox, grantParticipantAccess, issueParticipantToken, listSandboxes } from './sandbox.ts';
 import { sandboxGuards } from './sandbox-guards.ts';
 
@@ -24,7 +26,11 @@ export function namespaceDriver(kube: Kube, { name, guards }: { name: 'sim' | 'n
       const { token, expiresAt } = await issueParticipantToken(kube, namespace, CREDENTIAL_SECONDS);
       return { token, expiresAt: new Date(expiresAt) };
     },
-    deleteSandbox: (sessionId) => deleteSandbox(kube, sessionId),
+    async deleteSandbox(sessionId) {
+      // Cluster-scoped leftovers of faults (webhooks, cordoned nodes) would outlive the namespace.
+      await releaseClusterScoped(kube, sandboxNamespace(sessionId));
+      return deleteSandbox(kube, sessionId);
+    },
     listSandboxes: () => listSandboxes(kube),
   };
 }

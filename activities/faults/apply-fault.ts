@@ -1,38 +1,24 @@
-// The fault engine: applies a fault from the library to a sandbox and confirms from cluster state that it took.
+// The fault engine's entry points, called by the session activities: apply a fault from the library to a
+// sandbox, confirm from cluster state that it took, and revert it. Each fault type lives in its own file.
 import type { Fault } from '../../scenarios/lib/schema.ts';
-import { ignoreNotFound, type Kube } from '../cluster/kube.ts';
+import type { Kube } from '../cluster/kube.ts';
+import { handlerFor } from './registry.ts';
 
-export class FaultTargetMissingError extends Error {}
+export { FaultTargetMissingError } from './handler.ts';
 
-export async function applyFault(kube: Kube, namespace: string, fault: Fault): Promise<string> {
-  switch (fault.type) {
-    case 'scale-to-zero': {
-      const name = fault.args.deployment;
-      const deployment = await ignoreNotFound(kube.apps.readNamespacedDeployment({ name, namespace }));
-      if (!deployment) throw new FaultTargetMissingError(`deployment ${name} not found in ${namespace}`);
-      await kube.apps.replaceNamespacedDeploymentScale({ name, namespace, body: { metadata: { name, namespace }, spec: { replicas: 0 } } });
-      return `scaled deployment/${name} to 0 replicas`;
-    }
-  }
+export interface FaultOptions { sessionId?: string }
+
+/** Applies the fault; returns a one-line summary for the session log. Safe to retry. */
+export async function applyFault(kube: Kube, namespace: string, fault: Fault, options: FaultOptions = {}): Promise<string> {
+  return handlerFor(fault.type).apply({ kube, namespace, ...options }, fault as never);
 }
 
 /** True once the fault's effect is visible in cluster state. */
-export async function faultTookEffect(kube: Kube, namespace: string, fault: Fault): Promise<boolean> {
-  switch (fault.type) {
-    case 'scale-to-zero': {
-      const deployment = await ignoreNotFound(kube.apps.readNamespacedDeployment({ name: fault.args.deployment, namespace }));
-      return (deployment?.spec?.replicas ?? 0) === 0 && (deployment?.status?.availableReplicas ?? 0) === 0;
-    }
-  }
+export async function faultTookEffect(kube: Kube, namespace: string, fault: Fault, options: FaultOptions = {}): Promise<boolean> {
+  return handlerFor(fault.type).tookEffect({ kube, namespace, ...options }, fault as never);
 }
 
-/** Undoes a fault; the system's own manifests say what "healthy" was. */
-export async function revertFault(kube: Kube, namespace: string, fault: Fault): Promise<string> {
-  switch (fault.type) {
-    case 'scale-to-zero': {
-      const name = fault.args.deployment;
-      await kube.apps.replaceNamespacedDeploymentScale({ name, namespace, body: { metadata: { name, namespace }, spec: { replicas: 1 } } });
-      return `scaled deployment/${name} back to 1 replica`;
-    }
-  }
+/** Undoes the fault from what apply saved; a no-op when there is nothing left to undo. Safe to retry. */
+export async function revertFault(kube: Kube, namespace: string, fault: Fault, options: FaultOptions = {}): Promise<string> {
+  return handlerFor(fault.type).revert({ kube, namespace, ...options }, fault as never);
 }

@@ -1,25 +1,16 @@
 // The kube-state SLA provider: SLIs read from cluster state, so it works on every driver, including sim.
 import type { V1Pod } from '@kubernetes/client-node';
-import type { Objective, Predicate } from '../../scenarios/lib/schema.ts';
+import type { Objective } from '../../scenarios/lib/schema.ts';
 import { ignoreNotFound, type Kube } from '../cluster/kube.ts';
+import { evaluatePredicate } from '../oracle/predicates.ts';
 import { mapLimited } from './map-limited.ts';
 import { combine, readingOf, type ObjectiveResult, type SlaProvider, type SlaReading, type SlaTarget } from './types.ts';
 
+// The predicates moved to activities/oracle/; re-exported for existing imports.
+export { evaluatePredicate, predicatesHold } from '../oracle/predicates.ts';
+
 export { combine };
 export type { ObjectiveResult, SlaReading, SlaStatus } from './types.ts';
-
-export async function evaluatePredicate(kube: Kube, namespace: string, predicate: Predicate): Promise<{ ok: boolean; value: number; target: number }> {
-  if ('deploymentAvailable' in predicate) {
-    const { name, minAvailable } = predicate.deploymentAvailable;
-    const deployment = await ignoreNotFound(kube.apps.readNamespacedDeployment({ name, namespace }));
-    const available = deployment?.status?.availableReplicas ?? 0;
-    return { ok: available >= minAvailable, value: available, target: minAvailable };
-  }
-  const { name } = predicate.serviceHasReadyEndpoints;
-  const slices = await kube.discovery.listNamespacedEndpointSlice({ namespace, labelSelector: `kubernetes.io/service-name=${name}` });
-  const ready = slices.items.flatMap((slice) => slice.endpoints ?? []).filter((endpoint) => endpoint.conditions?.ready !== false).length;
-  return { ok: ready >= 1, value: ready, target: 1 };
-}
 
 type KubeStateSlis = NonNullable<Objective['kubeStateSlis']>;
 
@@ -78,11 +69,4 @@ export function kubeStateProvider(kube: Kube, concurrency = 16): SlaProvider {
       return new Map(readings);
     },
   };
-}
-
-export async function predicatesHold(kube: Kube, namespace: string, predicates: Predicate[]): Promise<boolean> {
-  for (const predicate of predicates) {
-    if (!(await evaluatePredicate(kube, namespace, predicate)).ok) return false;
-  }
-  return true;
 }

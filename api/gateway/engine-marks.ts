@@ -1,7 +1,7 @@
 // Challenge mode hides the engine from participants: its label and annotation keys are removed from every
 // object in a response (single objects, lists, server-side-printed Tables, watch events), and objects that
 // make up a fault are left out entirely, as if they did not exist.
-import { ENGINE_KEY_PREFIX, FAULT_LABEL } from '../../activities/cluster/labels.ts';
+import { FAULT_LABEL, isEngineKey } from '../../activities/cluster/labels.ts';
 import { FAULT_API_GROUP } from './policy.ts';
 
 type Json = Record<string, unknown>;
@@ -10,7 +10,7 @@ const isRecord = (value: unknown): value is Json => typeof value === 'object' &&
 
 function withoutEngineKeys(map: unknown): unknown {
   if (!isRecord(map)) return map;
-  return Object.fromEntries(Object.entries(map).filter(([key]) => !key.startsWith(ENGINE_KEY_PREFIX)));
+  return Object.fromEntries(Object.entries(map).filter(([key]) => !isEngineKey(key)));
 }
 
 /** managedFields name every label key set (`f:failurelib.dev/session`): drop those entries too. */
@@ -18,7 +18,7 @@ function withoutEngineFieldPaths(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutEngineFieldPaths);
   if (!isRecord(value)) return value;
   return Object.fromEntries(Object.entries(value)
-    .filter(([key]) => !key.startsWith(`f:${ENGINE_KEY_PREFIX}`))
+    .filter(([key]) => !(key.startsWith('f:') && isEngineKey(key.slice(2))))
     .map(([key, inner]) => [key, withoutEngineFieldPaths(inner)]));
 }
 

@@ -1,4 +1,11 @@
 // Fake nodes that kwok keeps alive: pods scheduled on them are reported Running and Ready.
+
+/** Two simulated clouds for the multi-cloud system: node n belongs to cloud a when n is even, else to b. */
+export const CLOUD_LABEL = 'topology.failurelib.dev/cloud';
+export function cloudOf(name: string): 'a' | 'b' {
+  return Number(/(\d+)$/.exec(name)?.[1] ?? 0) % 2 === 0 ? 'a' : 'b';
+}
+
 export function fakeNode(name: string) {
   return {
     apiVersion: 'v1',
@@ -12,6 +19,7 @@ export function fakeNode(name: string) {
         'kubernetes.io/arch': 'amd64',
         'node-role.kubernetes.io/agent': '',
         type: 'kwok',
+        [CLOUD_LABEL]: cloudOf(name),
       },
     },
     status: {

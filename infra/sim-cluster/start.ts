@@ -105,9 +105,11 @@ export async function startSimCluster(options: SimClusterOptions): Promise<SimCl
       const ready = list.items.filter((node) => node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
       return ready.length >= nodeCount;
     }, { timeoutMs: 60_000 });
-    // The node-lifecycle controller (disabled: kwok nodes have no kubelet) would lift this taint.
+    // The node-lifecycle controller (disabled: kwok nodes have no kubelet) would lift this taint. The labels
+    // are set again so nodes kept in an older data dir gain labels added since (e.g. the cloud pools).
     for (let index = 0; index < nodeCount; index += 1) {
-      const { status, text } = await call(server, credentials.adminToken, `/api/v1/nodes/kwok-node-${index}`, 'PATCH', { spec: { taints: null } }, 'application/merge-patch+json');
+      const { labels } = fakeNode(`kwok-node-${index}`).metadata;
+      const { status, text } = await call(server, credentials.adminToken, `/api/v1/nodes/kwok-node-${index}`, 'PATCH', { metadata: { labels }, spec: { taints: null } }, 'application/merge-patch+json');
       if (status !== 200) throw new Error(`untainting kwok-node-${index}: ${status} ${text}`);
     }
     return { server, kubeconfigPath, adminToken: credentials.adminToken, caData, stop };

@@ -3,13 +3,17 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Value } from '@sinclair/typebox/value';
 import type { TSchema, Static } from '@sinclair/typebox';
-import { parseDocument } from 'yaml';
+import { crossCheck } from './cross-checks.ts';
+import { locate, parseWithPositions, type Parsed } from './positions.ts';
 import { ScenarioSchema, SystemSchema, type Scenario, type System } from './schema.ts';
 
 export interface LibraryProblem {
   file: string;
   path: string;
   message: string;
+  /** 1-based position of the field in the file, when the file could be read. */
+  line?: number;
+  col?: number;
 }
 
 export class LibraryError extends Error {
@@ -26,14 +30,19 @@ export interface Library {
   scenarios: Map<string, Scenario>;
 }
 
-function readDocument<S extends TSchema>(file: string, schema: S, problems: LibraryProblem[]): Static<S> | undefined {
+function readDocument<S extends TSchema>(file: string, schema: S, problems: LibraryProblem[], sources: Map<string, Parsed>): Static<S> | undefined {
   if (!existsSync(file)) {
     problems.push({ file, path: '(file)', message: 'file not found: every folder here needs one' });
     return undefined;
   }
-  const document = parseDocument(readFileSync(file, 'utf8'));
+  const parsed = parseWithPositions(readFileSync(file, 'utf8'));
+  sources.set(file, parsed);
+  const { document } = parsed;
   if (document.errors.length > 0) {
-    for (const error of document.errors) problems.push({ file, path: `line ${error.linePos?.[0]?.line ?? '?'}`, message: error.message.split('\n')[0] ?? 'bad YAML' });
+    for (const error of document.errors) {
+      const position = error.linePos?.[0];
+      problems.push({ file, path: '(yaml)', message: (error.message.split('\n')[0] ?? 'bad YAML').replace(/ at line \d+, column \d+:?$/, ''), line: position?.line, col: position?.col });
+    }
     return undefined;
   }
   const value = Value.Default(schema, document.toJS());
@@ -49,16 +58,34 @@ function readDocument<S extends TSchema>(file: string, schema: S, problems: Libr
  */
 function explain(schema: TSchema, value: unknown, base: string): { path: string; message: string }[] {
   const errors = [...Value.Errors(schema, value)];
+  const seen = new Set<string>();
   return errors.flatMap((error) => {
-    const members = (error.schema as { anyOf?: TSchema[] }).anyOf;
-    if (!members || typeof error.value !== 'object' || error.value === null) return [{ path: base + error.path, message: error.message }];
-    const member = intendedMember(members, error.value as Record<string, unknown>);
-    if (!member) {
-      const choices = members.map(describeMember).filter(Boolean).join(', ');
-      return [{ path: base + error.path, message: choices ? `expected one of: ${choices}` : error.message }];
+    // TypeBox reports a missing object twice (required, then not an object): one line per field is enough.
+    if (seen.has(error.path)) return [];
+    seen.add(error.path);
+    const members = (error.schema as { anyOf?: (TSchema & { const?: unknown })[] }).anyOf;
+    if (members?.every((member) => member.const !== undefined)) {
+      return [{ path: base + error.path, message: `expected one of: ${members.map((member) => String(member.const)).join(', ')}` }];
     }
+    if (!members || typeof error.value !== 'object' || error.value === null) {
+      const message = error.message === 'Expected required property' ? 'is required' : error.message;
+      return [{ path: base + error.path, message }];
+    }
+    const member = intendedMember(members, error.value as Record<string, unknown>);
+    if (!member) return [unmatched(members, error.value as Record<string, unknown>, base + error.path, error.message)];
     return explain(member, error.value, base + error.path);
   });
+}
+
+/** No union member fits: name the discriminating field (e.g. an unknown fault `type`) when there is one. */
+function unmatched(members: TSchema[], value: Record<string, unknown>, path: string, fallback: string): { path: string; message: string } {
+  const discriminator = Object.entries((members[0] as { properties?: Record<string, { const?: unknown }> }).properties ?? {}).find(([, p]) => p.const !== undefined)?.[0];
+  if (discriminator && discriminator in value) {
+    const known = members.map((member) => String((member as { properties?: Record<string, { const?: unknown }> }).properties?.[discriminator]?.const)).join(', ');
+    return { path: `${path}/${discriminator}`, message: `unknown ${discriminator} "${String(value[discriminator])}" (known: ${known})` };
+  }
+  const choices = members.map(describeMember).filter(Boolean).join(', ');
+  return { path, message: choices ? `expected one of: ${choices}` : fallback };
 }
 
 function intendedMember(members: TSchema[], value: Record<string, unknown>): TSchema | undefined {
@@ -85,12 +112,14 @@ function folders(dir: string): string[] {
 
 export function loadLibrary(root: string): Library {
   const problems: LibraryProblem[] = [];
+  const sources = new Map<string, Parsed>();
+  const files = new Map<string, string>();
   const systems = new Map<string, LoadedSystem>();
   const scenarios = new Map<string, Scenario>();
   for (const folder of folders(join(root, 'systems'))) {
     const dir = join(root, 'systems', folder);
     const file = join(dir, 'system.yaml');
-    const system = readDocument(file, SystemSchema, problems);
+    const system = readDocument(file, SystemSchema, problems, sources);
     if (!system) continue;
     if (system.metadata.name !== folder) problems.push({ file, path: 'metadata.name', message: `must equal the folder name "${folder}"` });
     const manifestsFile = join(dir, system.spec.manifests);
@@ -102,13 +131,19 @@ export function loadLibrary(root: string): Library {
   }
   for (const folder of folders(join(root, 'library'))) {
     const file = join(root, 'library', folder, 'scenario.yaml');
-    const scenario = readDocument(file, ScenarioSchema, problems);
+    const scenario = readDocument(file, ScenarioSchema, problems, sources);
     if (!scenario) continue;
     if (scenario.metadata.name !== folder) problems.push({ file, path: 'metadata.name', message: `must equal the folder name "${folder}"` });
     scenario.spec.systems.forEach((id, index) => {
       if (!systems.has(id)) problems.push({ file, path: `spec.systems.${index}`, message: `unknown system "${id}"` });
     });
     scenarios.set(folder, scenario);
+    files.set(folder, file);
+  }
+  problems.push(...crossCheck({ systems, scenarios }, files));
+  for (const problem of problems) {
+    const source = sources.get(problem.file);
+    if (source && problem.line === undefined) Object.assign(problem, locate(source, problem.path));
   }
   if (problems.length > 0) throw new LibraryError(problems);
   return { systems, scenarios };

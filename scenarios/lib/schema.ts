@@ -1,7 +1,7 @@
 // The scenario library's format: one schema per document kind, the TypeScript types derived from it.
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { FaultSchema, Labels, Name } from './fault-schema.ts';
 
-const Name = Type.String({ pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', maxLength: 63 });
 const Metadata = Type.Object({ name: Name }, { additionalProperties: false });
 
 /** A K8s-style document of the library: `apiVersion`, `kind`, `metadata.name` and a kind-specific spec. */
@@ -10,13 +10,40 @@ function documentSchema<K extends string, S extends TSchema>(kind: K, spec: S) {
 }
 
 /** A state predicate over the sandbox, read from cluster state (works on every driver, including sim). */
+const Sha256 = Type.String({ pattern: '^[0-9a-f]{64}$', description: 'sha256 of the value, hex' });
+function predicate<K extends string, S extends TSchema>(key: K, args: S) {
+  return Type.Object({ [key]: args } as Record<K, S>, { additionalProperties: false });
+}
+const strict = { additionalProperties: false } as const;
+
+const LeafPredicates = [
+  /** The Deployment has at least `minAvailable` available replicas. */
+  predicate('deploymentAvailable', Type.Object({ name: Name, minAvailable: Type.Integer({ minimum: 1, default: 1 }) }, strict)),
+  /** The Deployment's rollout is complete: every desired replica updated and available. */
+  predicate('deploymentRolledOut', Type.Object({ name: Name }, strict)),
+  /** A container of the Deployment's pod template runs this image. */
+  predicate('deploymentImage', Type.Object({ name: Name, container: Type.Optional(Name), image: Type.String({ minLength: 1 }) }, strict)),
+  /** A container of the Deployment's pod template has this environment variable with this literal value. */
+  predicate('deploymentEnv', Type.Object({ name: Name, container: Type.Optional(Name), env: Type.String({ minLength: 1 }), value: Type.String() }, strict)),
+  /** The Service has at least one ready endpoint. */
+  predicate('serviceHasReadyEndpoints', Type.Object({ name: Name }, strict)),
+  /** Traffic inside the namespace reaches a ready pod through the Service: selector, targetPort and NetworkPolicies allow it. */
+  predicate('serviceReachable', Type.Object({ name: Name, minPods: Type.Integer({ minimum: 1, default: 1 }) }, strict)),
+  /** At least `min` pods matching the labels are Ready. */
+  predicate('podsReady', Type.Object({ selector: Labels, min: Type.Integer({ minimum: 1, default: 1 }) }, strict)),
+  /** No pod matching the labels (every pod when omitted) is Pending or waiting in a back-off (CrashLoopBackOff, ImagePullBackOff). */
+  predicate('podsHealthy', Type.Object({ selector: Type.Optional(Labels) }, strict)),
+  /** A key of a Secret or ConfigMap holds the value with this sha256 (so the scenario does not spell the value out). */
+  predicate('configKeyHash', Type.Object({ kind: Type.Union([Type.Literal('Secret'), Type.Literal('ConfigMap')]), name: Name, key: Type.String({ minLength: 1 }), sha256: Sha256 }, strict)),
+  /** The HorizontalPodAutoscaler may run at least `replicas` replicas. */
+  predicate('hpaAllows', Type.Object({ name: Name, replicas: Type.Integer({ minimum: 1 }) }, strict)),
+];
+const LeafPredicateSchema = Type.Union(LeafPredicates);
+
 export const PredicateSchema = Type.Union([
-  Type.Object({
-    deploymentAvailable: Type.Object({ name: Name, minAvailable: Type.Integer({ minimum: 1, default: 1 }) }, { additionalProperties: false }),
-  }, { additionalProperties: false }),
-  Type.Object({
-    serviceHasReadyEndpoints: Type.Object({ name: Name }, { additionalProperties: false }),
-  }, { additionalProperties: false }),
+  ...LeafPredicates,
+  /** Holds when any of the listed predicates holds (e.g. a service in either of two clouds). */
+  predicate('anyOf', Type.Array(LeafPredicateSchema, { minItems: 2 })),
 ]);
 export type Predicate = Static<typeof PredicateSchema>;
 
@@ -85,16 +112,14 @@ export const SystemSchema = documentSchema('System', Type.Object({
     /** Multi-document YAML beside system.yaml, applied into the session's namespace. */
     manifests: Type.String({ minLength: 1 }),
     objectives: Type.Array(ObjectiveSchema, { minItems: 1 }),
+    /** The Services users reach the system through. */
+    entryPoints: Type.Optional(Type.Array(Name, { minItems: 1 })),
+    /** The traffic the SLA assumes (kube-state SLIs are sized for it; a probe provider would generate it). */
+    loadGenerator: Type.Optional(Type.String({ minLength: 1 })),
 }, { additionalProperties: false }));
 export type System = Static<typeof SystemSchema>;
 
-export const FaultSchema = Type.Union([
-  Type.Object({
-    type: Type.Literal('scale-to-zero'),
-    args: Type.Object({ deployment: Name }, { additionalProperties: false }),
-  }, { additionalProperties: false }),
-]);
-export type Fault = Static<typeof FaultSchema>;
+export { FaultSchema, type Fault, type FaultType, type FaultOf, type FaultArgs } from './fault-schema.ts';
 
 /**
  * What happens to the system, interpreted durably by the session workflow (like Chaos Mesh Workflows):

@@ -47,7 +47,7 @@ describe('a broken library', () => {
   const SCENARIO = 'library/web-down/scenario.yaml';
   const SYSTEM = 'systems/shop/system.yaml';
   it.each([
-    { libraryCase: 'bad-yaml', file: SCENARIO, path: /^line \d+$/ },
+    { libraryCase: 'bad-yaml', file: SCENARIO, path: /^\(yaml\)$/ },
     { libraryCase: 'unknown-fault-type', file: SCENARIO, path: /^spec\.steps\.0\.fault(\.type)?$/ },
     { libraryCase: 'wrong-argument-type', file: SCENARIO, path: /^spec\.steps\.0\.fault(\.args\.deployment)?$/ },
     { libraryCase: 'missing-oracle', file: SCENARIO, path: /^spec\.oracle$/ },

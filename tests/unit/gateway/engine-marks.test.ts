@@ -25,6 +25,12 @@ describe('hideEngine', () => {
     expect(body).toMatchObject({ metadata: { labels: { 'app.kubernetes.io/name': 'web' }, annotations: { team: 'shop' } }, spec: { replicas: 0, template: { metadata: { labels: { app: 'web' } } } } });
   });
 
+  it('removes the simulated cluster\'s needs annotations, which would name the fault, from pod templates', () => {
+    const workload = { kind: 'Deployment', metadata: { name: 'api' }, spec: { template: { metadata: { annotations: { 'sim.failurelib.dev/needs-memory': '200Mi', owner: 'team-a' } } } } };
+    const { body } = hideEngine(workload) as { body: { spec: { template: { metadata: { annotations: Record<string, string> } } } } };
+    expect(body.spec.template.metadata.annotations).toEqual({ owner: 'team-a' });
+  });
+
   it('hides fault objects: alone (404), in lists, in Tables and in watch events', () => {
     expect(hideEngine(fault).hidden).toBe(true);
     expect(hideEngine({ apiVersion: 'chaos-mesh.org/v1alpha1', kind: 'PodChaos', metadata: { name: 'kill' } }).hidden).toBe(true);

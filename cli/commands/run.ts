@@ -1,0 +1,76 @@
+// `failurelib run <scenario> --system <id> [--mode learn|challenge] [--solve]`: a headless session against a
+// running stack's API, with a progress line on every phase or SLA change. With --solve the scenario's first
+// reference solution is run with the session's kubeconfig once the fault is in.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
+import type { SessionDto } from '../../api/contract.ts';
+import { codenameId } from '../../api/scenario-ids.ts';
+import type { Library } from '../../scenarios/lib/load.ts';
+import { UsageError } from '../usage-error.ts';
+
+const TERMINAL = ['completed', 'abandoned', 'timed_out', 'failed'];
+
+export interface RunOptions { system?: string; mode?: string; solve?: boolean; api?: string; name?: string }
+
+export async function run(library: Library, id: string | undefined, options: RunOptions, out: (line: string) => void): Promise<number> {
+  const scenario = id ? library.scenarios.get(id) : undefined;
+  if (!scenario) throw new UsageError(id ? `no scenario "${id}" (see \`failurelib list\`)` : 'run needs a scenario id');
+  const systemId = options.system ?? scenario.spec.systems[0]!;
+  const mode = options.mode ?? 'learn';
+  if (mode !== 'learn' && mode !== 'challenge') throw new UsageError('--mode must be learn or challenge');
+  const api = (options.api ?? 'http://127.0.0.1:3000').replace(/\/$/, '');
+  const call = async (method: string, path: string, token?: string, body?: unknown) => {
+    const response = await fetch(`${api}${path}`, {
+      method, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    }).catch((error: Error) => { throw new Error(`cannot reach the API at ${api}: ${error.message} (is the stack running? npm run stack)`); });
+    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+    return response;
+  };
+
+  const scenarioId = mode === 'challenge' ? codenameId(scenario) : scenario.metadata.name;
+  const created = await (await call('POST', '/api/sessions', undefined, { scenarioId, systemId, mode, participant: { name: options.name ?? 'failurelib run' } })).json() as { id: string; participantToken: string };
+  const token = created.participantToken;
+  out(`session ${created.id} (${scenario.metadata.name} on ${systemId}, ${mode} mode)`);
+  const dir = mkdtempSync(join(tmpdir(), 'failurelib-run-'));
+  const kubeconfig = join(dir, 'kubeconfig');
+  const started = Date.now();
+  const deadline = started + (scenario.spec.timeLimitSeconds + 300) * 1000;
+  let last = '';
+  let solved = false;
+  try {
+    for (;;) {
+      const session = await (await call('GET', `/api/sessions/${created.id}`, token)).json() as SessionDto;
+      const line = `phase ${session.phase} · SLA ${session.sla.status}${session.sla.status === 'red' ? ` (${session.sla.objectives.filter((o) => o.status !== 'green').map((o) => o.name).join(', ')})` : ''}`;
+      if (line !== last) out(`[${String(Math.round((Date.now() - started) / 1000)).padStart(4)}s] ${line}`);
+      last = line;
+      if (session.phase === 'ready') {
+        writeFileSync(kubeconfig, await (await call('GET', `/api/sessions/${created.id}/kubeconfig`, token)).text(), { mode: 0o600 });
+        out(`kubeconfig: ${kubeconfig}`);
+        await call('POST', `/api/sessions/${created.id}/start`, token);
+      }
+      if (session.phase === 'running' && options.solve && !solved) {
+        solved = true;
+        for (const command of scenario.spec.solutions[0]!.commands) {
+          const result = await promisify(execFile)('bash', ['-c', `set -o pipefail; ${command}`], { env: { ...process.env, KUBECONFIG: kubeconfig } }).then(() => 'ok', (error: { stderr?: string }) => `failed: ${error.stderr?.trim()}`);
+          out(`$ ${command}\n  ${result}`);
+        }
+      }
+      if (TERMINAL.includes(session.phase)) {
+        if (session.phase === 'completed') {
+          const result = await (await call('GET', `/api/sessions/${created.id}/result`, token)).json() as { score: number; timeToRepairSeconds: number };
+          out(`score ${result.score}, repaired in ${result.timeToRepairSeconds}s`);
+        }
+        return session.phase === 'completed' ? 0 : 1;
+      }
+      if (Date.now() > deadline) throw new Error(`session ${created.id} still ${session.phase} after the time limit`);
+      await sleep(1000);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
