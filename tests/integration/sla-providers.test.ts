@@ -21,7 +21,14 @@ import { startPrometheus, type PrometheusServer } from '../support/prometheus-se
 import { createSlaSandbox, type SlaSandbox } from '../support/sla-sandbox.ts';
 
 const library = loadLibrary(loadConfig({}).scenariosDir);
-const demoObjectives = library.systems.get('demo-app')!.system.spec.objectives;
+// The test's own objectives over the demo app (the library's may change shape): availability per
+// deployment, and the storefront Service's endpoints.
+const available = (name: string): Objective => ({ name: `${name}-available`, description: `${name} has an available replica`, kubeState: { deploymentAvailable: { name, minAvailable: 1 } } });
+const demoObjectives: Objective[] = [
+  available('storefront'),
+  { name: 'storefront-endpoints', description: 'the storefront Service has ready endpoints', kubeState: { serviceHasReadyEndpoints: { name: 'storefront' } } },
+  available('catalog'),
+];
 const HOLD_SECONDS = 3;
 
 let database: DatabaseHandle;

@@ -13,7 +13,7 @@ export function eventLibrary(): { dir: string; remove(): void } {
   const original = readFileSync(join(SCENARIOS, 'library/storefront-scaled-to-zero/scenario.yaml'), 'utf8');
   const second = original
     .replace('name: storefront-scaled-to-zero', `name: ${SECOND_SCENARIO}`)
-    .replace('codename: Quiet Shopfront', 'codename: Empty Till')
+    .replace('codename: Quiet Shopfront', 'codename: Idle Register')
     .replaceAll('deployment: storefront', 'deployment: checkout')
     .replace('name: storefront, minAvailable', 'name: checkout, minAvailable')
     .replace('title: The storefront scaled to zero', 'title: The checkout scaled to zero');
