@@ -115,9 +115,12 @@ describe('a participant in the browser', () => {
     const steps = page.getByTestId('replay-step');
     await steps.first().waitFor();
     const kinds = await steps.evaluateAll((items) => items.map((item) => item.getAttribute('data-kind')));
-    // Phase and SLA steps only: kubectl requests join the replay once the kube gateway records them.
     expect(kinds).toContain('phase');
     expect(kinds).toContain('sla');
+    // The participant's own fix, as the gateway recorded it, with what it changed.
+    expect(kinds).toContain('kube');
+    const texts = await steps.allInnerTexts();
+    expect(texts.join('\n')).toMatch(/kubectl scale deployment\/storefront.*0→2/);
     await screenshot(page, 'result');
 
     mkdirSync(README_SCREENSHOTS, { recursive: true });
