@@ -12,6 +12,7 @@ import { createClusterDriver } from './cluster/drivers.ts';
 import { ErrorType } from '../workflows/error-types.ts';
 import { applyFault, faultTookEffect, FaultTargetMissingError } from './faults/apply-fault.ts';
 import { createFaultActivities } from './fault-activities.ts';
+import { whileHeartbeating } from './keep-alive.ts';
 import { createMonitoringActivities, type MonitoringDeps } from './monitoring-activities.ts';
 import { createRecordingActivities } from './recording-activities.ts';
 import { HINT_COST, computeScore, type ScoreResult } from './scoring.ts';
@@ -86,7 +87,7 @@ export function createActivities({ db, kube, library, slaPollSeconds, slaEvaluat
     },
 
     async provisionSandbox({ sessionId }: { sessionId: string }): Promise<{ namespace: string }> {
-      return { namespace: await driver.createSandbox(sessionId) };
+      return { namespace: await whileHeartbeating(() => driver.createSandbox(sessionId)) };
     },
 
     async deploySystem({ sessionId, namespace, systemId }: { sessionId: string; namespace: string; systemId: string }): Promise<void> {
@@ -97,8 +98,11 @@ export function createActivities({ db, kube, library, slaPollSeconds, slaEvaluat
         if (error instanceof InvalidManifestError) throw ApplicationFailure.nonRetryable(error.message, ErrorType.InvalidManifest);
         throw error;
       }
-      await driver.applyManifests(sessionId, namespace, objects);
-      await driver.grantParticipantAccess(sessionId, namespace);
+      const manifests = objects;
+      await whileHeartbeating(async () => {
+        await driver.applyManifests(sessionId, namespace, manifests);
+        await driver.grantParticipantAccess(sessionId, namespace);
+      });
     },
 
     /** Kept for sessions started before the workflow interpreted scenario steps itself (replay). */
