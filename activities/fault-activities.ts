@@ -10,7 +10,7 @@ import { ErrorType } from '../workflows/error-types.ts';
 import type { Kube } from './cluster/kube.ts';
 import { applyFault, faultTookEffect, FaultTargetMissingError, revertFault } from './faults/apply-fault.ts';
 import { recordEvent } from './session-store.ts';
-import { evaluatePredicate } from './sla/kube-state.ts';
+import { evaluatePredicate } from './oracle/predicates.ts';
 
 export interface FaultStepInput { sessionId: string; namespace: string; fault: Fault; key: string }
 
