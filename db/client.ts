@@ -17,8 +17,10 @@ export interface DatabaseHandle {
 const MIGRATIONS = resolve(import.meta.dirname, 'migrations');
 
 export function openDatabase(url: string, { maxConnections = 5 }: { maxConnections?: number } = {}): DatabaseHandle {
-  // PGlite's socket server answers one client query at a time; prepared statements are per connection.
-  const sql = postgres(url, { max: maxConnections, onnotice: () => {}, prepare: false, connect_timeout: 10 });
+  // Named prepared statements: after the first use a query is one round trip (Bind/Execute/Sync) instead of
+  // describe-then-run, and the embedded server never has to keep its one session for this client between
+  // the two (see infra/db/pglite-wire-server.ts).
+  const sql = postgres(url, { max: maxConnections, onnotice: () => {}, prepare: true, connect_timeout: 10 });
   const db = drizzle(sql, { schema });
   return {
     db,

@@ -2,18 +2,20 @@
 // their queries must not clobber each other and a transaction must stay one client's own.
 import { setTimeout as sleep } from 'node:timers/promises';
 import postgres from 'postgres';
+import { openRawClient } from '../support/raw-postgres-client.ts';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from '../../infra/db/pglite-server.ts';
 import { freePort } from '../../infra/lib/ports.ts';
 
 type Sql = ReturnType<typeof postgres>;
 
-describe('PGlite over the wire, shared by several clients', () => {
+// Named statements are what db/client.ts uses; unnamed ones are what other tools (and older clients) send.
+describe.each([{ prepare: true }, { prepare: false }])('PGlite over the wire, shared by several clients (prepare: $prepare)', ({ prepare }) => {
   let database: EmbeddedDatabase;
   let clients: Sql[] = [];
   const connect = () => {
-    // Like db/client.ts: unnamed statements, one connection per client so clients really interleave.
-    const sql = postgres(database.url, { max: 1, prepare: false, onnotice: () => {}, connect_timeout: 10 });
+    // One connection per client so clients really interleave.
+    const sql = postgres(database.url, { max: 1, prepare, onnotice: () => {}, connect_timeout: 10 });
     clients.push(sql);
     return sql;
   };
@@ -100,5 +102,56 @@ describe('PGlite over the wire, shared by several clients', () => {
     const write = b`insert into ledger values ('b-1', 1)`;
     await expect(Promise.race([write.then(() => 'written'), sleep(5000).then(() => 'stuck')])).resolves.toBe('written');
     expect(await names(b)).toEqual(['b-1']);
+  });
+
+  it('frees the named statements of a client that leaves', async () => {
+    const [a, b] = [connect(), connect()];
+    for (let i = 0; i < 5; i += 1) await a`select ${i}::int as n, ${'x'}::text as label`;
+    const statements = async () => (await b<{ n: number }[]>`select count(*)::int as n from pg_prepared_statements`)[0]!.n;
+    const whileConnected = await statements();
+    await a.end({ timeout: 1 });
+    await sleep(200);
+    const afterLeaving = await statements();
+    // The session is shared: b's own statements count too, a's are gone.
+    if (prepare) expect(whileConnected - afterLeaving).toBeGreaterThanOrEqual(1);
+    else expect(afterLeaving).toBe(whileConnected);
+  });
+});
+
+describe('PGlite over the wire: a slow client between describe and execute', () => {
+  let database: EmbeddedDatabase;
+  beforeAll(async () => {
+    database = await startEmbeddedDatabase({ port: await freePort() });
+  });
+  afterAll(async () => database?.stop());
+
+  const timeOtherClient = async () => {
+    const other = postgres(database.url, { max: 1, prepare: true, onnotice: () => {}, connect_timeout: 10 });
+    const started = performance.now();
+    await other`select ${1}::int as one`;
+    const ms = performance.now() - started;
+    await other.end({ timeout: 1 });
+    return ms;
+  };
+
+  it('does not hold the others while it thinks about a named statement', async () => {
+    const slow = await openRawClient(database.url);
+    await slow.parseAndDescribe('slow_1', 'select $1::int + 1 as n');
+    // The slow client now waits 1.5 s before Bind/Execute; a named statement cannot be clobbered meanwhile.
+    const otherMs = await timeOtherClient();
+    await sleep(1500 - otherMs);
+    expect(await slow.bindExecuteSync('slow_1', ['41'])).toEqual(['42']);
+    expect(otherMs).toBeLessThan(1000);
+    slow.close();
+  });
+
+  it('keeps the session for it while it holds an unnamed statement, and its answer is its own', async () => {
+    const slow = await openRawClient(database.url);
+    await slow.parseAndDescribe('', 'select $1::int + 1 as n');
+    const other = timeOtherClient();
+    await sleep(700);
+    expect(await slow.bindExecuteSync('', ['41'])).toEqual(['42']);
+    expect(await other).toBeGreaterThanOrEqual(600);
+    slow.close();
   });
 });
