@@ -32,17 +32,22 @@ const TIMESTAMP_OF_PHASE: Partial<Record<Phase, 'startedAt' | 'repairedAt' | 'en
   failed: 'endedAt',
 };
 
-/** Records the phase change and returns the session row as it now is. */
+/**
+ * Records the phase change and its event in one statement (the event insert is a CTE), so readers see both
+ * or neither. One statement, not a transaction: a transaction holds the embedded database's single session
+ * across round trips to this process, and under load (a busy worker) that stalls every other client.
+ */
 export async function recordPhase(db: Database, sessionId: string, phase: Phase, at: Date, summary: string, namespace?: string): Promise<SessionRow | undefined> {
   const column = TIMESTAMP_OF_PHASE[phase];
-  return db.transaction(async (tx) => {
-    const [row] = await tx.update(sessions).set({
-      phase, ...(column ? { [column]: at } : {}), ...(namespace ? { namespace } : {}),
-    }).where(eq(sessions.id, sessionId)).returning();
-    await tx.insert(sessionEvents).values({ sessionId, dedupeKey: `phase:${phase}`, kind: 'phase', summary, at, detail: { phase } })
-      .onConflictDoNothing({ target: [sessionEvents.sessionId, sessionEvents.dedupeKey] });
-    return row;
-  });
+  const phaseEvent = db.$with('phase_event').as(
+    db.insert(sessionEvents).values({ sessionId, dedupeKey: `phase:${phase}`, kind: 'phase', summary, at, detail: { phase } })
+      .onConflictDoNothing({ target: [sessionEvents.sessionId, sessionEvents.dedupeKey] })
+      .returning({ id: sessionEvents.id }),
+  );
+  const [row] = await db.with(phaseEvent).update(sessions).set({
+    phase, ...(column ? { [column]: at } : {}), ...(namespace ? { namespace } : {}),
+  }).where(eq(sessions.id, sessionId)).returning();
+  return row;
 }
 
 export async function recordSla(db: Database, sessionId: string, status: SlaStatus, objectives: ObjectiveResult[]): Promise<void> {
