@@ -23,6 +23,7 @@ import { requireTool } from '../infra/lib/tools.ts';
 import { renderKubeconfig } from '../infra/sim-cluster/kubeconfig.ts';
 import { startSimCluster } from '../infra/sim-cluster/start.ts';
 import { loadLibrary } from '../scenarios/lib/load.ts';
+import { startEmbeddedDatabaseProcess } from '../infra/db/process.ts';
 
 const run = promisify(execFile);
 const N = Number(process.argv[2] ?? 30);
@@ -61,28 +62,13 @@ function timeFirstWatchEvent(kubeconfig: string): Promise<number> {
   });
 }
 
-/** PGlite in its own process, as in the stack (the launcher serves it; the API is another process). */
-async function startDatabaseProcess(port: number): Promise<{ url: string; stop(): Promise<void> }> {
-  const script = `import { startEmbeddedDatabase } from ${JSON.stringify(join(ROOT, 'infra/db/pglite-server.ts'))}; await startEmbeddedDatabase({ port: ${port} }); console.log('ready');`;
-  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
-  await new Promise<void>((resolvePromise, reject) => {
-    child.stdout.once('data', () => resolvePromise());
-    child.once('exit', (code) => reject(new Error(`the database process exited (${code})`)));
-  });
-  child.removeAllListeners('exit');
-  return {
-    url: `postgres://postgres@127.0.0.1:${port}/postgres?sslmode=disable`,
-    stop: () => new Promise<void>((resolvePromise) => { child.once('exit', () => resolvePromise()); child.kill('SIGTERM'); }),
-  };
-}
-
 const dir = mkdtempSync(join(tmpdir(), 'fl-bench-'));
 const stops: (() => Promise<void>)[] = [];
 try {
   console.log('starting the sim cluster and the embedded database…');
   const [cluster, embedded] = await Promise.all([
     (async () => startSimCluster({ dataDir: join(dir, 'sim'), apiPort: await freePort(), etcdPort: await freePort(), etcdPeerPort: await freePort() }))(),
-    (async () => startDatabaseProcess(await freePort()))(),
+    (async () => startEmbeddedDatabaseProcess({ port: await freePort(), logFile: join(dir, 'pglite.log') }))(),
   ]);
   stops.push(cluster.stop, embedded.stop);
   await migrateDatabase(embedded.url);

@@ -8,7 +8,8 @@ export const benchmark: Benchmark = {
   name: 'scale',
   title: 'Scale: concurrent sessions on one worker and one API',
   description: 'For each N, a fresh API process and worker process; N sessions are created at once (each participant from its own '
-    + 'loopback address), wait until all are `ready`, are started, and run (fault injected, SLA red, the SLA watch polling every 2 s). '
+    + 'loopback address), wait until all are `ready` (phases read from the database once a second, so waiting does not load the '
+    + 'API being measured), are started, and run (fault injected, SLA red, the SLA watch polling every 2 s). '
     + 'During a measurement window an open-loop load sends `GET /api/sessions/:id` over HTTP at max(5, N/2) requests a second '
     + '(every session\'s page refreshed every 2 s). Worker and API CPU are sampled from /proc every second in that window; the '
     + 'worker\'s peak RSS over the whole level. Then every session is abandoned and its Temporal history length read '

@@ -7,7 +7,9 @@ import { MANAGED_BY, MANAGED_BY_LABEL } from '../../activities/cluster/labels.ts
 import { workflowIdOf } from '../../api/session-plan.ts';
 import { loadSessionReads } from './load-loop.ts';
 import { sampleProcess, type ProcessSample } from './process-sampler.ts';
-import { abandonAll, createSession, startSession, waitForPhase, type BenchSession } from './sessions.ts';
+import { abandonSession, createSession, ENDED, startSession, type BenchSession } from './sessions.ts';
+import { waitForPhasesInDatabase } from './wait-phases.ts';
+import { openDatabase } from '../../db/client.ts';
 import { startServices, type Infra } from './stack.ts';
 
 export interface LevelResult {
@@ -39,6 +41,11 @@ export async function runScaleLevel(infra: Infra, kube: Kube, library: Library, 
   const apiSampler = sampleProcess(services.api.child.pid as number);
   const connection = await Connection.connect({ address: infra.temporalAddress });
   const temporal = new Client({ connection });
+  const database = openDatabase(infra.databaseUrl, { maxConnections: 1 });
+  const abandonAll = async (timeoutMs = 180_000) => {
+    await Promise.allSettled(sessions.map((session) => abandonSession(services.apiUrl, session)));
+    await waitForPhasesInDatabase(database.db, sessions, ENDED, timeoutMs);
+  };
   const historyLength = async (session: BenchSession) =>
     (await temporal.workflow.getHandle(workflowIdOf(session.id)).fetchHistory()).events?.length ?? 0;
   let sessions: BenchSession[] = [];
@@ -49,11 +56,11 @@ export async function runScaleLevel(infra: Infra, kube: Kube, library: Library, 
     const refused = creations.find((creation) => creation.status === 'rejected');
     if (refused) throw refused.reason; // the sessions that were created are abandoned below
     const timeoutMs = 120_000 + n * 3_000;
-    await Promise.all(sessions.map((session) => waitForPhase(services.apiUrl, session, ['ready'], { timeoutMs, intervalMs: 1000 })));
+    await waitForPhasesInDatabase(database.db, sessions, ['ready'], timeoutMs);
     const allReadySeconds = (performance.now() - created) / 1000;
     log(`N=${n}: all ready after ${allReadySeconds.toFixed(1)} s`);
     await Promise.all(sessions.map((session) => startSession(services.apiUrl, session)));
-    await Promise.all(sessions.map((session) => waitForPhase(services.apiUrl, session, ['running'], { timeoutMs, intervalMs: 1000 })));
+    await waitForPhasesInDatabase(database.db, sessions, ['running'], timeoutMs);
     const runningSince = Date.now();
 
     const before = await Promise.all(sessions.map(historyLength));
@@ -64,7 +71,7 @@ export async function runScaleLevel(infra: Infra, kube: Kube, library: Library, 
     const after = await Promise.all(sessions.map(historyLength));
     log(`N=${n}: ${load.sent} reads in ${load.seconds.toFixed(1)} s, ${load.errors} errors`);
 
-    await abandonAll(services.apiUrl, sessions, timeoutMs);
+    await abandonAll(timeoutMs);
     const runningSeconds = (Date.now() - runningSince) / 1000;
     const final = await Promise.all(sessions.map(historyLength));
     const windowSeconds = (windowEnd - windowStart) / 1000;
@@ -88,12 +95,13 @@ export async function runScaleLevel(infra: Infra, kube: Kube, library: Library, 
       sandboxesLeft: left.items.map((namespace) => namespace.metadata?.name ?? '?'),
     };
   } catch (error) {
-    await abandonAll(services.apiUrl, sessions).catch(() => {});
+    await abandonAll().catch(() => {});
     throw error;
   } finally {
     workerSampler.stop();
     apiSampler.stop();
     await connection.close();
+    await database.close();
     await services.stop();
   }
 }

@@ -1,12 +1,12 @@
 // The services a benchmark runs against. The infrastructure (Temporal dev server, simulated cluster,
-// PGlite) starts once per run the way tests/support/global-setup.ts starts it; each benchmark then gets
+// PGlite in its own process) starts once per run; each benchmark then gets
 // its own API process and worker process (`node api/main.ts`, `node worker/main.ts`), so their CPU and
 // memory belong to that benchmark alone.
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { migrateDatabase } from '../../db/client.ts';
-import { startEmbeddedDatabase } from '../../infra/db/pglite-server.ts';
+import { startEmbeddedDatabaseProcess } from '../../infra/db/process.ts';
 import { freePort } from '../../infra/lib/ports.ts';
 import { startProcess, waitUntil, type ManagedProcess } from '../../infra/lib/processes.ts';
 import { ROOT } from '../../infra/lib/tools.ts';
@@ -32,7 +32,8 @@ export async function startInfra({ dir, nodeCount }: { dir: string; nodeCount: n
         .then((started) => { stops.push(started.stop); return started; }),
       (async () => startSimCluster({ dataDir: join(dir, 'sim'), apiPort: await freePort(), etcdPort: await freePort(), etcdPeerPort: await freePort(), nodeCount }))()
         .then((started) => { stops.push(started.stop); return started; }),
-      (async () => startEmbeddedDatabase({ port: await freePort() }))()
+      // Its own process: PGlite's one thread must not share an event loop with the load generators here.
+      (async () => startEmbeddedDatabaseProcess({ port: await freePort(), logFile: join(dir, 'pglite.log') }))()
         .then((started) => { stops.push(started.stop); return started; }),
     ]);
     await migrateDatabase(database.url);
