@@ -78,6 +78,15 @@ export async function issueParticipantToken(kube: Kube, namespace: string, expir
   return { token, expiresAt: new Date(response.status?.expirationTimestamp ?? Date.now()).toISOString() };
 }
 
+/** Lifetime of the gateway's upstream token for a sandbox; the gateway renews it before it runs out. */
+const CREDENTIAL_SECONDS = 3600;
+
+/** The gateway's upstream credentials for a sandbox: a fresh token of its participant account. */
+export async function participantCredentials(kube: Kube, namespace: string): Promise<{ token: string; expiresAt: Date }> {
+  const { token, expiresAt } = await issueParticipantToken(kube, namespace, CREDENTIAL_SECONDS);
+  return { token, expiresAt: new Date(expiresAt) };
+}
+
 /** Deletes the sandbox; returns true once the namespace is really gone. */
 export async function deleteSandbox(kube: Kube, sessionId: string): Promise<boolean> {
   const name = sandboxNamespace(sessionId);
