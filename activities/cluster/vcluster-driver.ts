@@ -1,12 +1,11 @@
 // The `vcluster` driver: a virtual cluster per session on the host cluster FL_KUBECONFIG names, driven through
-// the vcluster CLI (https://www.vcluster.com/docs). Each vcluster lives in a host namespace of its own, which
-// the engine creates first, labelled with the session like every sandbox (so the host's namespaces show what
-// belongs to which session), and deletes last.
+// the vcluster CLI (https://www.vcluster.com/docs). Each vcluster lives in a host namespace of its own, named
+// like the vcluster, which the engine creates first, labelled with the session like every sandbox (so the
+// host's namespaces show what belongs to which session), and deletes last.
 import { runCli } from './cli.ts';
 import { clusterName, sessionOfCluster } from './cluster-names.ts';
 import type { SessionClusters } from './cluster-per-session.ts';
 import type { Kube } from './kube.ts';
-import { sandboxNamespace } from './labels.ts';
 import { createSandbox, deleteSandbox, listSandboxes } from './sandbox.ts';
 
 export interface VclusterOptions {
@@ -60,18 +59,18 @@ export function parseVclusterList(stdout: string): { name: string; namespace: st
 
 export function vclusterClusters(host: Kube, options: VclusterOptions): SessionClusters {
   const env = { KUBECONFIG: options.hostKubeconfig };
-  const hostNamespace = (name: string) => sandboxNamespace(sessionOfCluster(name) ?? name);
+  const hostNamespace = (name: string) => name;
   const listVclusters = async () => parseVclusterList(await runCli('vcluster', ['list', '--output', 'json'], { env, timeoutMs: 60_000 }));
   return {
     async create(name, sessionId) {
-      await createSandbox(host, sessionId);
+      await createSandbox(host, sessionId, hostNamespace(name));
       if ((await listVclusters()).some((vcluster) => vcluster.name === name)) return;
       await runCli('vcluster', vclusterCreateArgs(name, hostNamespace(name), options), { env });
     },
     kubeconfig: (name) => runCli('vcluster', vclusterConnectArgs(name, hostNamespace(name), options), { env, timeoutMs: 120_000 }),
     async delete(name, sessionId) {
       await runCli('vcluster', vclusterDeleteArgs(name, hostNamespace(name)), { env, timeoutMs: 300_000 });
-      return deleteSandbox(host, sessionId);
+      return deleteSandbox(host, sessionId, hostNamespace(name));
     },
     async list() {
       // A host namespace whose vcluster was never created (a crash in between) is listed too, so it is swept.
