@@ -30,11 +30,12 @@ describe('kind driver (stand-in kind CLI)', () => {
     tools?.restore();
   });
 
+  // A scenario with a waitUntil step: that activity finds its session (and so its cluster) from the workflow id.
   it('runs a whole session on a cluster of its own and deletes the cluster at the end', async () => {
     const { app, kube } = harness;
-    const { id, participantToken: token } = await createSession(app);
+    const { id, participantToken: token } = await createSession(app, { scenarioId: 'flights-missing-image-tag', systemId: 'travel-logic' });
     const name = clusterName(id);
-    await waitForPhase(app, id, token, ['ready']);
+    await waitForPhase(app, id, token, ['ready'], 120_000);
     expect(tools.calls()).toContainEqual(expect.stringMatching(new RegExp(`^kind create cluster --name ${name} --wait 180s --kubeconfig \\S+$`)));
     expect(tools.calls()).toContain(`kind get kubeconfig --name ${name}`);
 
@@ -43,13 +44,13 @@ describe('kind driver (stand-in kind CLI)', () => {
     const text = readFileSync(kubeconfig, 'utf8');
     expect(text).toContain(harness.gatewayUrl);
     expect(text).not.toContain(kube.server);
-    expect((await kubectl(kubeconfig, ['get', 'deployments', '-o', 'name'])).out).toContain('deployment.apps/storefront');
+    expect((await kubectl(kubeconfig, ['get', 'deployments', '-o', 'name'])).out).toContain('deployment.apps/flights');
 
     await app.inject({ method: 'POST', url: `/api/sessions/${id}/start`, headers: { authorization: `Bearer ${token}` } });
-    await waitForPhase(app, id, token, ['running']);
-    expect((await kubectl(kubeconfig, ['get', 'deployment', 'storefront', '-o', 'jsonpath={.spec.replicas}'])).out).toBe('0');
-    expect((await kubectl(kubeconfig, ['scale', 'deployment/storefront', '--replicas=2'])).ok).toBe(true);
-    const done = await waitForPhase(app, id, token, ['completed']);
+    await waitForPhase(app, id, token, ['running'], 120_000);
+    expect((await kubectl(kubeconfig, ['get', 'deployment', 'flights', '-o', 'jsonpath={.spec.template.spec.containers[0].image}'])).out).toContain('1.0.0-hotfix1');
+    expect((await kubectl(kubeconfig, ['rollout', 'undo', 'deployment/flights'])).ok).toBe(true);
+    const done = await waitForPhase(app, id, token, ['completed'], 120_000);
     expect(done.events.map((event) => event.summary)).toContain('SLA green and holding: repaired');
 
     // Teardown deleted the session's cluster (and, with it, everything in it).
