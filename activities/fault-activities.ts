@@ -8,6 +8,7 @@ import type { Database } from '../db/client.ts';
 import type { Fault, Predicate } from '../scenarios/lib/schema.ts';
 import { ErrorType } from '../workflows/error-types.ts';
 import type { Kube } from './cluster/kube.ts';
+import { sessionIdOfWorkflowId } from '../workflows/session-ids.ts';
 import { applyFault, faultTookEffect, FaultTargetMissingError, revertFault } from './faults/apply-fault.ts';
 import { recordEvent } from './session-store.ts';
 import { evaluatePredicate } from './oracle/predicates.ts';
@@ -16,7 +17,10 @@ export interface FaultStepInput { sessionId: string; namespace: string; fault: F
 
 const CONFIRM_POLL_MS = 250;
 
-export function createFaultActivities({ db, kube }: { db: Database; kube: Kube }) {
+/** The engine's clients for the cluster a session's sandbox is on (ClusterDriver.kubeFor). */
+export type KubeFor = (sessionId: string) => Promise<Kube>;
+
+export function createFaultActivities({ db, kubeFor }: { db: Database; kubeFor: KubeFor }) {
   async function untilTrue(check: () => Promise<boolean>): Promise<void> {
     const context = Context.current();
     while (!(await check())) {
@@ -28,6 +32,7 @@ export function createFaultActivities({ db, kube }: { db: Database; kube: Kube }
   return {
     /** Applies one fault and returns once cluster state shows it took effect. */
     async applyFaultStep({ sessionId, namespace, fault, key }: FaultStepInput): Promise<string> {
+      const kube = await kubeFor(sessionId);
       let summary: string;
       try {
         summary = await applyFault(kube, namespace, fault, { sessionId });
@@ -43,15 +48,21 @@ export function createFaultActivities({ db, kube }: { db: Database; kube: Kube }
 
     /** Undoes a fault applied by an earlier step (scenarios that break, heal and break again). */
     async revertFaultStep({ sessionId, namespace, fault, key }: FaultStepInput): Promise<string> {
-      const summary = await revertFault(kube, namespace, fault, { sessionId });
+      const summary = await revertFault(await kubeFor(sessionId), namespace, fault, { sessionId });
       await recordEvent(db, { sessionId, dedupeKey: `revert:${key}`, kind: 'note', summary: 'Fault reverted', detail: { step: key, summary } });
       return summary;
     },
 
     /** Waits for a cluster condition (e.g. a certificate issued) before the scenario goes on. */
     async waitForCondition({ namespace, condition, timeoutSeconds }: { namespace: string; condition: Predicate; timeoutSeconds: number }): Promise<void> {
+      const info = Context.current().info;
+      // The workflow does not pass its session (histories fix this input): its workflow id names it.
+      const workflowId = info.workflowExecution?.workflowId ?? '';
+      const sessionId = sessionIdOfWorkflowId(workflowId);
+      if (!sessionId) throw ApplicationFailure.nonRetryable(`waitForCondition belongs to a session workflow, not "${workflowId}"`);
+      const kube = await kubeFor(sessionId);
       // Measured from the first attempt: a retry must not restart the clock.
-      const started = Context.current().info.scheduledTimestampMs;
+      const started = info.scheduledTimestampMs;
       await untilTrue(async () => {
         if ((await evaluatePredicate(kube, namespace, condition)).ok) return true;
         if (Date.now() - started > timeoutSeconds * 1000) {

@@ -27,7 +27,8 @@ import { sweepSandboxes, type SweepResult } from './sweeper.ts';
 
 export interface ActivityDeps {
   db: Database;
-  kube: Kube;
+  /** The driven cluster: builds the default `sim` driver when no driver is given. */
+  kube?: Kube;
   library: Library;
   slaPollSeconds: number;
   /** The process-wide batching SLA evaluator; default: kube-state polled every slaPollSeconds. */
@@ -36,7 +37,8 @@ export interface ActivityDeps {
   pushStatusLine?: (line: StateLine) => Promise<void>;
   /** Sumo Logic settings for per-session monitoring; without credentials monitoring is a no-op. */
   sumo?: MonitoringDeps['sumo'];
-  /** Where sandboxes live (CLUSTER_DRIVER); default: a namespace per session on `kube` (the `sim` driver). */
+  /** Where sandboxes live (CLUSTER_DRIVER); default: a namespace per session on `kube` (the `sim` driver). Every
+   * call into a session's sandbox goes through its kubeFor: a cluster-per-session driver has one cluster each. */
   driver?: ClusterDriver;
 }
 
@@ -55,7 +57,8 @@ export interface WatchSlaInput {
 }
 
 export function createActivities({ db, kube, library, slaPollSeconds, slaEvaluator, pushStatusLine, sumo, driver = createClusterDriver('sim', kube) }: ActivityDeps) {
-  const evaluator = slaEvaluator ?? new SlaEvaluator(kubeStateProvider(kube), slaPollSeconds * 1000);
+  const kubeFor = driver.kubeFor;
+  const evaluator = slaEvaluator ?? new SlaEvaluator(kubeStateProvider(kubeFor), slaPollSeconds * 1000);
   const monitoring = createMonitoringActivities({ db, library, sumo: sumo ?? NO_SUMO });
   const pushLine = pushStatusLine ?? (sumo?.httpSourceUrl ? monitoring.pushStatusLine : undefined);
   const system = (id: string) => {
@@ -70,7 +73,7 @@ export function createActivities({ db, kube, library, slaPollSeconds, slaEvaluat
   };
 
   return {
-    ...createFaultActivities({ db, kube }),
+    ...createFaultActivities({ db, kubeFor }),
     ...createRecordingActivities({ db }),
     ...monitoring,
 
@@ -110,6 +113,7 @@ export function createActivities({ db, kube, library, slaPollSeconds, slaEvaluat
     async injectFault({ sessionId, namespace, scenarioId }: { sessionId: string; namespace: string; scenarioId: string }): Promise<void> {
       // Sessions started before the workflow interpreted steps itself: their scenarios are flat fault lists.
       const steps = scenario(scenarioId).spec.steps.flatMap((step) => ('fault' in step ? [step] : []));
+      const kube = await kubeFor(sessionId);
       for (const [index, step] of steps.entries()) {
         try {
           const summary = await applyFault(kube, namespace, step.fault);
@@ -132,7 +136,7 @@ export function createActivities({ db, kube, library, slaPollSeconds, slaEvaluat
       const oracle: Predicate[] = input.scenarioId ? scenario(input.scenarioId).spec.oracle.predicates : [];
       return watch(input, {
         db, evaluator, objectives,
-        oracleHolds: () => predicatesHold(kube, input.namespace, oracle),
+        oracleHolds: async () => predicatesHold(await kubeFor(input.sessionId), input.namespace, oracle),
         // A retried watch resumes from its last heartbeat, so the n-th transition keeps its event key.
         resumed: context.info.heartbeatDetails as WatchProgress | undefined,
         heartbeat: (progress) => context.heartbeat(progress),

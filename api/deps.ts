@@ -2,7 +2,6 @@
 import type { Client } from '@temporalio/client';
 import type { Config } from '../config/config.ts';
 import type { Database } from '../db/client.ts';
-import type { Kube } from '../activities/cluster/kube.ts';
 import type { Library } from '../scenarios/lib/load.ts';
 
 export interface ApiDeps {
@@ -10,7 +9,8 @@ export interface ApiDeps {
   db: Database;
   pingDb: () => Promise<boolean>;
   temporal: Client;
-  kube: Kube;
+  /** Resolves when the sandbox cluster (or, for kind and vcluster, the driver's tooling) answers. */
+  pingCluster: () => Promise<unknown>;
   library: Library;
   /** The recording kube gateway participants' kubeconfigs point at. */
   gateway: { publicUrl: string; caPem: string };

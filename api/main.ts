@@ -3,8 +3,7 @@ import { Client, Connection } from '@temporalio/client';
 import pino from 'pino';
 import { loadConfig } from '../config/config.ts';
 import { openDatabase } from '../db/client.ts';
-import { connectKube } from '../activities/cluster/kube.ts';
-import { createClusterDriver } from '../activities/cluster/drivers.ts';
+import { connectCluster } from '../activities/cluster/connect-cluster.ts';
 import { loadLibrary } from '../scenarios/lib/load.ts';
 import { buildApp, REDACTED_PATHS } from './app.ts';
 import { startGateway } from './gateway/server.ts';
@@ -13,20 +12,21 @@ const config = loadConfig();
 if (!config.databaseUrl) throw new Error('DATABASE_URL is not set: start the API through the stack (npm run stack), which serves the embedded database');
 const database = openDatabase(config.databaseUrl, { maxConnections: 10 });
 const connection = await Connection.connect({ address: config.temporalAddress });
-const kube = connectKube(config.kubeconfig);
+// Throws at start, naming what is missing, when the configured driver cannot run here (kind without Docker).
+const cluster = connectCluster(config);
 // The gateway logs on its own logger: request headers (tokens) are never part of what it logs.
 const logger = pino({ level: config.logLevel, redact: REDACTED_PATHS });
 const gateway = await startGateway({
-  db: database.db, kube, logger: logger.child({ component: 'kube-gateway' }), dataDir: config.dataDir,
+  db: database.db, logger: logger.child({ component: 'kube-gateway' }), dataDir: config.dataDir,
   host: config.gatewayHost, port: config.gatewayPort, publicUrl: config.gatewayPublicUrl,
-  sandboxCredentials: createClusterDriver(config.clusterDriver, kube).sandboxCredentials,
+  driver: cluster.driver,
 });
 const app = await buildApp({
   config,
   db: database.db,
   pingDb: database.ping,
   temporal: new Client({ connection, namespace: config.temporalNamespace }),
-  kube,
+  pingCluster: cluster.ping,
   library: loadLibrary(config.scenariosDir),
   gateway,
 });

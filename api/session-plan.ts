@@ -23,4 +23,4 @@ export function sessionPlan(sessionId: string, scenario: Scenario, body: CreateS
   };
 }
 
-export const workflowIdOf = (sessionId: string) => `session-${sessionId}`;
+export { workflowIdOf } from '../workflows/session-ids.ts';

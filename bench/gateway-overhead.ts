@@ -87,14 +87,14 @@ try {
   await driver.grantParticipantAccess(sessionId, namespace);
   await database.db.insert(sessions).values({ id: sessionId, workflowId: `bench-${sessionId}`, scenarioId: 'bench', systemId: 'demo-app', mode: 'challenge', participantName: 'Bench', tokenHash: 'x', phase: 'running', namespace });
   const gateway = await startGateway({
-    db: database.db, kube, logger: pino({ level: 'silent' }), dataDir: dir, host: '127.0.0.1', port: 0, sandboxCredentials: driver.sandboxCredentials,
+    db: database.db, logger: pino({ level: 'silent' }), dataDir: dir, host: '127.0.0.1', port: 0, driver,
   });
   stops.push(() => gateway.close());
 
   const viaGateway = join(dir, 'gateway.kubeconfig');
   writeFileSync(viaGateway, renderKubeconfig({ server: gateway.publicUrl, caData: gateway.caPem, token: await issueKubeCredential(database.db, sessionId, new Date(Date.now() + 3600_000)), user: 'participant', namespace }), { mode: 0o600 });
   const direct = join(dir, 'direct.kubeconfig');
-  writeFileSync(direct, renderKubeconfig({ server: kube.server, caData: kube.caData, token: (await driver.sandboxCredentials(namespace)).token, user: 'participant', namespace }), { mode: 0o600 });
+  writeFileSync(direct, renderKubeconfig({ server: kube.server, caData: kube.caData, token: (await driver.sandboxCredentials(sessionId, namespace)).token, user: 'participant', namespace }), { mode: 0o600 });
 
   for (let waited = 0; !(await run(kubectlPath, ['--kubeconfig', direct, 'get', 'pods', '--no-headers']).then(({ stdout }) => stdout.includes('storefront'))); waited += 1) {
     if (waited > 60) throw new Error('the demo pods did not appear');

@@ -76,6 +76,21 @@ function slaConfig(env: NodeJS.ProcessEnv) {
   };
 }
 
+/** Settings of the cluster-per-session drivers (CLUSTER_DRIVER=kind or vcluster); ignored by the others. */
+function clusterPerSessionConfig(env: NodeJS.ProcessEnv) {
+  return {
+    kind: {
+      nodeImage: optional(env, 'FL_KIND_NODE_IMAGE'),
+      waitSeconds: integer(env, 'FL_KIND_WAIT_SECONDS', 180),
+    },
+    vcluster: {
+      chartVersion: optional(env, 'FL_VCLUSTER_CHART_VERSION'),
+      valuesFile: optional(env, 'FL_VCLUSTER_VALUES'),
+      serverTemplate: text(env, 'FL_VCLUSTER_SERVER', 'https://{name}.{namespace}.svc'),
+    },
+  };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   const dataDir = resolve(text(env, 'FL_DATA_DIR', join(ROOT, '.data')));
   return {
@@ -94,6 +109,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     temporalUiPort: integer(env, 'TEMPORAL_UI_PORT', 8233),
     taskQueue: text(env, 'TEMPORAL_TASK_QUEUE', 'failurelib-sessions'),
     clusterDriver: oneOf(env, 'CLUSTER_DRIVER', CLUSTER_DRIVERS, 'sim'),
+    clusters: clusterPerSessionConfig(env),
     /** Kubeconfig of the cluster the engine drives; for `sim` the stack writes it into the data dir. */
     kubeconfig: text(env, 'FL_KUBECONFIG', join(dataDir, 'sim-cluster', 'admin.kubeconfig')),
     simApiPort: integer(env, 'SIM_API_PORT', 16443),

@@ -2,8 +2,7 @@
 import { Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import { loadConfig } from '../config/config.ts';
 import { openDatabase } from '../db/client.ts';
-import { connectKube } from '../activities/cluster/kube.ts';
-import { createClusterDriver } from '../activities/cluster/drivers.ts';
+import { connectCluster } from '../activities/cluster/connect-cluster.ts';
 import { loadLibrary } from '../scenarios/lib/load.ts';
 import { createSessionWorker } from './create-worker.ts';
 import { SlaEvaluator } from '../activities/sla/evaluator.ts';
@@ -15,9 +14,10 @@ const config = loadConfig();
 Runtime.install({ telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } } });
 if (!config.databaseUrl) throw new Error('DATABASE_URL is not set: start the worker through the stack (npm run stack), which serves the embedded database');
 const database = openDatabase(config.databaseUrl, { maxConnections: 10 });
-const kube = connectKube(config.kubeconfig);
+// Throws at start, naming what is missing, when the configured driver cannot run here (kind without Docker).
+const { driver } = connectCluster(config);
 // One batched SLA evaluation per poll interval serves every session watched by this worker.
-const slaProvider = createSlaProvider(config.sla, kube, (error) => {
+const slaProvider = createSlaProvider(config.sla, driver.kubeFor, (error) => {
   Runtime.instance().logger.warn('SLA provider could not answer', { provider: config.sla.provider, error: error instanceof Error ? error.message : String(error) });
 });
 const slaEvaluator = new SlaEvaluator(slaProvider, config.slaPollSeconds * 1000);
@@ -25,7 +25,7 @@ const { worker, connection } = await createSessionWorker({
   temporalAddress: config.temporalAddress,
   namespace: config.temporalNamespace,
   taskQueue: config.taskQueue,
-  deps: { db: database.db, kube, library: loadLibrary(config.scenariosDir), slaPollSeconds: config.slaPollSeconds, slaEvaluator, sumo: config.sla.sumo, driver: createClusterDriver(config.clusterDriver, kube) },
+  deps: { db: database.db, library: loadLibrary(config.scenariosDir), slaPollSeconds: config.slaPollSeconds, slaEvaluator, sumo: config.sla.sumo, driver },
 });
 const client = new Client({ connection: await Connection.connect({ address: config.temporalAddress }), namespace: config.temporalNamespace });
 await ensureSweeperSchedule(client, config.taskQueue);

@@ -1,12 +1,20 @@
-// The `kind` and `vcluster` drivers need tools this library does not bundle: the kind CLI and a running
-// Docker, or the vcluster CLI and a host cluster. Until they are implemented against those CLIs, choosing
-// one fails at start with what is missing, instead of at the first session.
+// The cluster-per-session drivers (`kind`, `vcluster`): each session gets a cluster of its own, named after
+// the session, and inside it the same sandbox as everywhere else (the `fl-…` namespace with its participant
+// account), so the rest of the engine keeps working on "a namespace". A driver only says how to create, reach,
+// delete and list such clusters (SessionClusters); this file turns that into a ClusterDriver.
 import { execFileSync } from 'node:child_process';
 import { findTool } from '../../infra/lib/tools.ts';
+import type { ClusterDriver, SandboxSummary } from './driver.ts';
+import { clusterName, sessionOfCluster } from './cluster-names.ts';
+import { kubeFromYaml, type Kube } from './kube.ts';
+import { applyManifests, createSandbox, grantParticipantAccess, participantCredentials } from './sandbox.ts';
+import { sandboxNamespace } from './labels.ts';
 
 export class DriverUnavailableError extends Error {}
 
-const NEEDS: Record<'kind' | 'vcluster', { tools: string[]; docker: boolean; hint: string }> = {
+export type ClusterPerSessionName = 'kind' | 'vcluster';
+
+const NEEDS: Record<ClusterPerSessionName, { tools: string[]; docker: boolean; hint: string }> = {
   kind: { tools: ['kind'], docker: true, hint: 'a kind cluster per session needs the kind CLI (https://kind.sigs.k8s.io) and a running Docker' },
   vcluster: { tools: ['vcluster', 'helm'], docker: false, hint: 'a virtual cluster per session needs the vcluster CLI (https://www.vcluster.com/docs) and helm, with FL_KUBECONFIG naming the host cluster' },
 };
@@ -21,15 +29,79 @@ function dockerRunning(): boolean {
 }
 
 /** What is missing for a cluster-per-session driver on this machine (empty: nothing). */
-export function missingFor(name: 'kind' | 'vcluster'): string[] {
+export function missingFor(name: ClusterPerSessionName): string[] {
   const needs = NEEDS[name];
   const missing = needs.tools.filter((tool) => !findTool(tool)).map((tool) => `${tool} is not on PATH`);
   if (needs.docker && !dockerRunning()) missing.push('Docker is not running (docker info failed)');
   return missing;
 }
 
-export function unavailableDriver(name: 'kind' | 'vcluster'): never {
+/** Throws a DriverUnavailableError naming what is missing, when something is. */
+export function assertAvailable(name: ClusterPerSessionName): void {
   const missing = missingFor(name);
-  const why = missing.length > 0 ? missing.join('; ') : 'this driver is not implemented yet: use CLUSTER_DRIVER=namespace against the cluster it would create';
-  throw new DriverUnavailableError(`CLUSTER_DRIVER=${name}: ${NEEDS[name].hint}. ${why}.`);
+  if (missing.length > 0) throw new DriverUnavailableError(`CLUSTER_DRIVER=${name}: ${NEEDS[name].hint}. ${missing.join('; ')}.`);
+}
+
+/** How one cluster-per-session technology creates, reaches, deletes and lists clusters (by name). */
+export interface SessionClusters {
+  /** Creates the cluster; keeps it when it exists already (a retried provisioning). */
+  create(name: string, sessionId: string): Promise<void>;
+  /** A kubeconfig (YAML) with the engine's credentials for the cluster. */
+  kubeconfig(name: string): Promise<string>;
+  /** Deletes the cluster and what the driver made for it; true once it is gone. Safe when it is already gone. */
+  delete(name: string, sessionId: string): Promise<boolean>;
+  /** This library's clusters (and their creation time when known). */
+  list(): Promise<{ name: string; createdAt?: Date }[]>;
+}
+
+export function clusterPerSessionDriver(name: ClusterPerSessionName, clusters: SessionClusters): ClusterDriver {
+  const kubes = new Map<string, Promise<Kube>>();
+
+  function kubeFor(sessionId: string): Promise<Kube> {
+    let kube = kubes.get(sessionId);
+    if (!kube) {
+      const cluster = clusterName(sessionId);
+      kube = clusters.kubeconfig(cluster).then((yaml) => kubeFromYaml(yaml, `the kubeconfig of ${name} cluster ${cluster}`));
+      kubes.set(sessionId, kube);
+      kube.catch(() => kubes.delete(sessionId));
+    }
+    return kube;
+  }
+
+  async function createdAt(sessionId: string, listed: Date | undefined): Promise<Date> {
+    if (listed) return listed;
+    // kind does not say when a cluster was made: its kube-system namespace does. An unreachable cluster counts
+    // as old, so the sweeper can remove the wreck of a failed create once its session is over.
+    try {
+      const system = await (await kubeFor(sessionId)).core.readNamespace({ name: 'kube-system' });
+      return new Date(system.metadata?.creationTimestamp ?? 0);
+    } catch {
+      return new Date(0);
+    }
+  }
+
+  return {
+    name,
+    async createSandbox(sessionId) {
+      await clusters.create(clusterName(sessionId), sessionId);
+      return createSandbox(await kubeFor(sessionId), sessionId);
+    },
+    kubeFor,
+    applyManifests: async (sessionId, namespace, objects) => applyManifests(await kubeFor(sessionId), sessionId, namespace, objects),
+    grantParticipantAccess: async (sessionId, namespace) => grantParticipantAccess(await kubeFor(sessionId), sessionId, namespace),
+    sandboxCredentials: async (sessionId, namespace) => participantCredentials(await kubeFor(sessionId), namespace),
+    async deleteSandbox(sessionId) {
+      kubes.delete(sessionId);
+      return clusters.delete(clusterName(sessionId), sessionId);
+    },
+    async listSandboxes(): Promise<SandboxSummary[]> {
+      const listed = (await clusters.list()).flatMap((cluster) => {
+        const sessionId = sessionOfCluster(cluster.name);
+        return sessionId ? [{ sessionId, listedAt: cluster.createdAt }] : [];
+      });
+      return Promise.all(listed.map(async ({ sessionId, listedAt }) => ({
+        sessionId, namespace: sandboxNamespace(sessionId), createdAt: await createdAt(sessionId, listedAt),
+      })));
+    },
+  };
 }

@@ -15,8 +15,19 @@ export interface Kube {
 export function connectKube(kubeconfigPath: string): Kube {
   const config = new KubeConfig();
   config.loadFromFile(kubeconfigPath);
+  return kubeOf(config, kubeconfigPath);
+}
+
+/** Clients for a kubeconfig handed over as text (a cluster-per-session driver's CLI prints one per sandbox). */
+export function kubeFromYaml(yaml: string, source: string): Kube {
+  const config = new KubeConfig();
+  config.loadFromString(yaml);
+  return kubeOf(config, source);
+}
+
+function kubeOf(config: KubeConfig, source: string): Kube {
   const cluster = config.getCurrentCluster();
-  if (!cluster) throw new Error(`${kubeconfigPath} has no current cluster`);
+  if (!cluster) throw new Error(`${source} has no current cluster`);
   const caData = cluster.caData ? Buffer.from(cluster.caData, 'base64').toString('utf8') : '';
   return {
     config,

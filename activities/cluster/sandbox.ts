@@ -8,8 +8,8 @@ import { FIELD_MANAGER, MANAGED_BY, MANAGED_BY_LABEL, PARTICIPANT_ACCOUNT, SESSI
 
 export class InvalidManifestError extends Error {}
 
-export async function createSandbox(kube: Kube, sessionId: string): Promise<string> {
-  const name = sandboxNamespace(sessionId);
+/** `name`: the namespace; the session's sandbox namespace unless a driver needs another (a vcluster's host namespace). */
+export async function createSandbox(kube: Kube, sessionId: string, name = sandboxNamespace(sessionId)): Promise<string> {
   try {
     await kube.core.createNamespace({ body: { metadata: { name, labels: sessionLabels(sessionId) } } });
   } catch (error) {
@@ -78,9 +78,17 @@ export async function issueParticipantToken(kube: Kube, namespace: string, expir
   return { token, expiresAt: new Date(response.status?.expirationTimestamp ?? Date.now()).toISOString() };
 }
 
+/** Lifetime of the gateway's upstream token for a sandbox; the gateway renews it before it runs out. */
+const CREDENTIAL_SECONDS = 3600;
+
+/** The gateway's upstream credentials for a sandbox: a fresh token of its participant account. */
+export async function participantCredentials(kube: Kube, namespace: string): Promise<{ token: string; expiresAt: Date }> {
+  const { token, expiresAt } = await issueParticipantToken(kube, namespace, CREDENTIAL_SECONDS);
+  return { token, expiresAt: new Date(expiresAt) };
+}
+
 /** Deletes the sandbox; returns true once the namespace is really gone. */
-export async function deleteSandbox(kube: Kube, sessionId: string): Promise<boolean> {
-  const name = sandboxNamespace(sessionId);
+export async function deleteSandbox(kube: Kube, sessionId: string, name = sandboxNamespace(sessionId)): Promise<boolean> {
   const existing = await ignoreNotFound(kube.core.readNamespace({ name }));
   if (!existing) return true;
   if (existing.metadata?.labels?.[SESSION_LABEL] !== sessionId) throw new Error(`refusing to delete ${name}: not labelled for session ${sessionId}`);

@@ -4,7 +4,7 @@ import type { Objective } from '../../scenarios/lib/schema.ts';
 import { ignoreNotFound, type Kube } from '../cluster/kube.ts';
 import { evaluatePredicate } from '../oracle/predicates.ts';
 import { mapLimited } from './map-limited.ts';
-import { combine, readingOf, type ObjectiveResult, type SlaProvider, type SlaReading, type SlaTarget } from './types.ts';
+import { combine, readingOf, unknownReading, type ObjectiveResult, type SlaProvider, type SlaReading, type SlaTarget } from './types.ts';
 
 // The predicates moved to activities/oracle/; re-exported for existing imports.
 export { evaluatePredicate, predicatesHold } from '../oracle/predicates.ts';
@@ -60,12 +60,21 @@ export async function readSla(kube: Kube, namespace: string, objectives: Objecti
   return readingOf(results, sampledAt);
 }
 
-/** `concurrency`: sessions read at once, so a batch of hundreds does not flood the apiserver. */
-export function kubeStateProvider(kube: Kube, concurrency = 16): SlaProvider {
+/**
+ * `cluster`: the driven cluster, or how to reach a session's own (ClusterDriver.kubeFor) for the
+ * cluster-per-session drivers. `concurrency`: sessions read at once, so a batch of hundreds does not flood
+ * the apiserver.
+ */
+export function kubeStateProvider(cluster: Kube | ((sessionId: string) => Promise<Kube>), concurrency = 16): SlaProvider {
+  const kubeFor = typeof cluster === 'function' ? cluster : async () => cluster;
   return {
     name: 'kube-state',
     async evaluate(targets: SlaTarget[]) {
-      const readings = await mapLimited(targets, concurrency, async (t) => [t.sessionId, await readSla(kube, t.namespace, t.objectives)] as const);
+      const readings = await mapLimited(targets, concurrency, async (t) => {
+        // A session whose cluster cannot be reached reads unknown; the others in the batch still get theirs.
+        const kube = await kubeFor(t.sessionId).catch(() => undefined);
+        return [t.sessionId, kube ? await readSla(kube, t.namespace, t.objectives) : unknownReading(t.objectives, Date.now())] as const;
+      });
       return new Map(readings);
     },
   };

@@ -10,8 +10,9 @@ import { SumoClient } from './sumo/client.ts';
 import { sumoProvider } from './sumo/provider.ts';
 import type { SlaProvider } from './types.ts';
 
-export function createSlaProvider(sla: Config['sla'], kube: Kube, onError?: (error: unknown) => void): SlaProvider {
-  const kubeState = kubeStateProvider(kube);
+/** `cluster`: the driven cluster, or a session's own (ClusterDriver.kubeFor), for the kube-state SLIs. */
+export function createSlaProvider(sla: Config['sla'], cluster: Kube | ((sessionId: string) => Promise<Kube>), onError?: (error: unknown) => void): SlaProvider {
+  const kubeState = kubeStateProvider(cluster);
   switch (sla.provider) {
     case 'kube-state':
       return kubeState;

@@ -111,7 +111,7 @@ export async function handleRequest(context: GatewayContext, incoming: IncomingM
     sendStatus(response, 403, minting);
     return record(403);
   }
-  const before = isChange && info.name ? await context.upstream.readJson(session.namespace, info.path) : undefined;
+  const before = isChange && info.name ? await context.upstream.readJson(session, info.path) : undefined;
   if (challenge && before !== undefined && hideEngine(before).hidden) {
     incoming.resume();
     sendStatus(response, 404, `${info.resource} "${info.name}" not found`);
@@ -121,16 +121,17 @@ export async function handleRequest(context: GatewayContext, incoming: IncomingM
   let headers = forwardableHeaders(incoming.headers);
   // Rewriting (Challenge) and diffing (changes) need JSON answers; kubectl decodes JSON whatever it asked for.
   if (challenge || isChange) headers = jsonOnly(headers);
-  const { url, agent } = context.upstream;
+  const target = await context.upstream.targetFor(session);
+  const { url } = target;
   let options: RequestOptions;
   if (decision.ownNamespace) {
-    const engine = await context.upstream.engineOptions();
+    const engine = await target.engineOptions();
     options = { ...engine, headers: { ...headers, ...engine.headers }, path: ownNamespacePath(info, session.namespace), method: 'GET' };
   } else {
-    options = { agent, path: incoming.url, method, headers: { ...headers, authorization: await context.upstream.authorizationFor(session.namespace) } };
+    options = { agent: target.agent, path: incoming.url, method, headers: { ...headers, authorization: target.authorization } };
   }
   const requestBody = collect(isChange ? MAX_RECORDED_BODY : 0);
-  const upstreamRequest = httpsRequest({ ...options, protocol: url.protocol, hostname: url.hostname, port: url.port, ca: context.upstream.ca }, (upstreamResponse) => {
+  const upstreamRequest = httpsRequest({ ...options, protocol: url.protocol, hostname: url.hostname, port: url.port, ca: target.ca }, (upstreamResponse) => {
     const status = upstreamResponse.statusCode ?? 502;
     const responseHeaders = forwardableHeaders(upstreamResponse.headers);
     const json = String(upstreamResponse.headers['content-type'] ?? '').startsWith('application/json');

@@ -5,26 +5,24 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { join } from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
-import type { Kube } from '../../activities/cluster/kube.ts';
-import type { SandboxCredentials } from '../../activities/cluster/driver.ts';
 import type { Database } from '../../db/client.ts';
 import { authenticate, type Authentication } from './credentials.ts';
 import { handleRequest, type GatewayContext } from './forward.ts';
 import { sendStatus } from './kube-status.ts';
 import { certificateHosts, loadOrCreateGatewayTls } from './tls.ts';
 import { handleUpgrade } from './upgrade.ts';
-import { createUpstream } from './upstream.ts';
+import { createUpstream, type UpstreamDriver } from './upstream.ts';
 import { hashToken } from '../tokens.ts';
 
 export interface GatewayOptions {
   db: Database;
-  kube: Kube;
   logger: FastifyBaseLogger;
   dataDir: string;
   host: string;
   port: number;
   publicUrl?: string;
-  sandboxCredentials(namespace: string): Promise<SandboxCredentials>;
+  /** The sandboxes' driver: which API server each session's requests go to, and with which credentials. */
+  driver: UpstreamDriver;
 }
 
 export interface Gateway {
@@ -58,7 +56,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const tls = await loadOrCreateGatewayTls(join(options.dataDir, 'gateway'), certificateHosts(options.publicUrl));
   const logger = options.logger;
   const context: GatewayContext = {
-    db: options.db, logger, upstream: createUpstream(options.kube, options.sandboxCredentials), authenticate: cachedAuthentication(options.db),
+    db: options.db, logger, upstream: createUpstream(options.driver), authenticate: cachedAuthentication(options.db),
   };
   const server = createServer({ cert: tls.certPem, key: tls.keyPem }, (incoming, response) => {
     handleRequest(context, incoming, response).catch((error: unknown) => {

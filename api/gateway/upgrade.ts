@@ -53,8 +53,7 @@ export async function handleUpgrade(context: GatewayContext, incoming: IncomingM
     refuse(socket, 403, decision.allowed ? 'cannot upgrade this request' : decision.reason);
     return record();
   }
-  const { url, ca } = context.upstream;
-  const authorization = await context.upstream.authorizationFor(session.namespace);
+  const { url, ca, authorization } = await context.upstream.targetFor(session);
   const upstream = connect({ host: url.hostname, port: Number(url.port || 443), ca, servername: isIP(url.hostname) ? undefined : url.hostname, ALPNProtocols: ['http/1.1'] });
   upstream.once('secureConnect', () => {
     upstream.write(requestHead(incoming, url.host, authorization));

@@ -1,51 +1,81 @@
-// Where the gateway forwards to and with what: the sandbox API server, authenticated as the sandbox's own
-// `participant` service account (edit in that namespace only), never as the engine — except for reading the
-// session's own Namespace object, which no namespaced role can grant.
+// Where the gateway forwards a session's requests and with what: the API server of the cluster the session's
+// sandbox is on (the one driven cluster, or the session's own for kind and vcluster), authenticated as the
+// sandbox's own `participant` service account (edit in that namespace only), never as the engine — except for
+// reading the session's own Namespace object, which no namespaced role can grant.
 import { Agent, request, type RequestOptions } from 'node:https';
 import type { IncomingMessage } from 'node:http';
+import type { ClusterDriver, SandboxCredentials } from '../../activities/cluster/driver.ts';
 import type { Kube } from '../../activities/cluster/kube.ts';
-import type { SandboxCredentials } from '../../activities/cluster/driver.ts';
 
 /** Renew a cached token this long before it expires. */
 const RENEW_BEFORE_MS = 5 * 60 * 1000;
 
-export interface Upstream {
+/** The sandbox a request goes to. */
+export interface SandboxRef { sessionId: string; namespace: string }
+
+/** One session's upstream: its API server, the CA it is checked against and a keep-alive agent for it. */
+export interface UpstreamTarget {
   url: URL;
-  agent: Agent;
   ca: string | undefined;
-  /** The Authorization header value for requests into `namespace`. */
-  authorizationFor(namespace: string): Promise<string>;
-  /** TLS options carrying the engine's own credentials (client certificate or token). */
+  agent: Agent;
+  /** The Authorization header value for the sandbox's participant identity. */
+  authorization: string;
+  /** TLS options carrying the engine's own credentials (client certificate or token) for this cluster. */
   engineOptions(): Promise<RequestOptions>;
-  /** Reads a path as JSON with the sandbox's credentials; undefined when it does not exist or is not JSON. */
-  readJson(namespace: string, path: string): Promise<unknown>;
 }
 
-export function createUpstream(kube: Kube, sandboxCredentials: (namespace: string) => Promise<SandboxCredentials>): Upstream {
-  const url = new URL(kube.server);
-  const ca = kube.caData || undefined;
-  const agent = new Agent({ ca, keepAlive: true, maxSockets: 256 });
-  const tokens = new Map<string, Promise<SandboxCredentials>>();
+export interface Upstream {
+  targetFor(sandbox: SandboxRef): Promise<UpstreamTarget>;
+  /** Reads a path as JSON with the sandbox's credentials; undefined when it does not exist or is not JSON. */
+  readJson(sandbox: SandboxRef, path: string): Promise<unknown>;
+}
 
-  async function authorizationFor(namespace: string): Promise<string> {
-    let pending = tokens.get(namespace);
+export type UpstreamDriver = Pick<ClusterDriver, 'kubeFor' | 'sandboxCredentials'>;
+
+export function createUpstream(driver: UpstreamDriver): Upstream {
+  const tokens = new Map<string, Promise<SandboxCredentials>>();
+  // One agent per API server and CA: sessions on the same cluster share connections.
+  const agents = new Map<string, Agent>();
+
+  function agentFor(kube: Kube): Agent {
+    const key = `${kube.server}\n${kube.caData}`;
+    let agent = agents.get(key);
+    if (!agent) {
+      agent = new Agent({ ca: kube.caData || undefined, keepAlive: true, maxSockets: 256 });
+      agents.set(key, agent);
+    }
+    return agent;
+  }
+
+  async function authorizationFor({ sessionId, namespace }: SandboxRef): Promise<string> {
+    const key = `${sessionId}/${namespace}`;
+    let pending = tokens.get(key);
     const cached = pending ? await pending.catch(() => undefined) : undefined;
     if (!cached || cached.expiresAt.getTime() - Date.now() < RENEW_BEFORE_MS) {
-      pending = sandboxCredentials(namespace);
-      tokens.set(namespace, pending);
-      pending.catch(() => tokens.delete(namespace));
+      pending = driver.sandboxCredentials(sessionId, namespace);
+      tokens.set(key, pending);
+      pending.catch(() => tokens.delete(key));
     }
     return `Bearer ${(await (pending as Promise<SandboxCredentials>)).token}`;
   }
 
-  async function engineOptions(): Promise<RequestOptions> {
-    const options: RequestOptions = { headers: {} };
-    await kube.config.applyToHTTPSOptions(options);
-    return options;
+  async function targetFor(sandbox: SandboxRef): Promise<UpstreamTarget> {
+    const kube = await driver.kubeFor(sandbox.sessionId);
+    return {
+      url: new URL(kube.server),
+      ca: kube.caData || undefined,
+      agent: agentFor(kube),
+      authorization: await authorizationFor(sandbox),
+      async engineOptions() {
+        const options: RequestOptions = { headers: {} };
+        await kube.config.applyToHTTPSOptions(options);
+        return options;
+      },
+    };
   }
 
-  async function readJson(namespace: string, path: string): Promise<unknown> {
-    const authorization = await authorizationFor(namespace);
+  async function readJson(sandbox: SandboxRef, path: string): Promise<unknown> {
+    const { url, agent, authorization } = await targetFor(sandbox);
     return new Promise((resolve) => {
       const outgoing = request({ protocol: url.protocol, hostname: url.hostname, port: url.port, path, agent, headers: { authorization, accept: 'application/json' } }, (incoming: IncomingMessage) => {
         const chunks: Buffer[] = [];
@@ -61,5 +91,5 @@ export function createUpstream(kube: Kube, sandboxCredentials: (namespace: strin
     });
   }
 
-  return { url, agent, ca, authorizationFor, engineOptions, readJson };
+  return { targetFor, readJson };
 }

@@ -13,7 +13,7 @@ export function healthRoutes(app: FastifyInstance, deps: ApiDeps): void {
     const [temporal, db, cluster] = await Promise.all([
       within(2000, () => deps.temporal.connection.workflowService.getSystemInfo({})),
       within(2000, async () => { if (!(await deps.pingDb())) throw new Error('db down'); }),
-      within(2000, () => deps.kube.core.readNamespace({ name: 'default' })),
+      within(2000, deps.pingCluster),
     ]);
     const ok = temporal && db && cluster;
     return reply.status(ok ? 200 : 503).send({ ok, temporal, db, cluster });

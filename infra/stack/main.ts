@@ -10,7 +10,7 @@ import { startSimCluster } from '../sim-cluster/start.ts';
 import { defaultTemporalPaths, startTemporalDevServer } from '../temporal/dev-server.ts';
 import { ROOT } from '../lib/tools.ts';
 import { isPortOpen } from '../lib/ports.ts';
-import { unavailableDriver } from '../../activities/cluster/cluster-per-session.ts';
+import { assertAvailable } from '../../activities/cluster/cluster-per-session.ts';
 
 const config = loadConfig();
 const logs = join(config.dataDir, 'logs');
@@ -56,7 +56,7 @@ async function ensurePortsFree(): Promise<void> {
 
 try {
   // kind and vcluster need tools the stack does not bring: say what is missing before starting anything.
-  if (config.clusterDriver === 'kind' || config.clusterDriver === 'vcluster') unavailableDriver(config.clusterDriver);
+  if (config.clusterDriver === 'kind' || config.clusterDriver === 'vcluster') assertAvailable(config.clusterDriver);
   await ensurePortsFree();
   say('starting Temporal dev server');
   const temporalPort = Number(config.temporalAddress.split(':').at(-1));
@@ -98,7 +98,7 @@ try {
   Kube gateway  ${config.gatewayPublicUrl ?? `https://127.0.0.1:${config.gatewayPort}`}   (participants' kubeconfigs; CA in ${join(config.dataDir, 'gateway', 'ca.crt')})
   Temporal UI   ${temporal.uiUrl}   (frontend ${temporal.address})
   Database      ${config.databaseUrl ? 'DATABASE_URL' : `embedded PGlite at ${databaseUrl}`}
-  Cluster       ${config.clusterDriver}: KUBECONFIG=${config.kubeconfig}
+  Cluster       ${config.clusterDriver}: ${config.clusterDriver === 'kind' ? 'a kind cluster per session' : `KUBECONFIG=${config.kubeconfig}`}
   Logs          ${logs}
 
   Ctrl-C stops everything.`);

@@ -46,7 +46,7 @@ describe('cluster drivers', () => {
     const namespace = await driver.createSandbox(sessionId);
     await driver.grantParticipantAccess(sessionId, namespace);
     expect((await kube.core.listNamespacedResourceQuota({ namespace })).items).toEqual([]);
-    const credentials = await driver.sandboxCredentials(namespace);
+    const credentials = await driver.sandboxCredentials(sessionId, namespace);
     expect(credentials.expiresAt.getTime()).toBeGreaterThan(Date.now() + 30 * 60 * 1000);
     const review = await kube.config.makeApiClient(AuthenticationV1Api)
       .createTokenReview({ body: { spec: { token: credentials.token } } });

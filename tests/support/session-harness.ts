@@ -57,7 +57,7 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
   const database = openDatabase(opts.databaseUrl, { maxConnections: 5 });
   const kube = connectKube(opts.kubeconfig);
   const library = loadLibrary(config.scenariosDir);
-  const driver = createClusterDriver(config.clusterDriver, kube);
+  const driver = createClusterDriver(config.clusterDriver, kube, { clusters: config.clusters, kubeconfig: opts.kubeconfig });
   const inProcess = opts.externalWorkerTaskQueue ? undefined : await createSessionWorker({
     temporalAddress: config.temporalAddress, namespace: config.temporalNamespace, taskQueue,
     deps: { db: database.db, kube, library, slaPollSeconds: config.slaPollSeconds, sumo: config.sla.sumo, driver },
@@ -68,10 +68,9 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
   const gatewayDir = mkdtempSync(join(tmpdir(), 'fl-gateway-'));
   const gatewayLogger = opts.gatewayLog ? pino({ level: 'debug' }, opts.gatewayLog) : pino({ level: 'silent' });
   const gateway = await startGateway({
-    db: database.db, kube, logger: gatewayLogger, dataDir: gatewayDir, host: '127.0.0.1', port: 0,
-    sandboxCredentials: driver.sandboxCredentials,
+    db: database.db, logger: gatewayLogger, dataDir: gatewayDir, host: '127.0.0.1', port: 0, driver,
   });
-  const app = await buildApp({ config, db: database.db, pingDb: database.ping, temporal, kube, library, gateway }, false);
+  const app = await buildApp({ config, db: database.db, pingDb: database.ping, temporal, pingCluster: () => kube.core.readNamespace({ name: 'default' }), library, gateway }, false);
   return {
     app, kube, library, database, temporal, worker: inProcess?.worker, gateway, gatewayUrl: gateway.publicUrl,
     async close() {
