@@ -1,5 +1,6 @@
 // Kubernetes API clients for the engine's own credentials (never handed to participants).
 import { AppsV1Api, CoreV1Api, DiscoveryV1Api, KubeConfig, KubernetesObjectApi, RbacAuthorizationV1Api } from '@kubernetes/client-node';
+import { PooledKubeConfig } from './pooled-kube-config.ts';
 
 export interface Kube {
   config: KubeConfig;
@@ -13,14 +14,14 @@ export interface Kube {
 }
 
 export function connectKube(kubeconfigPath: string): Kube {
-  const config = new KubeConfig();
+  const config = new PooledKubeConfig();
   config.loadFromFile(kubeconfigPath);
   return kubeOf(config, kubeconfigPath);
 }
 
 /** Clients for a kubeconfig handed over as text (a cluster-per-session driver's CLI prints one per sandbox). */
 export function kubeFromYaml(yaml: string, source: string): Kube {
-  const config = new KubeConfig();
+  const config = new PooledKubeConfig();
   config.loadFromString(yaml);
   return kubeOf(config, source);
 }
