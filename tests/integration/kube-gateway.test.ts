@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { promisify } from 'node:util';
 import { and, asc, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { FAULT_LABEL, sandboxNamespace } from '../../activities/cluster/labels.ts';
 import { ignoreNotFound } from '../../activities/cluster/kube.ts';
 import { kubeRequests, sessionEvents, type KubeRequestRow } from '../../db/schema.ts';
@@ -152,8 +152,11 @@ describe(`kube gateway on ${database?.name}`, () => {
   it('streams watches: the first event of kubectl get -w arrives and the watch is recorded', async () => {
     const line = await firstWatchLine(learn.kubeconfig, ['get', 'deployments', '-w']);
     expect(line).toMatch(/NAME|storefront|catalog|cart/);
-    const rows = await requestsOf(learn.id);
-    expect(rows.find((row) => row.verb === 'watch' && row.resource === 'deployments')).toBeDefined();
+    // A watch is recorded when it ends (kubectl was stopped after the first line): give that write a moment.
+    await vi.waitFor(async () => {
+      const rows = await requestsOf(learn.id);
+      expect(rows.find((row) => row.verb === 'watch' && row.resource === 'deployments')).toBeDefined();
+    }, { timeout: 5000, interval: 100 });
   });
 
   it('forwards exec and logs faithfully (kwok pods have no kubelet) and records them', async () => {
