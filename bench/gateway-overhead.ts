@@ -1,15 +1,15 @@
 // How much the recording kube gateway adds to a participant's kubectl: `kubectl get pods` N times through the
 // gateway and straight to the sandbox API server (same namespace, same service-account rights), interleaved
 // so both see the same machine load; and the time to the first event of `kubectl get pods -w` both ways.
-// Run: node bench/gateway-overhead.ts [N]   (starts its own sim cluster and embedded database; ~1 minute)
-// Writes bench/results/gateway-overhead.json.
+// Run: node bench/gateway-overhead.ts [--quick] [N]   (starts its own sim cluster and embedded database; ~1 minute)
+// Writes bench/results/gateway-overhead.json in the suite's shape (bench/lib/result.ts), so BENCHMARKS.md shows it.
 import { execFile, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { promisify } from 'node:util';
+import { parseArgs, promisify } from 'node:util';
 import pino from 'pino';
 import { createClusterDriver } from '../activities/cluster/drivers.ts';
 import { connectKube } from '../activities/cluster/kube.ts';
@@ -24,26 +24,37 @@ import { renderKubeconfig } from '../infra/sim-cluster/kubeconfig.ts';
 import { startSimCluster } from '../infra/sim-cluster/start.ts';
 import { loadLibrary } from '../scenarios/lib/load.ts';
 import { startEmbeddedDatabaseProcess } from '../infra/db/process.ts';
+import { formatNumber } from './lib/markdown.ts';
+import { machineInfo, metric, writeResult, type Metric } from './lib/result.ts';
 
 const run = promisify(execFile);
-const N = Number(process.argv[2] ?? 30);
-const WATCH_RUNS = 10;
+const { values: args, positionals } = parseArgs({ options: { quick: { type: 'boolean', default: false } }, allowPositionals: true });
+const quick = args.quick ?? false;
+// --quick (bench/run.ts --quick): a smoke run of the same measurement with few samples.
+const N = Number(positionals[0] ?? (quick ? 5 : 30));
+const WATCH_RUNS = quick ? 3 : 10;
+if (!(Number.isInteger(N) && N > 0)) {
+  console.error(`usage: node bench/gateway-overhead.ts [--quick] [N]   (N = kubectl get pods runs each way, a positive integer; got ${positionals[0]})`);
+  process.exit(2);
+}
 const ROOT = resolve(import.meta.dirname, '..');
 const kubectlPath = requireTool('kubectl');
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
-}
-
-const summary = (values: number[]) => ({ runs: values.length, medianMs: round(percentile(values, 50)), p95Ms: round(percentile(values, 95)), minMs: round(Math.min(...values)) });
-const round = (value: number) => Math.round(value * 10) / 10;
+const command = process.env.BENCH_COMMAND ?? ['node bench/gateway-overhead.ts', ...process.argv.slice(2)].join(' ');
+const machine = machineInfo();
+const date = new Date().toISOString();
+const t0 = performance.now();
 
 async function timeGetPods(kubeconfig: string): Promise<number> {
   const started = performance.now();
   const { stdout } = await run(kubectlPath, ['--kubeconfig', kubeconfig, 'get', 'pods'], { timeout: 30_000 });
   if (!stdout.includes('storefront')) throw new Error(`unexpected output: ${stdout}`);
   return performance.now() - started;
+}
+
+/** One console line: gateway and direct median/p95 and the median ratio. */
+function describeMetric({ name, summary, baseline }: Metric): string {
+  const direct = baseline ? ` vs direct ${formatNumber(baseline.summary.median)}/${formatNumber(baseline.summary.p95)} ms, ratio ${(summary.median / baseline.summary.median).toFixed(2)}×` : '';
+  return `${name}: median/p95 ${formatNumber(summary.median)}/${formatNumber(summary.p95)} ms${direct}`;
 }
 
 /** Milliseconds from starting `kubectl get pods -w` to its first printed row. */
@@ -117,22 +128,25 @@ try {
     watch.gateway.push(await timeFirstWatchEvent(viaGateway));
   }
 
-  const result = {
-    measuredAt: new Date().toISOString(),
-    machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
-    getPods: { direct: summary(get.direct), gateway: summary(get.gateway), medianRatio: round((percentile(get.gateway, 50) / percentile(get.direct, 50)) * 100) / 100 },
-    watchFirstEvent: { direct: summary(watch.direct), gateway: summary(watch.gateway), medianRatio: round((percentile(watch.gateway, 50) / percentile(watch.direct, 50)) * 100) / 100 },
-    goal: 'gateway median ≤ 1.2 × direct median for kubectl get pods',
-  };
-  mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
-  writeFileSync(join(ROOT, 'bench', 'results', 'gateway-overhead.json'), `${JSON.stringify(result, null, 2)}\n`);
-  console.log(`
-                          median    p95      (ms)
-  get pods     direct     ${String(result.getPods.direct.medianMs).padStart(6)}  ${String(result.getPods.direct.p95Ms).padStart(6)}
-               gateway    ${String(result.getPods.gateway.medianMs).padStart(6)}  ${String(result.getPods.gateway.p95Ms).padStart(6)}   ratio ${result.getPods.medianRatio}×
-  get pods -w  direct     ${String(result.watchFirstEvent.direct.medianMs).padStart(6)}  ${String(result.watchFirstEvent.direct.p95Ms).padStart(6)}
-  first event  gateway    ${String(result.watchFirstEvent.gateway.medianMs).padStart(6)}  ${String(result.watchFirstEvent.gateway.p95Ms).padStart(6)}   ratio ${result.watchFirstEvent.medianRatio}×
-  written to bench/results/gateway-overhead.json`);
+  const getPods = metric('kubectl get pods via the gateway', 'ms', get.gateway, { baseline: { label: 'direct', samples: get.direct }, goal: { stat: 'median', maxRatio: 1.2 } });
+  const firstEvent = metric('kubectl get pods -w, first event via the gateway', 'ms', watch.gateway, { baseline: { label: 'direct', samples: watch.direct } });
+  const path = writeResult(join(ROOT, 'bench', 'results'), {
+    name: 'gateway-overhead',
+    title: 'Kube gateway overhead',
+    description: 'One sandbox like a session\'s (demo-app deployed, the participant service account, a session row in Challenge mode, so response bodies are rewritten and every request is recorded). '
+      + '`kubectl get pods` is timed from spawning kubectl until it exits with the storefront pods listed, through the recording kube gateway with a gateway credential; '
+      + '`kubectl get pods -w --no-headers` from spawning kubectl until its first row is printed. '
+      + 'Baseline: the same commands with the same service account\'s token straight to the sandbox API server, interleaved with the gateway runs (the order alternates for get pods) so both see the same machine load.',
+    command, quick, date, durationSeconds: (performance.now() - t0) / 1000, machine,
+    params: { getPodsRuns: N, watchRuns: WATCH_RUNS, warmupRounds: 3, mode: 'challenge' },
+    metrics: [getPods, firstEvent],
+    notes: [
+      'Three warm-up rounds each way (discovery cache, TLS sessions, the gateway\'s upstream token) are run first and not counted.',
+      'Each sample includes starting the kubectl process; the gateway\'s overhead is the difference to the direct baseline.',
+      'The goal "gateway median ≤ 1.2 × direct median" is checked on kubectl get pods only; the watch is shown for information.',
+    ],
+  });
+  console.log(`\n${[getPods, firstEvent].map(describeMetric).join('\n')}\nwritten to ${path}`);
 } finally {
   for (const stop of stops.reverse()) await stop().catch((error: unknown) => console.error(error));
   rmSync(dir, { recursive: true, force: true });

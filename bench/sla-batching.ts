@@ -3,8 +3,9 @@
 //    no more Sumo requests per poll interval than 1 session does (plus paging), under 4 requests/s.
 // 2. Repair detection latency (unless --batching-only): kube-state on the sim cluster, fix applied → green
 //    reported, minus the hold time; median and p95.
-// Run: node bench/sla-batching.ts [--sessions 200] [--intervals 4] [--trials 10] [--batching-only]
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// Run: node bench/sla-batching.ts [--quick] [--sessions 200] [--intervals 4] [--trials 10] [--batching-only]
+// Writes bench/results/sla-batching.json in the suite's shape (bench/lib/result.ts), so BENCHMARKS.md shows it.
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -24,11 +25,29 @@ import { loadLibrary } from '../scenarios/lib/load.ts';
 import type { Objective } from '../scenarios/lib/schema.ts';
 import { startFakeSumo } from '../tests/support/fake-sumo.ts';
 import { createSlaSandbox } from '../tests/support/sla-sandbox.ts';
+import { machineInfo, metric, writeResult, type Metric } from './lib/result.ts';
 
 const { values: args } = parseArgs({ options: {
-  sessions: { type: 'string', default: '200' }, intervals: { type: 'string', default: '4' },
-  trials: { type: 'string', default: '10' }, 'batching-only': { type: 'boolean', default: false },
+  quick: { type: 'boolean', default: false },
+  sessions: { type: 'string' }, intervals: { type: 'string' }, trials: { type: 'string' },
+  'batching-only': { type: 'boolean', default: false },
 } });
+const quick = args.quick ?? false;
+// --quick (bench/run.ts --quick): a smoke run of the same measurement with fewer sessions, intervals and trials.
+const sessions = positiveInteger('sessions', args.sessions ?? (quick ? '20' : '200'));
+const intervals = positiveInteger('intervals', args.intervals ?? (quick ? '2' : '4'));
+const trials = positiveInteger('trials', args.trials ?? (quick ? '2' : '10'));
+const command = process.env.BENCH_COMMAND ?? ['node bench/sla-batching.ts', ...process.argv.slice(2)].join(' ');
+const machine = machineInfo();
+const date = new Date().toISOString();
+const t0 = performance.now();
+
+function positiveInteger(name: string, text: string): number {
+  const value = Number(text);
+  if (Number.isInteger(value) && value > 0) return value;
+  console.error(`--${name} must be a positive integer, got ${text}`);
+  process.exit(2);
+}
 const POLL_MS = 5000;
 const objectives: Objective[] = [
   { name: 'errors', description: 'Few requests fail', kubeState: { serviceHasReadyEndpoints: { name: 'web' } },
@@ -100,21 +119,39 @@ async function repairLatency(trials: number) {
   return { trials, pollSeconds: pollMs / 1000, holdSeconds, latenciesMs: latencies, medianMs: percentile(latencies, 50), p95Ms: percentile(latencies, 95) };
 }
 
-const sessions = Number(args.sessions);
-const intervals = Number(args.intervals);
 const one = await batching(1, intervals);
 const many = await batching(sessions, intervals);
-const results: Record<string, unknown> = {
-  batching: { one, many, sameRequestsPerInterval: many.requestsPerInterval <= one.requestsPerInterval, under4PerSecond: many.maxRequestsInAnySecond <= 4 },
-};
 console.log(`sumo, 1 session:   ${one.requestsPerInterval.toFixed(1)} requests per ${POLL_MS / 1000}s interval, max ${one.maxRequestsInAnySecond} req/s`);
 console.log(`sumo, ${sessions} sessions: ${many.requestsPerInterval.toFixed(1)} requests per interval, max ${many.maxRequestsInAnySecond} req/s, ${many.rejected429} × 429, ${many.searchJobsLeft} jobs left`);
+const single = (samples: number) => ({ label: '1 session', samples: [samples] });
+const metrics: Metric[] = [
+  metric(`Sumo requests per poll interval, ${sessions} sessions`, 'requests', [many.requestsPerInterval], { baseline: single(one.requestsPerInterval), goal: { stat: 'median', maxRatio: 1 } }),
+  metric(`most Sumo requests started in any one second, ${sessions} sessions`, 'requests', [many.maxRequestsInAnySecond], { baseline: single(one.maxRequestsInAnySecond), goal: { stat: 'p95', max: 4 } }),
+  metric(`429 responses, ${sessions} sessions`, '', [many.rejected429], { baseline: single(one.rejected429), goal: { stat: 'p95', max: 0 } }),
+  metric(`search jobs left open, ${sessions} sessions`, '', [many.searchJobsLeft], { baseline: single(one.searchJobsLeft), goal: { stat: 'p95', max: 0 } }),
+];
+const notes = [
+  `Per run: ${many.evaluations} evaluations (one per interval, shared by all sessions), ${many.readings} readings, ${many.searchJobsCreated} search jobs created, ${many.sumoRequests} Sumo requests in ${many.seconds.toFixed(1)} s (1 session: ${one.evaluations} evaluations, ${one.searchJobsCreated} search jobs, ${one.sumoRequests} requests in ${one.seconds.toFixed(1)} s).`,
+  `Red at the first reading: ${many.redSessions} of ${sessions} sessions (every 10th namespace has a 50 % error rate in the fake), ${one.redSessions} of 1: the batched answer still reaches each session.`,
+  'The Sumo counts are one run each (n=1): requests per interval = requests ÷ evaluations over the whole run.',
+];
+let repair: Awaited<ReturnType<typeof repairLatency>> | undefined;
 if (!args['batching-only']) {
-  const latency = await repairLatency(Number(args.trials));
-  results.repairLatency = latency;
-  console.log(`kube-state repair detection (green reported − fix − hold), ${latency.trials} trials, poll ${latency.pollSeconds}s: median ${latency.medianMs} ms, p95 ${latency.p95Ms} ms`);
+  repair = await repairLatency(trials);
+  metrics.push(metric(`kube-state: fix → green reported, minus the ${repair.holdSeconds} s hold`, 'ms', repair.latenciesMs, { goal: { stat: 'p95', max: 5000 } }));
+  notes.push(`Repair detection: SLA poll ${repair.pollSeconds} s, so up to one poll interval of the latency is waiting for the next poll.`);
+  console.log(`kube-state repair detection (green reported − fix − hold), ${repair.trials} trials, poll ${repair.pollSeconds}s: median ${repair.medianMs} ms, p95 ${repair.p95Ms} ms`);
 }
-const out = resolve(import.meta.dirname, 'results');
-mkdirSync(out, { recursive: true });
-writeFileSync(join(out, 'sla-batching.json'), `${JSON.stringify({ at: new Date().toISOString(), ...results }, null, 2)}\n`);
-console.log(`written to bench/results/sla-batching.json`);
+const path = writeResult(resolve(import.meta.dirname, 'results'), {
+  name: 'sla-batching',
+  title: 'SLA watch: Sumo Logic request batching and kube-state repair detection',
+  description: `Batching: against the local fake of the documented Sumo Logic API (\`tests/support/fake-sumo.ts\`), ${sessions} sessions on the sumo provider share one SLA evaluator (client throttle 4 requests/s, 10 in flight); each session loops on it for ${intervals} poll intervals of ${POLL_MS / 1000} s with two objectives (a log search and a metrics query). `
+    + 'The fake counts every request, the most requests started in any one second, 429 responses and the search jobs still open at the end. Baseline: the same with 1 session, run just before. '
+    + (repair
+      ? `Repair detection: a demo-app sandbox on the sim cluster watched with the kube-state provider (poll ${repair.pollSeconds} s); storefront is scaled to 0 until the SLA reads red, then back to 2; timed from the scale call until the watch reports repaired, minus the ${repair.holdSeconds} s hold, ${repair.trials} trials one after another. No baseline.`
+      : 'Repair detection was not run (--batching-only).'),
+  command, quick, date, durationSeconds: (performance.now() - t0) / 1000, machine,
+  params: { sessions, intervals, pollSeconds: POLL_MS / 1000, ...(repair ? { repairTrials: repair.trials, repairPollSeconds: repair.pollSeconds, holdSeconds: repair.holdSeconds } : {}) },
+  metrics, notes,
+});
+console.log(`written to ${path}`);

@@ -1,5 +1,5 @@
 // Renders BENCHMARKS.md from the result files: one table per benchmark, with its command, machine and date.
-import type { BenchResult, Metric } from './result.ts';
+import type { BenchResult, Goal, Metric } from './result.ts';
 import { ratio } from './stats.ts';
 
 /** Numbers with as many digits as they deserve: 0.123, 4.56, 78.9, 1234. */
@@ -17,8 +17,19 @@ function withUnit(value: number, unit: string): string {
 }
 
 export function verdict(metric: Metric): 'pass' | 'FAIL' | '—' {
-  if (!metric.goal) return '—';
-  return metric.summary[metric.goal.stat] <= metric.goal.max ? 'pass' : 'FAIL';
+  const { goal, summary, baseline } = metric;
+  if (!goal) return '—';
+  const value = summary[goal.stat];
+  if ('max' in goal) return value <= goal.max ? 'pass' : 'FAIL';
+  // No baseline (only in hand-made files: metric() refuses it) means the goal cannot be shown to hold.
+  if (!baseline) return 'FAIL';
+  const times = ratio(value, baseline.summary[goal.stat]);
+  // A baseline of 0 has no ratio: only 0 itself is then within any multiple of it.
+  return (times === undefined ? value <= 0 : times <= goal.maxRatio) ? 'pass' : 'FAIL';
+}
+
+function goalCell(goal: Goal, unit: string): string {
+  return 'max' in goal ? `${goal.stat} ≤ ${withUnit(goal.max, unit)}` : `${goal.stat} ≤ ${goal.maxRatio.toFixed(2)}× baseline`;
 }
 
 function row(metric: Metric): string {
@@ -30,7 +41,7 @@ function row(metric: Metric): string {
     withUnit(summary.p95, unit),
     baseline ? `${withUnit(baseline.summary.median, unit)} (${baseline.label})` : '—',
     times === undefined ? '—' : `${times.toFixed(2)}×`,
-    goal ? `${goal.stat} ≤ ${withUnit(goal.max, unit)}` : '—',
+    goal ? goalCell(goal, unit) : '—',
     verdict(metric),
   ];
   return `| ${cells.map((cell) => cell.replaceAll('|', '\\|')).join(' | ')} |`;

@@ -4,11 +4,14 @@ import { cpus, loadavg, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { summarize, type Summary } from './stats.ts';
 
-/** A goal from issue #9, checked against one statistic of the measured samples. */
-export interface Goal {
-  stat: 'median' | 'p95';
-  max: number;
-}
+/**
+ * A goal from issue #9, checked against one statistic of the measured samples: either an absolute bound
+ * (`max`, in the metric's unit) or a bound relative to the baseline measured beside it (`maxRatio`: the
+ * statistic ÷ the same statistic of the baseline, e.g. "gateway median ≤ 1.2 × direct median").
+ */
+export type Goal =
+  | { stat: 'median' | 'p95'; max: number }
+  | { stat: 'median' | 'p95'; maxRatio: number };
 
 export interface Metric {
   name: string;
@@ -60,6 +63,10 @@ export function metric(
   options: { baseline?: { label: string; samples: number[] }; goal?: Goal } = {},
 ): Metric {
   const { baseline, goal } = options;
+  // A ratio goal without a baseline could never be checked; say so where the metric is built, not in the report.
+  if (goal && 'maxRatio' in goal && !(baseline && baseline.samples.length > 0)) {
+    throw new Error(`metric "${name}": a maxRatio goal needs baseline samples`);
+  }
   return {
     name, unit, samples, summary: summarize(samples),
     ...(baseline && baseline.samples.length > 0 ? { baseline: { ...baseline, summary: summarize(baseline.samples) } } : {}),

@@ -1,7 +1,7 @@
 // BENCHMARKS.md as a reader sees it: one table per benchmark with median, p95, baseline, ratio and the
 // goal's verdict, the exact command, the machine and the date.
 import { describe, expect, it } from 'vitest';
-import { formatNumber, renderBenchmarks } from '../../bench/lib/markdown.ts';
+import { formatNumber, renderBenchmarks, verdict } from '../../bench/lib/markdown.ts';
 import { metric, type BenchResult } from '../../bench/lib/result.ts';
 
 const machine = { cpuModel: 'Test CPU 3000', cpuCount: 2, memoryGiB: 8, node: 'v24.0.0', kernel: '6.1.0', loadAverage1m: 0.5 };
@@ -49,6 +49,35 @@ describe('renderBenchmarks', () => {
   it('escapes pipes in metric names so a table row stays one row', () => {
     const markdown = renderBenchmarks([result({ metrics: [metric('a|b', 'ms', [1])] })]);
     expect(markdown).toContain('| a\\|b (n=1) |');
+  });
+});
+
+describe('goals relative to the baseline (maxRatio)', () => {
+  const direct = { label: 'direct', samples: [100, 100, 100] };
+
+  it('passes when the statistic ÷ the baseline statistic is within the ratio, and shows the goal as a multiple of the baseline', () => {
+    const gateway = metric('get pods via gateway', 'ms', [110, 120, 130], { baseline: direct, goal: { stat: 'median', maxRatio: 1.2 } });
+    expect(verdict(gateway)).toBe('pass');
+    expect(renderBenchmarks([result({ metrics: [gateway] })])).toContain('| get pods via gateway (n=3) | 120 ms | 130 ms | 100 ms (direct) | 1.20× | median ≤ 1.20× baseline | pass |');
+  });
+
+  it('fails when the ratio is exceeded, checking the named statistic rather than the median', () => {
+    const slowTail = metric('get pods via gateway', 'ms', [100, 100, 200], { baseline: direct, goal: { stat: 'p95', maxRatio: 1.5 } });
+    expect(verdict(slowTail)).toBe('FAIL');
+    expect(renderBenchmarks([result({ metrics: [slowTail] })])).toContain('| 1.00× | p95 ≤ 1.50× baseline | FAIL |');
+    expect(verdict(metric('requests per interval', '', [7], { baseline: { label: '1 session', samples: [6] }, goal: { stat: 'median', maxRatio: 1 } }))).toBe('FAIL');
+  });
+
+  it('against a baseline of 0 passes only a 0', () => {
+    const zero = { label: '1 session', samples: [0] };
+    expect(verdict(metric('429s', '', [0], { baseline: zero, goal: { stat: 'median', maxRatio: 1 } }))).toBe('pass');
+    expect(verdict(metric('429s', '', [1], { baseline: zero, goal: { stat: 'median', maxRatio: 1 } }))).toBe('FAIL');
+  });
+
+  it('cannot be built without a baseline, and fails a hand-made metric that has none', () => {
+    expect(() => metric('alone', 'ms', [1], { goal: { stat: 'median', maxRatio: 1.2 } })).toThrow('needs baseline samples');
+    const { baseline: _dropped, ...withoutBaseline } = metric('alone', 'ms', [1], { baseline: direct, goal: { stat: 'median', maxRatio: 1.2 } });
+    expect(verdict(withoutBaseline)).toBe('FAIL');
   });
 });
 
