@@ -19,8 +19,12 @@ const MIGRATIONS = resolve(import.meta.dirname, 'migrations');
 export function openDatabase(url: string, { maxConnections = 5 }: { maxConnections?: number } = {}): DatabaseHandle {
   // Named prepared statements: after the first use a query is one round trip (Bind/Execute/Sync) instead of
   // describe-then-run, and the embedded server never has to keep its one session for this client between
-  // the two (see infra/db/pglite-wire-server.ts).
-  const sql = postgres(url, { max: maxConnections, onnotice: () => {}, prepare: true, connect_timeout: 10 });
+  // the two (see infra/db/pglite-wire-server.ts). drizzle asks for unnamed statements unless a query is
+  // `.prepare(name)`d, so its calls are made named here. Connections are renewed every half hour, which
+  // frees their statements (the embedded server deallocates a leaving client's).
+  const sql = postgres(url, { max: maxConnections, onnotice: () => {}, prepare: true, max_lifetime: 30 * 60, connect_timeout: 10 });
+  const unsafe = sql.unsafe.bind(sql);
+  sql.unsafe = ((query, parameters, options) => unsafe(query, parameters, { ...options, prepare: true })) as typeof sql.unsafe;
   const db = drizzle(sql, { schema });
   return {
     db,
