@@ -30,24 +30,33 @@ async function kubectl(kubeconfig: string, args: string[], env: Record<string, s
   }
 }
 
-/** Starts `kubectl … -w`, resolves with the first line it prints, then stops it. */
-function firstWatchLine(kubeconfig: string, args: string[]): Promise<string> {
+/**
+ * Starts `kubectl … -w --output-watch-events`, makes a change once the initial list is printed, and resolves with
+ * everything printed up to the MODIFIED line that change produces, then stops kubectl. The initial list comes
+ * from a plain list request: only the MODIFIED line proves an event came over the watch itself.
+ */
+function watchUntilModified(kubeconfig: string, args: string[], change: () => Promise<unknown>): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(requireTool('kubectl'), ['--kubeconfig', kubeconfig, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(requireTool('kubectl'), ['--kubeconfig', kubeconfig, ...args, '--output-watch-events'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
-    const timer = setTimeout(() => { child.kill(); reject(new Error(`no watch event within 20 s: ${err}`)); }, 20_000);
+    let changed = false;
+    const fail = (error: Error) => { clearTimeout(timer); child.kill(); reject(error); };
+    const timer = setTimeout(() => fail(new Error(`no MODIFIED event within 20 s: ${out} ${err}`)), 20_000);
     child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();
-      const lines = out.split('\n');
-      if (lines.length > 2) {
+      if (!changed && out.split('\n').length > 2) {
+        changed = true;
+        change().catch(fail);
+      }
+      if (/^MODIFIED .*\n/m.test(out)) {
         clearTimeout(timer);
         child.kill();
-        resolve(lines.slice(0, 2).join('\n'));
+        resolve(out);
       }
     });
     child.stderr.on('data', (chunk: Buffer) => { err += chunk.toString(); });
-    child.on('exit', (code) => { if (code !== null && code !== 0) { clearTimeout(timer); reject(new Error(`kubectl exited ${code}: ${err}`)); } });
+    child.on('exit', (code) => { if (code !== null && code !== 0) fail(new Error(`kubectl exited ${code}: ${err}`)); });
   });
 }
 
@@ -150,9 +159,10 @@ describe(`kube gateway on ${database?.name}`, () => {
   });
 
   it('streams watches: the first event of kubectl get -w arrives and the watch is recorded', async () => {
-    const line = await firstWatchLine(learn.kubeconfig, ['get', 'deployments', '-w']);
-    expect(line).toMatch(/NAME|storefront|catalog|cart/);
-    // A watch is recorded when it ends (kubectl was stopped after the first line): give that write a moment.
+    const touch = () => kubectl(learn.kubeconfig, ['annotate', 'deployment', 'catalog', `watched-at=${Date.now()}`, '--overwrite']);
+    const printed = await watchUntilModified(learn.kubeconfig, ['get', 'deployments', '-w'], touch);
+    expect(printed).toMatch(/^MODIFIED +catalog /m);
+    // A watch is recorded when it ends (kubectl was stopped after the event): give that write a moment.
     await vi.waitFor(async () => {
       const rows = await requestsOf(learn.id);
       expect(rows.find((row) => row.verb === 'watch' && row.resource === 'deployments')).toBeDefined();
@@ -262,7 +272,9 @@ describe(`kube gateway on ${database?.name}`, () => {
       expect(shown.ok, shown.out).toBe(true);
       expect(shown.out).not.toContain('failurelib.dev/');
     }
-    const watched = await firstWatchLine(challenge.kubeconfig, ['get', 'deployments', '-w', '--show-labels']);
+    const touch = () => kubectl(challenge.kubeconfig, ['annotate', 'deployment', 'storefront', `watched-at=${Date.now()}`, '--overwrite']);
+    const watched = await watchUntilModified(challenge.kubeconfig, ['get', 'deployments', '-w', '--show-labels'], touch);
+    expect(watched).toMatch(/^MODIFIED +storefront /m);
     expect(watched).not.toContain('failurelib.dev/');
     const learnLabels = await kubectl(learn.kubeconfig, ['get', 'deployment', 'storefront', '--show-labels']);
     expect(learnLabels.out).toContain('failurelib.dev/session');
