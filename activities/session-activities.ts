@@ -6,6 +6,7 @@ import type { Library } from '../scenarios/lib/load.ts';
 import type { Objective, Predicate, Scenario } from '../scenarios/lib/schema.ts';
 import type { HintResult, Phase, ScoreInput, SlaStatus } from '../workflows/types.ts';
 import type { Kube } from './cluster/kube.ts';
+import { readOnce } from './cluster/read-once.ts';
 import { InvalidManifestError, parseManifests } from './cluster/sandbox.ts';
 import type { ClusterDriver } from './cluster/driver.ts';
 import { createClusterDriver } from './cluster/drivers.ts';
@@ -136,7 +137,7 @@ export function createActivities({ db, kube, library, slaPollSeconds, slaEvaluat
       const oracle: Predicate[] = input.scenarioId ? scenario(input.scenarioId).spec.oracle.predicates : [];
       return watch(input, {
         db, evaluator, objectives,
-        oracleHolds: async () => predicatesHold(await kubeFor(input.sessionId), input.namespace, oracle),
+        oracleHolds: async () => predicatesHold(readOnce(await kubeFor(input.sessionId)), input.namespace, oracle),
         // A retried watch resumes from its last heartbeat, so the n-th transition keeps its event key.
         resumed: context.info.heartbeatDetails as WatchProgress | undefined,
         heartbeat: (progress) => context.heartbeat(progress),

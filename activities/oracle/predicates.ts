@@ -4,7 +4,7 @@ import type { V1Deployment, V1HorizontalPodAutoscaler, V1NetworkPolicy, V1Pod, V
 import type { Predicate } from '../../scenarios/lib/schema.ts';
 import { ignoreNotFound, type Kube } from '../cluster/kube.ts';
 import { isReady, isTerminating, podTrouble } from './pods.ts';
-import { labelSelectorString, matchesSelector } from './selectors.ts';
+import { matchesLabels, matchesSelector } from './selectors.ts';
 
 export interface PredicateResult { ok: boolean; value: number; target: number }
 
@@ -21,9 +21,18 @@ function containerOf(deployment: V1Deployment | undefined, name?: string) {
   return name ? containers.find((c) => c.name === name) : containers[0];
 }
 
+/**
+ * The namespace's pods matching the labels, terminating ones left out. The whole (small) sandbox namespace
+ * is listed and filtered here, so that under readOnce every selector of one evaluation shares one list.
+ */
 export async function podsMatching(kube: Kube, namespace: string, selector?: Record<string, string>): Promise<V1Pod[]> {
-  const pods = await kube.core.listNamespacedPod({ namespace, ...(selector ? { labelSelector: labelSelectorString(selector) } : {}) });
-  return pods.items.filter((pod) => !isTerminating(pod));
+  const pods = await kube.core.listNamespacedPod({ namespace });
+  return pods.items.filter((pod) => !isTerminating(pod) && matchesLabels(pod.metadata?.labels, selector ?? {}));
+}
+
+/** A Service by name, read from the namespace's list (one shared list under readOnce). */
+async function serviceNamed(kube: Kube, namespace: string, name: string): Promise<V1Service | undefined> {
+  return (await kube.core.listNamespacedService({ namespace })).items.find((service) => service.metadata?.name === name);
 }
 
 /** The port a Service port reaches on a pod, or undefined when the pod declares no such port. */
@@ -95,7 +104,7 @@ const evaluators: Evaluators = {
     return result(ready, 1);
   },
   async serviceReachable(kube, namespace, { name, minPods }) {
-    const service = await ignoreNotFound(kube.core.readNamespacedService({ name, namespace }));
+    const service = await serviceNamed(kube, namespace, name);
     return result(service ? await reachablePods(kube, namespace, service) : 0, minPods);
   },
   async podsReady(kube, namespace, { selector, min }) {

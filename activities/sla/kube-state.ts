@@ -3,6 +3,8 @@ import type { V1Pod } from '@kubernetes/client-node';
 import type { Objective } from '../../scenarios/lib/schema.ts';
 import { ignoreNotFound, type Kube } from '../cluster/kube.ts';
 import { evaluatePredicate } from '../oracle/predicates.ts';
+import { matchesLabels } from '../oracle/selectors.ts';
+import { readOnce } from '../cluster/read-once.ts';
 import { mapLimited } from './map-limited.ts';
 import { combine, readingOf, unknownReading, type ObjectiveResult, type SlaProvider, type SlaReading, type SlaTarget } from './types.ts';
 
@@ -20,8 +22,10 @@ export async function measureDeployment(kube: Kube, namespace: string, name: str
   const desired = deployment?.spec?.replicas ?? 0;
   const available = deployment?.status?.availableReplicas ?? 0;
   const labels = deployment?.spec?.selector?.matchLabels ?? {};
-  const selector = Object.entries(labels).map(([key, value]) => `${key}=${value}`).join(',');
-  const pods: V1Pod[] = deployment && selector ? (await kube.core.listNamespacedPod({ namespace, labelSelector: selector })).items : [];
+  // The namespace's pods listed whole and filtered here: the same list the predicates read (readOnce).
+  const pods: V1Pod[] = deployment && Object.keys(labels).length > 0
+    ? (await kube.core.listNamespacedPod({ namespace })).items.filter((pod) => matchesLabels(pod.metadata?.labels, labels))
+    : [];
   const containers = pods.flatMap((pod) => pod.status?.containerStatuses ?? []);
   return {
     availableRatio: desired === 0 ? 0 : available / desired,
@@ -56,7 +60,9 @@ async function evaluateObjective(kube: Kube, namespace: string, objective: Objec
 
 export async function readSla(kube: Kube, namespace: string, objectives: Objective[]): Promise<SlaReading> {
   const sampledAt = Date.now();
-  const results = await Promise.all(objectives.map((objective) => evaluateObjective(kube, namespace, objective)));
+  // The objectives read the same few objects: each is fetched once per reading.
+  const view = readOnce(kube);
+  const results = await Promise.all(objectives.map((objective) => evaluateObjective(view, namespace, objective)));
   return readingOf(results, sampledAt);
 }
 
