@@ -6,11 +6,20 @@ import { execFileSync } from 'node:child_process';
 import { findTool } from '../../infra/lib/tools.ts';
 import type { ClusterDriver, SandboxSummary } from './driver.ts';
 import { clusterName, sessionOfCluster } from './cluster-names.ts';
+import { IdleCache } from './idle-cache.ts';
 import { kubeFromYaml, type Kube } from './kube.ts';
+import { PooledKubeConfig } from './pooled-kube-config.ts';
 import { applyManifests, createSandbox, grantParticipantAccess, participantCredentials } from './sandbox.ts';
 import { sandboxNamespace } from './labels.ts';
 
 export class DriverUnavailableError extends Error {}
+
+/** A session's cluster clients unused this long are dropped (its connections closed). */
+const KUBE_IDLE_MS = 30 * 60_000;
+
+function closeKube(kube: Kube): void {
+  if (kube.config instanceof PooledKubeConfig) kube.config.close();
+}
 
 export type ClusterPerSessionName = 'kind' | 'vcluster';
 
@@ -55,15 +64,17 @@ export interface SessionClusters {
 }
 
 export function clusterPerSessionDriver(name: ClusterPerSessionName, clusters: SessionClusters): ClusterDriver {
-  const kubes = new Map<string, Promise<Kube>>();
+  // Clients of each session's cluster; the API process never deletes sandboxes, so its entries go when idle.
+  const kubes = new IdleCache<Promise<Kube>>(KUBE_IDLE_MS, (kube) => { kube.then(closeKube, () => {}); });
 
   function kubeFor(sessionId: string): Promise<Kube> {
     let kube = kubes.get(sessionId);
     if (!kube) {
       const cluster = clusterName(sessionId);
-      kube = clusters.kubeconfig(cluster).then((yaml) => kubeFromYaml(yaml, `the kubeconfig of ${name} cluster ${cluster}`));
-      kubes.set(sessionId, kube);
-      kube.catch(() => kubes.delete(sessionId));
+      const connecting = clusters.kubeconfig(cluster).then((yaml) => kubeFromYaml(yaml, `the kubeconfig of ${name} cluster ${cluster}`));
+      kubes.set(sessionId, connecting);
+      connecting.catch(() => kubes.deleteIf(sessionId, connecting));
+      kube = connecting;
     }
     return kube;
   }

@@ -17,4 +17,10 @@ export class PooledKubeConfig extends KubeConfig {
     if (this.#dispatcher) context.setDispatcher(this.#dispatcher);
     else this.#dispatcher = fresh;
   }
+
+  /** Closes the kept connections once this config's clients are no longer used (their cluster is gone). */
+  close(): void {
+    this.#dispatcher?.close().catch(() => {});
+    this.#dispatcher = undefined;
+  }
 }

@@ -5,7 +5,14 @@
 import { Agent, request, type RequestOptions } from 'node:https';
 import type { IncomingMessage } from 'node:http';
 import type { ClusterDriver, SandboxCredentials } from '../../activities/cluster/driver.ts';
+import { IdleCache } from '../../activities/cluster/idle-cache.ts';
 import type { Kube } from '../../activities/cluster/kube.ts';
+
+/**
+ * Tokens and agents nobody has used this long are dropped (an agent's sockets closed: a lone `kubectl get -w`
+ * silent for that long on a kind/vcluster session would end and need re-running).
+ */
+const IDLE_MS = 30 * 60 * 1000;
 
 /** Renew a cached token this long before it expires. */
 const RENEW_BEFORE_MS = 5 * 60 * 1000;
@@ -33,9 +40,10 @@ export interface Upstream {
 export type UpstreamDriver = Pick<ClusterDriver, 'kubeFor' | 'sandboxCredentials'>;
 
 export function createUpstream(driver: UpstreamDriver): Upstream {
-  const tokens = new Map<string, Promise<SandboxCredentials>>();
+  // Entries of ended sessions (and of their clusters, for cluster-per-session drivers) go when idle.
+  const tokens = new IdleCache<Promise<SandboxCredentials>>(IDLE_MS);
   // One agent per API server and CA: sessions on the same cluster share connections.
-  const agents = new Map<string, Agent>();
+  const agents = new IdleCache<Agent>(IDLE_MS, (agent) => agent.destroy());
 
   function agentFor(kube: Kube): Agent {
     const key = `${kube.server}\n${kube.caData}`;
@@ -54,7 +62,8 @@ export function createUpstream(driver: UpstreamDriver): Upstream {
     if (!cached || cached.expiresAt.getTime() - Date.now() < RENEW_BEFORE_MS) {
       pending = driver.sandboxCredentials(sessionId, namespace);
       tokens.set(key, pending);
-      pending.catch(() => tokens.delete(key));
+      const attempt = pending;
+      attempt.catch(() => tokens.deleteIf(key, attempt));
     }
     return `Bearer ${(await (pending as Promise<SandboxCredentials>)).token}`;
   }
