@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { kubeRequests, sessionEvents, sessions } from '../../db/schema.ts';
 import { TERMINAL_PHASES } from '../../api/contract.ts';
 import { eventLibrary } from '../support/event-library.ts';
@@ -184,6 +184,9 @@ describe.each(inject('databases').map((database, index) => ({ ...database, full:
       const kubeconfig = await participantKubeconfig(harness.app, id, token);
       expect((await post(`/api/sessions/${id}/start`, {}, { authorization: `Bearer ${token}` })).statusCode).toBe(200);
       await waitForPhase(harness.app, id, token, ['running']);
+      // Like a participant, act once the dashboard shows red: a fix before the first SLA reading of `running`
+      // would leave no red sample to score (the SLA would read green from the start).
+      await vi.waitFor(async () => expect((await getSession(harness.app, id, token)).sla?.status).toBe('red'), { timeout: 15_000, interval: 100 });
       // A blind change to a workload the failure did not touch, recorded as the kube gateway records it.
       const catalog = await kubectl(kubeconfig, ['scale', 'deployment/catalog', '--replicas=3']);
       expect(catalog.ok, catalog.out).toBe(true);
