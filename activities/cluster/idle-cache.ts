@@ -6,6 +6,7 @@ export class IdleCache<V> {
   readonly #idleMs: number;
   readonly #onEvict: (value: V) => void;
   readonly #now: () => number;
+  #sweptAt = Number.NEGATIVE_INFINITY;
 
   /** `onEvict` releases what an entry holds (sockets); `now` is the clock (tests turn it). */
   constructor(idleMs: number, onEvict: (value: V) => void = () => {}, now: () => number = Date.now) {
@@ -45,8 +46,12 @@ export class IdleCache<V> {
     if (this.#entries.get(key)?.value === value) this.delete(key);
   }
 
+  /** At most ten times per idle period: lookups sit on the gateway's per-request path. */
   #sweep(): void {
-    const cutoff = this.#now() - this.#idleMs;
+    const now = this.#now();
+    if (now - this.#sweptAt < this.#idleMs / 10) return;
+    this.#sweptAt = now;
+    const cutoff = now - this.#idleMs;
     for (const [key, entry] of this.#entries) if (entry.usedAt < cutoff) this.delete(key);
   }
 }

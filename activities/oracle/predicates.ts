@@ -22,12 +22,16 @@ function containerOf(deployment: V1Deployment | undefined, name?: string) {
 }
 
 /**
- * The namespace's pods matching the labels, terminating ones left out. The whole (small) sandbox namespace
+ * The namespace's pods carrying the labels, terminating ones included. The whole (small) sandbox namespace
  * is listed and filtered here, so that under readOnce every selector of one evaluation shares one list.
  */
+export async function podsWithLabels(kube: Kube, namespace: string, labels: Record<string, string> = {}): Promise<V1Pod[]> {
+  return (await kube.core.listNamespacedPod({ namespace })).items.filter((pod) => matchesLabels(pod.metadata?.labels, labels));
+}
+
+/** The namespace's pods matching the labels, terminating ones left out. */
 export async function podsMatching(kube: Kube, namespace: string, selector?: Record<string, string>): Promise<V1Pod[]> {
-  const pods = await kube.core.listNamespacedPod({ namespace });
-  return pods.items.filter((pod) => !isTerminating(pod) && matchesLabels(pod.metadata?.labels, selector ?? {}));
+  return (await podsWithLabels(kube, namespace, selector)).filter((pod) => !isTerminating(pod));
 }
 
 /** A Service by name, read from the namespace's list (one shared list under readOnce). */

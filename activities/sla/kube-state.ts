@@ -2,9 +2,8 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import type { Objective } from '../../scenarios/lib/schema.ts';
 import { ignoreNotFound, type Kube } from '../cluster/kube.ts';
-import { evaluatePredicate } from '../oracle/predicates.ts';
-import { matchesLabels } from '../oracle/selectors.ts';
 import { readOnce } from '../cluster/read-once.ts';
+import { evaluatePredicate, podsWithLabels } from '../oracle/predicates.ts';
 import { mapLimited } from './map-limited.ts';
 import { combine, readingOf, unknownReading, type ObjectiveResult, type SlaProvider, type SlaReading, type SlaTarget } from './types.ts';
 
@@ -22,10 +21,7 @@ export async function measureDeployment(kube: Kube, namespace: string, name: str
   const desired = deployment?.spec?.replicas ?? 0;
   const available = deployment?.status?.availableReplicas ?? 0;
   const labels = deployment?.spec?.selector?.matchLabels ?? {};
-  // The namespace's pods listed whole and filtered here: the same list the predicates read (readOnce).
-  const pods: V1Pod[] = deployment && Object.keys(labels).length > 0
-    ? (await kube.core.listNamespacedPod({ namespace })).items.filter((pod) => matchesLabels(pod.metadata?.labels, labels))
-    : [];
+  const pods: V1Pod[] = deployment && Object.keys(labels).length > 0 ? await podsWithLabels(kube, namespace, labels) : [];
   const containers = pods.flatMap((pod) => pod.status?.containerStatuses ?? []);
   return {
     availableRatio: desired === 0 ? 0 : available / desired,

@@ -35,7 +35,7 @@ async function kubectl(kubeconfig: string, args: string[], env: Record<string, s
  * everything printed up to the MODIFIED line that change produces, then stops kubectl. The initial list comes
  * from a plain list request: only the MODIFIED line proves an event came over the watch itself.
  */
-function watchUntilModified(kubeconfig: string, args: string[], change: () => Promise<unknown>): Promise<string> {
+function watchUntilModified(kubeconfig: string, args: string[], change: () => Promise<void>): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(requireTool('kubectl'), ['--kubeconfig', kubeconfig, ...args, '--output-watch-events'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -58,6 +58,12 @@ function watchUntilModified(kubeconfig: string, args: string[], change: () => Pr
     child.stderr.on('data', (chunk: Buffer) => { err += chunk.toString(); });
     child.on('exit', (code) => { if (code !== null && code !== 0) fail(new Error(`kubectl exited ${code}: ${err}`)); });
   });
+}
+
+/** Annotates the deployment (a change every watcher sees); throws with kubectl's output when that fails. */
+async function annotated(kubeconfig: string, deployment: string): Promise<void> {
+  const result = await kubectl(kubeconfig, ['annotate', 'deployment', deployment, `watched-at=${Date.now()}`, '--overwrite']);
+  if (!result.ok) throw new Error(`kubectl annotate failed: ${result.out}`);
 }
 
 function withToken(kubeconfig: string, token: string): string {
@@ -159,7 +165,7 @@ describe(`kube gateway on ${database?.name}`, () => {
   });
 
   it('streams watches: the first event of kubectl get -w arrives and the watch is recorded', async () => {
-    const touch = () => kubectl(learn.kubeconfig, ['annotate', 'deployment', 'catalog', `watched-at=${Date.now()}`, '--overwrite']);
+    const touch = () => annotated(learn.kubeconfig, 'catalog');
     const printed = await watchUntilModified(learn.kubeconfig, ['get', 'deployments', '-w'], touch);
     expect(printed).toMatch(/^MODIFIED +catalog /m);
     // A watch is recorded when it ends (kubectl was stopped after the event): give that write a moment.
@@ -272,7 +278,7 @@ describe(`kube gateway on ${database?.name}`, () => {
       expect(shown.ok, shown.out).toBe(true);
       expect(shown.out).not.toContain('failurelib.dev/');
     }
-    const touch = () => kubectl(challenge.kubeconfig, ['annotate', 'deployment', 'storefront', `watched-at=${Date.now()}`, '--overwrite']);
+    const touch = () => annotated(challenge.kubeconfig, 'storefront');
     const watched = await watchUntilModified(challenge.kubeconfig, ['get', 'deployments', '-w', '--show-labels'], touch);
     expect(watched).toMatch(/^MODIFIED +storefront /m);
     expect(watched).not.toContain('failurelib.dev/');
