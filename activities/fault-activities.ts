@@ -7,7 +7,7 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Database } from '../db/client.ts';
 import type { Fault, Predicate } from '../scenarios/lib/schema.ts';
 import { ErrorType } from '../workflows/error-types.ts';
-import type { Kube } from './cluster/kube.ts';
+import type { Kube } from '../cluster/kube.ts';
 import { sessionIdOfWorkflowId } from '../workflows/session-ids.ts';
 import { applyFault, faultTookEffect, FaultTargetMissingError, revertFault } from './faults/apply-fault.ts';
 import { recordEvent } from './session-store.ts';

@@ -6,8 +6,8 @@ import { kubeRequests, sessionEvents, sessions, slaSamples } from '../db/schema.
 import type { Library } from '../scenarios/lib/load.ts';
 import type { Step } from '../scenarios/lib/schema.ts';
 import type { ScoreInput } from '../workflows/types.ts';
-import type { SlaReading } from './scoring-budget.ts';
-import type { ScoreRecording } from './scoring.ts';
+import type { SlaReading } from '../scoring/budget.ts';
+import type { ScoreRecording } from '../scoring/score.ts';
 
 /** Every name a fault step acts on (its string arguments), through serial/parallel nesting. */
 export function faultTargets(steps: readonly Step[]): string[] {

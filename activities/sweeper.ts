@@ -2,7 +2,7 @@
 import { inArray } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { sessions } from '../db/schema.ts';
-import type { ClusterDriver } from './cluster/driver.ts';
+import type { ClusterDriver } from '../cluster/driver.ts';
 
 const CLOSED = new Set(['completed', 'abandoned', 'timed_out', 'failed']);
 

@@ -3,10 +3,10 @@ import { Client, Connection } from '@temporalio/client';
 import pino from 'pino';
 import { loadConfig } from '../config/config.ts';
 import { openDatabase } from '../db/client.ts';
-import { connectCluster } from '../activities/cluster/connect-cluster.ts';
+import { connectCluster } from '../cluster/connect-cluster.ts';
 import { loadLibrary } from '../scenarios/lib/load.ts';
 import { buildApp, REDACTED_PATHS } from './app.ts';
-import { startGateway } from './gateway/server.ts';
+import { startGateway } from '../gateway/server.ts';
 
 const config = loadConfig();
 if (!config.databaseUrl) throw new Error('DATABASE_URL is not set: start the API through the stack (npm run stack), which serves the embedded database');

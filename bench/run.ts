@@ -14,7 +14,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { connectKube } from '../activities/cluster/kube.ts';
+import { connectKube } from '../cluster/kube.ts';
 import { openDatabase } from '../db/client.ts';
 import { ROOT } from '../infra/lib/tools.ts';
 import { loadLibrary } from '../scenarios/lib/load.ts';

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { connectKube } from '../activities/cluster/kube.ts';
+import { connectKube } from '../cluster/kube.ts';
 import { SlaEvaluator } from '../activities/sla/evaluator.ts';
 import { kubeStateProvider } from '../activities/sla/kube-state.ts';
 import { percentile } from '../activities/sla/percentile.ts';

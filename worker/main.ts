@@ -2,7 +2,7 @@
 import { Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import { loadConfig } from '../config/config.ts';
 import { openDatabase } from '../db/client.ts';
-import { connectCluster } from '../activities/cluster/connect-cluster.ts';
+import { connectCluster } from '../cluster/connect-cluster.ts';
 import { loadLibrary } from '../scenarios/lib/load.ts';
 import { createSessionWorker } from './create-worker.ts';
 import { SlaEvaluator } from '../activities/sla/evaluator.ts';

@@ -1,7 +1,7 @@
 // The fault engine's entry points, called by the session activities: apply a fault from the library to a
 // sandbox, confirm from cluster state that it took, and revert it. Each fault type lives in its own file.
 import type { Fault } from '../../scenarios/lib/schema.ts';
-import type { Kube } from '../cluster/kube.ts';
+import type { Kube } from '../../cluster/kube.ts';
 import { handlerFor } from './registry.ts';
 
 export { FaultTargetMissingError } from './handler.ts';

@@ -3,8 +3,8 @@
 // participant's own object of the same name.
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { FaultType } from '../../scenarios/lib/schema.ts';
-import { ignoreNotFound, statusOf } from '../cluster/kube.ts';
-import { FIELD_MANAGER } from '../cluster/labels.ts';
+import { ignoreNotFound, statusOf } from '../../cluster/kube.ts';
+import { FIELD_MANAGER } from '../../cluster/labels.ts';
 import { FAULT_ANNOTATION, type FaultContext } from './handler.ts';
 
 export function markedObject<T extends KubernetesObject>(type: FaultType, object: T): T {

@@ -2,7 +2,7 @@
 // idempotent, so a retried activity converges: apply saves what revert needs only the first time.
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { FaultOf, FaultType } from '../../scenarios/lib/schema.ts';
-import type { Kube } from '../cluster/kube.ts';
+import type { Kube } from '../../cluster/kube.ts';
 
 export interface FaultContext {
   kube: Kube;
@@ -28,5 +28,3 @@ export function revertAnnotation(type: FaultType): string {
 
 /** Annotation on objects a fault creates (annotations, not labels: Challenge mode strips engine annotations but the object stays visible, since it is the thing to find). */
 export const FAULT_ANNOTATION = 'failurelib.dev/fault';
-/** Label on cluster-scoped objects a fault creates or touches: the sandbox namespace they belong to. */
-export const SANDBOX_LABEL = 'failurelib.dev/sandbox';

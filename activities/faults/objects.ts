@@ -1,8 +1,8 @@
 // Read-modify-write of the objects faults change, with the saved state revert needs kept in an annotation.
 import type { KubernetesObject, V1Container, V1Deployment, V1Pod } from '@kubernetes/client-node';
 import type { FaultType } from '../../scenarios/lib/schema.ts';
-import { ignoreNotFound, statusOf } from '../cluster/kube.ts';
-import { FIELD_MANAGER } from '../cluster/labels.ts';
+import { ignoreNotFound, statusOf } from '../../cluster/kube.ts';
+import { FIELD_MANAGER } from '../../cluster/labels.ts';
 import { podTrouble } from '../oracle/pods.ts';
 import { labelSelectorString } from '../oracle/selectors.ts';
 import { FaultTargetMissingError, revertAnnotation, type FaultContext } from './handler.ts';

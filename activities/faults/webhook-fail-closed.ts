@@ -3,9 +3,9 @@
 // the sandbox namespace (and session), and its namespaceSelector limits it to that namespace.
 import type { V1ValidatingWebhookConfiguration } from '@kubernetes/client-node';
 import type { FaultOf } from '../../scenarios/lib/schema.ts';
-import { SESSION_LABEL } from '../cluster/labels.ts';
+import { SANDBOX_LABEL, SESSION_LABEL } from '../../cluster/labels.ts';
 import { createOnce, deleteCreated, markedObject, readCreated } from './created-object.ts';
-import { SANDBOX_LABEL, type FaultContext, type FaultHandler } from './handler.ts';
+import type { FaultContext, FaultHandler } from './handler.ts';
 
 function webhook(context: Pick<FaultContext, 'namespace' | 'sessionId'>, { args }: FaultOf<'webhook-fail-closed'>): V1ValidatingWebhookConfiguration {
   const { namespace, sessionId } = context;

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import type { V1Deployment, V1HorizontalPodAutoscaler, V1NetworkPolicy, V1Pod, V1Service } from '@kubernetes/client-node';
 import type { Predicate } from '../../scenarios/lib/schema.ts';
-import { ignoreNotFound, type Kube } from '../cluster/kube.ts';
+import { ignoreNotFound, type Kube } from '../../cluster/kube.ts';
 import { isReady, isTerminating, podTrouble } from './pods.ts';
 import { matchesLabels, matchesSelector } from './selectors.ts';
 

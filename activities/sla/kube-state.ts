@@ -1,8 +1,8 @@
 // The kube-state SLA provider: SLIs read from cluster state, so it works on every driver, including sim.
 import type { V1Pod } from '@kubernetes/client-node';
 import type { Objective } from '../../scenarios/lib/schema.ts';
-import { ignoreNotFound, type Kube } from '../cluster/kube.ts';
-import { readOnce } from '../cluster/read-once.ts';
+import { ignoreNotFound, type Kube } from '../../cluster/kube.ts';
+import { readOnce } from '../../cluster/read-once.ts';
 import { evaluatePredicate, podsWithLabels } from '../oracle/predicates.ts';
 import { mapLimited } from './map-limited.ts';
 import { combine, readingOf, unknownReading, type ObjectiveResult, type SlaProvider, type SlaReading, type SlaTarget } from './types.ts';

@@ -1,7 +1,7 @@
 // Builds the configured SLA provider; objectives without an SLI for it fall back to kube-state.
 import type { Config } from '../../config/config.ts';
 import type { Objective } from '../../scenarios/lib/schema.ts';
-import type { Kube } from '../cluster/kube.ts';
+import type { Kube } from '../../cluster/kube.ts';
 import { compositeProvider } from './composite.ts';
 import { kubeStateProvider } from './kube-state.ts';
 import { probeProvider } from './probe.ts';

@@ -5,7 +5,7 @@
 import { asc, gt, inArray, max } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
 import { sessionEvents, sessions, type SessionEventRow, type SessionRow } from '../../db/schema.ts';
-import { eventsAfter, findSession } from '../session-access.ts';
+import { eventsAfter, findSession } from '../auth/session-access.ts';
 
 export interface Subscriber {
   onEvent(event: SessionEventRow): void;

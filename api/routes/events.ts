@@ -9,9 +9,9 @@ import {
 } from '../contract.ts';
 import type { ApiDeps } from '../deps.ts';
 import { badRequest, conflict, HttpError } from '../errors.ts';
-import { eventDto, eventLeaderboard, requireEvent } from '../event-views.ts';
-import { requireOperator } from '../operator.ts';
-import { parseParticipantsCsv } from '../participants-csv.ts';
+import { eventDto, eventLeaderboard, requireEvent } from '../events/event-views.ts';
+import { requireOperator } from '../auth/operator.ts';
+import { parseParticipantsCsv } from '../events/participants-csv.ts';
 
 const EventParams = Type.Object({ id: Type.String({ pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', maxLength: 63 }) });
 const errors = { 400: ErrorSchema, 401: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema };

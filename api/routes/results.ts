@@ -4,9 +4,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ErrorSchema, ResultSchema } from '../contract.ts';
 import type { ApiDeps } from '../deps.ts';
 import { conflict } from '../errors.ts';
-import { postmortemMarkdown } from '../postmortem.ts';
-import { resultDto } from '../result-view.ts';
-import { authorizeParticipant, eventsAfter } from '../session-access.ts';
+import { postmortemMarkdown } from '../results/postmortem.ts';
+import { resultDto } from '../results/result-view.ts';
+import { authorizeParticipant, eventsAfter } from '../auth/session-access.ts';
 
 const Params = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
 const errors = { 401: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema };

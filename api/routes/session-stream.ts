@@ -3,8 +3,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ApiDeps } from '../deps.ts';
 import { EventHub } from '../live/event-hub.ts';
-import { authorizeParticipant } from '../session-access.ts';
-import { eventDto, sessionDto } from '../session-view.ts';
+import { authorizeParticipant } from '../auth/session-access.ts';
+import { eventDto, sessionDto } from '../sessions/session-view.ts';
 
 export function sessionStreamRoutes(app: FastifyInstance, { db, library }: ApiDeps): void {
   const hub = new EventHub(db, { onError: (error) => app.log.warn({ err: error }, 'event stream poll failed') });

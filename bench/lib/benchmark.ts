@@ -1,5 +1,5 @@
 // What a benchmark module exports, and what the runner hands it.
-import type { Kube } from '../../activities/cluster/kube.ts';
+import type { Kube } from '../../cluster/kube.ts';
 import type { DatabaseHandle } from '../../db/client.ts';
 import type { Library } from '../../scenarios/lib/load.ts';
 import type { Metric } from './result.ts';

@@ -2,8 +2,8 @@
 // no API, no database. Uses the engine's own helpers so the two sides do the same cluster work.
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Kube } from '../../activities/cluster/kube.ts';
-import { applyManifests, createSandbox, deleteSandbox, parseManifests } from '../../activities/cluster/sandbox.ts';
+import type { Kube } from '../../cluster/kube.ts';
+import { applyManifests, createSandbox, deleteSandbox, parseManifests } from '../../cluster/sandbox.ts';
 import { readSla } from '../../activities/sla/kube-state.ts';
 import type { Library } from '../../scenarios/lib/load.ts';
 

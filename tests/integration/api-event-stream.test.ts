@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { sessions } from '../../db/schema.ts';
 import { recordEvent } from '../../activities/session-store.ts';
-import { newParticipantToken } from '../../api/tokens.ts';
+import { newParticipantToken } from '../../lib/tokens.ts';
 import { startHarness, type Harness } from '../support/session-harness.ts';
 
 interface Message { type: 'event' | 'session'; event?: { id: number; summary: string; detail?: unknown }; session?: { phase: string } }

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { sandboxNamespace } from '../../activities/cluster/labels.ts';
+import { sandboxNamespace } from '../../cluster/labels.ts';
 import { TERMINAL_PHASES } from '../../api/contract.ts';
 import { startHarness, type Harness } from '../support/session-harness.ts';
 import { createSession, getSession, namespaceExists, waitForPhase } from '../support/session-client.ts';

@@ -3,9 +3,9 @@
 import { randomUUID } from 'node:crypto';
 import { AuthenticationV1Api, NetworkingV1Api } from '@kubernetes/client-node';
 import { describe, expect, inject, it } from 'vitest';
-import { createClusterDriver } from '../../activities/cluster/drivers.ts';
-import { connectKube } from '../../activities/cluster/kube.ts';
-import { SESSION_LABEL, sandboxNamespace } from '../../activities/cluster/labels.ts';
+import { createClusterDriver } from '../../cluster/drivers.ts';
+import { connectKube } from '../../cluster/kube.ts';
+import { SESSION_LABEL, sandboxNamespace } from '../../cluster/labels.ts';
 import { namespaceExists } from '../support/session-client.ts';
 
 describe('cluster drivers', () => {

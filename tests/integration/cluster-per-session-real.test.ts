@@ -5,11 +5,11 @@
 import { randomUUID } from 'node:crypto';
 import { AuthenticationV1Api } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
-import { missingFor } from '../../activities/cluster/cluster-per-session.ts';
-import type { ClusterDriver } from '../../activities/cluster/driver.ts';
-import { createClusterDriver } from '../../activities/cluster/drivers.ts';
-import { connectKube } from '../../activities/cluster/kube.ts';
-import { parseManifests } from '../../activities/cluster/sandbox.ts';
+import { missingFor } from '../../cluster/cluster-per-session.ts';
+import type { ClusterDriver } from '../../cluster/driver.ts';
+import { createClusterDriver } from '../../cluster/drivers.ts';
+import { connectKube } from '../../cluster/kube.ts';
+import { parseManifests } from '../../cluster/sandbox.ts';
 import { loadConfig } from '../../config/config.ts';
 import { loadLibrary } from '../../scenarios/lib/load.ts';
 

@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { readScoreRecording } from '../../activities/score-recording.ts';
-import type { ScoreResult } from '../../activities/scoring.ts';
+import type { ScoreResult } from '../../scoring/score.ts';
 import { startHarness, type Harness } from '../support/session-harness.ts';
 import { createSession, kubectl, participantKubeconfig, waitForPhase } from '../support/session-client.ts';
 

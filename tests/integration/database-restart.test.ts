@@ -2,7 +2,7 @@
 // session completes after the repair, no event is lost or written twice, and a live stream that was
 // cut reconnects from its last event and sees the rest.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { sandboxNamespace } from '../../activities/cluster/labels.ts';
+import { sandboxNamespace } from '../../cluster/labels.ts';
 import { migrateDatabase } from '../../db/client.ts';
 import { freePort } from '../../infra/lib/ports.ts';
 import { startPostgresServer, type PostgresServer } from '../support/postgres-server.ts';

@@ -3,7 +3,7 @@
 // its sandbox is deleted.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { sandboxNamespace } from '../../activities/cluster/labels.ts';
+import { sandboxNamespace } from '../../cluster/labels.ts';
 import { freePort } from '../../infra/lib/ports.ts';
 import { startTemporalDevServer, type TemporalDevServer } from '../../infra/temporal/dev-server.ts';
 import { startHarness, type Harness } from '../support/session-harness.ts';

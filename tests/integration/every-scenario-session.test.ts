@@ -3,7 +3,7 @@
 // (so through the recording gateway, with its policy), and the session ending `completed` by itself with
 // the fix in its replay. A scenario whose solution does not repair it through the gateway fails the build.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { sandboxNamespace } from '../../activities/cluster/labels.ts';
+import { sandboxNamespace } from '../../cluster/labels.ts';
 import { startHarness, type Harness } from '../support/session-harness.ts';
 import { runAsParticipant } from '../support/scenario-runner.ts';
 import { createSession, getSession, namespaceExists, participantKubeconfig, waitForPhase } from '../support/session-client.ts';

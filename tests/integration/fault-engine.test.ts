@@ -4,8 +4,8 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
-import { connectKube } from '../../activities/cluster/kube.ts';
-import { deleteSandbox } from '../../activities/cluster/sandbox.ts';
+import { connectKube } from '../../cluster/kube.ts';
+import { deleteSandbox } from '../../cluster/sandbox.ts';
 import { loadLibrary } from '../../scenarios/lib/load.ts';
 import { exerciseScenario, waitFor } from '../support/scenario-runner.ts';
 

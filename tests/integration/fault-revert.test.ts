@@ -4,11 +4,11 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
-import { connectKube } from '../../activities/cluster/kube.ts';
-import { sandboxNamespace } from '../../activities/cluster/labels.ts';
-import { deleteSandbox } from '../../activities/cluster/sandbox.ts';
+import { connectKube } from '../../cluster/kube.ts';
+import { sandboxNamespace } from '../../cluster/labels.ts';
+import { deleteSandbox } from '../../cluster/sandbox.ts';
 import { applyFault, faultTookEffect, revertFault } from '../../activities/faults/apply-fault.ts';
-import { releaseClusterScoped } from '../../activities/faults/cluster-scoped.ts';
+import { releaseClusterScoped } from '../../cluster/cluster-scoped.ts';
 import { loadLibrary } from '../../scenarios/lib/load.ts';
 import type { Fault } from '../../scenarios/lib/schema.ts';
 import { faultSteps } from '../../scenarios/lib/steps.ts';

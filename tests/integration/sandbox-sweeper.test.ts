@@ -2,9 +2,9 @@
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { connectKube } from '../../activities/cluster/kube.ts';
-import { sandboxNamespace } from '../../activities/cluster/labels.ts';
-import { createClusterDriver } from '../../activities/cluster/drivers.ts';
+import { connectKube } from '../../cluster/kube.ts';
+import { sandboxNamespace } from '../../cluster/labels.ts';
+import { createClusterDriver } from '../../cluster/drivers.ts';
 import { sweepSandboxes } from '../../activities/sweeper.ts';
 import { openDatabase, type DatabaseHandle } from '../../db/client.ts';
 import { sessions } from '../../db/schema.ts';

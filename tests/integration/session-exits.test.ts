@@ -2,7 +2,7 @@
 // nobody pressing Start, time running out, and a fault that cannot be injected. After each, the
 // sandbox namespace is gone and the phase the participant sees says why the session ended.
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { sandboxNamespace } from '../../activities/cluster/labels.ts';
+import { sandboxNamespace } from '../../cluster/labels.ts';
 import { recordHistory } from '../support/record-history.ts';
 import { startHarness, type Harness } from '../support/session-harness.ts';
 import { createSession, namespaceExists, waitForPhase } from '../support/session-client.ts';

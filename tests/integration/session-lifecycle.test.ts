@@ -1,7 +1,7 @@
 // The walking skeleton end to end on real services: a session provisions a sandbox in the simulated
 // cluster, the fault breaks the SLA, the participant repairs it with kubectl, and the sandbox is gone.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { sandboxNamespace } from '../../activities/cluster/labels.ts';
+import { sandboxNamespace } from '../../cluster/labels.ts';
 import { recordHistory } from '../support/record-history.ts';
 import { startHarness, type Harness } from '../support/session-harness.ts';
 import { createSession, kubectl, namespaceExists, participantKubeconfig, waitForPhase } from '../support/session-client.ts';

@@ -12,7 +12,7 @@ import { SEARCH_ATTRIBUTES } from '../../infra/temporal/search-attributes.ts';
 import { temporal as proto } from '@temporalio/proto';
 
 const IndexedValueType = proto.api.enums.v1.IndexedValueType;
-import { computeScore } from '../../activities/scoring.ts';
+import { computeScore } from '../../scoring/score.ts';
 import { WORKFLOWS_PATH } from '../../worker/create-worker.ts';
 import { abandonSignal, extendTimeSignal, startUpdate, stateQuery } from '../../workflows/messages.ts';
 import type { Phase, SessionPlan, SessionState } from '../../workflows/types.ts';

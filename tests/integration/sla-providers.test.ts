@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { connectKube, type Kube } from '../../activities/cluster/kube.ts';
+import { connectKube, type Kube } from '../../cluster/kube.ts';
 import { SlaEvaluator } from '../../activities/sla/evaluator.ts';
 import { kubeStateProvider } from '../../activities/sla/kube-state.ts';
 import { probeProvider } from '../../activities/sla/probe.ts';

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { sandboxNamespace } from '../../activities/cluster/labels.ts';
+import { sandboxNamespace } from '../../cluster/labels.ts';
 import { startProcess, type ManagedProcess } from '../../infra/lib/processes.ts';
 import { ROOT } from '../../infra/lib/tools.ts';
 import { startHarness, type Harness } from '../support/session-harness.ts';

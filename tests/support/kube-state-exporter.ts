@@ -2,7 +2,7 @@
 // in the Prometheus text format, read live from the apiserver at every scrape.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Kube } from '../../activities/cluster/kube.ts';
+import type { Kube } from '../../cluster/kube.ts';
 
 export async function startKubeStateExporter(kube: Kube): Promise<{ target: string; close(): Promise<void> }> {
   const server: Server = createServer((req, res) => {

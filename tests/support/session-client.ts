@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import type { FastifyInstance } from 'fastify';
 import type { SessionDto } from '../../api/contract.ts';
 import { requireTool } from '../../infra/lib/tools.ts';
-import { statusOf, type Kube } from '../../activities/cluster/kube.ts';
+import { statusOf, type Kube } from '../../cluster/kube.ts';
 
 const run = promisify(execFile);
 

@@ -1,8 +1,8 @@
 // A session row plus a deployed demo-app sandbox in the sim cluster, and a way to run the real watchSla
 // body against it: for SLA provider tests and the repair-latency benchmark.
 import { eq } from 'drizzle-orm';
-import { applyManifests, createSandbox, deleteSandbox, parseManifests } from '../../activities/cluster/sandbox.ts';
-import type { Kube } from '../../activities/cluster/kube.ts';
+import { applyManifests, createSandbox, deleteSandbox, parseManifests } from '../../cluster/sandbox.ts';
+import type { Kube } from '../../cluster/kube.ts';
 import type { SlaEvaluator } from '../../activities/sla/evaluator.ts';
 import { predicatesHold } from '../../activities/sla/kube-state.ts';
 import { watch, type WatchInput } from '../../activities/sla/watch.ts';

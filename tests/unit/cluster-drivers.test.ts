@@ -1,11 +1,11 @@
 // Choosing a cluster driver, and what the kind and vcluster drivers say to their CLIs and read back from them.
 import { describe, expect, it } from 'vitest';
-import { DriverUnavailableError, missingFor } from '../../activities/cluster/cluster-per-session.ts';
-import { clusterName, sessionOfCluster } from '../../activities/cluster/cluster-names.ts';
-import { createClusterDriver } from '../../activities/cluster/drivers.ts';
-import { kindCreateArgs, kindDeleteArgs, kindKubeconfigArgs, parseKindClusters } from '../../activities/cluster/kind-driver.ts';
-import { kubeFromYaml, type Kube } from '../../activities/cluster/kube.ts';
-import { parseVclusterList, vclusterConnectArgs, vclusterCreateArgs, vclusterDeleteArgs } from '../../activities/cluster/vcluster-driver.ts';
+import { DriverUnavailableError, missingFor } from '../../cluster/cluster-per-session.ts';
+import { clusterName, sessionOfCluster } from '../../cluster/cluster-names.ts';
+import { createClusterDriver } from '../../cluster/drivers.ts';
+import { kindCreateArgs, kindDeleteArgs, kindKubeconfigArgs, parseKindClusters } from '../../cluster/kind-driver.ts';
+import { kubeFromYaml, type Kube } from '../../cluster/kube.ts';
+import { parseVclusterList, vclusterConnectArgs, vclusterCreateArgs, vclusterDeleteArgs } from '../../cluster/vcluster-driver.ts';
 import { loadConfig } from '../../config/config.ts';
 
 const kube = {} as Kube;

@@ -4,11 +4,11 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FAULT_ANNOTATION, SANDBOX_LABEL } from '../../activities/faults/handler.ts';
+import { FAULT_ANNOTATION } from '../../activities/faults/handler.ts';
 import { CLUSTER_SCOPED_FAULTS, faultRegistry, handlerFor } from '../../activities/faults/registry.ts';
 import { jsonSchemas, SCHEMA_DIR } from '../../cli/commands/schema.ts';
 import { kwokStagesFor, STAGES_FILE } from '../../cli/commands/sim-stages.ts';
-import { SESSION_LABEL } from '../../activities/cluster/labels.ts';
+import { SANDBOX_LABEL, SESSION_LABEL } from '../../cluster/labels.ts';
 import { FaultSchema, type Fault } from '../../scenarios/lib/schema.ts';
 import { loadLibrary } from '../../scenarios/lib/load.ts';
 import { kubectlObjectRefs } from '../../scenarios/lib/kubectl-refs.ts';

@@ -1,7 +1,7 @@
 // Per-session clients, tokens and connections in the long-running API and worker go once their session stops
 // using them, and release what they hold; entries still in use stay.
 import { describe, expect, it } from 'vitest';
-import { IdleCache } from '../../activities/cluster/idle-cache.ts';
+import { IdleCache } from '../../cluster/idle-cache.ts';
 
 function clockAt(start: number) {
   const clock = { now: start, turn: (ms: number) => { clock.now += ms; } };

@@ -6,8 +6,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectKube } from '../../activities/cluster/kube.ts';
-import { loadOrCreateGatewayTls } from '../../api/gateway/tls.ts';
+import { connectKube } from '../../cluster/kube.ts';
+import { loadOrCreateGatewayTls } from '../../gateway/tls.ts';
 
 describe('engine Kubernetes clients', () => {
   let dir: string;

@@ -1,7 +1,7 @@
 // The event leaderboard: best run per person per scenario, ranked by total score then total time, shared
 // places for true ties, and the "solved all" badge only for who solved every scenario of the event.
 import { describe, expect, it } from 'vitest';
-import { rankLeaderboard, type EventRun } from '../../api/leaderboard.ts';
+import { rankLeaderboard, type EventRun } from '../../api/events/leaderboard.ts';
 
 const SCENARIOS = ['a', 'b', 'c'];
 const run = (badgeId: string, name: string, scenarioId: string, score: number, timeToRepairSeconds = 100): EventRun =>

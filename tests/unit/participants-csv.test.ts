@@ -1,6 +1,6 @@
 // The badge export a booth imports: header required, quoted names, and every bad line named.
 import { describe, expect, it } from 'vitest';
-import { parseParticipantsCsv } from '../../api/participants-csv.ts';
+import { parseParticipantsCsv } from '../../api/events/participants-csv.ts';
 
 describe('parseParticipantsCsv', () => {
   it('reads badge ids and names, quoted or not, CRLF or LF, skipping blank lines', () => {

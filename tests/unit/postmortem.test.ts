@@ -1,8 +1,8 @@
 // The Markdown postmortem draft and the result view: a participant's commands cannot inject Markdown, the fix
 // list stops at the repair, and results stored before scoring read the recording still read in today's shape.
 import { describe, expect, it } from 'vitest';
-import { postmortemMarkdown } from '../../api/postmortem.ts';
-import { normalizeResult, resultDto } from '../../api/result-view.ts';
+import { postmortemMarkdown } from '../../api/results/postmortem.ts';
+import { normalizeResult, resultDto } from '../../api/results/result-view.ts';
 import type { SessionEventRow, SessionRow } from '../../db/schema.ts';
 import { loadLibrary } from '../../scenarios/lib/load.ts';
 import { loadConfig } from '../../config/config.ts';

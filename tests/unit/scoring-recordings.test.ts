@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { computeScore, type ScoreBreakdown, type ScoreRecording } from '../../activities/scoring.ts';
+import { computeScore, type ScoreBreakdown, type ScoreRecording } from '../../scoring/score.ts';
 
 const DIR = join(import.meta.dirname, '..', 'fixtures', 'recordings');
 const fixtures = readdirSync(DIR).filter((file) => file.endsWith('.json')).sort()

@@ -1,9 +1,9 @@
 // The score a participant sees, term by term: time over par, error budget burned while red, hints, collateral
 // damage from their kubectl requests, the floor. Deterministic, and the breakdown explains every point.
 import { describe, expect, it } from 'vitest';
-import { computeScore, type ScoreRecording } from '../../activities/scoring.ts';
-import type { KubeAction } from '../../activities/scoring-collateral.ts';
-import type { SlaReading } from '../../activities/scoring-budget.ts';
+import { computeScore, type ScoreRecording } from '../../scoring/score.ts';
+import type { KubeAction } from '../../scoring/collateral.ts';
+import type { SlaReading } from '../../scoring/budget.ts';
 
 const START = '2026-11-21T10:00:00.000Z';
 const at = (seconds: number) => new Date(Date.parse(START) + seconds * 1000).toISOString();

@@ -3,7 +3,7 @@
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { SessionEventRow, SessionRow } from '../../db/schema.ts';
-import { elapsedSeconds, eventDto, sessionDto } from '../../api/session-view.ts';
+import { elapsedSeconds, eventDto, sessionDto } from '../../api/sessions/session-view.ts';
 import { loadLibrary } from '../../scenarios/lib/load.ts';
 
 const library = loadLibrary(join(resolve(import.meta.dirname, '../..'), 'scenarios'));

@@ -2,8 +2,8 @@
 // at 200 sessions polled every 2 s, repeated reads were most of the worker's and the API server's work.
 import type { V1Pod, V1Service } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
-import type { Kube } from '../../activities/cluster/kube.ts';
-import { readOnce } from '../../activities/cluster/read-once.ts';
+import type { Kube } from '../../cluster/kube.ts';
+import { readOnce } from '../../cluster/read-once.ts';
 import { readSla } from '../../activities/sla/kube-state.ts';
 import type { Objective } from '../../scenarios/lib/schema.ts';
 

@@ -1,7 +1,7 @@
 // Participant tokens: usable as a WebSocket subprotocol, stored only as hashes, and only the exact token
 // opens its session.
 import { describe, expect, it } from 'vitest';
-import { bearerToken, hashToken, newParticipantToken, tokenMatches } from '../../api/tokens.ts';
+import { bearerToken, hashToken, newParticipantToken, tokenMatches } from '../../lib/tokens.ts';
 
 // RFC 6455 subprotocols are HTTP tokens: no separators, no '=' padding, no '/' or '+'.
 const SUBPROTOCOL_SAFE = /^[A-Za-z0-9_-]+$/;

@@ -1,6 +1,6 @@
 // What is stored of a change: Secret values and tokens never, the changed fields always.
 import { describe, expect, it } from 'vitest';
-import { diffObjects, redact, REDACTED } from '../../../api/gateway/changes.ts';
+import { diffObjects, redact, REDACTED } from '../../../gateway/changes.ts';
 
 describe('redact', () => {
   it('replaces Secret data, stringData and the last-applied copy', () => {

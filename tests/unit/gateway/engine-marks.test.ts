@@ -2,8 +2,8 @@
 import { Readable } from 'node:stream';
 import { text } from 'node:stream/consumers';
 import { describe, expect, it } from 'vitest';
-import { hideEngine } from '../../../api/gateway/engine-marks.ts';
-import { rewriteJsonLine, rewriteLines } from '../../../api/gateway/watch-lines.ts';
+import { hideEngine } from '../../../gateway/engine-marks.ts';
+import { rewriteJsonLine, rewriteLines } from '../../../gateway/watch-lines.ts';
 
 const engineLabels = { 'failurelib.dev/session': 's1', 'app.kubernetes.io/managed-by': 'failurelib', 'app.kubernetes.io/name': 'web' };
 const deployment = (name: string, labels: Record<string, string> = engineLabels) => ({

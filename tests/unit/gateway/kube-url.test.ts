@@ -1,6 +1,6 @@
 // Parsing Kubernetes API paths the way the apiserver does: the policy and the recording depend on it.
 import { describe, expect, it } from 'vitest';
-import { parseKubeRequest } from '../../../api/gateway/kube-url.ts';
+import { parseKubeRequest } from '../../../gateway/kube-url.ts';
 
 const parse = (method: string, url: string) => {
   const info = parseKubeRequest(method, url);

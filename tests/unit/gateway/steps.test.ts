@@ -1,6 +1,6 @@
 // Recorded requests read back as the kubectl commands a person typed.
 import { describe, expect, it } from 'vitest';
-import { describeChange, singular, stepsOf, type RecordedRequest } from '../../../api/gateway/steps.ts';
+import { describeChange, singular, stepsOf, type RecordedRequest } from '../../../gateway/steps.ts';
 
 const request = (fields: Partial<RecordedRequest>): RecordedRequest => ({ verb: 'get', apiGroup: '', resource: 'pods', status: 200, ...fields });
 

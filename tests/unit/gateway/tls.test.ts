@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { certificateHosts, loadOrCreateGatewayTls, type GatewayTls } from '../../../api/gateway/tls.ts';
+import { certificateHosts, loadOrCreateGatewayTls, type GatewayTls } from '../../../gateway/tls.ts';
 
 const dirs: string[] = [];
 afterEach(() => { for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true }); });

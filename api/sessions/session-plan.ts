@@ -1,8 +1,8 @@
 // Fixes a session's plan at creation: later edits to the library do not change a running session.
-import type { Config } from '../config/config.ts';
-import type { Scenario } from '../scenarios/lib/schema.ts';
-import type { SessionPlan } from '../workflows/types.ts';
-import type { CreateSessionBody } from './contract.ts';
+import type { Config } from '../../config/config.ts';
+import type { Scenario } from '../../scenarios/lib/schema.ts';
+import type { SessionPlan } from '../../workflows/types.ts';
+import type { CreateSessionBody } from '../contract.ts';
 
 export function sessionPlan(sessionId: string, scenario: Scenario, body: CreateSessionBody, config: Config): SessionPlan {
   return {
@@ -23,4 +23,4 @@ export function sessionPlan(sessionId: string, scenario: Scenario, body: CreateS
   };
 }
 
-export { workflowIdOf } from '../workflows/session-ids.ts';
+export { workflowIdOf } from '../../workflows/session-ids.ts';

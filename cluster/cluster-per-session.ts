@@ -3,7 +3,7 @@
 // account), so the rest of the engine keeps working on "a namespace". A driver only says how to create, reach,
 // delete and list such clusters (SessionClusters); this file turns that into a ClusterDriver.
 import { execFileSync } from 'node:child_process';
-import { findTool } from '../../infra/lib/tools.ts';
+import { findTool } from './tools.ts';
 import type { ClusterDriver, SandboxSummary } from './driver.ts';
 import { clusterName, sessionOfCluster } from './cluster-names.ts';
 import { IdleCache } from './idle-cache.ts';

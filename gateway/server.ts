@@ -5,14 +5,14 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { join } from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
-import type { Database } from '../../db/client.ts';
+import type { Database } from '../db/client.ts';
 import { authenticate, type Authentication } from './credentials.ts';
 import { handleRequest, type GatewayContext } from './forward.ts';
 import { sendStatus } from './kube-status.ts';
 import { certificateHosts, loadOrCreateGatewayTls } from './tls.ts';
 import { handleUpgrade } from './upgrade.ts';
 import { createUpstream, type UpstreamDriver } from './upstream.ts';
-import { hashToken } from '../tokens.ts';
+import { hashToken } from '../lib/tokens.ts';
 
 export interface GatewayOptions {
   db: Database;

@@ -4,7 +4,7 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { ClusterDriver } from './driver.ts';
 import type { Kube } from './kube.ts';
-import { releaseClusterScoped } from '../faults/cluster-scoped.ts';
+import { releaseClusterScoped } from './cluster-scoped.ts';
 import { sandboxNamespace } from './labels.ts';
 import { applyManifests, createSandbox, deleteSandbox, grantParticipantAccess, listSandboxes, participantCredentials } from './sandbox.ts';
 import { sandboxGuards } from './sandbox-guards.ts';

@@ -1,7 +1,7 @@
 // Challenge mode hides the engine from participants: its label and annotation keys are removed from every
 // object in a response (single objects, lists, server-side-printed Tables, watch events), and objects that
 // make up a fault are left out entirely, as if they did not exist.
-import { FAULT_LABEL, isEngineKey } from '../../activities/cluster/labels.ts';
+import { FAULT_LABEL, isEngineKey } from '../cluster/labels.ts';
 import { FAULT_API_GROUP } from './policy.ts';
 
 type Json = Record<string, unknown>;

@@ -1,8 +1,8 @@
 // Turns read-model rows into the public DTOs, hiding what the session's mode must not reveal.
-import type { Library } from '../scenarios/lib/load.ts';
-import type { SessionEventRow, SessionRow } from '../db/schema.ts';
-import type { Phase, SessionDto, SessionEventDto } from './contract.ts';
-import { publicScenarioId } from './scenario-ids.ts';
+import type { Library } from '../../scenarios/lib/load.ts';
+import type { SessionEventRow, SessionRow } from '../../db/schema.ts';
+import type { Phase, SessionDto, SessionEventDto } from '../contract.ts';
+import { publicScenarioId } from '../scenario-ids.ts';
 
 export function eventDto(row: SessionEventRow, mode: 'learn' | 'challenge'): SessionEventDto {
   const hideDetail = mode === 'challenge' && row.kind === 'note';

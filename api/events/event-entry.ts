@@ -1,11 +1,11 @@
 // Checks a session that joins an event: the event exists and is on, the scenario is one of its scenarios, the
 // mode is the event's, and the badge was scanned at the booth. The person's name comes from the registration.
 import { and, eq } from 'drizzle-orm';
-import type { Database } from '../db/client.ts';
-import { eventParticipants } from '../db/schema.ts';
-import type { Scenario } from '../scenarios/lib/schema.ts';
-import type { CreateSessionBody } from './contract.ts';
-import { badRequest, conflict, HttpError } from './errors.ts';
+import type { Database } from '../../db/client.ts';
+import { eventParticipants } from '../../db/schema.ts';
+import type { Scenario } from '../../scenarios/lib/schema.ts';
+import type { CreateSessionBody } from '../contract.ts';
+import { badRequest, conflict, HttpError } from '../errors.ts';
 import { findEvent } from './event-views.ts';
 
 export interface EventEntry { eventId: string; badgeId: string; participantName: string }

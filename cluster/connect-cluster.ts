@@ -1,6 +1,6 @@
 // What the worker and the API connect to for sandboxes: the configured driver, the driven cluster when there is
 // one (every driver but kind), and how to tell the cluster side is alive.
-import type { Config } from '../../config/config.ts';
+import type { Config } from '../config/config.ts';
 import type { ClusterDriver } from './driver.ts';
 import { createClusterDriver } from './drivers.ts';
 import { connectKube, type Kube } from './kube.ts';

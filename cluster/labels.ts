@@ -23,3 +23,5 @@ export function isEngineKey(key: string): boolean {
 }
 /** Marks objects the fault engine creates (the fault itself): invisible to participants in Challenge mode. */
 export const FAULT_LABEL = 'failurelib.dev/fault';
+/** Label on cluster-scoped objects a fault creates or touches: the sandbox namespace they belong to (see cluster-scoped.ts). */
+export const SANDBOX_LABEL = 'failurelib.dev/sandbox';

@@ -1,10 +1,10 @@
 // Loads a session for a request and checks that the caller holds its participant token.
 import { asc, eq, gt, and } from 'drizzle-orm';
 import type { FastifyRequest } from 'fastify';
-import type { Database } from '../db/client.ts';
-import { sessionEvents, sessions, type SessionRow, type SessionEventRow } from '../db/schema.ts';
-import { notFound, unauthorized } from './errors.ts';
-import { bearerToken, tokenMatches, TOKEN_TTL_AFTER_END_MS } from './tokens.ts';
+import type { Database } from '../../db/client.ts';
+import { sessionEvents, sessions, type SessionRow, type SessionEventRow } from '../../db/schema.ts';
+import { notFound, unauthorized } from '../errors.ts';
+import { bearerToken, tokenMatches, TOKEN_TTL_AFTER_END_MS } from '../../lib/tokens.ts';
 
 /** Session ids are UUIDs; anything else (a NUL byte would fail the query) cannot name a session. */
 const SESSION_ID = /^[A-Za-z0-9-]{1,64}$/;

@@ -1,10 +1,10 @@
 // Gateway credentials: a random token per kubeconfig download, stored as its sha256, tied to one session and
 // useless once that session ends or the credential expires.
 import { and, eq, gt } from 'drizzle-orm';
-import type { Database } from '../../db/client.ts';
-import { kubeCredentials, sessions } from '../../db/schema.ts';
-import { TERMINAL_PHASES, type Phase } from '../contract.ts';
-import { hashToken, newParticipantToken } from '../tokens.ts';
+import type { Database } from '../db/client.ts';
+import { kubeCredentials, sessions } from '../db/schema.ts';
+import { TERMINAL_PHASES, type Phase } from '../api/contract.ts';
+import { hashToken, newParticipantToken } from '../lib/tokens.ts';
 import type { Mode } from './policy.ts';
 
 export interface GatewaySession {

@@ -1,8 +1,8 @@
 // A Markdown postmortem draft from a session's result: summary, impact, timeline, root cause, what fixed it.
 // Only for ended sessions, so it may name the root cause in Challenge mode too.
-import type { SessionRow } from '../db/schema.ts';
-import type { Scenario } from '../scenarios/lib/schema.ts';
-import type { ResultDto } from './contract.ts';
+import type { SessionRow } from '../../db/schema.ts';
+import type { Scenario } from '../../scenarios/lib/schema.ts';
+import type { ResultDto } from '../contract.ts';
 
 const clock = (seconds: number) => {
   const sign = seconds < 0 ? '−' : '+';

@@ -5,7 +5,7 @@ import { request as httpsRequest, type RequestOptions } from 'node:https';
 import { performance } from 'node:perf_hooks';
 import { pipeline } from 'node:stream';
 import type { FastifyBaseLogger } from 'fastify';
-import type { Database } from '../../db/client.ts';
+import type { Database } from '../db/client.ts';
 import { diffObjects, redact } from './changes.ts';
 import type { Authentication, GatewaySession } from './credentials.ts';
 import { hideEngine } from './engine-marks.ts';

@@ -4,9 +4,9 @@
 // reading the session's own Namespace object, which no namespaced role can grant.
 import { Agent, request, type RequestOptions } from 'node:https';
 import type { IncomingMessage } from 'node:http';
-import type { ClusterDriver, SandboxCredentials } from '../../activities/cluster/driver.ts';
-import { IdleCache } from '../../activities/cluster/idle-cache.ts';
-import type { Kube } from '../../activities/cluster/kube.ts';
+import type { ClusterDriver, SandboxCredentials } from '../cluster/driver.ts';
+import { IdleCache } from '../cluster/idle-cache.ts';
+import type { Kube } from '../cluster/kube.ts';
 
 /**
  * Tokens and agents nobody has used this long are dropped (an agent's sockets closed: a lone `kubectl get -w`

@@ -5,7 +5,7 @@ import { namespaceDriver } from './namespace-driver.ts';
 import { assertAvailable, clusterPerSessionDriver } from './cluster-per-session.ts';
 import { kindClusters } from './kind-driver.ts';
 import { vclusterClusters } from './vcluster-driver.ts';
-import type { ClusterDriverName, Config } from '../../config/config.ts';
+import type { ClusterDriverName, Config } from '../config/config.ts';
 
 export interface ClusterDriverSettings {
   clusters: Config['clusters'];

@@ -1,12 +1,12 @@
 // Events as the public sees them: the event's scenarios under the ids of its mode, and its ranked leaderboard.
 import { and, count, eq, isNotNull } from 'drizzle-orm';
-import type { Database } from '../db/client.ts';
-import { eventParticipants, events, sessions, type EventRow } from '../db/schema.ts';
-import type { Library } from '../scenarios/lib/load.ts';
-import type { EventDto, LeaderboardRowDto } from './contract.ts';
-import { notFound } from './errors.ts';
+import type { Database } from '../../db/client.ts';
+import { eventParticipants, events, sessions, type EventRow } from '../../db/schema.ts';
+import type { Library } from '../../scenarios/lib/load.ts';
+import type { EventDto, LeaderboardRowDto } from '../contract.ts';
+import { notFound } from '../errors.ts';
 import { rankLeaderboard, type EventRun } from './leaderboard.ts';
-import { publicScenarioId } from './scenario-ids.ts';
+import { publicScenarioId } from '../scenario-ids.ts';
 
 const EVENT_ID = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 

@@ -1,10 +1,10 @@
 // The result of a completed session: the stored score (older results are read in today's shape), the replay
 // with offsets from Start, the moment the SLA turned green for good, and the debrief (the session has ended).
-import { SCORE_FORMULA, type ScoreResult } from '../activities/scoring.ts';
-import type { SessionEventRow, SessionRow } from '../db/schema.ts';
-import type { Scenario } from '../scenarios/lib/schema.ts';
-import type { ResultDto } from './contract.ts';
-import { eventDto } from './session-view.ts';
+import { SCORE_FORMULA, type ScoreResult } from '../../scoring/score.ts';
+import type { SessionEventRow, SessionRow } from '../../db/schema.ts';
+import type { Scenario } from '../../scenarios/lib/schema.ts';
+import type { ResultDto } from '../contract.ts';
+import { eventDto } from '../sessions/session-view.ts';
 
 /** Results stored before scoring read the recording: `{ score, breakdown: { base, timeOverPar, hints, floor }, timeToRepairSeconds }`. */
 interface LegacyResult { score: number; breakdown: Record<string, number>; timeToRepairSeconds: number }

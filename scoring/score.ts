@@ -1,8 +1,8 @@
 // The score: deterministic from the session's recording (timings, SLA readings, hints, kubectl requests).
 // Every point taken off comes with a reason the participant can read on the result page.
 import type { ScoreInput } from '../workflows/types.ts';
-import { redTime, type SlaReading } from './scoring-budget.ts';
-import { COLLATERAL, collateralFindings, type KubeAction } from './scoring-collateral.ts';
+import { redTime, type SlaReading } from './budget.ts';
+import { COLLATERAL, collateralFindings, type KubeAction } from './collateral.ts';
 
 export const HINT_COST = { learn: 0, challenge: 100 } as const;
 export const BASE_SCORE = 1000;

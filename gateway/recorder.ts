@@ -4,8 +4,8 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { FastifyBaseLogger } from 'fastify';
-import type { Database } from '../../db/client.ts';
-import { kubeRequests, sessionEvents, type NewKubeRequestRow } from '../../db/schema.ts';
+import type { Database } from '../db/client.ts';
+import { kubeRequests, sessionEvents, type NewKubeRequestRow } from '../db/schema.ts';
 import type { FieldChange } from './changes.ts';
 import type { KubeRequestInfo } from './kube-url.ts';
 import { describeChange } from './steps.ts';

@@ -1,7 +1,7 @@
 // Runs a cluster tool's CLI (kind, vcluster) and returns what it printed. Its stdout may be a kubeconfig
 // with credentials: it is returned, never logged; a failure reports the command and the tool's stderr.
 import { execFile } from 'node:child_process';
-import { findTool } from '../../infra/lib/tools.ts';
+import { findTool } from './tools.ts';
 
 export class CliError extends Error {
   readonly exitCode: number | undefined;
