@@ -43,6 +43,15 @@ export default tseslint.config(
     },
   },
   {
+    // The session terms are loaded by the workflow and the browser too: pure, importing nothing but TypeBox.
+    files: ['domain/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{ regex: '^(?!\\./|@sinclair/typebox$)', message: 'domain/ stays pure: import only other domain/ files and @sinclair/typebox.' }],
+      }],
+    },
+  },
+  {
     files: ['api/**/*.ts', 'activities/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {

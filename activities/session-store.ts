@@ -2,10 +2,8 @@
 import { eq } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { sessionEvents, sessions, type SessionRow } from '../db/schema.ts';
-import type { Phase, SlaStatus } from '../workflows/types.ts';
+import type { EventKind, Phase, SlaStatus } from '../domain/session-terms.ts';
 import type { ObjectiveResult } from './sla/kube-state.ts';
-
-export type EventKind = 'kube' | 'sla' | 'phase' | 'hint' | 'note';
 
 export interface EventInput {
   sessionId: string;

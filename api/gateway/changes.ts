@@ -1,5 +1,6 @@
 // What a change did, safe to store: the request body with secrets redacted, and the fields that changed
 // between the object before and after (Secret values and tokens never leave as text).
+import type { FieldChange } from '../../db/schema.ts';
 
 type Json = Record<string, unknown>;
 const isRecord = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -41,11 +42,6 @@ export function redact(body: unknown, resource: string): unknown {
   return body;
 }
 
-export interface FieldChange {
-  path: string;
-  before?: unknown;
-  after?: unknown;
-}
 
 /** Fields the apiserver or controllers change on every write: not the participant's doing. */
 const IGNORED = new Set(['metadata.resourceVersion', 'metadata.managedFields', 'metadata.generation', 'metadata.uid', 'metadata.creationTimestamp', 'metadata.selfLink', 'status', `metadata.annotations["${LAST_APPLIED}"]`, 'metadata.annotations["deployment.kubernetes.io/revision"]']);
