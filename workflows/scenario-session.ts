@@ -49,7 +49,7 @@ export async function scenarioSession(plan: SessionPlan): Promise<SessionState> 
     state.extraSeconds += Math.max(0, seconds);
     deadlineVersion += 1;
   });
-  setHandler(startUpdate, () => {
+  setHandler(startUpdate, (): { phase: Phase } => {
     startRequested = true;
     return { phase: 'injecting' };
   }, {

@@ -11,7 +11,7 @@ import { renderKubeconfig } from '../../infra/sim-cluster/kubeconfig.ts';
 import { abandonSignal, extendTimeSignal, requestHintUpdate, startUpdate } from '../../workflows/messages.ts';
 import { FlEvent, FlMode, FlParticipant, FlPhase, FlScenario, FlSystem } from '../../workflows/search-attributes.ts';
 import { isTerminalPhase, type Phase } from '../../domain/session-terms.ts';
-import { CreateSessionSchema, CreatedSessionSchema, ErrorSchema, SessionSchema } from '../contract.ts';
+import { CreateSessionSchema, CreatedSessionSchema, ErrorSchema, PhaseSchema, SessionSchema } from '../contract.ts';
 import type { ApiDeps } from '../deps.ts';
 import { badRequest, conflict, HttpError, unavailable, unauthorized } from '../errors.ts';
 import { checkEventEntry } from '../event-entry.ts';
@@ -96,7 +96,7 @@ export function sessionRoutes(fastify: FastifyInstance, deps: ApiDeps): void {
   });
 
   app.post('/api/sessions/:id/start', {
-    schema: { tags: ['sessions'], params: IdParams, response: { 200: Type.Object({ phase: Type.String() }), ...errors } },
+    schema: { tags: ['sessions'], params: IdParams, response: { 200: Type.Object({ phase: PhaseSchema }), ...errors } },
   }, async (request) => {
     const row = await authorizeParticipant(db, request, request.params.id);
     try {
@@ -109,7 +109,7 @@ export function sessionRoutes(fastify: FastifyInstance, deps: ApiDeps): void {
   });
 
   app.post('/api/sessions/:id/abandon', {
-    schema: { tags: ['sessions'], params: IdParams, response: { 202: Type.Object({ phase: Type.String() }), ...errors } },
+    schema: { tags: ['sessions'], params: IdParams, response: { 202: Type.Object({ phase: PhaseSchema }), ...errors } },
   }, async (request, reply) => {
     const row = await authorizeParticipant(db, request, request.params.id);
     if (isTerminalPhase(row.phase)) throw conflict(`the session has already ended (${row.phase})`);
