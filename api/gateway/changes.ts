@@ -42,7 +42,6 @@ export function redact(body: unknown, resource: string): unknown {
   return body;
 }
 
-
 /** Fields the apiserver or controllers change on every write: not the participant's doing. */
 const IGNORED = new Set(['metadata.resourceVersion', 'metadata.managedFields', 'metadata.generation', 'metadata.uid', 'metadata.creationTimestamp', 'metadata.selfLink', 'status', `metadata.annotations["${LAST_APPLIED}"]`, 'metadata.annotations["deployment.kubernetes.io/revision"]']);
 
