@@ -56,9 +56,8 @@ export default tseslint.config(
   },
   // The API serves HTTP from the read model and Temporal's client; it starts the gateway and uses cluster/.
   layerRule(['api/**/*.ts'], [noWorkflowSdk, noInfra, noActivities('The API')]),
-  // The kube gateway is its own server: it may use cluster/, never the API or the activities. api/contract.ts
-  // is the exception: pure shapes (the session phases) until they have a module of their own.
-  layerRule(['gateway/**/*.ts'], [noWorkflowSdk, noInfra, noActivities('The gateway'), { ...noApi('The gateway'), group: ['**/api/**', '!**/api/contract.ts'] }]),
+  // The kube gateway is its own server: it may use cluster/ and the session terms, never the API or the activities.
+  layerRule(['gateway/**/*.ts'], [noWorkflowSdk, noInfra, noActivities('The gateway'), noApi('The gateway')]),
   // Drivers, kube clients and sandboxes: the layer the API, gateway, worker and activities share.
   layerRule(['cluster/**/*.ts'], [noWorkflowSdk, noInfra, noActivities('cluster/'), noApi('cluster/'), noGateway('cluster/')]),
   layerRule(['activities/**/*.ts'], [noWorkflowSdk, noInfra, noApi('Activities'), noGateway('Activities')]),
@@ -66,7 +65,9 @@ export default tseslint.config(
   // The score is a pure function of a session's recording; lib/ holds small leaves every server shares.
   layerRule(['scoring/**/*.ts', 'lib/**/*.ts'], [
     noWorkflowSdk, noInfra, noActivities('A pure module'), noApi('A pure module'), noGateway('A pure module'),
-    { group: ['**/cluster/**', '**/db/**', 'drizzle-orm', 'drizzle-orm/*', 'postgres', '@kubernetes/*', '@temporalio/*'], message: 'A pure module does no I/O of its own.' },
+    { group: ['**/cluster/**', 'drizzle-orm', 'drizzle-orm/*', 'postgres', '@kubernetes/*', '@temporalio/*'], message: 'A pure module does no I/O of its own.' },
+    // Row types (e.g. kube_requests) are shapes, not I/O.
+    { group: ['**/db/**'], allowTypeImports: true, message: 'A pure module does no I/O of its own: import db/ types only.' },
   ]),
   layerRule(['db/**/*.ts', 'config/**/*.ts', 'scenarios/**/*.ts'], [noWorkflowSdk, noInfra]),
   // The CLI runs from a checkout; its production commands (run, validate, …) never need dev tooling.
@@ -75,6 +76,15 @@ export default tseslint.config(
     // `failurelib sim-stages` is an author tool for the sim cluster itself: it renders infra/'s kwok stages.
     files: ['cli/commands/sim-stages.ts'],
     rules: { 'no-restricted-imports': 'off' },
+  },
+  {
+    // The session terms are loaded by the workflow and the browser too: pure, importing nothing but TypeBox.
+    files: ['domain/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{ regex: '^(?!\\./|@sinclair/typebox$)', message: 'domain/ stays pure: import only other domain/ files and @sinclair/typebox.' }],
+      }],
+    },
   },
   {
     rules: {

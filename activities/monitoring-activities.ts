@@ -6,6 +6,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { and, eq, like } from 'drizzle-orm';
 import type { Config } from '../config/config.ts';
 import type { Database } from '../db/client.ts';
+import type { Mode } from '../domain/session-terms.ts';
 import { sessionEvents, sessions } from '../db/schema.ts';
 import type { Library } from '../scenarios/lib/load.ts';
 import type { Objective, Scenario } from '../scenarios/lib/schema.ts';
@@ -25,7 +26,7 @@ export interface MonitoringDeps {
   client?: SumoClient;
 }
 
-export interface WireMonitoringInput { sessionId: string; namespace: string; systemId: string; scenarioId: string; mode: 'learn' | 'challenge' }
+export interface WireMonitoringInput { sessionId: string; namespace: string; systemId: string; scenarioId: string; mode: Mode }
 
 /** Activity error type for Sumo settings that cannot work (wrong deployment, bad credentials): retrying will not help. */
 export const SUMO_CONFIG_ERROR = ErrorType.SumoConfigError;

@@ -3,6 +3,7 @@
 import { asc, eq, and } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { kubeRequests, sessionEvents, sessions, slaSamples } from '../db/schema.ts';
+import { isSlaStatus } from '../domain/session-terms.ts';
 import type { Library } from '../scenarios/lib/load.ts';
 import type { Step } from '../scenarios/lib/schema.ts';
 import type { ScoreInput } from '../workflows/types.ts';
@@ -23,7 +24,7 @@ export function faultTargets(steps: readonly Step[]): string[] {
 
 function asReading(at: Date, value: unknown): SlaReading | undefined {
   const reading = value as { status?: unknown; objectives?: unknown } | null;
-  if (!reading || (reading.status !== 'green' && reading.status !== 'red' && reading.status !== 'unknown')) return undefined;
+  if (!reading || !isSlaStatus(reading.status)) return undefined;
   const objectives = Array.isArray(reading.objectives)
     ? reading.objectives.filter((o): o is { name: string; status: string } => typeof o?.name === 'string' && typeof o?.status === 'string').map(({ name, status }) => ({ name, status }))
     : [];
@@ -50,7 +51,7 @@ export async function readScoreRecording(db: Database, library: Library, input: 
     slaReadings: await readSlaReadings(db, input.sessionId),
     kubeRequests: requests.map((r) => ({
       at: r.at.toISOString(), verb: r.verb, resource: r.resource, namespace: r.namespace, name: r.name,
-      subresource: r.subresource, status: r.status, command: r.command, change: r.change as { body?: unknown } | null,
+      subresource: r.subresource, status: r.status, command: r.command, change: r.change,
     })),
     faultTargets: scenario ? faultTargets(scenario.spec.steps) : [],
   };

@@ -4,7 +4,7 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Database } from '../db/client.ts';
 import type { Library } from '../scenarios/lib/load.ts';
 import type { Objective, Predicate, Scenario } from '../scenarios/lib/schema.ts';
-import type { HintResult, Phase, ScoreInput, SlaStatus } from '../workflows/types.ts';
+import type { HintResult, Mode, Phase, ScoreInput, SlaStatus } from '../workflows/types.ts';
 import type { Kube } from '../cluster/kube.ts';
 import { readOnce } from '../cluster/read-once.ts';
 import { InvalidManifestError, parseManifests } from '../cluster/sandbox.ts';
@@ -146,7 +146,7 @@ export function createActivities({ db, kube, library, slaPollSeconds, slaEvaluat
       });
     },
 
-    async revealHint({ sessionId, scenarioId, index, mode }: { sessionId: string; scenarioId: string; index: number; mode: 'learn' | 'challenge' }): Promise<HintResult> {
+    async revealHint({ sessionId, scenarioId, index, mode }: { sessionId: string; scenarioId: string; index: number; mode: Mode }): Promise<HintResult> {
       const hints = scenario(scenarioId).spec.hints;
       const hint = hints[Math.min(index, hints.length - 1)] ?? '';
       await recordEvent(db, { sessionId, dedupeKey: `hint:${index}`, kind: 'hint', summary: `Hint ${index + 1} used`, detail: mode === 'learn' ? { hint } : undefined });

@@ -2,10 +2,8 @@
 import { eq } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { sessionEvents, sessions, type SessionRow } from '../db/schema.ts';
-import type { Phase, SlaStatus } from '../workflows/types.ts';
+import { isTerminalPhase, type EventKind, type Phase, type SlaStatus } from '../domain/session-terms.ts';
 import type { ObjectiveResult } from './sla/kube-state.ts';
-
-export type EventKind = 'kube' | 'sla' | 'phase' | 'hint' | 'note';
 
 export interface EventInput {
   sessionId: string;
@@ -23,14 +21,12 @@ export async function recordEvent(db: Database, event: EventInput): Promise<void
   }).onConflictDoNothing({ target: [sessionEvents.sessionId, sessionEvents.dedupeKey] });
 }
 
-const TIMESTAMP_OF_PHASE: Partial<Record<Phase, 'startedAt' | 'repairedAt' | 'endedAt'>> = {
-  injecting: 'startedAt',
-  repaired: 'repairedAt',
-  completed: 'endedAt',
-  abandoned: 'endedAt',
-  timed_out: 'endedAt',
-  failed: 'endedAt',
-};
+/** The timestamp column a phase sets: Start is when the fault goes in; every terminal phase ends the session. */
+function timestampOf(phase: Phase): 'startedAt' | 'repairedAt' | 'endedAt' | undefined {
+  if (phase === 'injecting') return 'startedAt';
+  if (phase === 'repaired') return 'repairedAt';
+  return isTerminalPhase(phase) ? 'endedAt' : undefined;
+}
 
 /**
  * Records the phase change and its event in one statement (the event insert is a CTE), so readers see both
@@ -38,7 +34,7 @@ const TIMESTAMP_OF_PHASE: Partial<Record<Phase, 'startedAt' | 'repairedAt' | 'en
  * across round trips to this process, and under load (a busy worker) that stalls every other client.
  */
 export async function recordPhase(db: Database, sessionId: string, phase: Phase, at: Date, summary: string, namespace?: string): Promise<SessionRow | undefined> {
-  const column = TIMESTAMP_OF_PHASE[phase];
+  const column = timestampOf(phase);
   const phaseEvent = db.$with('phase_event').as(
     db.insert(sessionEvents).values({ sessionId, dedupeKey: `phase:${phase}`, kind: 'phase', summary, at, detail: { phase } })
       .onConflictDoNothing({ target: [sessionEvents.sessionId, sessionEvents.dedupeKey] })

@@ -2,9 +2,8 @@
 import { inArray } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { sessions } from '../db/schema.ts';
+import { isTerminalPhase } from '../domain/session-terms.ts';
 import type { ClusterDriver } from '../cluster/driver.ts';
-
-const CLOSED = new Set(['completed', 'abandoned', 'timed_out', 'failed']);
 
 export interface SweepResult { checked: number; deleted: string[] }
 
@@ -18,7 +17,7 @@ export async function sweepSandboxes(db: Database, driver: Pick<ClusterDriver, '
     const phase = phaseOf.get(sandbox.sessionId);
     // A just-created session may not be in the read model yet when its namespace appears: leave young ones.
     const young = now - sandbox.createdAt.getTime() < minAgeSeconds * 1000;
-    if ((phase === undefined && !young) || (phase !== undefined && CLOSED.has(phase))) {
+    if ((phase === undefined && !young) || (phase !== undefined && isTerminalPhase(phase))) {
       await driver.deleteSandbox(sandbox.sessionId);
       deleted.push(sandbox.namespace);
     }

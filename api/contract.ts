@@ -1,16 +1,10 @@
 // The public HTTP API's shapes: one source of truth for validation, OpenAPI and the website's types.
 import { Type, type Static } from '@sinclair/typebox';
+import { EventKindSchema, ModeSchema, PhaseSchema, SlaStatusSchema } from '../domain/session-schemas.ts';
 
-export const ModeSchema = Type.Union([Type.Literal('learn'), Type.Literal('challenge')]);
-export type Mode = Static<typeof ModeSchema>;
-
-export const PHASES = [
-  'provisioning', 'ready', 'injecting', 'running', 'repaired', 'scoring', 'completed',
-  'abandoned', 'timed_out', 'failed',
-] as const;
-export const PhaseSchema = Type.Union(PHASES.map((phase) => Type.Literal(phase)));
-export type Phase = Static<typeof PhaseSchema>;
-export const TERMINAL_PHASES: readonly Phase[] = ['completed', 'abandoned', 'timed_out', 'failed'];
+// The session terms are defined in domain/; re-exported here so the contract reads whole.
+export { ModeSchema, PhaseSchema, SlaStatusSchema };
+export type { Mode, Phase, SlaStatus } from '../domain/session-terms.ts';
 
 export const ErrorSchema = Type.Object({
   error: Type.Object({
@@ -69,17 +63,11 @@ export type CreatedSessionDto = Static<typeof CreatedSessionSchema>;
 export const SessionEventSchema = Type.Object({
   id: Type.Integer(),
   at: Type.String(),
-  kind: Type.Union([
-    Type.Literal('kube'), Type.Literal('sla'), Type.Literal('phase'),
-    Type.Literal('hint'), Type.Literal('note'),
-  ]),
+  kind: EventKindSchema,
   summary: Type.String(),
   detail: Type.Optional(Type.Unknown()),
 });
 export type SessionEventDto = Static<typeof SessionEventSchema>;
-
-export const SlaStatusSchema = Type.Union([Type.Literal('green'), Type.Literal('red'), Type.Literal('unknown')]);
-export type SlaStatus = Static<typeof SlaStatusSchema>;
 
 export const ObjectiveStatusSchema = Type.Object({
   name: Type.String(),

@@ -6,7 +6,8 @@ import { kubectl } from '../tests/support/session-client.ts';
 import type { Benchmark } from './lib/benchmark.ts';
 import { deployDirect, removeDirect, waitForSla } from './lib/direct-sandbox.ts';
 import { metric } from './lib/result.ts';
-import { abandonAll, createSession, downloadKubeconfig, ENDED, startSession, waitForPhase } from './lib/sessions.ts';
+import { TERMINAL_PHASES } from '../domain/session-terms.ts';
+import { abandonAll, createSession, downloadKubeconfig, startSession, waitForPhase } from './lib/sessions.ts';
 import { startServices } from './lib/stack.ts';
 
 const HOLD_SECONDS = 2;
@@ -44,7 +45,7 @@ export const benchmark: Benchmark = {
           const { session: repaired, seenAt } = await waitForPhase(services.apiUrl, session, REPAIRED, { timeoutMs: 60_000 });
           seen.push(seenAt - fixedAt - HOLD_SECONDS * 1000);
           if (repaired.repairedAt) recorded.push(Date.parse(repaired.repairedAt) - fixedWallClock - HOLD_SECONDS * 1000);
-          await waitForPhase(services.apiUrl, session, ENDED, { timeoutMs: 60_000, intervalMs: 250 });
+          await waitForPhase(services.apiUrl, session, TERMINAL_PHASES, { timeoutMs: 60_000, intervalMs: 250 });
         } catch (error) {
           await abandonAll(services.apiUrl, [session]).catch(() => {});
           throw error;

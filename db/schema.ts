@@ -1,20 +1,24 @@
 // The read model: sessions and their events. Written by activities, read by the API and streamed to browsers.
-import { bigserial, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigserial, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { EVENT_KINDS, MODES, PHASES, SLA_STATUSES } from '../domain/session-terms.ts';
+
+/** A database enum, so a row can only hold a phase the code knows (and reads back typed, without a cast). */
+export const sessionPhase = pgEnum('session_phase', PHASES);
 
 export const sessions = pgTable('sessions', {
   id: text('id').primaryKey(),
   workflowId: text('workflow_id').notNull(),
   scenarioId: text('scenario_id').notNull(),
   systemId: text('system_id').notNull(),
-  mode: text('mode', { enum: ['learn', 'challenge'] }).notNull(),
+  mode: text('mode', { enum: MODES }).notNull(),
   participantName: text('participant_name').notNull(),
   badgeId: text('badge_id'),
   eventId: text('event_id'),
   /** sha256 of the participant token; the token itself is never stored. */
   tokenHash: text('token_hash').notNull(),
-  phase: text('phase').notNull(),
+  phase: sessionPhase('phase').notNull(),
   namespace: text('namespace'),
-  slaStatus: text('sla_status').notNull().default('unknown'),
+  slaStatus: text('sla_status', { enum: SLA_STATUSES }).notNull().default('unknown'),
   slaObjectives: jsonb('sla_objectives').notNull().default([]),
   hintsUsed: integer('hints_used').notNull().default(0),
   /** The session's monitoring dashboard (Sumo Logic), when monitoring is configured. */
@@ -35,7 +39,7 @@ export const sessionEvents = pgTable('session_events', {
   /** Makes writes idempotent: a retried activity writes the same key and adds nothing. */
   dedupeKey: text('dedupe_key').notNull(),
   at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
-  kind: text('kind', { enum: ['kube', 'sla', 'phase', 'hint', 'note'] }).notNull(),
+  kind: text('kind', { enum: EVENT_KINDS }).notNull(),
   summary: text('summary').notNull(),
   detail: jsonb('detail'),
 }, (table) => [
@@ -54,6 +58,19 @@ export const kubeCredentials = pgTable('kube_credentials', {
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
 }, (table) => [index('kube_credentials_session_idx').on(table.sessionId)]);
+
+/** One changed field of an object, as the kube gateway diffs it before and after a write. */
+export interface FieldChange {
+  path: string;
+  before?: unknown;
+  after?: unknown;
+}
+
+/** What a kube_requests row keeps of a change: the redacted request body and the changed fields. */
+export interface RecordedChange {
+  body?: unknown;
+  diff?: FieldChange[];
+}
 
 /** Every request a participant sends through the kube gateway: the raw material of the replay and of scoring. */
 export const kubeRequests = pgTable('kube_requests', {
@@ -76,7 +93,7 @@ export const kubeRequests = pgTable('kube_requests', {
   /** The request's query string (selectors, `watch`, `follow`); Kubernetes query strings carry no credentials. */
   query: text('query'),
   /** For changes: the redacted request body and the object's fields before and after (Secret data never stored). */
-  change: jsonb('change'),
+  change: jsonb('change').$type<RecordedChange>(),
 }, (table) => [index('kube_requests_session_idx').on(table.sessionId, table.id)]);
 
 /** An event such as a conference booth: a set of scenarios, a time window and a leaderboard. */
@@ -86,7 +103,7 @@ export const events = pgTable('events', {
   startsAt: timestamp('starts_at', { withTimezone: true }).notNull(),
   endsAt: timestamp('ends_at', { withTimezone: true }).notNull(),
   scenarioIds: jsonb('scenario_ids').$type<string[]>().notNull(),
-  mode: text('mode', { enum: ['learn', 'challenge'] }).notNull().default('challenge'),
+  mode: text('mode', { enum: MODES }).notNull().default('challenge'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
@@ -103,7 +120,7 @@ export const slaSamples = pgTable('sla_samples', {
   id: bigserial('id', { mode: 'number' }).primaryKey(),
   sessionId: text('session_id').notNull().references(() => sessions.id, { onDelete: 'cascade' }),
   at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
-  status: text('status', { enum: ['green', 'red', 'unknown'] }).notNull(),
+  status: text('status', { enum: SLA_STATUSES }).notNull(),
   objectives: jsonb('objectives').notNull(),
 }, (table) => [index('sla_samples_session_idx').on(table.sessionId, table.id)]);
 

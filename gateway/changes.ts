@@ -1,5 +1,6 @@
 // What a change did, safe to store: the request body with secrets redacted, and the fields that changed
 // between the object before and after (Secret values and tokens never leave as text).
+import type { FieldChange } from '../db/schema.ts';
 
 type Json = Record<string, unknown>;
 const isRecord = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -39,12 +40,6 @@ export function redact(body: unknown, resource: string): unknown {
   if (body.kind === 'Secret' || (resource === 'secrets' && body.kind === undefined) || resource === 'secrets') return redactSecretObject(body);
   if (body.kind === 'TokenRequest' && isRecord(body.status)) return { ...body, status: { ...body.status, token: REDACTED } };
   return body;
-}
-
-export interface FieldChange {
-  path: string;
-  before?: unknown;
-  after?: unknown;
 }
 
 /** Fields the apiserver or controllers change on every write: not the participant's doing. */

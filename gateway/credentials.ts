@@ -3,9 +3,8 @@
 import { and, eq, gt } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { kubeCredentials, sessions } from '../db/schema.ts';
-import { TERMINAL_PHASES, type Phase } from '../api/contract.ts';
+import { isTerminalPhase, type Mode } from '../domain/session-terms.ts';
 import { hashToken, newParticipantToken } from '../lib/tokens.ts';
-import type { Mode } from './policy.ts';
 
 export interface GatewaySession {
   sessionId: string;
@@ -32,7 +31,7 @@ export async function authenticate(db: Database, authorization: string | undefin
     .from(kubeCredentials).innerJoin(sessions, eq(sessions.id, kubeCredentials.sessionId))
     .where(and(eq(kubeCredentials.tokenHash, hashToken(token)), gt(kubeCredentials.expiresAt, now))).limit(1);
   if (!row) return { ok: false, reason: 'invalid or expired bearer token' };
-  if (TERMINAL_PHASES.includes(row.phase as Phase)) return { ok: false, reason: `the session has ended (${row.phase})` };
+  if (isTerminalPhase(row.phase)) return { ok: false, reason: `the session has ended (${row.phase})` };
   if (!row.namespace) return { ok: false, reason: 'the session has no sandbox' };
   return { ok: true, session: { sessionId: row.sessionId, namespace: row.namespace, mode: row.mode } };
 }

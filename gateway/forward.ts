@@ -11,7 +11,8 @@ import type { Authentication, GatewaySession } from './credentials.ts';
 import { hideEngine } from './engine-marks.ts';
 import { sendStatus } from './kube-status.ts';
 import { parseKubeRequest, type KubeRequestInfo } from './kube-url.ts';
-import { decide, mintsToken, WRITE_VERBS } from './policy.ts';
+import { isWriteVerb } from '../domain/session-terms.ts';
+import { decide, mintsToken } from './policy.ts';
 import { recordInBackground, requestRecord, type RecordedChange } from './recorder.ts';
 import type { Upstream } from './upstream.ts';
 import { rewriteJsonLine, rewriteLines } from './watch-lines.ts';
@@ -103,7 +104,7 @@ export async function handleRequest(context: GatewayContext, incoming: IncomingM
     return record(403);
   }
   const challenge = session.mode === 'challenge';
-  const isChange = WRITE_VERBS.has(info.verb);
+  const isChange = isWriteVerb(info.verb);
   // Secret writes are read whole first (they are small): one kind of Secret must not be created at all.
   const secretBody = info.resource === 'secrets' && isChange ? await readBody(incoming, MAX_SECRET_BODY) : undefined;
   const minting = secretBody === undefined ? undefined : secretBody === 'too-large' ? 'the Secret is too large' : mintsToken(info, secretBody.toString('utf8'));

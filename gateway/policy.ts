@@ -1,9 +1,8 @@
 // What a participant may ask of their sandbox through the gateway. Pure: the request's parsed form and the
 // session in, a decision out. The sandbox credentials the gateway forwards with are namespace-scoped too,
 // so a mistake here still cannot reach another namespace (defence in depth).
+import { isWriteVerb, type Mode } from '../domain/session-terms.ts';
 import type { KubeRequestInfo } from './kube-url.ts';
-
-export type Mode = 'learn' | 'challenge';
 
 export interface PolicySubject {
   namespace: string;
@@ -16,7 +15,6 @@ export type Decision =
 
 /** The fault engine's API group: in Challenge mode its objects would name the fault. */
 export const FAULT_API_GROUP = 'chaos-mesh.org';
-export const WRITE_VERBS = new Set(['create', 'update', 'patch', 'delete', 'deletecollection']);
 const READ_VERBS = new Set(['get', 'list', 'watch']);
 /** Cluster-scoped requests that only describe the caller: `kubectl auth can-i`, `kubectl auth whoami`. */
 const SELF_REVIEWS = new Set(['authorization.k8s.io/selfsubjectaccessreviews', 'authorization.k8s.io/selfsubjectrulesreviews', 'authentication.k8s.io/selfsubjectreviews']);
@@ -32,7 +30,7 @@ function refuse(info: KubeRequestInfo, why: string): Decision {
 
 export function decide(info: KubeRequestInfo, subject: PolicySubject): Decision {
   if (info.discovery) return { allowed: true };
-  if (info.apiGroup === 'rbac.authorization.k8s.io' && WRITE_VERBS.has(info.verb)) {
+  if (info.apiGroup === 'rbac.authorization.k8s.io' && isWriteVerb(info.verb)) {
     return refuse(info, 'participants cannot change roles or role bindings');
   }
   // A token minted for the sandbox's account would work against the API server directly, unrecorded.
@@ -58,6 +56,6 @@ export function decide(info: KubeRequestInfo, subject: PolicySubject): Decision 
 
 /** Secrets that make the token controller mint a service account token into them (same bypass as above). */
 export function mintsToken(info: KubeRequestInfo, body: string): string | undefined {
-  if (info.apiGroup !== '' || info.resource !== 'secrets' || !WRITE_VERBS.has(info.verb) || info.verb.startsWith('delete')) return undefined;
+  if (info.apiGroup !== '' || info.resource !== 'secrets' || !isWriteVerb(info.verb) || info.verb.startsWith('delete')) return undefined;
   return /kubernetes\.io\/service-account-token/.test(body) ? `secrets${info.name ? ` "${info.name}"` : ''} is forbidden: participants cannot create service account token secrets` : undefined;
 }

@@ -5,23 +5,17 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Database } from '../db/client.ts';
-import { kubeRequests, sessionEvents, type NewKubeRequestRow } from '../db/schema.ts';
-import type { FieldChange } from './changes.ts';
+import { kubeRequests, sessionEvents, type NewKubeRequestRow, type RecordedChange } from '../db/schema.ts';
+import { isWriteVerb } from '../domain/session-terms.ts';
 import type { KubeRequestInfo } from './kube-url.ts';
 import { describeChange } from './steps.ts';
 
-export interface RecordedChange {
-  body?: unknown;
-  diff?: FieldChange[];
-}
-
-export type RequestRecord = Omit<NewKubeRequestRow, 'id' | 'change'> & { change?: RecordedChange };
-
-const CHANGE_VERBS = new Set(['create', 'update', 'patch', 'delete', 'deletecollection']);
+export type { RecordedChange };
+export type RequestRecord = Omit<NewKubeRequestRow, 'id'>;
 
 export async function recordRequest(db: Database, record: RequestRecord): Promise<void> {
   const [row] = await db.insert(kubeRequests).values({ ...record, change: record.change ?? null }).returning({ id: kubeRequests.id });
-  if (!row || !CHANGE_VERBS.has(record.verb) || record.status >= 400 || isDryRun(record.query)) return;
+  if (!row || !isWriteVerb(record.verb) || record.status >= 400 || isDryRun(record.query)) return;
   await db.insert(sessionEvents).values({
     sessionId: record.sessionId, dedupeKey: `kube:${row.id}`, kind: 'kube', at: record.at ?? new Date(),
     summary: describeChange({ ...record, apiGroup: record.apiGroup ?? '' }),

@@ -1,23 +1,12 @@
 // Turns recorded gateway requests into the steps a person would write down: `kubectl get pods -w`,
 // `kubectl scale deployment/storefront (spec.replicas 0→2)`. One kubectl invocation (its Kubectl-Session
 // header) is one step, however many requests it sent. Pure: used for replay events and tests alike.
-import type { FieldChange } from './changes.ts';
+import type { FieldChange, KubeRequestRow } from '../db/schema.ts';
+import { isWriteVerb } from '../domain/session-terms.ts';
 
-export interface RecordedRequest {
-  id?: number;
-  at?: Date;
-  verb: string;
-  apiGroup: string;
-  resource: string;
-  namespace?: string | null;
-  name?: string | null;
-  subresource?: string | null;
-  status: number;
-  command?: string | null;
-  clientSession?: string | null;
-  query?: string | null;
-  change?: { diff?: FieldChange[] } | null;
-}
+/** A kube_requests row, or the part of it known before it is written. */
+export type RecordedRequest = Pick<KubeRequestRow, 'verb' | 'apiGroup' | 'resource' | 'status'>
+  & Partial<Pick<KubeRequestRow, 'id' | 'at' | 'namespace' | 'name' | 'subresource' | 'command' | 'clientSession' | 'query' | 'change'>>;
 
 export interface Step {
   at?: Date;
@@ -25,7 +14,6 @@ export interface Step {
   requestIds: number[];
 }
 
-const WRITES = new Set(['create', 'update', 'patch', 'delete', 'deletecollection']);
 const MAX_DIFF_IN_SUMMARY = 3;
 
 const FALLBACK_COMMAND: Record<string, string> = {
@@ -92,7 +80,7 @@ export function describeRead(request: RecordedRequest): string {
 
 /** The one line for all requests of one kubectl invocation. */
 export function describeInvocation(requests: RecordedRequest[]): string {
-  const changes = requests.filter((request) => WRITES.has(request.verb));
+  const changes = requests.filter((request) => isWriteVerb(request.verb));
   if (changes.length === 1 && changes[0]) return describeChange(changes[0]);
   if (changes.length > 1) {
     const first = changes[0] as RecordedRequest;

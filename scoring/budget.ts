@@ -1,9 +1,10 @@
 // Error budget burned while the SLA was red, read from the SLA readings of the session.
+import type { SlaStatus } from '../domain/session-terms.ts';
 
 /** An SLA reading: the overall status and each objective's, from the moment it was taken until the next. */
 export interface SlaReading {
   at: string;
-  status: 'green' | 'red' | 'unknown';
+  status: SlaStatus;
   objectives: { name: string; status: string }[];
 }
 

@@ -1,18 +1,12 @@
 // Collateral damage read from the participant's kubectl requests: actions that hurt more than the fault did,
 // or that treat the symptom instead of the cause. Pure and deterministic: same recording, same findings.
+import type { KubeRequestRow } from '../db/schema.ts';
+import { isWriteVerb } from '../domain/session-terms.ts';
 
-/** One recorded kubectl request, as the kube gateway stores it (kube_requests). */
-export interface KubeAction {
-  at: string;
-  verb: string;
-  resource: string;
-  namespace?: string | null;
-  name?: string | null;
-  subresource?: string | null;
-  status: number;
-  command?: string | null;
-  change?: { body?: unknown } | null;
-}
+/** One recorded kubectl request, as the kube gateway stores it (kube_requests), with its time as ISO text. */
+export type KubeAction = Pick<KubeRequestRow, 'verb' | 'resource' | 'status'>
+  & Partial<Pick<KubeRequestRow, 'namespace' | 'name' | 'subresource' | 'command' | 'change'>>
+  & { at: string };
 
 export interface Finding { points: number; message: string }
 
@@ -32,7 +26,6 @@ export const COLLATERAL = {
 } as const;
 
 const WORKLOADS = new Set(['deployments', 'statefulsets', 'daemonsets', 'replicasets']);
-const MUTATING = new Set(['create', 'update', 'patch', 'delete', 'deletecollection']);
 const RESTART_ANNOTATION = 'kubectl.kubernetes.io/restartedAt';
 
 const seconds = (iso: string) => Date.parse(iso) / 1000;
@@ -55,7 +48,7 @@ function bursts(times: number[], window: number): number[][] {
 }
 
 export function collateralFindings(actions: readonly KubeAction[], faultTargets: readonly string[]): Finding[] {
-  const done = actions.filter((a) => a.status < 400 && MUTATING.has(a.verb)).sort((a, b) => seconds(a.at) - seconds(b.at));
+  const done = actions.filter((a) => a.status < 400 && isWriteVerb(a.verb)).sort((a, b) => seconds(a.at) - seconds(b.at));
   const findings: Finding[] = [];
 
   for (const action of done.filter((a) => a.resource === 'namespaces' && a.verb === 'delete')) {

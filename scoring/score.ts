@@ -1,10 +1,11 @@
 // The score: deterministic from the session's recording (timings, SLA readings, hints, kubectl requests).
 // Every point taken off comes with a reason the participant can read on the result page.
+import type { Mode } from '../domain/session-terms.ts';
 import type { ScoreInput } from '../workflows/types.ts';
 import { redTime, type SlaReading } from './budget.ts';
 import { COLLATERAL, collateralFindings, type KubeAction } from './collateral.ts';
 
-export const HINT_COST = { learn: 0, challenge: 100 } as const;
+export const HINT_COST = { learn: 0, challenge: 100 } as const satisfies Record<Mode, number>;
 export const BASE_SCORE = 1000;
 export const MIN_SCORE = 100;
 export const TIME_PENALTY_PER_MINUTE = 20;

@@ -1,9 +1,9 @@
 // The session workflow's messages, defined next to it so the API and the workflow share one definition.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { HintResult, SessionState } from './types.ts';
+import type { HintResult, Phase, SessionState } from './types.ts';
 
 /** Inject the fault. Rejected unless the session is `ready`. */
-export const startUpdate = defineUpdate<{ phase: string }>('start');
+export const startUpdate = defineUpdate<{ phase: Phase }>('start');
 export const abandonSignal = defineSignal('abandon');
 /** Returns the next hint (free in Learn mode, costs points in Challenge mode). */
 export const requestHintUpdate = defineUpdate<HintResult>('requestHint');

@@ -5,6 +5,7 @@ import {
   CancellationScope, condition, isCancellation, log, patched, proxyActivities, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo,
 } from '@temporalio/workflow';
 import type { SessionActivities } from '../activities/session-activities.ts';
+import { isTerminalPhase } from '../domain/session-terms.ts';
 import { abandonSignal, extendTimeSignal, requestHintUpdate, startUpdate, stateQuery } from './messages.ts';
 import { NON_RETRYABLE_ERROR_TYPES } from './error-types.ts';
 import { runScenarioSteps } from './scenario-steps.ts';
@@ -48,7 +49,7 @@ export async function scenarioSession(plan: SessionPlan): Promise<SessionState> 
     state.extraSeconds += Math.max(0, seconds);
     deadlineVersion += 1;
   });
-  setHandler(startUpdate, () => {
+  setHandler(startUpdate, (): { phase: Phase } => {
     startRequested = true;
     return { phase: 'injecting' };
   }, {
@@ -75,7 +76,7 @@ export async function scenarioSession(plan: SessionPlan): Promise<SessionState> 
     state.phase = phase;
     // Shown as "current details" in the Temporal UI, so an operator sees where a session stands.
     setCurrentDetails(`**${phase}**: ${summary}`);
-    if (phase === 'completed' || phase === 'abandoned' || phase === 'timed_out' || phase === 'failed') state.endedAt = new Date().toISOString();
+    if (isTerminalPhase(phase)) state.endedAt = new Date().toISOString();
     upsertSearchAttributes([{ key: FlPhase, value: phase }]);
     await quick.recordPhase.executeWithOptions({ summary: `record phase ${phase}` }, [{ sessionId: plan.sessionId, phase, at: new Date().toISOString(), summary, namespace: state.namespace }]);
   };

@@ -1,12 +1,8 @@
 // Shapes shared by the session workflow, its activities and the API. Types only: no runtime code.
+import type { Mode, Phase, SlaStatus } from '../domain/session-terms.ts';
 import type { Step } from '../scenarios/lib/schema.ts';
 
-export type { Step };
-export type Mode = 'learn' | 'challenge';
-export type Phase =
-  | 'provisioning' | 'ready' | 'injecting' | 'running' | 'repaired' | 'scoring' | 'completed'
-  | 'abandoned' | 'timed_out' | 'failed';
-export type SlaStatus = 'green' | 'red' | 'unknown';
+export type { Mode, Phase, SlaStatus, Step };
 
 /** Everything the workflow needs to know, fixed when the session is created. */
 export interface SessionPlan {

@@ -1,7 +1,7 @@
 // The prometheus SLA provider: each objective's PromQL instant query, with the session's namespace put in.
 import type { Objective } from '../../scenarios/lib/schema.ts';
 import { mapLimited } from './map-limited.ts';
-import { boundTarget, readingOf, withinBounds, type ObjectiveResult, type SlaProvider, type SlaStatus, type SlaTarget } from './types.ts';
+import { boundTarget, readingOf, withinBounds, type ObjectiveResult, type SlaProvider, type SlaTarget } from './types.ts';
 
 type PrometheusSli = NonNullable<Objective['prometheus']>;
 
@@ -42,7 +42,7 @@ export async function judgePrometheus(settings: PrometheusSettings, namespace: s
   const base = { name: objective.name, description: objective.description, target: boundTarget(sli) };
   try {
     const sample = await instantQuery(settings, renderQuery(sli.query, namespace));
-    if (!sample || Number.isNaN(sample.value)) return { result: { ...base, status: (sli.whenEmpty ?? 'unknown') as SlaStatus } };
+    if (!sample || Number.isNaN(sample.value)) return { result: { ...base, status: sli.whenEmpty ?? 'unknown' } };
     return { result: { ...base, status: withinBounds(sample.value, sli) ? 'green' : 'red', value: sample.value }, at: sample.at };
   } catch {
     return { result: { ...base, status: 'unknown' } };

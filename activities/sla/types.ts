@@ -1,7 +1,8 @@
 // The shapes every SLA provider shares: one batch call evaluates many sessions.
+import type { SlaStatus } from '../../domain/session-terms.ts';
 import type { Objective } from '../../scenarios/lib/schema.ts';
 
-export type SlaStatus = 'green' | 'red' | 'unknown';
+export type { SlaStatus };
 
 export interface ObjectiveResult {
   name: string;

@@ -1,17 +1,19 @@
 // GET /api/systems and GET /api/scenarios: the library as the website shows it, per mode.
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { ApiDeps } from '../deps.ts';
 import { ModeSchema, ScenarioSummarySchema, SystemSchema, type ScenarioSummaryDto } from '../contract.ts';
 import { publicScenarioId } from '../scenario-ids.ts';
 
-export function catalogRoutes(app: FastifyInstance, { library }: ApiDeps): void {
+export function catalogRoutes(fastify: FastifyInstance, { library }: ApiDeps): void {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   app.get('/api/systems', { schema: { tags: ['catalog'], response: { 200: Type.Array(SystemSchema) } } }, async () =>
     [...library.systems.values()].map(({ system }) => ({
       id: system.metadata.name, name: system.spec.name, description: system.spec.description, services: system.spec.services,
     })));
 
-  app.get<{ Querystring: { mode?: 'learn' | 'challenge' } }>('/api/scenarios', {
+  app.get('/api/scenarios', {
     schema: { tags: ['catalog'], querystring: Type.Object({ mode: Type.Optional(ModeSchema) }), response: { 200: Type.Array(ScenarioSummarySchema) } },
   }, async (request) => {
     const mode = request.query.mode ?? 'learn';

@@ -1,12 +1,10 @@
 // Events: operators create them and register badges (one scan at a time or a CSV import); everyone may read
 // an event and its leaderboard (the big screen at the booth polls it).
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { eventParticipants, events } from '../../db/schema.ts';
-import {
-  CreateEventSchema, ErrorSchema, EventSchema, LeaderboardRowSchema, ParticipantSchema, RegisterParticipantSchema,
-  type CreateEventBody, type RegisterParticipantBody,
-} from '../contract.ts';
+import { CreateEventSchema, ErrorSchema, EventSchema, LeaderboardRowSchema, ParticipantSchema, RegisterParticipantSchema } from '../contract.ts';
 import type { ApiDeps } from '../deps.ts';
 import { badRequest, conflict, HttpError } from '../errors.ts';
 import { eventDto, eventLeaderboard, requireEvent } from '../events/event-views.ts';
@@ -17,12 +15,13 @@ const EventParams = Type.Object({ id: Type.String({ pattern: '^[a-z0-9]([-a-z0-9
 const errors = { 400: ErrorSchema, 401: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema };
 const CSV_LIMIT_BYTES = 2 * 1024 * 1024;
 
-export function eventRoutes(app: FastifyInstance, { db, library, config }: ApiDeps): void {
+export function eventRoutes(fastify: FastifyInstance, { db, library, config }: ApiDeps): void {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   // Before the body is read or validated: a caller without the token learns nothing about the input rules.
   const operatorOnly = async (request: FastifyRequest) => requireOperator(config, request);
   app.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: CSV_LIMIT_BYTES }, (_request, body, done) => done(null, body));
 
-  app.post<{ Body: CreateEventBody }>('/api/events', {
+  app.post('/api/events', {
     onRequest: operatorOnly,
     schema: { tags: ['operators'], security: [{ operator: [] }], body: CreateEventSchema, response: { 201: EventSchema, ...errors } },
   }, async (request, reply) => {
@@ -38,15 +37,15 @@ export function eventRoutes(app: FastifyInstance, { db, library, config }: ApiDe
     return reply.status(201).send(await eventDto(db, library, created));
   });
 
-  app.get<{ Params: { id: string } }>('/api/events/:id', {
+  app.get('/api/events/:id', {
     schema: { tags: ['events'], params: EventParams, response: { 200: EventSchema, ...errors } },
   }, async (request) => eventDto(db, library, await requireEvent(db, request.params.id)));
 
-  app.get<{ Params: { id: string } }>('/api/events/:id/leaderboard', {
+  app.get('/api/events/:id/leaderboard', {
     schema: { tags: ['events'], params: EventParams, response: { 200: Type.Array(LeaderboardRowSchema), ...errors } },
   }, async (request) => eventLeaderboard(db, library, await requireEvent(db, request.params.id)));
 
-  app.post<{ Params: { id: string }; Body: RegisterParticipantBody }>('/api/events/:id/participants', {
+  app.post('/api/events/:id/participants', {
     onRequest: operatorOnly,
     schema: { tags: ['operators'], security: [{ operator: [] }], params: EventParams, body: RegisterParticipantSchema, response: { 201: ParticipantSchema, ...errors } },
   }, async (request, reply) => {
@@ -57,7 +56,7 @@ export function eventRoutes(app: FastifyInstance, { db, library, config }: ApiDe
     return reply.status(201).send({ eventId: created.eventId, badgeId: created.badgeId, name: created.name });
   });
 
-  app.post<{ Params: { id: string }; Body: string }>('/api/events/:id/participants/import', {
+  app.post('/api/events/:id/participants/import', {
     bodyLimit: CSV_LIMIT_BYTES,
     onRequest: operatorOnly,
     schema: {

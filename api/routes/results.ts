@@ -1,4 +1,5 @@
 // GET /api/sessions/:id/result (JSON) and its Markdown postmortem draft (result.md or ?format=markdown).
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ErrorSchema, ResultSchema } from '../contract.ts';
@@ -11,7 +12,8 @@ import { authorizeParticipant, eventsAfter } from '../auth/session-access.ts';
 const Params = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
 const errors = { 401: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema };
 
-export function resultRoutes(app: FastifyInstance, { db, library }: ApiDeps): void {
+export function resultRoutes(fastify: FastifyInstance, { db, library }: ApiDeps): void {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   async function load(request: FastifyRequest<{ Params: { id: string } }>) {
     const row = await authorizeParticipant(db, request, request.params.id);
     if (row.phase !== 'completed' || !row.result) throw conflict(`no result yet: the session is ${row.phase}`);
@@ -27,7 +29,7 @@ export function resultRoutes(app: FastifyInstance, { db, library }: ApiDeps): vo
       .send(postmortemMarkdown(row, scenario, result));
   };
 
-  app.get<{ Params: { id: string }; Querystring: { format?: 'json' | 'markdown' } }>('/api/sessions/:id/result', {
+  app.get('/api/sessions/:id/result', {
     schema: {
       tags: ['sessions'], params: Params,
       querystring: Type.Object({ format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('markdown')])) }),
@@ -38,7 +40,7 @@ export function resultRoutes(app: FastifyInstance, { db, library }: ApiDeps): vo
     return (await load(request)).result;
   });
 
-  app.get<{ Params: { id: string } }>('/api/sessions/:id/result.md', {
+  app.get('/api/sessions/:id/result.md', {
     schema: { tags: ['sessions'], params: Params, description: 'A Markdown postmortem draft of the session.', response: { 200: Type.String(), ...errors } },
   }, markdown);
 }

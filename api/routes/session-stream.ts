@@ -1,23 +1,31 @@
 // WS /api/sessions/:id/events: the session's events as they happen, resuming after ?after=<event id>.
 // Every socket of the process is fed by one EventHub, so the database load does not grow with browsers.
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import type { Mode } from '../../domain/session-terms.ts';
 import type { ApiDeps } from '../deps.ts';
 import { EventHub } from '../live/event-hub.ts';
 import { authorizeParticipant } from '../auth/session-access.ts';
 import { eventDto, sessionDto } from '../sessions/session-view.ts';
 
-export function sessionStreamRoutes(app: FastifyInstance, { db, library }: ApiDeps): void {
+const Params = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
+const Query = Type.Object({ after: Type.Optional(Type.String({ maxLength: 20 })) });
+
+export function sessionStreamRoutes(fastify: FastifyInstance, { db, library }: ApiDeps): void {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const hub = new EventHub(db, { onError: (error) => app.log.warn({ err: error }, 'event stream poll failed') });
   app.addHook('onClose', async () => hub.close());
 
-  app.get<{ Params: { id: string }; Querystring: { after?: string } }>('/api/sessions/:id/events', {
+  app.get('/api/sessions/:id/events', {
     websocket: true,
+    schema: { tags: ['sessions'], params: Params, querystring: Query },
     // Auth before the upgrade: a refused socket never opens.
     preValidation: async (request) => { await authorizeParticipant(db, request, request.params.id); },
   }, (socket, request) => {
     const sessionId = request.params.id;
     const after = Math.max(0, Number.parseInt(request.query.after ?? '0', 10) || 0);
-    let mode: 'learn' | 'challenge' | undefined;
+    let mode: Mode | undefined;
     let unsubscribe: (() => void) | undefined;
     let closed = false;
     socket.on('close', () => { closed = true; unsubscribe?.(); });

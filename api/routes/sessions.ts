@@ -1,5 +1,6 @@
 // Session routes: create, read, kubeconfig, start, abandon, hints, result.
 import { randomUUID } from 'node:crypto';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { WorkflowUpdateFailedError, WorkflowNotFoundError } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
@@ -9,7 +10,8 @@ import { sessions } from '../../db/schema.ts';
 import { renderKubeconfig } from '../../cluster/kubeconfig.ts';
 import { abandonSignal, extendTimeSignal, requestHintUpdate, startUpdate } from '../../workflows/messages.ts';
 import { FlEvent, FlMode, FlParticipant, FlPhase, FlScenario, FlSystem } from '../../workflows/search-attributes.ts';
-import { TERMINAL_PHASES, CreateSessionSchema, CreatedSessionSchema, ErrorSchema, SessionSchema, type CreateSessionBody, type Phase } from '../contract.ts';
+import { isTerminalPhase, type Phase } from '../../domain/session-terms.ts';
+import { CreateSessionSchema, CreatedSessionSchema, ErrorSchema, PhaseSchema, SessionSchema } from '../contract.ts';
 import type { ApiDeps } from '../deps.ts';
 import { badRequest, conflict, HttpError, unavailable, unauthorized } from '../errors.ts';
 import { checkEventEntry } from '../events/event-entry.ts';
@@ -22,13 +24,14 @@ import { issueKubeCredential } from '../../gateway/credentials.ts';
 
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
 const errors = { 400: ErrorSchema, 401: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema, 503: ErrorSchema };
-const KUBECONFIG_PHASES: Phase[] = ['ready', 'injecting', 'running'];
+const KUBECONFIG_PHASES: readonly Phase[] = ['ready', 'injecting', 'running'];
 
-export function sessionRoutes(app: FastifyInstance, deps: ApiDeps): void {
+export function sessionRoutes(fastify: FastifyInstance, deps: ApiDeps): void {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const { db, temporal, library, config, gateway } = deps;
   const handle = (id: string) => temporal.workflow.getHandle(workflowIdOf(id));
 
-  app.post<{ Body: CreateSessionBody }>('/api/sessions', {
+  app.post('/api/sessions', {
     config: { rateLimit: { max: config.sessionCreateLimitPerMinute, timeWindow: '1 minute' } },
     schema: { tags: ['sessions'], body: CreateSessionSchema, response: { 201: CreatedSessionSchema, ...errors } },
   }, async (request, reply) => {
@@ -69,7 +72,7 @@ export function sessionRoutes(app: FastifyInstance, deps: ApiDeps): void {
     return reply.status(201).send({ id, participantToken: token, phase: 'provisioning' });
   });
 
-  app.get<{ Params: { id: string } }>('/api/sessions/:id', {
+  app.get('/api/sessions/:id', {
     schema: { tags: ['sessions'], params: IdParams, response: { 200: SessionSchema, ...errors } },
   }, async (request) => {
     const row = await authorizeParticipant(db, request, request.params.id);
@@ -77,11 +80,11 @@ export function sessionRoutes(app: FastifyInstance, deps: ApiDeps): void {
     return sessionDto(row, events, library);
   });
 
-  app.get<{ Params: { id: string } }>('/api/sessions/:id/kubeconfig', {
+  app.get('/api/sessions/:id/kubeconfig', {
     schema: { tags: ['sessions'], params: IdParams, response: { 200: Type.String(), ...errors } },
   }, async (request, reply) => {
     const row = await authorizeParticipant(db, request, request.params.id);
-    if (!KUBECONFIG_PHASES.includes(row.phase as Phase) || !row.namespace) {
+    if (!KUBECONFIG_PHASES.includes(row.phase) || !row.namespace) {
       throw conflict(`the kubeconfig is available once the sandbox is ready and until the session ends (now: ${row.phase})`);
     }
     // The kubeconfig names the gateway, never the sandbox API server: every request is checked and recorded.
@@ -92,29 +95,29 @@ export function sessionRoutes(app: FastifyInstance, deps: ApiDeps): void {
     return reply.header('content-type', 'application/yaml').header('cache-control', 'no-store').send(kubeconfig);
   });
 
-  app.post<{ Params: { id: string } }>('/api/sessions/:id/start', {
-    schema: { tags: ['sessions'], params: IdParams, response: { 200: Type.Object({ phase: Type.String() }), ...errors } },
+  app.post('/api/sessions/:id/start', {
+    schema: { tags: ['sessions'], params: IdParams, response: { 200: Type.Object({ phase: PhaseSchema }), ...errors } },
   }, async (request) => {
     const row = await authorizeParticipant(db, request, request.params.id);
     try {
       return await handle(row.id).executeUpdate(startUpdate, { args: [] });
     } catch (error) {
       if (error instanceof WorkflowUpdateFailedError) throw conflict(error.cause?.message ?? `cannot start: the session is ${row.phase}`);
-      if (error instanceof WorkflowNotFoundError || TERMINAL_PHASES.includes(row.phase as Phase)) throw conflict(`cannot start: the session is ${row.phase}`);
+      if (error instanceof WorkflowNotFoundError || isTerminalPhase(row.phase)) throw conflict(`cannot start: the session is ${row.phase}`);
       throw error;
     }
   });
 
-  app.post<{ Params: { id: string } }>('/api/sessions/:id/abandon', {
-    schema: { tags: ['sessions'], params: IdParams, response: { 202: Type.Object({ phase: Type.String() }), ...errors } },
+  app.post('/api/sessions/:id/abandon', {
+    schema: { tags: ['sessions'], params: IdParams, response: { 202: Type.Object({ phase: PhaseSchema }), ...errors } },
   }, async (request, reply) => {
     const row = await authorizeParticipant(db, request, request.params.id);
-    if (TERMINAL_PHASES.includes(row.phase as Phase)) throw conflict(`the session has already ended (${row.phase})`);
+    if (isTerminalPhase(row.phase)) throw conflict(`the session has already ended (${row.phase})`);
     await handle(row.id).signal(abandonSignal);
     return reply.status(202).send({ phase: row.phase });
   });
 
-  app.post<{ Params: { id: string } }>('/api/sessions/:id/hints', {
+  app.post('/api/sessions/:id/hints', {
     config: { rateLimit: { max: 10, timeWindow: '1 minute' } },
     schema: { tags: ['sessions'], params: IdParams, response: { 200: Type.Object({ hint: Type.String(), hintsUsed: Type.Integer(), cost: Type.Integer() }), ...errors } },
   }, async (request) => {
@@ -127,7 +130,7 @@ export function sessionRoutes(app: FastifyInstance, deps: ApiDeps): void {
     }
   });
 
-  app.post<{ Params: { id: string }; Body: { seconds: number } }>('/api/sessions/:id/extend', {
+  app.post('/api/sessions/:id/extend', {
     schema: { tags: ['operators'], params: IdParams, body: Type.Object({ seconds: Type.Integer({ minimum: 1, maximum: 7200 }) }, { additionalProperties: false }), response: { 202: Type.Object({ extendedBy: Type.Integer() }), ...errors } },
   }, async (request, reply) => {
     const token = bearerToken(request.headers);

@@ -1,10 +1,11 @@
 // Turns read-model rows into the public DTOs, hiding what the session's mode must not reveal.
 import type { Library } from '../../scenarios/lib/load.ts';
 import type { SessionEventRow, SessionRow } from '../../db/schema.ts';
-import type { Phase, SessionDto, SessionEventDto } from '../contract.ts';
+import type { Mode } from '../../domain/session-terms.ts';
+import type { SessionDto, SessionEventDto } from '../contract.ts';
 import { publicScenarioId } from '../scenario-ids.ts';
 
-export function eventDto(row: SessionEventRow, mode: 'learn' | 'challenge'): SessionEventDto {
+export function eventDto(row: SessionEventRow, mode: Mode): SessionEventDto {
   const hideDetail = mode === 'challenge' && row.kind === 'note';
   return { id: row.id, at: row.at.toISOString(), kind: row.kind, summary: row.summary, ...(row.detail != null && !hideDetail ? { detail: row.detail } : {}) };
 }
@@ -20,7 +21,7 @@ export function sessionDto(row: SessionRow, events: SessionEventRow[], library: 
   const learn = row.mode === 'learn';
   return {
     id: row.id,
-    phase: row.phase as Phase,
+    phase: row.phase,
     mode: row.mode,
     scenarioId: scenario ? publicScenarioId(scenario, row.mode) : row.scenarioId,
     systemId: row.systemId,
@@ -31,7 +32,7 @@ export function sessionDto(row: SessionRow, events: SessionEventRow[], library: 
     ...(row.repairedAt ? { repairedAt: row.repairedAt.toISOString() } : {}),
     ...(row.endedAt ? { endedAt: row.endedAt.toISOString() } : {}),
     elapsedSeconds: elapsedSeconds(row, now),
-    sla: { status: row.slaStatus as SessionDto['sla']['status'], objectives: (row.slaObjectives ?? []) as SessionDto['sla']['objectives'] },
+    sla: { status: row.slaStatus, objectives: (row.slaObjectives ?? []) as SessionDto['sla']['objectives'] },
     hintsUsed: row.hintsUsed,
     ...(row.dashboardUrl ? { dashboardUrl: row.dashboardUrl } : {}),
     events: events.map((event) => eventDto(event, row.mode)),

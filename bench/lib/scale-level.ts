@@ -7,7 +7,8 @@ import { MANAGED_BY, MANAGED_BY_LABEL } from '../../cluster/labels.ts';
 import { workflowIdOf } from '../../api/sessions/session-plan.ts';
 import { loadSessionReads } from './load-loop.ts';
 import { sampleProcess, type ProcessSample } from './process-sampler.ts';
-import { abandonSession, createSession, ENDED, startSession, type BenchSession } from './sessions.ts';
+import { TERMINAL_PHASES } from '../../domain/session-terms.ts';
+import { abandonSession, createSession, startSession, type BenchSession } from './sessions.ts';
 import { waitForPhasesInDatabase } from './wait-phases.ts';
 import { openDatabase } from '../../db/client.ts';
 import { startServices, type Infra } from './stack.ts';
@@ -44,7 +45,7 @@ export async function runScaleLevel(infra: Infra, kube: Kube, library: Library, 
   const database = openDatabase(infra.databaseUrl, { maxConnections: 1 });
   const abandonAll = async (timeoutMs = 180_000) => {
     await Promise.allSettled(sessions.map((session) => abandonSession(services.apiUrl, session)));
-    await waitForPhasesInDatabase(database.db, sessions, ENDED, timeoutMs);
+    await waitForPhasesInDatabase(database.db, sessions, TERMINAL_PHASES, timeoutMs);
   };
   const historyLength = async (session: BenchSession) =>
     (await temporal.workflow.getHandle(workflowIdOf(session.id)).fetchHistory()).events?.length ?? 0;

@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SessionDto } from '../../api/contract.ts';
+import { isTerminalPhase, TERMINAL_PHASES } from '../../domain/session-terms.ts';
 import { callApi, type ApiResponse } from './http-client.ts';
 
 export interface BenchSession {
@@ -38,7 +39,7 @@ export async function waitForPhase(
   for (;;) {
     const current = await getSession(apiUrl, session);
     if (phases.includes(current.phase)) return { session: current, seenAt: performance.now() };
-    if (['failed', 'abandoned', 'timed_out', 'completed'].includes(current.phase)) {
+    if (isTerminalPhase(current.phase)) {
       throw new Error(`session ${session.id} ended ${current.phase} while waiting for ${phases.join('|')}`);
     }
     if (performance.now() > deadline) throw new Error(`session ${session.id} is ${current.phase}, expected ${phases.join('|')} within ${timeoutMs} ms`);
@@ -64,13 +65,11 @@ export async function abandonSession(apiUrl: string, session: BenchSession): Pro
   if (response.status !== 202 && response.status !== 409) expectStatus(response, 202, 'abandon');
 }
 
-export const ENDED = ['completed', 'abandoned', 'timed_out', 'failed'] as const;
-
 /** Abandons every session and waits until each has ended (so its sandbox is gone: teardown runs first). */
 export async function abandonAll(apiUrl: string, sessions: readonly BenchSession[], timeoutMs = 180_000): Promise<void> {
   const outcomes = await Promise.allSettled(sessions.map(async (session) => {
     await abandonSession(apiUrl, session);
-    await waitForPhase(apiUrl, session, ENDED, { timeoutMs, intervalMs: 1000 });
+    await waitForPhase(apiUrl, session, TERMINAL_PHASES, { timeoutMs, intervalMs: 1000 });
   }));
   const failures = outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [String(outcome.reason)] : []));
   if (failures.length > 0) throw new Error(`${failures.length} sessions did not end: ${failures.slice(0, 3).join('; ')}`);

@@ -9,10 +9,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import type { SessionDto } from '../../api/contract.ts';
 import { codenameId } from '../../api/scenario-ids.ts';
+import { isMode, isTerminalPhase } from '../../domain/session-terms.ts';
 import type { Library } from '../../scenarios/lib/load.ts';
 import { UsageError } from '../usage-error.ts';
-
-const TERMINAL = ['completed', 'abandoned', 'timed_out', 'failed'];
 
 export interface RunOptions { system?: string; mode?: string; solve?: boolean; api?: string; name?: string }
 
@@ -21,7 +20,7 @@ export async function run(library: Library, id: string | undefined, options: Run
   if (!scenario) throw new UsageError(id ? `no scenario "${id}" (see \`failurelib list\`)` : 'run needs a scenario id');
   const systemId = options.system ?? scenario.spec.systems[0]!;
   const mode = options.mode ?? 'learn';
-  if (mode !== 'learn' && mode !== 'challenge') throw new UsageError('--mode must be learn or challenge');
+  if (!isMode(mode)) throw new UsageError('--mode must be learn or challenge');
   const api = (options.api ?? 'http://127.0.0.1:3000').replace(/\/$/, '');
   const call = async (method: string, path: string, token?: string, body?: unknown) => {
     const response = await fetch(`${api}${path}`, {
@@ -60,7 +59,7 @@ export async function run(library: Library, id: string | undefined, options: Run
           out(`$ ${command}\n  ${result}`);
         }
       }
-      if (TERMINAL.includes(session.phase)) {
+      if (isTerminalPhase(session.phase)) {
         if (session.phase === 'completed') {
           const result = await (await call('GET', `/api/sessions/${created.id}/result`, token)).json() as { score: number; timeToRepairSeconds: number };
           out(`score ${result.score}, repaired in ${result.timeToRepairSeconds}s`);

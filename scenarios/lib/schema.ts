@@ -1,5 +1,6 @@
 // The scenario library's format: one schema per document kind, the TypeScript types derived from it.
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { SlaStatusSchema } from '../../domain/session-schemas.ts';
 import { FaultSchema, Labels, Name } from './fault-schema.ts';
 
 const Metadata = Type.Object({ name: Name }, { additionalProperties: false });
@@ -76,7 +77,7 @@ export const PrometheusSliSchema = Type.Object({
   query: Type.String({ minLength: 1 }),
   ...Bounds,
   /** What an empty result means (e.g. no error series yet): unknown unless said otherwise. */
-  whenEmpty: Type.Optional(Type.Union([Type.Literal('green'), Type.Literal('red'), Type.Literal('unknown')])),
+  whenEmpty: Type.Optional(SlaStatusSchema),
 }, { additionalProperties: false });
 
 /**

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { sandboxNamespace } from '../../cluster/labels.ts';
-import { TERMINAL_PHASES } from '../../api/contract.ts';
+import { isTerminalPhase, TERMINAL_PHASES } from '../../domain/session-terms.ts';
 import { startHarness, type Harness } from '../support/session-harness.ts';
 import { createSession, getSession, namespaceExists, waitForPhase } from '../support/session-client.ts';
 
@@ -44,7 +44,7 @@ describe('the public API at its edges', () => {
     for (const session of [learn, challenge, ...strays]) {
       if (!session) continue;
       const { phase } = await getSession(harness.app, session.id, session.participantToken);
-      if (!TERMINAL_PHASES.includes(phase)) {
+      if (!isTerminalPhase(phase)) {
         await harness.app.inject({ method: 'POST', url: `/api/sessions/${session.id}/abandon`, headers: bearer(session.participantToken) });
       }
       await waitForPhase(harness.app, session.id, session.participantToken, [...TERMINAL_PHASES]);

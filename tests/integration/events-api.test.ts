@@ -6,7 +6,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { kubeRequests, sessionEvents, sessions } from '../../db/schema.ts';
-import { TERMINAL_PHASES } from '../../api/contract.ts';
+import { isTerminalPhase, TERMINAL_PHASES, type Phase } from '../../domain/session-terms.ts';
 import { eventLibrary } from '../support/event-library.ts';
 import { startHarness, type Harness } from '../support/session-harness.ts';
 import { getSession, kubectl, participantKubeconfig, waitForPhase } from '../support/session-client.ts';
@@ -50,7 +50,7 @@ describe.each(inject('databases').map((database, index) => ({ ...database, full:
     if (harness) {
       for (const session of created) {
         const { phase } = await getSession(harness.app, session.id, session.participantToken);
-        if (!TERMINAL_PHASES.includes(phase)) await post(`/api/sessions/${session.id}/abandon`, {}, { authorization: `Bearer ${session.participantToken}` });
+        if (!isTerminalPhase(phase)) await post(`/api/sessions/${session.id}/abandon`, {}, { authorization: `Bearer ${session.participantToken}` });
         await waitForPhase(harness.app, session.id, session.participantToken, [...TERMINAL_PHASES]);
       }
       await harness.close();
@@ -157,7 +157,7 @@ describe.each(inject('databases').map((database, index) => ({ ...database, full:
 
   describe('the leaderboard', () => {
     /** A session as the workflow leaves it, for the ranking's inputs the real run below does not cover. */
-    async function storedSession(badgeId: string, name: string, phase: string, result?: { score: number; timeToRepairSeconds: number }) {
+    async function storedSession(badgeId: string, name: string, phase: Phase, result?: { score: number; timeToRepairSeconds: number }) {
       await harness.database.db.insert(sessions).values({
         id: randomUUID(), workflowId: 'none', scenarioId: SCENARIO, systemId: 'demo-app', mode: 'challenge', participantName: name,
         badgeId, eventId, tokenHash: 'x', phase, ...(result ? { result } : {}), endedAt: new Date(),

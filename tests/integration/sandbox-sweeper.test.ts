@@ -8,6 +8,7 @@ import { createClusterDriver } from '../../cluster/drivers.ts';
 import { sweepSandboxes } from '../../activities/sweeper.ts';
 import { openDatabase, type DatabaseHandle } from '../../db/client.ts';
 import { sessions } from '../../db/schema.ts';
+import type { Phase } from '../../domain/session-terms.ts';
 
 describe('sandbox sweeper', () => {
   const kube = connectKube(inject('kubeconfig'));
@@ -16,7 +17,7 @@ describe('sandbox sweeper', () => {
   beforeAll(() => { database = openDatabase(inject('databases')[0]!.url); });
   afterAll(async () => database?.close());
 
-  async function sessionRow(phase: string): Promise<string> {
+  async function sessionRow(phase: Phase): Promise<string> {
     const id = randomUUID();
     await database.db.insert(sessions).values({ id, workflowId: `session-${id}`, scenarioId: 's', systemId: 'demo-app', mode: 'learn', participantName: 'Sweep', tokenHash: 'x', phase });
     return id;

@@ -2,8 +2,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from '../../db/client.ts';
 import { sessions } from '../../db/schema.ts';
+import type { Mode } from '../../domain/session-terms.ts';
 
-export async function insertSessionRow(db: Database, participantName: string, mode: 'learn' | 'challenge' = 'learn'): Promise<string> {
+export async function insertSessionRow(db: Database, participantName: string, mode: Mode = 'learn'): Promise<string> {
   const id = randomUUID();
   await db.insert(sessions).values({
     id, workflowId: `session-${id}`, scenarioId: 'storefront-scaled-to-zero', systemId: 'demo-app', mode,

@@ -26,9 +26,10 @@ const cases: Case[] = [
   { file: 'cluster/sandbox.ts', code: "import { hashToken } from '../lib/tokens.ts';" },
   { file: 'cluster/sandbox.ts', code: "import type { ApiDeps } from '../api/deps.ts';", refused: /never imports api/ },
   { file: 'cluster/sandbox.ts', code: "import { issueKubeCredential } from '../gateway/credentials.ts';", refused: /never imports gateway/ },
-  // The gateway may use cluster/ (and api/contract.ts's pure shapes), never the rest of api/ or activities/.
+  // The gateway may use cluster/ and the session terms, never api/ or activities/.
   { file: 'gateway/upstream.ts', code: "import { IdleCache } from '../cluster/idle-cache.ts';" },
-  { file: 'gateway/credentials.ts', code: "import { TERMINAL_PHASES } from '../api/contract.ts';" },
+  { file: 'gateway/credentials.ts', code: "import { isTerminalPhase } from '../domain/session-terms.ts';" },
+  { file: 'gateway/credentials.ts', code: "import { TERMINAL_PHASES } from '../api/contract.ts';", refused: /never imports api/ },
   { file: 'gateway/server.ts', code: "import { bearerToken } from '../api/auth/session-access.ts';", refused: /never imports api/ },
   { file: 'gateway/engine-marks.ts', code: "import { FAULT_ANNOTATION } from '../activities/faults/handler.ts';", refused: /never imports activities/ },
   { file: 'gateway/tls.ts', code: "import { ROOT } from '../infra/lib/tools.ts';", refused: /infra\/ is dev and ops/ },

@@ -1,5 +1,6 @@
 // The per-session dashboard (Dashboards API v2): the scenario as text (title and root cause only in
 // Learn mode), the session's state lines as a table, one time series per SLI.
+import type { Mode } from '../../../domain/session-terms.ts';
 import type { Objective } from '../../../scenarios/lib/schema.ts';
 import { renderSumoQuery } from './provider.ts';
 import { STATE_LINE_CATEGORY } from './state-lines.ts';
@@ -7,7 +8,7 @@ import { STATE_LINE_CATEGORY } from './state-lines.ts';
 export interface DashboardInput {
   sessionId: string;
   namespace: string;
-  mode: 'learn' | 'challenge';
+  mode: Mode;
   scenario: { title: string; codename: string; rootCause: string; story: string };
   objectives: Objective[];
 }

@@ -1,7 +1,8 @@
 // The gateway policy: the participant's namespace, nothing else; no RBAC changes; no fault objects in Challenge.
 import { describe, expect, it } from 'vitest';
 import { parseKubeRequest } from '../../../gateway/kube-url.ts';
-import { decide, mintsToken, type Mode } from '../../../gateway/policy.ts';
+import type { Mode } from '../../../domain/session-terms.ts';
+import { decide, mintsToken } from '../../../gateway/policy.ts';
 
 function decision(method: string, url: string, mode: Mode = 'learn') {
   const info = parseKubeRequest(method, url);

@@ -1,4 +1,6 @@
 // Reads and validates the "Start session" form. Limits mirror the API's CreateSessionSchema.
+import { isMode } from '../../../domain/session-terms.ts';
+
 export interface CreateSessionValues {
   scenarioId: string;
   systemId: string;
@@ -34,7 +36,7 @@ export function readCreateSessionForm(form: FormData): ParsedCreateSession {
   const errors: CreateSessionErrors = {};
   if (!values.scenarioId) errors.scenarioId = 'Choose a scenario.';
   if (!values.systemId) errors.systemId = 'Choose a system.';
-  if (values.mode !== 'learn' && values.mode !== 'challenge') errors.mode = 'Choose Learn or Challenge.';
+  if (!isMode(values.mode)) errors.mode = 'Choose Learn or Challenge.';
   // At an event the badge says who you are; elsewhere the name does.
   if (values.eventId && !values.badgeId) errors.badgeId = 'Scan or type your badge id: the event needs it.';
   if (!values.eventId && !values.name) errors.name = 'Enter your name.';

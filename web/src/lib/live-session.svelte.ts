@@ -1,7 +1,7 @@
 // Keeps a session up to date in the browser: a WebSocket to the API (token as a subprotocol,
 // resuming after the last event seen) with exponential backoff, and 2 s polling of the site's
 // own /sessions/:id/state endpoint while the socket is down. Stops once the session has ended.
-import { isTerminal } from './phases.ts';
+import { isTerminalPhase } from './phases.ts';
 import type { LiveMessage, SessionDto, SessionEventDto } from './types.ts';
 
 export type Connection = 'connecting' | 'live' | 'polling' | 'ended';
@@ -59,7 +59,7 @@ export class LiveSession {
 
   start(): void {
     this.#stopped = false;
-    if (isTerminal(this.session.phase)) {
+    if (isTerminalPhase(this.session.phase)) {
       this.connection = 'ended';
       return;
     }
@@ -79,7 +79,7 @@ export class LiveSession {
   apply(next: SessionDto): void {
     this.session = { ...next, events: mergeEvents(this.session.events, next.events) };
     this.syncedAt = Date.now();
-    if (isTerminal(next.phase)) this.#end();
+    if (isTerminalPhase(next.phase)) this.#end();
   }
 
   #addEvent(event: SessionEventDto): void {
@@ -130,7 +130,7 @@ export class LiveSession {
 
   #onDown(): void {
     if (this.#stopped) return;
-    if (isTerminal(this.session.phase)) {
+    if (isTerminalPhase(this.session.phase)) {
       this.#end();
       return;
     }

@@ -1,29 +1,7 @@
-// The session lifecycle as the website presents it. A copy of the API's PHASES (value imports
-// from api/ are not allowed in the website); the type check below keeps the two in step.
-import type { Mode, Phase } from './types.ts';
+// The session lifecycle as the website presents it: labels and descriptions of the phases defined in domain/.
+import { isMode, type Mode, type Phase } from '../../../domain/session-terms.ts';
 
-export const HAPPY_PATH = [
-  'provisioning', 'ready', 'injecting', 'running', 'repaired', 'scoring', 'completed',
-] as const satisfies readonly Phase[];
-
-export const EXIT_PHASES = ['abandoned', 'timed_out', 'failed'] as const satisfies readonly Phase[];
-
-export const PHASES: readonly Phase[] = [...HAPPY_PATH, ...EXIT_PHASES];
-
-export type ExitPhase = (typeof EXIT_PHASES)[number];
-
-// Fails to compile if the API adds a phase this file does not list.
-const _allPhasesListed: Record<Exclude<Phase, (typeof HAPPY_PATH)[number] | ExitPhase>, never> = {};
-
-export const TERMINAL_PHASES: readonly Phase[] = ['completed', ...EXIT_PHASES];
-
-export function isTerminal(phase: Phase): boolean {
-  return TERMINAL_PHASES.includes(phase);
-}
-
-export function isExit(phase: Phase): phase is ExitPhase {
-  return (EXIT_PHASES as readonly Phase[]).includes(phase);
-}
+export { HAPPY_PATH, isExitPhase, isTerminalPhase, type ExitPhase } from '../../../domain/session-terms.ts';
 
 /** Phases in which the participant's clock runs. */
 export function isClockRunning(phase: Phase): boolean {
@@ -56,8 +34,6 @@ export const PHASE_DESCRIPTIONS: Record<Phase, string> = {
   failed: 'The sandbox could not be prepared or the fault could not be injected. This is on us, not you.',
 };
 
-export const MODES: readonly Mode[] = ['learn', 'challenge'];
-
 export function parseMode(raw: string | null | undefined): Mode {
-  return raw === 'challenge' ? 'challenge' : 'learn';
+  return isMode(raw) ? raw : 'learn';
 }

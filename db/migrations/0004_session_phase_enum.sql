@@ -1,0 +1,2 @@
+CREATE TYPE "public"."session_phase" AS ENUM('provisioning', 'ready', 'injecting', 'running', 'repaired', 'scoring', 'completed', 'abandoned', 'timed_out', 'failed');--> statement-breakpoint
+ALTER TABLE "sessions" ALTER COLUMN "phase" SET DATA TYPE "public"."session_phase" USING "phase"::"public"."session_phase";
