@@ -65,12 +65,12 @@ describe('a running session keeps the library it was created with', () => {
     // collateral) and a par of one second.
     edit(dir, SCENARIO_FILE, (text) => text
       .replace('deploymentAvailable: { name: storefront, minAvailable: 1 }', 'deploymentAvailable: { name: storefront, minAvailable: 5 }')
-      .replace('The Service for the storefront exists. Does it have any endpoints?', 'Edited hint: look at the checkout.')
+      .replace('The Service for the storefront exists. Does it have any endpoints?', 'Edited hint, look at the checkout instead.')
       .replace('args: { deployment: storefront }', 'args: { deployment: checkout }')
       .replace('parTimeSeconds: 180', 'parTimeSeconds: 1'));
     edit(dir, SYSTEM_FILE, (text) => text.replace('serviceReachable: { name: storefront, minPods: 2 }', 'serviceReachable: { name: storefront, minPods: 5 }'));
     reloadInto(library, dir);
-    expect(library.scenarios.get('storefront-scaled-to-zero')!.spec.hints[0]).toBe('Edited hint: look at the checkout.');
+    expect(library.scenarios.get('storefront-scaled-to-zero')!.spec.hints[0]).toBe('Edited hint, look at the checkout instead.');
 
     const hint = await app.inject({ method: 'POST', url: `/api/sessions/${id}/hints`, headers: auth });
     expect(hint.statusCode).toBe(200);
