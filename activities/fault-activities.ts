@@ -15,6 +15,9 @@ import { evaluatePredicate } from './oracle/predicates.ts';
 
 export interface FaultStepInput { sessionId: string; namespace: string; fault: Fault; key: string }
 
+/** `sessionId` is absent in activities scheduled by workflows started before the workflow passed it. */
+export interface WaitForConditionInput { sessionId?: string; namespace: string; condition: Predicate; timeoutSeconds: number }
+
 const CONFIRM_POLL_MS = 250;
 
 /** The engine's clients for the cluster a session's sandbox is on (ClusterDriver.kubeFor). */
@@ -54,11 +57,11 @@ export function createFaultActivities({ db, kubeFor }: { db: Database; kubeFor: 
     },
 
     /** Waits for a cluster condition (e.g. a certificate issued) before the scenario goes on. */
-    async waitForCondition({ namespace, condition, timeoutSeconds }: { namespace: string; condition: Predicate; timeoutSeconds: number }): Promise<void> {
+    async waitForCondition({ sessionId: given, namespace, condition, timeoutSeconds }: WaitForConditionInput): Promise<void> {
       const info = Context.current().info;
-      // The workflow does not pass its session (histories fix this input): its workflow id names it.
+      // Sessions started before the workflow passed its session id: their workflow id names it.
       const workflowId = info.workflowExecution?.workflowId ?? '';
-      const sessionId = sessionIdOfWorkflowId(workflowId);
+      const sessionId = given ?? sessionIdOfWorkflowId(workflowId);
       if (!sessionId) throw ApplicationFailure.nonRetryable(`waitForCondition belongs to a session workflow, not "${workflowId}"`);
       const kube = await kubeFor(sessionId);
       // Measured from the first attempt: a retry must not restart the clock.

@@ -9,12 +9,12 @@ import type { Database } from '../db/client.ts';
 import type { Mode } from '../domain/session-terms.ts';
 import { sessionEvents, sessions } from '../db/schema.ts';
 import type { Library } from '../scenarios/lib/load.ts';
-import type { Objective, Scenario } from '../scenarios/lib/schema.ts';
+import type { Objective } from '../scenarios/lib/schema.ts';
 import { ErrorType } from '../workflows/error-types.ts';
 import { recordEvent } from './session-store.ts';
 import { createRole, createUser, participantEmail, shareDashboard, unshareDashboard } from './sla/sumo/access.ts';
 import { SumoClient } from './sla/sumo/client.ts';
-import { dashboardBody } from './sla/sumo/dashboard.ts';
+import { dashboardBody, type DashboardInput } from './sla/sumo/dashboard.ts';
 import { SumoApiError, SumoDeploymentError } from './sla/sumo/errors.ts';
 import { pushStateLines, type StateLine } from './sla/sumo/state-lines.ts';
 
@@ -26,7 +26,16 @@ export interface MonitoringDeps {
   client?: SumoClient;
 }
 
-export interface WireMonitoringInput { sessionId: string; namespace: string; systemId: string; scenarioId: string; mode: Mode }
+export interface WireMonitoringInput {
+  sessionId: string;
+  namespace: string;
+  systemId: string;
+  scenarioId: string;
+  mode: Mode;
+  /** From the plan's snapshot; sessions created before it read them from the library. */
+  briefing?: DashboardInput['scenario'];
+  objectives?: Objective[];
+}
 
 /** Activity error type for Sumo settings that cannot work (wrong deployment, bad credentials): retrying will not help. */
 export const SUMO_CONFIG_ERROR = ErrorType.SumoConfigError;
@@ -56,7 +65,7 @@ export function createMonitoringActivities({ db, library, sumo, client: injected
   const note = (sessionId: string, key: string, summary: string, detail: Wired) => recordEvent(db, { sessionId, dedupeKey: `monitoring:${key}`, kind: 'note', summary, detail });
   const uiBase = sumo.uiUrl.replace(/\/$/, '');
 
-  async function wire(sumoClient: SumoClient, input: WireMonitoringInput, scenario: Scenario['spec'], objectives: Objective[]): Promise<Wired> {
+  async function wire(sumoClient: SumoClient, input: WireMonitoringInput, scenario: DashboardInput['scenario'], objectives: Objective[]): Promise<Wired> {
     const wired = await wiredSoFar(db, input.sessionId);
     if (!wired.dashboardId) {
       const { body } = await sumoClient.request<{ id: string; contentId: string }>('POST', 'v2/dashboards', dashboardBody({
@@ -85,10 +94,10 @@ export function createMonitoringActivities({ db, library, sumo, client: injected
     /** Creates (or finds, when retried) the session's dashboard and participant access; returns the dashboard link. */
     async wireMonitoring(input: WireMonitoringInput): Promise<{ dashboardUrl?: string }> {
       if (!client) return {};
-      const scenario = library.scenarios.get(input.scenarioId);
-      const system = library.systems.get(input.systemId);
-      if (!scenario || !system) throw ApplicationFailure.nonRetryable(`unknown scenario ${input.scenarioId} or system ${input.systemId}`, SUMO_CONFIG_ERROR);
-      const wired = await permanentIfConfig(() => wire(client, input, scenario.spec, system.system.spec.objectives));
+      const scenario = input.briefing ?? library.scenarios.get(input.scenarioId)?.spec;
+      const objectives = input.objectives ?? library.systems.get(input.systemId)?.system.spec.objectives;
+      if (!scenario || !objectives) throw ApplicationFailure.nonRetryable(`unknown scenario ${input.scenarioId} or system ${input.systemId}`, SUMO_CONFIG_ERROR);
+      const wired = await permanentIfConfig(() => wire(client, input, scenario, objectives));
       const dashboardUrl = `${uiBase}/dashboard/${wired.dashboardId}`;
       await db.update(sessions).set({ dashboardUrl }).where(eq(sessions.id, input.sessionId));
       return { dashboardUrl };

@@ -5,22 +5,10 @@ import type { Database } from '../db/client.ts';
 import { kubeRequests, sessionEvents, sessions, slaSamples } from '../db/schema.ts';
 import { isSlaStatus } from '../domain/session-terms.ts';
 import type { Library } from '../scenarios/lib/load.ts';
-import type { Step } from '../scenarios/lib/schema.ts';
+import { faultTargets } from '../scenarios/lib/steps.ts';
 import type { ScoreInput } from '../workflows/types.ts';
 import type { SlaReading } from '../scoring/budget.ts';
 import type { ScoreRecording } from '../scoring/score.ts';
-
-/** Every name a fault step acts on (its string arguments), through serial/parallel nesting. */
-export function faultTargets(steps: readonly Step[]): string[] {
-  const names = new Set<string>();
-  const visit = (step: Step) => {
-    if ('fault' in step) for (const value of Object.values(step.fault.args)) if (typeof value === 'string') names.add(value);
-    if ('serial' in step) step.serial.forEach(visit);
-    if ('parallel' in step) step.parallel.forEach(visit);
-  };
-  steps.forEach(visit);
-  return [...names].sort();
-}
 
 function asReading(at: Date, value: unknown): SlaReading | undefined {
   const reading = value as { status?: unknown; objectives?: unknown } | null;
@@ -43,7 +31,8 @@ export async function readSlaReadings(db: Database, sessionId: string): Promise<
 
 export async function readScoreRecording(db: Database, library: Library, input: ScoreInput): Promise<ScoreRecording> {
   const [session] = await db.select({ startedAt: sessions.startedAt, scenarioId: sessions.scenarioId }).from(sessions).where(eq(sessions.id, input.sessionId)).limit(1);
-  const scenario = session ? library.scenarios.get(session.scenarioId) : undefined;
+  // Sessions created before the plan carried a snapshot read their scenario from the library.
+  const scenario = input.faultTargets === undefined && session ? library.scenarios.get(session.scenarioId) : undefined;
   const requests = await db.select().from(kubeRequests).where(eq(kubeRequests.sessionId, input.sessionId)).orderBy(asc(kubeRequests.id));
   return {
     ...input,
@@ -53,6 +42,6 @@ export async function readScoreRecording(db: Database, library: Library, input: 
       at: r.at.toISOString(), verb: r.verb, resource: r.resource, namespace: r.namespace, name: r.name,
       subresource: r.subresource, status: r.status, command: r.command, change: r.change,
     })),
-    faultTargets: scenario ? faultTargets(scenario.spec.steps) : [],
+    faultTargets: input.faultTargets ?? (scenario ? faultTargets(scenario.spec.steps) : []),
   };
 }

@@ -2,7 +2,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Database } from '../db/client.ts';
-import type { Library } from '../scenarios/lib/load.ts';
+import type { Library, LoadedSystem } from '../scenarios/lib/load.ts';
+import { manifestsSha256 } from '../scenarios/lib/manifests-digest.ts';
 import type { Objective, Predicate, Scenario } from '../scenarios/lib/schema.ts';
 import type { HintResult, Mode, Phase, ScoreInput, SlaStatus } from '../workflows/types.ts';
 import type { Kube } from '../cluster/kube.ts';
@@ -55,6 +56,28 @@ export interface WatchSlaInput {
   scenarioId?: string;
   until: SlaTarget;
   holdSeconds: number;
+  /** From the plan's snapshot; sessions created before it read them from the library (by systemId / scenarioId). */
+  objectives?: Objective[];
+  oracle?: Predicate[];
+}
+
+export interface DeploySystemInput {
+  sessionId: string;
+  namespace: string;
+  systemId: string;
+  /** The manifests' digest when the session was created; absent for sessions created before plans carried it. */
+  manifestsSha256?: string;
+}
+
+/** Permanent: a session deploys the system it was created with, or none (a new session gets the new one). */
+function checkUnchanged(systemId: string, loaded: LoadedSystem, expected: string | undefined): void {
+  if (expected === undefined) return;
+  const actual = manifestsSha256(loaded.manifests);
+  if (actual === expected) return;
+  throw ApplicationFailure.nonRetryable(
+    `system ${systemId} changed since this session was created (manifests sha256 ${actual.slice(0, 12)}…, the session expects ${expected.slice(0, 12)}…): start a new session`,
+    ErrorType.SystemChanged,
+  );
 }
 
 export function createActivities({ db, kube, library, slaPollSeconds, slaEvaluator, pushStatusLine, sumo, driver = createClusterDriver('sim', kube) }: ActivityDeps) {
@@ -95,10 +118,12 @@ export function createActivities({ db, kube, library, slaPollSeconds, slaEvaluat
       return { namespace: await whileHeartbeating(() => driver.createSandbox(sessionId)) };
     },
 
-    async deploySystem({ sessionId, namespace, systemId }: { sessionId: string; namespace: string; systemId: string }): Promise<void> {
+    async deploySystem({ sessionId, namespace, systemId, manifestsSha256: expected }: DeploySystemInput): Promise<void> {
+      const loaded = system(systemId);
+      checkUnchanged(systemId, loaded, expected);
       let objects;
       try {
-        objects = parseManifests(system(systemId).manifests);
+        objects = parseManifests(loaded.manifests);
       } catch (error) {
         if (error instanceof InvalidManifestError) throw ApplicationFailure.nonRetryable(error.message, ErrorType.InvalidManifest);
         throw error;
@@ -133,8 +158,8 @@ export function createActivities({ db, kube, library, slaPollSeconds, slaEvaluat
     /** Long-running: waits on the batched SLA evaluator every poll and returns only on the awaited transition. */
     async watchSla(input: WatchSlaInput): Promise<{ status: SlaStatus; at: string }> {
       const context = Context.current();
-      const objectives: Objective[] = system(input.systemId).system.spec.objectives;
-      const oracle: Predicate[] = input.scenarioId ? scenario(input.scenarioId).spec.oracle.predicates : [];
+      const objectives: Objective[] = input.objectives ?? system(input.systemId).system.spec.objectives;
+      const oracle: Predicate[] = input.oracle ?? (input.scenarioId ? scenario(input.scenarioId).spec.oracle.predicates : []);
       return watch(input, {
         db, evaluator, objectives,
         oracleHolds: async () => predicatesHold(readOnce(await kubeFor(input.sessionId)), input.namespace, oracle),
@@ -146,9 +171,14 @@ export function createActivities({ db, kube, library, slaPollSeconds, slaEvaluat
       });
     },
 
-    async revealHint({ sessionId, scenarioId, index, mode }: { sessionId: string; scenarioId: string; index: number; mode: Mode }): Promise<HintResult> {
-      const hints = scenario(scenarioId).spec.hints;
-      const hint = hints[Math.min(index, hints.length - 1)] ?? '';
+    /** `hint` is the plan's; sessions created before plans carried their hints read it from the library. */
+    async revealHint(input: { sessionId: string; scenarioId: string; index: number; mode: Mode; hint?: string }): Promise<HintResult> {
+      const { sessionId, index, mode } = input;
+      const fromLibrary = () => {
+        const hints = scenario(input.scenarioId).spec.hints;
+        return hints[Math.min(index, hints.length - 1)] ?? '';
+      };
+      const hint = input.hint ?? fromLibrary();
       await recordEvent(db, { sessionId, dedupeKey: `hint:${index}`, kind: 'hint', summary: `Hint ${index + 1} used`, detail: mode === 'learn' ? { hint } : undefined });
       await recordHintsUsed(db, sessionId, index + 1);
       return { hint, hintsUsed: index + 1, cost: HINT_COST[mode] };

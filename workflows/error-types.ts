@@ -4,6 +4,8 @@ export const ErrorType = {
   ScenarioNotFound: 'ScenarioNotFound',
   SystemNotFound: 'SystemNotFound',
   InvalidManifest: 'InvalidManifest',
+  /** The system's manifests differ from those the session was created with. */
+  SystemChanged: 'SystemChanged',
   FaultTargetMissing: 'FaultTargetMissing',
   ConditionTimedOut: 'ConditionTimedOut',
   UnknownRevertTarget: 'UnknownRevertTarget',
@@ -16,6 +18,7 @@ export const NON_RETRYABLE_ERROR_TYPES: string[] = [
   ErrorType.ScenarioNotFound,
   ErrorType.SystemNotFound,
   ErrorType.InvalidManifest,
+  ErrorType.SystemChanged,
   ErrorType.FaultTargetMissing,
   ErrorType.ConditionTimedOut,
   ErrorType.UnknownRevertTarget,

@@ -42,6 +42,10 @@ export async function scenarioSession(plan: SessionPlan): Promise<SessionState> 
   let startRequested = false;
   let abandoned = false;
   let deadlineVersion = 0;
+  // Decided once, at the start: sessions started by an earlier version keep their library lookups to the end.
+  const snapshotted = patched('plan-snapshot');
+  /** What activities read from the plan instead of the library; undefined for plans made before it existed. */
+  const snapshot = snapshotted ? plan.snapshot : undefined;
 
   setHandler(stateQuery, () => state);
   setHandler(abandonSignal, () => { abandoned = true; });
@@ -60,7 +64,10 @@ export async function scenarioSession(plan: SessionPlan): Promise<SessionState> 
   let hintRequests = Promise.resolve();
   setHandler(requestHintUpdate, async () => {
     // One hint at a time, so two quick clicks reveal hints 1 and 2, not hint 1 twice.
-    const result = hintRequests.then(() => quick.revealHint({ sessionId: plan.sessionId, scenarioId: plan.scenarioId, index: state.hintsUsed, mode: plan.mode }));
+    const result = hintRequests.then(() => quick.revealHint({
+      sessionId: plan.sessionId, scenarioId: plan.scenarioId, index: state.hintsUsed, mode: plan.mode,
+      ...(snapshot ? { hint: snapshot.hints[Math.min(state.hintsUsed, snapshot.hints.length - 1)] ?? '' } : {}),
+    }));
     hintRequests = result.then(() => undefined, () => undefined);
     const hint = await result;
     state.hintsUsed = hint.hintsUsed;
@@ -108,14 +115,19 @@ export async function scenarioSession(plan: SessionPlan): Promise<SessionState> 
     const provisioned = await until(async () => {
       const { namespace } = await cluster.provisionSandbox.executeWithOptions({ summary: 'create the sandbox namespace' }, [{ sessionId: plan.sessionId }]);
       state.namespace = namespace;
-      await cluster.deploySystem.executeWithOptions({ summary: `deploy system ${plan.systemId} into ${namespace}` }, [{ sessionId: plan.sessionId, namespace, systemId: plan.systemId }]);
+      await cluster.deploySystem.executeWithOptions({ summary: `deploy system ${plan.systemId} into ${namespace}` }, [{
+        sessionId: plan.sessionId, namespace, systemId: plan.systemId, ...(snapshot ? { manifestsSha256: snapshot.manifestsSha256 } : {}),
+      }]);
       if (patched('wire-monitoring')) {
         const { dashboardUrl } = await quick.wireMonitoring.executeWithOptions({ summary: 'wire monitoring (dashboard and status lines)' }, [{
           sessionId: plan.sessionId, namespace, systemId: plan.systemId, scenarioId: plan.scenarioId, mode: plan.mode,
+          ...(snapshot ? { briefing: snapshot.briefing, objectives: snapshot.objectives } : {}),
         }]);
         if (dashboardUrl) state.dashboardUrl = dashboardUrl;
       }
-      return watcher.watchSla.executeWithOptions({ summary: 'wait for the system to be healthy (SLA green)' }, [{ sessionId: plan.sessionId, namespace, systemId: plan.systemId, until: 'green', holdSeconds: 0 }]);
+      return watcher.watchSla.executeWithOptions({ summary: 'wait for the system to be healthy (SLA green)' }, [{
+        sessionId: plan.sessionId, namespace, systemId: plan.systemId, until: 'green', holdSeconds: 0, ...(snapshot ? { objectives: snapshot.objectives } : {}),
+      }]);
     }, () => created + plan.provisionTimeoutSeconds * 1000);
     if (provisioned.kind === 'abandoned') return await finish('abandoned', 'You left before the sandbox was ready');
     if (provisioned.kind === 'timeout') return await finish('failed', 'Provisioning took too long', 'provisioning timed out');
@@ -135,7 +147,7 @@ export async function scenarioSession(plan: SessionPlan): Promise<SessionState> 
     // Sessions started before steps were interpreted here ran them all in one injectFault activity.
     const interpretSteps = patched('interpret-scenario-steps') && plan.steps !== undefined;
     const injected = await until(() => (interpretSteps
-      ? runScenarioSteps(plan.steps ?? [], { sessionId: plan.sessionId, namespace })
+      ? runScenarioSteps(plan.steps ?? [], { sessionId: plan.sessionId, namespace }, { conditionNamesSession: snapshotted })
       : cluster.injectFault({ sessionId: plan.sessionId, namespace, scenarioId: plan.scenarioId })), runDeadline);
     if (injected.kind === 'abandoned') return await finish('abandoned', 'You gave up');
     if (injected.kind === 'timeout') return await finish('failed', 'The fault could not be confirmed in time', 'injection timed out');
@@ -144,6 +156,7 @@ export async function scenarioSession(plan: SessionPlan): Promise<SessionState> 
     await enter('running', 'The SLA is violated: find the cause and fix it');
     const repaired = await until(() => watcher.watchSla.executeWithOptions({ summary: `watch the SLA until repaired and green for ${plan.holdSeconds}s` }, [{
       sessionId: plan.sessionId, namespace, systemId: plan.systemId, scenarioId: plan.scenarioId, until: 'repaired', holdSeconds: plan.holdSeconds,
+      ...(snapshot ? { objectives: snapshot.objectives, oracle: snapshot.oracle } : {}),
     }]), runDeadline);
     if (repaired.kind === 'abandoned') return await finish('abandoned', 'You gave up');
     if (repaired.kind === 'timeout') return await finish('timed_out', 'Time is up');
@@ -154,7 +167,10 @@ export async function scenarioSession(plan: SessionPlan): Promise<SessionState> 
     if (patched('close-recording')) await quick.closeRecording.executeWithOptions({ summary: 'close the kubectl recording' }, [{ sessionId: plan.sessionId }]);
     await enter('scoring', 'Scoring your session');
     const timeToRepairSeconds = Math.max(0, Math.round((Date.parse(state.repairedAt) - Date.parse(state.startedAt)) / 1000));
-    await quick.scoreSession.executeWithOptions({ summary: 'compute the score' }, [{ sessionId: plan.sessionId, mode: plan.mode, parTimeSeconds: plan.parTimeSeconds, timeToRepairSeconds, hintsUsed: state.hintsUsed }]);
+    await quick.scoreSession.executeWithOptions({ summary: 'compute the score' }, [{
+      sessionId: plan.sessionId, mode: plan.mode, parTimeSeconds: plan.parTimeSeconds, timeToRepairSeconds, hintsUsed: state.hintsUsed,
+      ...(snapshot ? { faultTargets: snapshot.faultTargets } : {}),
+    }]);
     return await finish('completed', 'Session completed');
   } catch (error) {
     if (isCancellation(error)) {

@@ -15,24 +15,31 @@ const faults = proxyActivities<SessionActivities>({
 
 export interface StepContext { sessionId: string; namespace: string }
 
+export interface StepOptions {
+  /** Sessions started before waitForCondition took the session id keep its old input (their activities find it themselves). */
+  conditionNamesSession: boolean;
+}
+
+interface Run { context: StepContext; options: StepOptions; applied: Map<string, Fault> }
+
 /** Runs the steps in order; the top level of a scenario is a serial list. */
-export async function runScenarioSteps(steps: Step[], context: StepContext): Promise<void> {
-  const applied = new Map<string, Fault>();
-  await runSerial(steps, 'steps', context, applied);
+export async function runScenarioSteps(steps: Step[], context: StepContext, options: StepOptions): Promise<void> {
+  await runSerial(steps, 'steps', { context, options, applied: new Map() });
 }
 
-async function runSerial(steps: Step[], path: string, context: StepContext, applied: Map<string, Fault>): Promise<void> {
-  for (const [index, step] of steps.entries()) await runStep(step, `${path}.${index}`, context, applied);
+async function runSerial(steps: Step[], path: string, run: Run): Promise<void> {
+  for (const [index, step] of steps.entries()) await runStep(step, `${path}.${index}`, run);
 }
 
-async function runStep(step: Step, path: string, context: StepContext, applied: Map<string, Fault>): Promise<void> {
+async function runStep(step: Step, path: string, run: Run): Promise<void> {
+  const { context, applied } = run;
   if ('fault' in step) {
     await faults.applyFaultStep.executeWithOptions({ summary: `apply fault ${step.fault.type} (${path})` }, [{ ...context, fault: step.fault, key: path }]);
     applied.set(step.id ?? path, step.fault);
   } else if ('serial' in step) {
-    await runSerial(step.serial, `${path}.serial`, context, applied);
+    await runSerial(step.serial, `${path}.serial`, run);
   } else if ('parallel' in step) {
-    await Promise.all(step.parallel.map((child, index) => runStep(child, `${path}.parallel.${index}`, context, applied)));
+    await Promise.all(step.parallel.map((child, index) => runStep(child, `${path}.parallel.${index}`, run)));
   } else if ('wait' in step) {
     await sleep(step.wait.seconds * 1000);
   } else if ('waitUntil' in step) {
@@ -40,7 +47,7 @@ async function runStep(step: Step, path: string, context: StepContext, applied: 
     await faults.waitForCondition.executeWithOptions({
       summary: `wait until ${Object.keys(condition)[0] ?? 'condition'} (${path})`,
       startToCloseTimeout: `${timeoutSeconds + 60} seconds`,
-    }, [{ namespace: context.namespace, condition, timeoutSeconds }]);
+    }, [{ ...(run.options.conditionNamesSession ? { sessionId: context.sessionId } : {}), namespace: context.namespace, condition, timeoutSeconds }]);
   } else {
     const fault = applied.get(step.revert.fault);
     if (!fault) throw ApplicationFailure.nonRetryable(`revert names no earlier fault step: ${step.revert.fault}`, ErrorType.UnknownRevertTarget);

@@ -38,7 +38,8 @@ export function sessionRoutes(fastify: FastifyInstance, deps: ApiDeps): void {
     const body = request.body;
     const scenario = resolveScenario(library, body.scenarioId, body.mode);
     if (!scenario) throw badRequest(`unknown scenario "${body.scenarioId}" in ${body.mode} mode`, [{ field: 'scenarioId', message: 'not in the catalog for this mode' }]);
-    if (!library.systems.has(body.systemId)) throw badRequest(`unknown system "${body.systemId}"`, [{ field: 'systemId', message: 'not in the catalog' }]);
+    const system = library.systems.get(body.systemId);
+    if (!system) throw badRequest(`unknown system "${body.systemId}"`, [{ field: 'systemId', message: 'not in the catalog' }]);
     if (!scenario.spec.systems.includes(body.systemId)) {
       throw badRequest(`this scenario does not run on system "${body.systemId}"`, [{ field: 'systemId', message: `one of: ${scenario.spec.systems.join(', ')}` }]);
     }
@@ -47,7 +48,7 @@ export function sessionRoutes(fastify: FastifyInstance, deps: ApiDeps): void {
     const participant = entry ? { name: entry.participantName, badgeId: entry.badgeId } : body.participant;
     const id = randomUUID();
     const { token, hash } = newParticipantToken();
-    const plan = sessionPlan(id, scenario, { ...body, participant }, config);
+    const plan = sessionPlan(id, scenario, system, { ...body, participant }, config);
     await db.insert(sessions).values({
       id, workflowId: workflowIdOf(id), scenarioId: plan.scenarioId, systemId: plan.systemId, mode: plan.mode,
       participantName: participant.name, badgeId: participant.badgeId ?? null, eventId: entry?.eventId ?? null,

@@ -1,4 +1,4 @@
-// Reading a scenario's step tree: the faults it applies (with their ids) and the steps in order.
+// Reading a scenario's step tree: the faults it applies (with their ids), the names they act on, the steps in order.
 import type { Fault, Step } from './schema.ts';
 
 export interface FaultStep { id?: string; fault: Fault; path: string }
@@ -23,4 +23,10 @@ export function revertSteps(steps: Step[], base = 'spec.steps'): { fault: string
     if ('parallel' in step) return revertSteps(step.parallel, `${path}.parallel`);
     return [];
   });
+}
+
+/** Every name a fault step acts on (its string arguments), through serial/parallel nesting, sorted. */
+export function faultTargets(steps: Step[]): string[] {
+  const names = new Set(faultSteps(steps).flatMap(({ fault }) => Object.values(fault.args).filter((value): value is string => typeof value === 'string')));
+  return [...names].sort();
 }

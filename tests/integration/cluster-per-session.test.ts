@@ -30,7 +30,7 @@ describe('kind driver (stand-in kind CLI)', () => {
     tools?.restore();
   });
 
-  // A scenario with a waitUntil step: that activity finds its session (and so its cluster) from the workflow id.
+  // A scenario with a waitUntil step: that activity is given its session (and so finds its cluster).
   it('runs a whole session on a cluster of its own and deletes the cluster at the end', async () => {
     const { app, kube } = harness;
     const { id, participantToken: token } = await createSession(app, { scenarioId: 'flights-missing-image-tag', systemId: 'travel-logic' });

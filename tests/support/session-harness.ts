@@ -41,6 +41,8 @@ export interface HarnessOptions {
   externalWorkerTaskQueue?: string;
   /** Where the gateway's log lines go (JSON lines, level debug), to check what it logs. */
   gatewayLog?: Writable;
+  /** The library the in-process worker loads, when it is not the API's (a worker of another version). */
+  workerScenariosDir?: string;
 }
 
 export async function startHarness(opts: HarnessOptions): Promise<Harness> {
@@ -60,7 +62,7 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
   const driver = createClusterDriver(config.clusterDriver, kube, { clusters: config.clusters, kubeconfig: opts.kubeconfig });
   const inProcess = opts.externalWorkerTaskQueue ? undefined : await createSessionWorker({
     temporalAddress: config.temporalAddress, namespace: config.temporalNamespace, taskQueue,
-    deps: { db: database.db, kube, library, slaPollSeconds: config.slaPollSeconds, sumo: config.sla.sumo, driver },
+    deps: { db: database.db, kube, library: opts.workerScenariosDir ? loadLibrary(opts.workerScenariosDir) : library, slaPollSeconds: config.slaPollSeconds, sumo: config.sla.sumo, driver },
   });
   const running = inProcess?.worker.run();
   const connection = await Connection.connect({ address: config.temporalAddress });

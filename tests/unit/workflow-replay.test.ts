@@ -15,7 +15,7 @@ describe('recorded scenarioSession histories', () => {
     expect(files).toEqual(expect.arrayContaining([
       'completed-with-repair.json', 'abandoned-in-ready.json', 'abandoned-in-running.json', 'timed-out-in-ready.json',
       'timed-out-running.json', 'failed-injection.json', 'v1-completed-with-repair.json', 'v1-abandoned-in-ready.json',
-      'v2-completed-with-repair.json', 'v2-abandoned-in-ready.json',
+      'v2-completed-with-repair.json', 'v2-abandoned-in-ready.json', 'v3-completed-with-repair.json', 'v3-abandoned-in-ready.json',
     ]));
   });
 
