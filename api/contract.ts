@@ -1,6 +1,12 @@
 // The public HTTP API's shapes: one source of truth for validation, OpenAPI and the website's types.
 import { Type, type Static } from '@sinclair/typebox';
 
+/** Text that may reach the database and the pages: no control characters (Postgres text cannot hold a NUL). */
+const NO_CONTROL_CHARACTERS = '^[^\\u0000-\\u001f\\u007f]*$';
+const PlainText = (limits: { minLength: number; maxLength: number }) => Type.String({ ...limits, pattern: NO_CONTROL_CHARACTERS });
+/** A badge id as a scanner prints it: no spaces, commas, quotes or control characters. */
+const BADGE_ID_PATTERN = '^[^\\s,"\\u0000-\\u001f\\u007f]+$';
+
 export const ModeSchema = Type.Union([Type.Literal('learn'), Type.Literal('challenge')]);
 export type Mode = Static<typeof ModeSchema>;
 
@@ -43,17 +49,17 @@ export type ScenarioSummaryDto = Static<typeof ScenarioSummarySchema>;
 
 export const CreateSessionSchema = Type.Object(
   {
-    scenarioId: Type.String({ minLength: 1, maxLength: 100 }),
-    systemId: Type.String({ minLength: 1, maxLength: 100 }),
+    scenarioId: PlainText({ minLength: 1, maxLength: 100 }),
+    systemId: PlainText({ minLength: 1, maxLength: 100 }),
     mode: ModeSchema,
     participant: Type.Object(
       {
-        name: Type.String({ minLength: 1, maxLength: 100 }),
-        badgeId: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+        name: PlainText({ minLength: 1, maxLength: 100 }),
+        badgeId: Type.Optional(PlainText({ minLength: 1, maxLength: 100 })),
       },
       { additionalProperties: false },
     ),
-    eventId: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    eventId: Type.Optional(PlainText({ minLength: 1, maxLength: 100 })),
   },
   { additionalProperties: false },
 );
@@ -123,11 +129,11 @@ const Slug = Type.String({ pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', minLength
 export const CreateEventSchema = Type.Object(
   {
     id: Slug,
-    name: Type.String({ minLength: 1, maxLength: 200 }),
+    name: PlainText({ minLength: 1, maxLength: 200 }),
     startsAt: Type.String({ format: 'date-time' }),
     endsAt: Type.String({ format: 'date-time' }),
     /** Scenario ids of the library (their real ids; participants see codenames in Challenge mode). */
-    scenarioIds: Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { minItems: 1, maxItems: 50, uniqueItems: true }),
+    scenarioIds: Type.Array(PlainText({ minLength: 1, maxLength: 100 }), { minItems: 1, maxItems: 50, uniqueItems: true }),
     mode: Type.Optional(ModeSchema),
   },
   { additionalProperties: false },
@@ -158,8 +164,8 @@ export type EventDto = Static<typeof EventSchema>;
 
 export const RegisterParticipantSchema = Type.Object(
   {
-    badgeId: Type.String({ minLength: 1, maxLength: 100, pattern: '^[^\\s,"]+$' }),
-    name: Type.String({ minLength: 1, maxLength: 100 }),
+    badgeId: Type.String({ minLength: 1, maxLength: 100, pattern: BADGE_ID_PATTERN }),
+    name: PlainText({ minLength: 1, maxLength: 100 }),
   },
   { additionalProperties: false },
 );

@@ -119,6 +119,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     operatorToken: optional(env, 'FL_OPERATOR_TOKEN'),
     /** Sessions one client address may create per minute; raise it for a booth whose kiosks share one address. */
     sessionCreateLimitPerMinute: integer(env, 'FL_SESSION_CREATE_LIMIT', 20),
+    /** Wrong participant or operator tokens one client address may send per minute before its token checks get 429. */
+    failedTokenLimitPerMinute: integer(env, 'FL_FAILED_TOKEN_LIMIT', 20),
     /** The recording kube gateway participants' kubeconfigs point at (HTTPS with the library's own CA). */
     gatewayHost: text(env, 'FL_GATEWAY_HOST', '127.0.0.1'),
     gatewayPort: integer(env, 'FL_GATEWAY_PORT', 6443),

@@ -11,13 +11,14 @@ import { abandonSignal, extendTimeSignal, requestHintUpdate, startUpdate } from 
 import { FlEvent, FlMode, FlParticipant, FlPhase, FlScenario, FlSystem } from '../../workflows/search-attributes.ts';
 import { TERMINAL_PHASES, CreateSessionSchema, CreatedSessionSchema, ErrorSchema, SessionSchema, type CreateSessionBody, type Phase } from '../contract.ts';
 import type { ApiDeps } from '../deps.ts';
-import { badRequest, conflict, HttpError, unavailable, unauthorized } from '../errors.ts';
+import { badRequest, conflict, HttpError, unavailable } from '../errors.ts';
 import { checkEventEntry } from '../event-entry.ts';
 import { authorizeParticipant, eventsAfter } from '../session-access.ts';
 import { resolveScenario } from '../scenario-ids.ts';
 import { sessionPlan, workflowIdOf } from '../session-plan.ts';
 import { sessionDto } from '../session-view.ts';
-import { bearerToken, newParticipantToken } from '../tokens.ts';
+import { newParticipantToken } from '../tokens.ts';
+import { requireOperator } from '../operator.ts';
 import { issueKubeCredential } from '../gateway/credentials.ts';
 
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
@@ -128,10 +129,10 @@ export function sessionRoutes(app: FastifyInstance, deps: ApiDeps): void {
   });
 
   app.post<{ Params: { id: string }; Body: { seconds: number } }>('/api/sessions/:id/extend', {
-    schema: { tags: ['operators'], params: IdParams, body: Type.Object({ seconds: Type.Integer({ minimum: 1, maximum: 7200 }) }, { additionalProperties: false }), response: { 202: Type.Object({ extendedBy: Type.Integer() }), ...errors } },
+    // The token is checked before the body is read or validated: a caller without it learns nothing about the input rules.
+    onRequest: async (request) => requireOperator(config, request),
+    schema: { tags: ['operators'], security: [{ operator: [] }], params: IdParams, body: Type.Object({ seconds: Type.Integer({ minimum: 1, maximum: 7200 }) }, { additionalProperties: false }), response: { 202: Type.Object({ extendedBy: Type.Integer() }), ...errors } },
   }, async (request, reply) => {
-    const token = bearerToken(request.headers);
-    if (!config.operatorToken || token !== config.operatorToken) throw unauthorized('an operator token is required');
     await handle(request.params.id).signal(extendTimeSignal, request.body.seconds).catch((error) => {
       if (error instanceof WorkflowNotFoundError) throw new HttpError(404, 'not_found', 'session not found or already closed');
       throw error;

@@ -152,6 +152,24 @@ describe('the public API at its edges', () => {
       expectError(await post({ ...valid, participant: { name: '' } }), 400, 'validation_failed');
     });
 
+    it('refuses control characters in text fields (400 naming the field, not a 500 from the database)', async () => {
+      for (const name of ['Ada\u0000', 'Ada\u001b[31m', 'Line\nbreak', 'Del\u007f']) {
+        const error = expectError(await post({ ...valid, participant: { name } }), 400, 'validation_failed');
+        expect(error.details).toContainEqual(expect.objectContaining({ field: 'participant.name' }));
+      }
+      for (const [field, body] of [
+        ['participant.badgeId', { ...valid, participant: { name: 'Ada', badgeId: 'KC\u00001' } }],
+        ['scenarioId', { ...valid, scenarioId: 'storefront\u0000' }],
+        ['eventId', { ...valid, eventId: 'booth\u0000' }],
+      ] as const) {
+        const error = expectError(await post(body), 400, 'validation_failed');
+        expect(error.details).toContainEqual(expect.objectContaining({ field }));
+      }
+      // Names from anywhere in the world pass: this one is refused only for its unknown system.
+      const worldly = expectError(await post({ ...valid, systemId: 'mainframe', participant: { name: 'Zoë Ørsted 山田' } }), 400, 'bad_request');
+      expect(worldly.details).toEqual([expect.objectContaining({ field: 'systemId' })]);
+    });
+
     it('refuses fields the API does not know (400)', async () => {
       const topLevel = expectError(await post({ ...valid, isAdmin: true }), 400, 'validation_failed');
       expect(topLevel.details).toContainEqual(expect.objectContaining({ field: 'isAdmin' }));
@@ -209,6 +227,12 @@ describe('the public API at its edges', () => {
       const response = await extend(learn.id, bearer('operator-test-token'));
       expect(response.statusCode, response.body).toBe(202);
       expect(response.json()).toEqual({ extendedBy: 300 });
+    });
+
+    it('checks the operator token before the body: a bad body without the token is 401, not 400', async () => {
+      expectError(await extend(learn.id, {}, { seconds: 'many' }), 401, 'unauthorized');
+      expectError(await extend(learn.id, bearer('wrong'), { hours: 1 }), 401, 'unauthorized');
+      expectError(await harness.app.inject({ method: 'POST', url: `/api/sessions/${learn.id}/extend`, headers: { ...bearer('wrong'), 'content-type': 'application/json' }, payload: '{"seconds":' }), 401, 'unauthorized');
     });
 
     it('refuses a bad extension and an unknown session', async () => {
