@@ -35,12 +35,17 @@ export const SystemSchema = Type.Object({
 });
 export type SystemDto = Static<typeof SystemSchema>;
 
+/**
+ * One scenario of the catalog. Learn mode: real id, title, root cause, difficulty, par time and tags, never a codename.
+ * Challenge mode: the codename (its slug is the id) and the systems only; anything more (difficulty, par time)
+ * would single out the Learn entry it stands for.
+ */
 export const ScenarioSummarySchema = Type.Object({
   id: Type.String(),
-  codename: Type.String(),
+  codename: Type.Optional(Type.String()),
   systemIds: Type.Array(Type.String()),
-  difficulty: Type.String(),
-  parTimeSeconds: Type.Integer(),
+  difficulty: Type.Optional(Type.String()),
+  parTimeSeconds: Type.Optional(Type.Integer()),
   tags: Type.Array(Type.String()),
   title: Type.Optional(Type.String()),
   rootCause: Type.Optional(Type.String()),
@@ -101,8 +106,10 @@ export const SessionSchema = Type.Object({
   mode: ModeSchema,
   scenarioId: Type.String(),
   systemId: Type.String(),
+  /** Learn mode only. */
   title: Type.Optional(Type.String()),
-  codename: Type.String(),
+  /** Challenge mode only. */
+  codename: Type.Optional(Type.String()),
   createdAt: Type.String(),
   startedAt: Type.Optional(Type.String()),
   repairedAt: Type.Optional(Type.String()),
@@ -140,13 +147,14 @@ export const CreateEventSchema = Type.Object(
 );
 export type CreateEventBody = Static<typeof CreateEventSchema>;
 
+/** As in the catalog: a Learn event shows titles, difficulty and par time; a Challenge event its own codenames only. */
 export const EventScenarioSchema = Type.Object({
   /** The id to create a session with in the event's mode. */
   id: Type.String(),
-  codename: Type.String(),
+  codename: Type.Optional(Type.String()),
   systemIds: Type.Array(Type.String()),
-  difficulty: Type.String(),
-  parTimeSeconds: Type.Integer(),
+  difficulty: Type.Optional(Type.String()),
+  parTimeSeconds: Type.Optional(Type.Integer()),
   title: Type.Optional(Type.String()),
 });
 

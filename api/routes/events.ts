@@ -17,7 +17,7 @@ const EventParams = Type.Object({ id: Type.String({ pattern: '^[a-z0-9]([-a-z0-9
 const errors = { 400: ErrorSchema, 401: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema };
 const CSV_LIMIT_BYTES = 2 * 1024 * 1024;
 
-export function eventRoutes(app: FastifyInstance, { db, library, config }: ApiDeps): void {
+export function eventRoutes(app: FastifyInstance, { db, library, identities, config }: ApiDeps): void {
   // Before the body is read or validated: a caller without the token learns nothing about the input rules.
   const operatorOnly = async (request: FastifyRequest) => requireOperator(config, request);
   app.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: CSV_LIMIT_BYTES }, (_request, body, done) => done(null, body));
@@ -35,16 +35,16 @@ export function eventRoutes(app: FastifyInstance, { db, library, config }: ApiDe
     }).onConflictDoNothing().returning();
     if (!created) throw conflict(`an event "${body.id}" already exists`);
     request.log.info({ eventId: created.id }, 'event created');
-    return reply.status(201).send(await eventDto(db, library, created));
+    return reply.status(201).send(await eventDto(db, library, identities, created));
   });
 
   app.get<{ Params: { id: string } }>('/api/events/:id', {
     schema: { tags: ['events'], params: EventParams, response: { 200: EventSchema, ...errors } },
-  }, async (request) => eventDto(db, library, await requireEvent(db, request.params.id)));
+  }, async (request) => eventDto(db, library, identities, await requireEvent(db, request.params.id)));
 
   app.get<{ Params: { id: string } }>('/api/events/:id/leaderboard', {
     schema: { tags: ['events'], params: EventParams, response: { 200: Type.Array(LeaderboardRowSchema), ...errors } },
-  }, async (request) => eventLeaderboard(db, library, await requireEvent(db, request.params.id)));
+  }, async (request) => eventLeaderboard(db, library, identities, await requireEvent(db, request.params.id)));
 
   app.post<{ Params: { id: string }; Body: RegisterParticipantBody }>('/api/events/:id/participants', {
     onRequest: operatorOnly,

@@ -6,7 +6,7 @@ import { EventHub } from '../live/event-hub.ts';
 import { authorizeParticipant } from '../session-access.ts';
 import { eventDto, sessionDto } from '../session-view.ts';
 
-export function sessionStreamRoutes(app: FastifyInstance, { db, library }: ApiDeps): void {
+export function sessionStreamRoutes(app: FastifyInstance, { db, library, identities }: ApiDeps): void {
   const hub = new EventHub(db, { onError: (error) => app.log.warn({ err: error }, 'event stream poll failed') });
   app.addHook('onClose', async () => hub.close());
 
@@ -32,7 +32,7 @@ export function sessionStreamRoutes(app: FastifyInstance, { db, library }: ApiDe
       onSession: (row) => {
         mode = row.mode;
         for (const event of pending.splice(0)) socket.send(JSON.stringify({ type: 'event', event: eventDto(event, row.mode) }));
-        socket.send(JSON.stringify({ type: 'session', session: sessionDto(row, [], library) }));
+        socket.send(JSON.stringify({ type: 'session', session: sessionDto(row, [], library, identities) }));
       },
     }).then((stop) => {
       if (closed) stop();

@@ -14,7 +14,6 @@ import type { ApiDeps } from '../deps.ts';
 import { badRequest, conflict, HttpError, unavailable } from '../errors.ts';
 import { checkEventEntry } from '../event-entry.ts';
 import { authorizeParticipant, eventsAfter } from '../session-access.ts';
-import { resolveScenario } from '../scenario-ids.ts';
 import { sessionPlan, workflowIdOf } from '../session-plan.ts';
 import { sessionDto } from '../session-view.ts';
 import { newParticipantToken } from '../tokens.ts';
@@ -26,7 +25,7 @@ const errors = { 400: ErrorSchema, 401: ErrorSchema, 404: ErrorSchema, 409: Erro
 const KUBECONFIG_PHASES: Phase[] = ['ready', 'injecting', 'running'];
 
 export function sessionRoutes(app: FastifyInstance, deps: ApiDeps): void {
-  const { db, temporal, library, config, gateway } = deps;
+  const { db, temporal, library, identities, config, gateway } = deps;
   const handle = (id: string) => temporal.workflow.getHandle(workflowIdOf(id));
 
   app.post<{ Body: CreateSessionBody }>('/api/sessions', {
@@ -34,7 +33,8 @@ export function sessionRoutes(app: FastifyInstance, deps: ApiDeps): void {
     schema: { tags: ['sessions'], body: CreateSessionSchema, response: { 201: CreatedSessionSchema, ...errors } },
   }, async (request, reply) => {
     const body = request.body;
-    const scenario = resolveScenario(library, body.scenarioId, body.mode);
+    // A Challenge id means something only in its scope: the event the session joins, or the open catalog.
+    const scenario = identities.resolve(body.scenarioId, body.mode, body.eventId);
     if (!scenario) throw badRequest(`unknown scenario "${body.scenarioId}" in ${body.mode} mode`, [{ field: 'scenarioId', message: 'not in the catalog for this mode' }]);
     if (!library.systems.has(body.systemId)) throw badRequest(`unknown system "${body.systemId}"`, [{ field: 'systemId', message: 'not in the catalog' }]);
     if (!scenario.spec.systems.includes(body.systemId)) {
@@ -75,7 +75,7 @@ export function sessionRoutes(app: FastifyInstance, deps: ApiDeps): void {
   }, async (request) => {
     const row = await authorizeParticipant(db, request, request.params.id);
     const events = await eventsAfter(db, row.id, 0, 1000);
-    return sessionDto(row, events, library);
+    return sessionDto(row, events, library, identities);
   });
 
   app.get<{ Params: { id: string } }>('/api/sessions/:id/kubeconfig', {
