@@ -1,19 +1,28 @@
-// Failed token checks (participant and operator tokens) are counted per client address: past the limit every
-// request carrying a token from that address is refused with 429 until the window has passed, so tokens
-// cannot be guessed at speed. Requests without a token are not counted: they guess nothing.
-import type { FastifyInstance } from 'fastify';
+// Failed token checks are counted per client address and per what the token was meant to open: one session, or
+// the operator calls. Past the limit every request carrying a token for that target from that address gets 429
+// until the window has passed, so tokens cannot be guessed at speed. Keyed by target too because the website's
+// server calls the API for all its visitors from one address: one visitor's bad cookie must not lock out the
+// others. Requests without a token are not counted: they guess nothing.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { HttpError } from './errors.ts';
 import { bearerToken } from './tokens.ts';
 
 export interface FailedTokenLimit {
-  /** Failed checks one client address may make per window. */
+  /** Failed checks one client address may make per target and window. */
   max: number;
   timeWindow: string;
 }
 
+/** Operator routes declare the operator security scheme in their schema; the others open the session in `:id`. */
+function tokenTarget(request: FastifyRequest): string {
+  const security = (request.routeOptions.schema as { security?: Record<string, unknown>[] } | undefined)?.security;
+  if (security?.some((scheme) => 'operator' in scheme)) return 'operator';
+  return `session ${(request.params as { id?: string } | undefined)?.id ?? ''}`;
+}
+
 export function installFailedTokenLimit(app: FastifyInstance, limit: FailedTokenLimit): void {
-  // Keyed by the socket's address (the app does not trust proxy headers, so a client cannot pick its key).
-  const failures = app.createRateLimit({ max: limit.max, timeWindow: limit.timeWindow, keyGenerator: (request) => request.ip });
+  // The socket's address: the app does not trust proxy headers, so a client cannot pick its own key.
+  const failures = app.createRateLimit({ max: limit.max, timeWindow: limit.timeWindow, keyGenerator: (request) => `${request.ip}|${tokenTarget(request)}` });
 
   app.addHook('onRequest', async (request, reply) => {
     if (!bearerToken(request.headers)) return;

@@ -121,7 +121,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     challengeSecret: optional(env, 'FL_CHALLENGE_SECRET'),
     /** Sessions one client address may create per minute; raise it for a booth whose kiosks share one address. */
     sessionCreateLimitPerMinute: integer(env, 'FL_SESSION_CREATE_LIMIT', 20),
-    /** Wrong participant or operator tokens one client address may send per minute before its token checks get 429. */
+    /** Wrong tokens one client address may send per minute for one session (or for operator calls) before 429. */
     failedTokenLimitPerMinute: integer(env, 'FL_FAILED_TOKEN_LIMIT', 20),
     /** The recording kube gateway participants' kubeconfigs point at (HTTPS with the library's own CA). */
     gatewayHost: text(env, 'FL_GATEWAY_HOST', '127.0.0.1'),
