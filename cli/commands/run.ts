@@ -34,7 +34,7 @@ export async function run(library: Library, id: string | undefined, options: Run
   };
 
   // Challenge ids are drawn with the stack's secret (its data dir, or FL_CHALLENGE_SECRET): the same machine's stack knows it.
-  const scenarioId = new ScenarioIdentities(library, challengeSecret(loadConfig())).publicId(scenario, mode);
+  const scenarioId = mode === 'challenge' ? new ScenarioIdentities(library, challengeSecret(loadConfig())).challenge(scenario).id : scenario.metadata.name;
   const created = await (await call('POST', '/api/sessions', undefined, { scenarioId, systemId, mode, participant: { name: options.name ?? 'failurelib run' } })).json() as { id: string; participantToken: string };
   const token = created.participantToken;
   out(`session ${created.id} (${scenario.metadata.name} on ${systemId}, ${mode} mode)`);
