@@ -8,6 +8,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import websocket from '@fastify/websocket';
 import type { ApiDeps } from './deps.ts';
 import { frameworkErrorReply, HttpError, installErrorHandler } from './errors.ts';
+import { installFailedTokenLimit } from './auth/failed-token-limit.ts';
 import { eventRoutes } from './routes/events.ts';
 import { catalogRoutes } from './routes/catalog.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -31,6 +32,7 @@ export async function buildApp(deps: ApiDeps, logger: FastifyServerOptions['logg
     global: false,
     errorResponseBuilder: (_request, context) => new HttpError(429, 'rate_limited', `too many requests: try again in ${context.after}`, { retryAfter: context.after }),
   });
+  installFailedTokenLimit(app, { max: deps.config.failedTokenLimitPerMinute, timeWindow: '1 minute' });
   await app.register(swagger, {
     openapi: { info: { title: 'The Failure Library API', version: '1.0.0' }, components: { securitySchemes: { participant: { type: 'http', scheme: 'bearer' }, operator: { type: 'http', scheme: 'bearer' } } } },
   });

@@ -5,6 +5,12 @@ import { EventKindSchema, ModeSchema, PhaseSchema, SlaStatusSchema } from '../do
 // The session terms are defined in domain/; re-exported here so the contract reads whole.
 export { ModeSchema, PhaseSchema, SlaStatusSchema };
 export type { Mode, Phase, SlaStatus } from '../domain/session-terms.ts';
+/** Text that may reach the database and the pages: no control characters (Postgres text cannot hold a NUL). */
+const NO_CONTROL_CHARACTERS = '^[^\\u0000-\\u001f\\u007f]*$';
+const PlainText = (limits: { minLength: number; maxLength: number }) => Type.String({ ...limits, pattern: NO_CONTROL_CHARACTERS });
+/** A badge id as a scanner prints it: no spaces, commas, quotes or control characters. */
+const BADGE_ID_PATTERN = '^[^\\s,"\\u0000-\\u001f\\u007f]+$';
+
 
 export const ErrorSchema = Type.Object({
   error: Type.Object({
@@ -23,12 +29,17 @@ export const SystemSchema = Type.Object({
 });
 export type SystemDto = Static<typeof SystemSchema>;
 
+/**
+ * One scenario of the catalog. Learn mode: real id, title, root cause, difficulty, par time and tags, never a codename.
+ * Challenge mode: the codename (its slug is the id) and the systems only; anything more (difficulty, par time)
+ * would single out the Learn entry it stands for.
+ */
 export const ScenarioSummarySchema = Type.Object({
   id: Type.String(),
-  codename: Type.String(),
+  codename: Type.Optional(Type.String()),
   systemIds: Type.Array(Type.String()),
-  difficulty: Type.String(),
-  parTimeSeconds: Type.Integer(),
+  difficulty: Type.Optional(Type.String()),
+  parTimeSeconds: Type.Optional(Type.Integer()),
   tags: Type.Array(Type.String()),
   title: Type.Optional(Type.String()),
   rootCause: Type.Optional(Type.String()),
@@ -37,17 +48,17 @@ export type ScenarioSummaryDto = Static<typeof ScenarioSummarySchema>;
 
 export const CreateSessionSchema = Type.Object(
   {
-    scenarioId: Type.String({ minLength: 1, maxLength: 100 }),
-    systemId: Type.String({ minLength: 1, maxLength: 100 }),
+    scenarioId: PlainText({ minLength: 1, maxLength: 100 }),
+    systemId: PlainText({ minLength: 1, maxLength: 100 }),
     mode: ModeSchema,
     participant: Type.Object(
       {
-        name: Type.String({ minLength: 1, maxLength: 100 }),
-        badgeId: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+        name: PlainText({ minLength: 1, maxLength: 100 }),
+        badgeId: Type.Optional(PlainText({ minLength: 1, maxLength: 100 })),
       },
       { additionalProperties: false },
     ),
-    eventId: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    eventId: Type.Optional(PlainText({ minLength: 1, maxLength: 100 })),
   },
   { additionalProperties: false },
 );
@@ -83,8 +94,10 @@ export const SessionSchema = Type.Object({
   mode: ModeSchema,
   scenarioId: Type.String(),
   systemId: Type.String(),
+  /** Learn mode only. */
   title: Type.Optional(Type.String()),
-  codename: Type.String(),
+  /** Challenge mode only. */
+  codename: Type.Optional(Type.String()),
   createdAt: Type.String(),
   startedAt: Type.Optional(Type.String()),
   repairedAt: Type.Optional(Type.String()),
@@ -111,24 +124,25 @@ const Slug = Type.String({ pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', minLength
 export const CreateEventSchema = Type.Object(
   {
     id: Slug,
-    name: Type.String({ minLength: 1, maxLength: 200 }),
+    name: PlainText({ minLength: 1, maxLength: 200 }),
     startsAt: Type.String({ format: 'date-time' }),
     endsAt: Type.String({ format: 'date-time' }),
     /** Scenario ids of the library (their real ids; participants see codenames in Challenge mode). */
-    scenarioIds: Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { minItems: 1, maxItems: 50, uniqueItems: true }),
+    scenarioIds: Type.Array(PlainText({ minLength: 1, maxLength: 100 }), { minItems: 1, maxItems: 50, uniqueItems: true }),
     mode: Type.Optional(ModeSchema),
   },
   { additionalProperties: false },
 );
 export type CreateEventBody = Static<typeof CreateEventSchema>;
 
+/** As in the catalog: a Learn event shows titles, difficulty and par time; a Challenge event its own codenames only. */
 export const EventScenarioSchema = Type.Object({
   /** The id to create a session with in the event's mode. */
   id: Type.String(),
-  codename: Type.String(),
+  codename: Type.Optional(Type.String()),
   systemIds: Type.Array(Type.String()),
-  difficulty: Type.String(),
-  parTimeSeconds: Type.Integer(),
+  difficulty: Type.Optional(Type.String()),
+  parTimeSeconds: Type.Optional(Type.Integer()),
   title: Type.Optional(Type.String()),
 });
 
@@ -146,8 +160,8 @@ export type EventDto = Static<typeof EventSchema>;
 
 export const RegisterParticipantSchema = Type.Object(
   {
-    badgeId: Type.String({ minLength: 1, maxLength: 100, pattern: '^[^\\s,"]+$' }),
-    name: Type.String({ minLength: 1, maxLength: 100 }),
+    badgeId: Type.String({ minLength: 1, maxLength: 100, pattern: BADGE_ID_PATTERN }),
+    name: PlainText({ minLength: 1, maxLength: 100 }),
   },
   { additionalProperties: false },
 );

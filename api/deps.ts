@@ -3,6 +3,7 @@ import type { Client } from '@temporalio/client';
 import type { Config } from '../config/config.ts';
 import type { Database } from '../db/client.ts';
 import type { Library } from '../scenarios/lib/load.ts';
+import type { ScenarioIdentities } from './scenario-ids.ts';
 
 export interface ApiDeps {
   config: Config;
@@ -12,6 +13,8 @@ export interface ApiDeps {
   /** Resolves when the sandbox cluster (or, for kind and vcluster, the driver's tooling) answers. */
   pingCluster: () => Promise<unknown>;
   library: Library;
+  /** What each mode calls a scenario: Challenge codenames are drawn with a server secret. */
+  identities: ScenarioIdentities;
   /** The recording kube gateway participants' kubeconfigs point at. */
   gateway: { publicUrl: string; caPem: string };
 }

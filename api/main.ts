@@ -6,6 +6,7 @@ import { openDatabase } from '../db/client.ts';
 import { connectCluster } from '../cluster/connect-cluster.ts';
 import { loadLibrary } from '../scenarios/lib/load.ts';
 import { buildApp, REDACTED_PATHS } from './app.ts';
+import { challengeSecret, ScenarioIdentities } from './scenario-ids.ts';
 import { startGateway } from '../gateway/server.ts';
 
 const config = loadConfig();
@@ -21,13 +22,15 @@ const gateway = await startGateway({
   host: config.gatewayHost, port: config.gatewayPort, publicUrl: config.gatewayPublicUrl,
   driver: cluster.driver,
 });
+const library = loadLibrary(config.scenariosDir);
 const app = await buildApp({
   config,
   db: database.db,
   pingDb: database.ping,
   temporal: new Client({ connection, namespace: config.temporalNamespace }),
   pingCluster: cluster.ping,
-  library: loadLibrary(config.scenariosDir),
+  library,
+  identities: new ScenarioIdentities(library, challengeSecret(config)),
   gateway,
 });
 await app.listen({ host: config.apiHost, port: config.apiPort });

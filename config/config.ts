@@ -117,8 +117,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     simEtcdPeerPort: integer(env, 'SIM_ETCD_PEER_PORT', 23800),
     scenariosDir: resolve(text(env, 'FL_SCENARIOS_DIR', join(ROOT, 'scenarios'))),
     operatorToken: optional(env, 'FL_OPERATOR_TOKEN'),
+    /** Draws Challenge codenames; unset: a random secret kept in the data dir (api/scenario-ids.ts). */
+    challengeSecret: optional(env, 'FL_CHALLENGE_SECRET'),
     /** Sessions one client address may create per minute; raise it for a booth whose kiosks share one address. */
     sessionCreateLimitPerMinute: integer(env, 'FL_SESSION_CREATE_LIMIT', 20),
+    /** Wrong tokens one client address may send per minute for one session (or for operator calls) before 429. */
+    failedTokenLimitPerMinute: integer(env, 'FL_FAILED_TOKEN_LIMIT', 20),
     /** The recording kube gateway participants' kubeconfigs point at (HTTPS with the library's own CA). */
     gatewayHost: text(env, 'FL_GATEWAY_HOST', '127.0.0.1'),
     gatewayPort: integer(env, 'FL_GATEWAY_PORT', 6443),

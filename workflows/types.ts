@@ -38,7 +38,7 @@ export interface LibrarySnapshot {
   /** Names the scenario's faults act on: changing them is the fix, not collateral damage (scoring). */
   faultTargets: string[];
   /** The scenario as the monitoring dashboard tells it (title and root cause shown only in Learn mode). */
-  briefing: { title: string; codename: string; story: string; rootCause: string };
+  briefing: { title: string; story: string; rootCause: string };
   /** sha256 (hex) of the system's manifests: the deploy refuses a system that changed since the session was created. */
   manifestsSha256: string;
 }

@@ -5,7 +5,9 @@ export interface CsvParticipant { line: number; badgeId: string; name: string }
 export interface CsvProblem { line: number; message: string }
 
 const MAX_FIELD = 100;
-const BADGE = /^[^\s,"]+$/;
+const BADGE = /^[^\s,"\u0000-\u001f\u007f]+$/;
+/** Postgres text cannot hold a NUL, and no name needs a control character. */
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
 
 /** Splits one line into fields; quoted fields may hold commas and doubled quotes. Returns undefined on bad quoting. */
 function fields(line: string): string[] | undefined {
@@ -53,8 +55,9 @@ export function parseParticipantsCsv(text: string): { participants: CsvParticipa
     const parsed = fields(raw);
     if (!parsed || parsed.length !== 2) { problems.push({ line, message: 'expected two fields: badgeId,name' }); continue; }
     const [badgeId = '', name = ''] = parsed;
-    if (!BADGE.test(badgeId) || badgeId.length > MAX_FIELD) { problems.push({ line, message: `badgeId must be 1–${MAX_FIELD} characters without spaces, commas or quotes` }); continue; }
+    if (!BADGE.test(badgeId) || badgeId.length > MAX_FIELD) { problems.push({ line, message: `badgeId must be 1–${MAX_FIELD} characters without spaces, commas, quotes or control characters` }); continue; }
     if (name === '' || name.length > MAX_FIELD) { problems.push({ line, message: `name must be 1–${MAX_FIELD} characters` }); continue; }
+    if (CONTROL_CHARACTER.test(name)) { problems.push({ line, message: 'name must not contain control characters' }); continue; }
     const first = seen.get(badgeId);
     if (first !== undefined) { problems.push({ line, message: `badge ${badgeId} is already on line ${first}` }); continue; }
     seen.set(badgeId, line);

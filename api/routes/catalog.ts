@@ -4,9 +4,8 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { ApiDeps } from '../deps.ts';
 import { ModeSchema, ScenarioSummarySchema, SystemSchema, type ScenarioSummaryDto } from '../contract.ts';
-import { publicScenarioId } from '../scenario-ids.ts';
 
-export function catalogRoutes(fastify: FastifyInstance, { library }: ApiDeps): void {
+export function catalogRoutes(fastify: FastifyInstance, { library, identities }: ApiDeps): void {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   app.get('/api/systems', { schema: { tags: ['catalog'], response: { 200: Type.Array(SystemSchema) } } }, async () =>
     [...library.systems.values()].map(({ system }) => ({
@@ -16,15 +15,20 @@ export function catalogRoutes(fastify: FastifyInstance, { library }: ApiDeps): v
   app.get('/api/scenarios', {
     schema: { tags: ['catalog'], querystring: Type.Object({ mode: Type.Optional(ModeSchema) }), response: { 200: Type.Array(ScenarioSummarySchema) } },
   }, async (request) => {
-    const mode = request.query.mode ?? 'learn';
-    return [...library.scenarios.values()].map((scenario): ScenarioSummaryDto => ({
-      id: publicScenarioId(scenario, mode),
-      codename: scenario.spec.codename,
+    const scenarios = [...library.scenarios.values()];
+    if (request.query.mode === 'challenge') {
+      // Ordered by codename: the Learn catalog's order must not pair the two lists up.
+      return scenarios.map((scenario): ScenarioSummaryDto => ({ ...identities.challenge(scenario), systemIds: scenario.spec.systems, tags: [] }))
+        .sort((a, b) => a.id.localeCompare(b.id));
+    }
+    return scenarios.map((scenario): ScenarioSummaryDto => ({
+      id: scenario.metadata.name,
       systemIds: scenario.spec.systems,
       difficulty: scenario.spec.difficulty,
       parTimeSeconds: scenario.spec.parTimeSeconds,
-      tags: mode === 'learn' ? scenario.spec.tags : [],
-      ...(mode === 'learn' ? { title: scenario.spec.title, rootCause: scenario.spec.rootCause } : {}),
+      tags: scenario.spec.tags,
+      title: scenario.spec.title,
+      rootCause: scenario.spec.rootCause,
     }));
   });
 }

@@ -15,7 +15,7 @@ const EventParams = Type.Object({ id: Type.String({ pattern: '^[a-z0-9]([-a-z0-9
 const errors = { 400: ErrorSchema, 401: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema };
 const CSV_LIMIT_BYTES = 2 * 1024 * 1024;
 
-export function eventRoutes(fastify: FastifyInstance, { db, library, config }: ApiDeps): void {
+export function eventRoutes(fastify: FastifyInstance, { db, library, identities, config }: ApiDeps): void {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   // Before the body is read or validated: a caller without the token learns nothing about the input rules.
   const operatorOnly = async (request: FastifyRequest) => requireOperator(config, request);
@@ -34,16 +34,16 @@ export function eventRoutes(fastify: FastifyInstance, { db, library, config }: A
     }).onConflictDoNothing().returning();
     if (!created) throw conflict(`an event "${body.id}" already exists`);
     request.log.info({ eventId: created.id }, 'event created');
-    return reply.status(201).send(await eventDto(db, library, created));
+    return reply.status(201).send(await eventDto(db, library, identities, created));
   });
 
   app.get('/api/events/:id', {
     schema: { tags: ['events'], params: EventParams, response: { 200: EventSchema, ...errors } },
-  }, async (request) => eventDto(db, library, await requireEvent(db, request.params.id)));
+  }, async (request) => eventDto(db, library, identities, await requireEvent(db, request.params.id)));
 
   app.get('/api/events/:id/leaderboard', {
     schema: { tags: ['events'], params: EventParams, response: { 200: Type.Array(LeaderboardRowSchema), ...errors } },
-  }, async (request) => eventLeaderboard(db, library, await requireEvent(db, request.params.id)));
+  }, async (request) => eventLeaderboard(db, library, identities, await requireEvent(db, request.params.id)));
 
   app.post('/api/events/:id/participants', {
     onRequest: operatorOnly,

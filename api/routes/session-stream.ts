@@ -12,7 +12,7 @@ import { eventDto, sessionDto } from '../sessions/session-view.ts';
 const Params = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
 const Query = Type.Object({ after: Type.Optional(Type.String({ maxLength: 20 })) });
 
-export function sessionStreamRoutes(fastify: FastifyInstance, { db, library }: ApiDeps): void {
+export function sessionStreamRoutes(fastify: FastifyInstance, { db, library, identities }: ApiDeps): void {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const hub = new EventHub(db, { onError: (error) => app.log.warn({ err: error }, 'event stream poll failed') });
   app.addHook('onClose', async () => hub.close());
@@ -40,7 +40,7 @@ export function sessionStreamRoutes(fastify: FastifyInstance, { db, library }: A
       onSession: (row) => {
         mode = row.mode;
         for (const event of pending.splice(0)) socket.send(JSON.stringify({ type: 'event', event: eventDto(event, row.mode) }));
-        socket.send(JSON.stringify({ type: 'session', session: sessionDto(row, [], library) }));
+        socket.send(JSON.stringify({ type: 'session', session: sessionDto(row, [], library, identities) }));
       },
     }).then((stop) => {
       if (closed) stop();

@@ -13,13 +13,13 @@ import { FlEvent, FlMode, FlParticipant, FlPhase, FlScenario, FlSystem } from '.
 import { isTerminalPhase, type Phase } from '../../domain/session-terms.ts';
 import { CreateSessionSchema, CreatedSessionSchema, ErrorSchema, PhaseSchema, SessionSchema } from '../contract.ts';
 import type { ApiDeps } from '../deps.ts';
-import { badRequest, conflict, HttpError, unavailable, unauthorized } from '../errors.ts';
+import { badRequest, conflict, HttpError, unavailable } from '../errors.ts';
 import { checkEventEntry } from '../events/event-entry.ts';
 import { authorizeParticipant, eventsAfter } from '../auth/session-access.ts';
-import { resolveScenario } from '../scenario-ids.ts';
 import { sessionPlan, workflowIdOf } from '../sessions/session-plan.ts';
 import { sessionDto } from '../sessions/session-view.ts';
-import { bearerToken, newParticipantToken } from '../../lib/tokens.ts';
+import { newParticipantToken } from '../../lib/tokens.ts';
+import { requireOperator } from '../auth/operator.ts';
 import { issueKubeCredential } from '../../gateway/credentials.ts';
 
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
@@ -28,7 +28,7 @@ const KUBECONFIG_PHASES: readonly Phase[] = ['ready', 'injecting', 'running'];
 
 export function sessionRoutes(fastify: FastifyInstance, deps: ApiDeps): void {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
-  const { db, temporal, library, config, gateway } = deps;
+  const { db, temporal, library, identities, config, gateway } = deps;
   const handle = (id: string) => temporal.workflow.getHandle(workflowIdOf(id));
 
   app.post('/api/sessions', {
@@ -36,7 +36,8 @@ export function sessionRoutes(fastify: FastifyInstance, deps: ApiDeps): void {
     schema: { tags: ['sessions'], body: CreateSessionSchema, response: { 201: CreatedSessionSchema, ...errors } },
   }, async (request, reply) => {
     const body = request.body;
-    const scenario = resolveScenario(library, body.scenarioId, body.mode);
+    // A Challenge id means something only in its scope: the event the session joins, or the open catalog.
+    const scenario = identities.resolve(body.scenarioId, body.mode, body.eventId);
     if (!scenario) throw badRequest(`unknown scenario "${body.scenarioId}" in ${body.mode} mode`, [{ field: 'scenarioId', message: 'not in the catalog for this mode' }]);
     const system = library.systems.get(body.systemId);
     if (!system) throw badRequest(`unknown system "${body.systemId}"`, [{ field: 'systemId', message: 'not in the catalog' }]);
@@ -78,7 +79,7 @@ export function sessionRoutes(fastify: FastifyInstance, deps: ApiDeps): void {
   }, async (request) => {
     const row = await authorizeParticipant(db, request, request.params.id);
     const events = await eventsAfter(db, row.id, 0, 1000);
-    return sessionDto(row, events, library);
+    return sessionDto(row, events, library, identities);
   });
 
   app.get('/api/sessions/:id/kubeconfig', {
@@ -132,10 +133,10 @@ export function sessionRoutes(fastify: FastifyInstance, deps: ApiDeps): void {
   });
 
   app.post('/api/sessions/:id/extend', {
-    schema: { tags: ['operators'], params: IdParams, body: Type.Object({ seconds: Type.Integer({ minimum: 1, maximum: 7200 }) }, { additionalProperties: false }), response: { 202: Type.Object({ extendedBy: Type.Integer() }), ...errors } },
+    // The token is checked before the body is read or validated: a caller without it learns nothing about the input rules.
+    onRequest: async (request) => requireOperator(config, request),
+    schema: { tags: ['operators'], security: [{ operator: [] }], params: IdParams, body: Type.Object({ seconds: Type.Integer({ minimum: 1, maximum: 7200 }) }, { additionalProperties: false }), response: { 202: Type.Object({ extendedBy: Type.Integer() }), ...errors } },
   }, async (request, reply) => {
-    const token = bearerToken(request.headers);
-    if (!config.operatorToken || token !== config.operatorToken) throw unauthorized('an operator token is required');
     await handle(request.params.id).signal(extendTimeSignal, request.body.seconds).catch((error) => {
       if (error instanceof WorkflowNotFoundError) throw new HttpError(404, 'not_found', 'session not found or already closed');
       throw error;

@@ -29,13 +29,13 @@ export function sessionPlan(sessionId: string, scenario: Scenario, system: Loade
 
 /** The manifests themselves stay out: they are the largest part and would sit in the history of every session. */
 export function librarySnapshot(scenario: Scenario, system: LoadedSystem): LibrarySnapshot {
-  const { title, codename, story, rootCause } = scenario.spec;
+  const { title, story, rootCause } = scenario.spec;
   return {
     oracle: scenario.spec.oracle.predicates,
     objectives: system.system.spec.objectives,
     hints: scenario.spec.hints,
     faultTargets: faultTargets(scenario.spec.steps),
-    briefing: { title, codename, story, rootCause },
+    briefing: { title, story, rootCause },
     manifestsSha256: manifestsSha256(system.manifests),
   };
 }

@@ -3,7 +3,7 @@ import type { Library } from '../../scenarios/lib/load.ts';
 import type { SessionEventRow, SessionRow } from '../../db/schema.ts';
 import type { Mode } from '../../domain/session-terms.ts';
 import type { SessionDto, SessionEventDto } from '../contract.ts';
-import { publicScenarioId } from '../scenario-ids.ts';
+import type { ScenarioIdentities } from '../scenario-ids.ts';
 
 export function eventDto(row: SessionEventRow, mode: Mode): SessionEventDto {
   const hideDetail = mode === 'challenge' && row.kind === 'note';
@@ -16,17 +16,19 @@ export function elapsedSeconds(row: SessionRow, now = Date.now()): number {
   return Math.max(0, Math.round((end.getTime() - row.startedAt.getTime()) / 1000));
 }
 
-export function sessionDto(row: SessionRow, events: SessionEventRow[], library: Library, now = Date.now()): SessionDto {
+export function sessionDto(row: SessionRow, events: SessionEventRow[], library: Library, identities: ScenarioIdentities, now = Date.now()): SessionDto {
   const scenario = library.scenarios.get(row.scenarioId);
   const learn = row.mode === 'learn';
+  // A Challenge session is known by its event's codename (or the open catalog's), never by its title.
+  const challenge = !learn && scenario ? identities.challenge(scenario, row.eventId ?? undefined) : undefined;
   return {
     id: row.id,
     phase: row.phase,
     mode: row.mode,
-    scenarioId: scenario ? publicScenarioId(scenario, row.mode) : row.scenarioId,
+    scenarioId: learn ? row.scenarioId : challenge?.id ?? 'unknown',
     systemId: row.systemId,
-    codename: scenario?.spec.codename ?? row.scenarioId,
     ...(learn && scenario ? { title: scenario.spec.title } : {}),
+    ...(challenge ? { codename: challenge.codename } : {}),
     createdAt: row.createdAt.toISOString(),
     ...(row.startedAt ? { startedAt: row.startedAt.toISOString() } : {}),
     ...(row.repairedAt ? { repairedAt: row.repairedAt.toISOString() } : {}),

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import type { SessionDto } from '../../api/contract.ts';
-import { codenameId } from '../../api/scenario-ids.ts';
+import { challengeSecret, ScenarioIdentities } from '../../api/scenario-ids.ts';
+import { loadConfig } from '../../config/config.ts';
 import { isMode, isTerminalPhase } from '../../domain/session-terms.ts';
 import type { Library } from '../../scenarios/lib/load.ts';
 import { UsageError } from '../usage-error.ts';
@@ -31,7 +32,8 @@ export async function run(library: Library, id: string | undefined, options: Run
     return response;
   };
 
-  const scenarioId = mode === 'challenge' ? codenameId(scenario) : scenario.metadata.name;
+  // Challenge ids are drawn with the stack's secret (its data dir, or FL_CHALLENGE_SECRET): the same machine's stack knows it.
+  const scenarioId = mode === 'challenge' ? new ScenarioIdentities(library, challengeSecret(loadConfig())).challenge(scenario).id : scenario.metadata.name;
   const created = await (await call('POST', '/api/sessions', undefined, { scenarioId, systemId, mode, participant: { name: options.name ?? 'failurelib run' } })).json() as { id: string; participantToken: string };
   const token = created.participantToken;
   out(`session ${created.id} (${scenario.metadata.name} on ${systemId}, ${mode} mode)`);

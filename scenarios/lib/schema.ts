@@ -143,6 +143,8 @@ export const DifficultySchema = Type.Union([Type.Literal('easy'), Type.Literal('
 
 export const ScenarioSchema = documentSchema('Scenario', Type.Object({
     title: Type.String({ minLength: 1 }),
+    /** The authors' nickname for the scenario (CLI only). Participants never see it: it is public in the repository;
+     * Challenge codenames are drawn per deployment and event (api/scenario-ids.ts). */
     codename: Type.String({ minLength: 1 }),
     systems: Type.Array(Name, { minItems: 1 }),
     difficulty: DifficultySchema,

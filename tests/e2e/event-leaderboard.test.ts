@@ -78,8 +78,11 @@ describe('an event leaderboard on the big screen', () => {
     await page.getByTestId('event-banner').waitFor();
     expect(await page.getByTestId('mode-learn').count()).toBe(0);
     const cards = page.getByTestId('catalog-scenario');
-    expect(await cards.evaluateAll((items) => items.map((item) => item.getAttribute('data-scenario-id')))).toEqual(['quiet-shopfront']);
-    expect(await page.content()).not.toContain('storefront-scaled-to-zero');
+    // Under the event's own codename, which is neither the open catalog's nor the library's nickname.
+    expect(await cards.evaluateAll((items) => items.map((item) => item.getAttribute('data-scenario-id')))).toEqual([harness.challengeId('storefront-scaled-to-zero', EVENT_ID)]);
+    const catalogHtml = await page.content();
+    const spec = harness.library.scenarios.get('storefront-scaled-to-zero')!.spec;
+    for (const secret of ['storefront-scaled-to-zero', spec.title, spec.codename, harness.challengeId('storefront-scaled-to-zero')]) expect(catalogHtml).not.toContain(secret);
     const choose = page.locator('[data-testid="catalog-scenario"] button');
     for (let attempt = 0; (await choose.getAttribute('aria-pressed')) !== 'true'; attempt += 1) {
       if (attempt === 20) throw new Error('choosing the scenario had no effect');

@@ -1,6 +1,7 @@
 // The participant's journey in a real browser against the real stack: website (vite dev), API, worker,
 // Temporal, the simulated cluster and PGlite. Nothing is mocked; the repair is done with the real kubectl.
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -16,7 +17,6 @@ const RESULTS = join(ROOT, 'test-results');
 const SCREENSHOTS = join(RESULTS, 'screenshots');
 const README_SCREENSHOTS = join(ROOT, 'docs/screenshots');
 const SCENARIO = 'storefront-scaled-to-zero';
-const CHALLENGE_ID = 'quiet-shopfront';
 
 describe('a participant in the browser', () => {
   let harness: Harness;
@@ -24,6 +24,8 @@ describe('a participant in the browser', () => {
   let browser: Browser;
   let apiUrl: string;
   let context: BrowserContext | undefined;
+  /** Anything the browser reported blocking under the site's Content-Security-Policy: the policy must break nothing. */
+  let cspViolations: string[] = [];
   const downloads = mkdtempSync(join(tmpdir(), 'fl-e2e-downloads-'));
 
   beforeAll(async () => {
@@ -46,6 +48,8 @@ describe('a participant in the browser', () => {
   afterEach(async () => {
     await context?.close();
     context = undefined;
+    expect(cspViolations).toEqual([]);
+    cspViolations = [];
   });
 
   afterAll(async () => {
@@ -58,7 +62,11 @@ describe('a participant in the browser', () => {
   async function newPage(): Promise<Page> {
     context = await browser.newContext({ baseURL: web.url, acceptDownloads: true, viewport: { width: 1280, height: 900 } });
     context.setDefaultTimeout(30_000);
-    return context.newPage();
+    const page = await context.newPage();
+    page.on('console', (message) => {
+      if (message.type() === 'error' && /Content.Security.Policy/i.test(message.text())) cspViolations.push(message.text());
+    });
+    return page;
   }
 
   async function screenshot(page: Page, name: string): Promise<void> {
@@ -84,9 +92,21 @@ describe('a participant in the browser', () => {
 
   it('Learn mode: creates a session, breaks it, repairs it with kubectl and shows the result', async () => {
     const page = await newPage();
-    await page.goto('/', { waitUntil: 'networkidle' });
+    const catalog = await page.goto('/', { waitUntil: 'networkidle' });
     await page.getByTestId('catalog-scenario').first().waitFor();
     await screenshot(page, 'catalog');
+    // Scripts from the site only (SvelteKit's inline ones by nonce), never in a frame, no sniffing.
+    const headers = catalog!.headers();
+    expect(headers['content-security-policy']).toMatch(/script-src 'self' 'nonce-[^']+'/);
+    expect(headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(headers['content-security-policy']).toContain("object-src 'none'");
+    expect(headers['x-frame-options']).toBe('DENY');
+    expect(headers['x-content-type-options']).toBe('nosniff');
+    expect(headers['referrer-policy']).toBe('same-origin');
+    expect(headers['access-control-allow-origin']).toBeUndefined();
+    // The Learn catalog names no Challenge codename.
+    const html = await page.content();
+    for (const scenario of harness.library.scenarios.values()) expect(html).not.toContain(harness.identities.challenge(scenario).codename);
 
     const id = await createSession(page, SCENARIO, 'Browser Participant');
     expect(id).not.toBe('');
@@ -132,7 +152,7 @@ describe('a participant in the browser', () => {
   it('Challenge mode: nothing the browser receives gives the scenario away, and giving up ends the session', async () => {
     const scenario = harness.library.scenarios.get(SCENARIO);
     if (!scenario) throw new Error(`the library has no ${SCENARIO}`);
-    const secrets = [scenario.spec.title, scenario.spec.rootCause, SCENARIO];
+    const secrets = [scenario.spec.title, scenario.spec.rootCause, SCENARIO, scenario.spec.codename];
     expect(scenario.spec.title).toBe('The storefront scaled to zero by an automation script');
 
     const page = await newPage();
@@ -159,7 +179,7 @@ describe('a participant in the browser', () => {
     await page.getByTestId('catalog-scenario').first().waitFor();
     await snapshot('catalog');
 
-    await createSession(page, CHALLENGE_ID, 'Challenger');
+    await createSession(page, harness.challengeId(SCENARIO), 'Challenger');
     await snapshot('provisioning');
     await waitForText(page.getByTestId('session-phase'), 'ready', 90_000);
     await snapshot('ready');
@@ -169,6 +189,24 @@ describe('a participant in the browser', () => {
     expect(seen.length).toBeGreaterThan(4);
     expect(await leaks()).toEqual([]);
 
+    // Another tab of the same browser opens a page on another origin (another port of this host: the same
+    // site, so the session's SameSite cookie goes along) that posts the abandon form: refused, session intact.
+    const sessionUrl = page.url();
+    const attacker = await serveAttackerPage(`<form method="POST" action="${sessionUrl}?/abandon"><button id="go">Win a prize</button></form>`);
+    try {
+      const tab = await context!.newPage();
+      await tab.goto(attacker.url);
+      const [answer] = await Promise.all([tab.waitForResponse((response) => response.url().startsWith(sessionUrl)), tab.click('#go')]);
+      expect(answer.status()).toBe(403);
+      expect(await answer.text()).toContain('Cross-origin form submissions are forbidden');
+      await tab.close();
+    } finally {
+      await attacker.close();
+    }
+    await page.waitForTimeout(1_000); // an abandon that got through would show within this
+    await page.reload();
+    await waitForText(page.getByTestId('session-phase'), 'ready');
+
     await page.getByTestId('abandon-button').click();
     await page.locator('dialog[open]').getByTestId('confirm-button').click();
     await page.getByTestId('session-exit').waitFor({ timeout: 60_000 });
@@ -177,3 +215,12 @@ describe('a participant in the browser', () => {
     expect(await leaks()).toEqual([]);
   });
 });
+
+/** A page on another origin of this host (a free port), as any local program or a rebound site could serve. */
+async function serveAttackerPage(html: string): Promise<{ url: string; close(): Promise<void> }> {
+  const server: Server = createServer((_request, response) => response.writeHead(200, { 'content-type': 'text/html' }).end(html));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (!address || typeof address === 'string') throw new Error('the attacker page has no port');
+  return { url: `http://127.0.0.1:${address.port}/`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}

@@ -24,6 +24,7 @@ describe('the public API at its edges', () => {
   let harness: Harness;
   let learn: { id: string; participantToken: string };
   let challenge: { id: string; participantToken: string };
+  let challengeId: string;
   const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
   const strays: { id: string; participantToken: string }[] = [];
   const post = async (payload: unknown) => {
@@ -35,7 +36,8 @@ describe('the public API at its edges', () => {
   beforeAll(async () => {
     harness = await startHarness({ temporalAddress: inject('temporalAddress'), kubeconfig: inject('kubeconfig'), databaseUrl: inject('databases')[0]!.url });
     learn = await createSession(harness.app);
-    challenge = await createSession(harness.app, { mode: 'challenge', scenarioId: 'quiet-shopfront' });
+    challengeId = harness.challengeId(REAL_ID);
+    challenge = await createSession(harness.app, { mode: 'challenge', scenarioId: challengeId });
   });
 
   afterAll(async () => {
@@ -81,11 +83,12 @@ describe('the public API at its edges', () => {
       expect(demo.services).toContain('storefront');
     });
 
-    it('shows title and root cause in Learn mode', async () => {
+    it('shows title and root cause in Learn mode, and no codename', async () => {
       const response = await harness.app.inject({ method: 'GET', url: '/api/scenarios?mode=learn' });
       const scenario = response.json().find((s: { id: string }) => s.id === REAL_ID);
       expect(scenario.title).toBe(harness.library.scenarios.get(REAL_ID)!.spec.title);
       expect(scenario.rootCause).toBe(harness.library.scenarios.get(REAL_ID)!.spec.rootCause);
+      expect(scenario).not.toHaveProperty('codename');
     });
 
     it('gives away nothing in Challenge mode: codename ids, no title, no root cause', async () => {
@@ -93,13 +96,12 @@ describe('the public API at its edges', () => {
       expect(response.statusCode).toBe(200);
       const spec = harness.library.scenarios.get(REAL_ID)!.spec;
       const listed = response.json() as Record<string, unknown>[];
-      expect(listed.map((s) => s.id)).toContain('quiet-shopfront');
+      expect(listed.map((s) => s.id)).toContain(challengeId);
       for (const scenario of listed) {
-        expect(scenario).not.toHaveProperty('title');
-        expect(scenario).not.toHaveProperty('rootCause');
+        expect(Object.keys(scenario).sort()).toEqual(['codename', 'id', 'systemIds', 'tags']);
         expect(scenario.id).toMatch(/^[a-z0-9-]+$/);
       }
-      for (const secret of [REAL_ID, spec.title, spec.rootCause, ...spec.tags]) expect(response.body).not.toContain(secret);
+      for (const secret of [REAL_ID, spec.title, spec.rootCause, spec.codename, ...spec.tags]) expect(response.body).not.toContain(secret);
     });
 
     it('refuses an unknown mode', async () => {
@@ -125,6 +127,33 @@ describe('the public API at its edges', () => {
     });
   });
 
+  describe('no public answer links a Challenge codename to a Learn scenario', () => {
+    const get = async (url: string, token?: string) => {
+      const response = await harness.app.inject({ method: 'GET', url, headers: token ? bearer(token) : {} });
+      expect(response.statusCode, url).toBe(200);
+      return response.body;
+    };
+
+    it('Learn answers and the API docs name no Challenge codename; Challenge answers name no Learn scenario', async () => {
+      const scenarios = [...harness.library.scenarios.values()];
+      const challengeNames = scenarios.flatMap((s) => Object.values(harness.identities.challenge(s)));
+      const learnNames = scenarios.flatMap((s) => [s.metadata.name, s.spec.title, s.spec.rootCause, s.spec.codename]);
+      const learnAnswers = [await get('/api/scenarios?mode=learn'), await get('/api/scenarios'), await get(`/api/sessions/${learn.id}`, learn.participantToken), await get('/api/docs/json')];
+      const challengeAnswers = [await get('/api/scenarios?mode=challenge'), await get(`/api/sessions/${challenge.id}`, challenge.participantToken)];
+      for (const body of learnAnswers) for (const name of challengeNames) expect(body).not.toContain(name);
+      for (const body of challengeAnswers) for (const name of learnNames) expect(body).not.toContain(name);
+    });
+
+    it('what a Challenge entry shares with the Learn catalog (its systems, its place in the list) singles out no scenario', async () => {
+      const learnList = JSON.parse(await get('/api/scenarios?mode=learn')) as { id: string; systemIds: string[] }[];
+      const challengeList = JSON.parse(await get('/api/scenarios?mode=challenge')) as { id: string; systemIds: string[] }[];
+      const candidates = (systems: string[]) => learnList.filter((entry) => entry.systemIds.join() === systems.join()).length;
+      for (const entry of challengeList) expect(candidates(entry.systemIds), entry.id).toBeGreaterThanOrEqual(2);
+      // Listed by codename, not in the library's order.
+      expect(challengeList.map((entry) => entry.id)).toEqual(challengeList.map((entry) => entry.id).sort());
+    });
+  });
+
   describe('creating a session with bad input', () => {
     it('refuses an unknown scenario (400) naming the field', async () => {
       const error = expectError(await post({ ...valid, scenarioId: 'no-such-failure' }), 400);
@@ -134,6 +163,9 @@ describe('the public API at its edges', () => {
     it('refuses the real scenario id from a Challenge client (400): only the codename works there', async () => {
       const error = expectError(await post({ ...valid, mode: 'challenge' }), 400);
       expect(error.details).toContainEqual(expect.objectContaining({ field: 'scenarioId' }));
+      // Nor the library's own (public) nickname for it.
+      const nickname = harness.library.scenarios.get(REAL_ID)!.spec.codename.toLowerCase().replace(/ /g, '-');
+      expectError(await post({ ...valid, mode: 'challenge', scenarioId: nickname }), 400);
     });
 
     it('refuses an unknown system (400) naming the field', async () => {
@@ -150,6 +182,24 @@ describe('the public API at its edges', () => {
       const error = expectError(await post({ ...valid, participant: {} }), 400, 'validation_failed');
       expect(error.details).toContainEqual(expect.objectContaining({ field: 'participant.name' }));
       expectError(await post({ ...valid, participant: { name: '' } }), 400, 'validation_failed');
+    });
+
+    it('refuses control characters in text fields (400 naming the field, not a 500 from the database)', async () => {
+      for (const name of ['Ada\u0000', 'Ada\u001b[31m', 'Line\nbreak', 'Del\u007f']) {
+        const error = expectError(await post({ ...valid, participant: { name } }), 400, 'validation_failed');
+        expect(error.details).toContainEqual(expect.objectContaining({ field: 'participant.name' }));
+      }
+      for (const [field, body] of [
+        ['participant.badgeId', { ...valid, participant: { name: 'Ada', badgeId: 'KC\u00001' } }],
+        ['scenarioId', { ...valid, scenarioId: 'storefront\u0000' }],
+        ['eventId', { ...valid, eventId: 'booth\u0000' }],
+      ] as const) {
+        const error = expectError(await post(body), 400, 'validation_failed');
+        expect(error.details).toContainEqual(expect.objectContaining({ field }));
+      }
+      // Names from anywhere in the world pass: this one is refused only for its unknown system.
+      const worldly = expectError(await post({ ...valid, systemId: 'mainframe', participant: { name: 'Zoë Ørsted 山田' } }), 400, 'bad_request');
+      expect(worldly.details).toEqual([expect.objectContaining({ field: 'systemId' })]);
     });
 
     it('refuses fields the API does not know (400)', async () => {
@@ -189,9 +239,9 @@ describe('the public API at its edges', () => {
     it('shows a Challenge session under its codename only', async () => {
       const response = await harness.app.inject({ method: 'GET', url: `/api/sessions/${challenge.id}`, headers: bearer(challenge.participantToken) });
       expect(response.statusCode).toBe(200);
-      expect(response.json().scenarioId).toBe('quiet-shopfront');
+      expect(response.json().scenarioId).toBe(challengeId);
       const spec = harness.library.scenarios.get(REAL_ID)!.spec;
-      for (const secret of [REAL_ID, spec.title, spec.rootCause]) expect(response.body).not.toContain(secret);
+      for (const secret of [REAL_ID, spec.title, spec.rootCause, spec.codename]) expect(response.body).not.toContain(secret);
     });
   });
 
@@ -209,6 +259,12 @@ describe('the public API at its edges', () => {
       const response = await extend(learn.id, bearer('operator-test-token'));
       expect(response.statusCode, response.body).toBe(202);
       expect(response.json()).toEqual({ extendedBy: 300 });
+    });
+
+    it('checks the operator token before the body: a bad body without the token is 401, not 400', async () => {
+      expectError(await extend(learn.id, {}, { seconds: 'many' }), 401, 'unauthorized');
+      expectError(await extend(learn.id, bearer('wrong'), { hours: 1 }), 401, 'unauthorized');
+      expectError(await harness.app.inject({ method: 'POST', url: `/api/sessions/${learn.id}/extend`, headers: { ...bearer('wrong'), 'content-type': 'application/json' }, payload: '{"seconds":' }), 401, 'unauthorized');
     });
 
     it('refuses a bad extension and an unknown session', async () => {

@@ -13,7 +13,6 @@ import { getSession, kubectl, participantKubeconfig, waitForPhase } from '../sup
 
 const OPERATOR = { authorization: 'Bearer operator-test-token' };
 const SCENARIO = 'storefront-scaled-to-zero';
-const CHALLENGE_ID = 'quiet-shopfront';
 const hour = 3600_000;
 
 function expectError(response: LightMyRequestResponse, status: number) {
@@ -36,8 +35,11 @@ describe.each(inject('databases').map((database, index) => ({ ...database, full:
     id: eventId, name: 'KubeCon booth', startsAt: new Date(Date.now() - hour).toISOString(), endsAt: new Date(Date.now() + hour).toISOString(),
     scenarioIds: [SCENARIO], ...overrides,
   });
+  /** Each event has its own Challenge codenames. */
+  const challengeId = (scenarioId = SCENARIO, event = eventId) => harness.challengeId(scenarioId, event);
   const join = async (overrides: Record<string, unknown> = {}, participant: Record<string, unknown> = { name: 'Someone', badgeId: 'B-100' }) => {
-    const response = await post('/api/sessions', { scenarioId: CHALLENGE_ID, systemId: 'demo-app', mode: 'challenge', eventId, participant, ...overrides }, {});
+    const scenarioId = challengeId(SCENARIO, typeof overrides.eventId === 'string' ? overrides.eventId : eventId);
+    const response = await post('/api/sessions', { scenarioId, systemId: 'demo-app', mode: 'challenge', eventId, participant, ...overrides }, {});
     if (response.statusCode === 201) created.push(response.json());
     return response;
   };
@@ -85,8 +87,13 @@ describe.each(inject('databases').map((database, index) => ({ ...database, full:
     it('shows the event to everyone, with codenames only in Challenge mode', async () => {
       const response = await harness.app.inject({ method: 'GET', url: `/api/events/${eventId}` });
       expect(response.statusCode).toBe(200);
-      expect(response.json().scenarios).toEqual([{ id: CHALLENGE_ID, codename: 'Quiet Shopfront', systemIds: ['demo-app'], difficulty: 'easy', parTimeSeconds: 180 }]);
-      expect(response.body).not.toContain(SCENARIO);
+      // The event's own codename, and nothing more than the systems: difficulty or par time would single it out.
+      const { id, codename } = harness.identities.challenge(harness.library.scenarios.get(SCENARIO)!, eventId);
+      expect(response.json().scenarios).toEqual([{ id, codename, systemIds: ['demo-app'] }]);
+      const spec = harness.library.scenarios.get(SCENARIO)!.spec;
+      for (const secret of [SCENARIO, spec.title, spec.codename, ...Object.values(harness.identities.challenge(harness.library.scenarios.get(SCENARIO)!))]) {
+        expect(response.body).not.toContain(secret); // nor the open catalog's codename: the two lists cannot be paired up
+      }
       expectError(await harness.app.inject({ method: 'GET', url: '/api/events/no-such-event' }), 404);
       expectError(await harness.app.inject({ method: 'GET', url: '/api/events/no-such-event/leaderboard' }), 404);
     });
@@ -136,7 +143,7 @@ describe.each(inject('databases').map((database, index) => ({ ...database, full:
     it('refuses another mode, a scenario outside the event and a missing badge (400, naming the fields)', async () => {
       const wrongMode = expectError(await join({ mode: 'learn', scenarioId: SCENARIO }), 400);
       expect(wrongMode.details?.map((d) => d.field)).toEqual(['mode']);
-      const other = expectError(await join({ scenarioId: 'idle-register' }), 400);
+      const other = expectError(await join({ scenarioId: challengeId('checkout-scaled-to-zero') }), 400);
       expect(other.details?.map((d) => d.field)).toEqual(['scenarioId']);
       const noBadge = expectError(await join({}, { name: 'Anonymous' }), 400);
       expect(noBadge.details?.map((d) => d.field)).toEqual(['participant.badgeId']);
@@ -171,7 +178,7 @@ describe.each(inject('databases').map((database, index) => ({ ...database, full:
       await storedSession('B-202', 'Alan Turing', 'timed_out');
       const response = await harness.app.inject({ method: 'GET', url: `/api/events/${eventId}/leaderboard` });
       expect(response.statusCode).toBe(200);
-      expect(response.json()).toEqual([expect.objectContaining({ rank: 1, name: 'Hopper, Grace', totalScore: 700, solved: 1, scenarioCount: 1, totalTimeSeconds: 380, solvedAll: true, scores: { [CHALLENGE_ID]: 700 } })]);
+      expect(response.json()).toEqual([expect.objectContaining({ rank: 1, name: 'Hopper, Grace', totalScore: 700, solved: 1, scenarioCount: 1, totalTimeSeconds: 380, solvedAll: true, scores: { [challengeId()]: 700 } })]);
       expect(response.body).not.toContain('B-201');
     });
 

@@ -90,7 +90,7 @@ describe(`kube gateway on ${database?.name}`, () => {
   }
 
   async function readySession(mode: 'learn' | 'challenge') {
-    const body = mode === 'learn' ? {} : { mode, scenarioId: 'quiet-shopfront' };
+    const body = mode === 'learn' ? {} : { mode, scenarioId: harness.challengeId('storefront-scaled-to-zero') };
     const { id, participantToken: token } = await createSession(harness.app, body);
     await waitForPhase(harness.app, id, token, ['ready']);
     return { id, token, namespace: sandboxNamespace(id), kubeconfig: await participantKubeconfig(harness.app, id, token) };

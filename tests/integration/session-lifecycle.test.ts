@@ -58,7 +58,7 @@ describe.each(inject('databases'))('session lifecycle on $name', ({ name, url })
 
   it('abandoning a ready session ends it and deletes its sandbox', async () => {
     const { app, kube } = harness;
-    const { id, participantToken: token } = await createSession(app, { mode: 'challenge', scenarioId: 'quiet-shopfront' });
+    const { id, participantToken: token } = await createSession(app, { mode: 'challenge', scenarioId: harness.challengeId('storefront-scaled-to-zero') });
     const ready = await waitForPhase(app, id, token, ['ready']);
     expect(ready.title).toBeUndefined();
     expect(await namespaceExists(kube, sandboxNamespace(id))).toBe(true);

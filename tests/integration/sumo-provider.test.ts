@@ -182,7 +182,8 @@ describe('per-session monitoring in Sumo Logic', () => {
     const body = JSON.stringify(fake.created.dashboards[0]!.body);
     expect(body).not.toContain('scaled to zero');
     expect(body).not.toContain('automation');
-    expect(body).toContain('Quiet Shopfront');
+    expect(body).not.toContain('Quiet Shopfront'); // the library's own nickname is public: never shown in Challenge mode
+    expect(body).toContain('Your challenge');
     expect(fake.live().users).toBe(0);
     await activities.unwireMonitoring({ sessionId });
     expect(fake.live()).toEqual({ searchJobs: 0, dashboards: 0, users: 0, roles: 0, permissions: 0 });

@@ -1,5 +1,5 @@
 // A worker and an API wired to the real services of the global setup, one per database under test.
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +12,7 @@ import { connectKube, type Kube } from '../../cluster/kube.ts';
 import { createClusterDriver } from '../../cluster/drivers.ts';
 import { startGateway, type Gateway } from '../../gateway/server.ts';
 import { buildApp } from '../../api/app.ts';
+import { ScenarioIdentities } from '../../api/scenario-ids.ts';
 import { loadConfig } from '../../config/config.ts';
 import { openDatabase, type DatabaseHandle } from '../../db/client.ts';
 import { loadLibrary, type Library } from '../../scenarios/lib/load.ts';
@@ -21,6 +22,10 @@ export interface Harness {
   app: FastifyInstance;
   kube: Kube;
   library: Library;
+  /** What the app calls each scenario; Challenge ids come from here (drawn with this harness's own secret). */
+  identities: ScenarioIdentities;
+  /** The id a Challenge client creates a session of this library scenario with (in an event, or the open catalog). */
+  challengeId(scenarioId: string, eventId?: string): string;
   database: DatabaseHandle;
   temporal: Client;
   worker: Worker | undefined;
@@ -59,6 +64,8 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
   const database = openDatabase(opts.databaseUrl, { maxConnections: 5 });
   const kube = connectKube(opts.kubeconfig);
   const library = loadLibrary(config.scenariosDir);
+  // A fresh secret per harness, as a new deployment would draw: tests learn Challenge ids from `identities`.
+  const identities = new ScenarioIdentities(library, randomBytes(32));
   const driver = createClusterDriver(config.clusterDriver, kube, { clusters: config.clusters, kubeconfig: opts.kubeconfig });
   const inProcess = opts.externalWorkerTaskQueue ? undefined : await createSessionWorker({
     temporalAddress: config.temporalAddress, namespace: config.temporalNamespace, taskQueue,
@@ -72,9 +79,10 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
   const gateway = await startGateway({
     db: database.db, logger: gatewayLogger, dataDir: gatewayDir, host: '127.0.0.1', port: 0, driver,
   });
-  const app = await buildApp({ config, db: database.db, pingDb: database.ping, temporal, pingCluster: () => kube.core.readNamespace({ name: 'default' }), library, gateway }, false);
+  const app = await buildApp({ config, db: database.db, pingDb: database.ping, temporal, pingCluster: () => kube.core.readNamespace({ name: 'default' }), library, identities, gateway }, false);
   return {
-    app, kube, library, database, temporal, worker: inProcess?.worker, gateway, gatewayUrl: gateway.publicUrl,
+    app, kube, library, identities, database,
+    challengeId: (scenarioId, eventId) => identities.challenge(library.scenarios.get(scenarioId)!, eventId).id, temporal, worker: inProcess?.worker, gateway, gatewayUrl: gateway.publicUrl,
     async close() {
       await app.close();
       await gateway.close();

@@ -22,6 +22,16 @@ describe('parseParticipantsCsv', () => {
     expect(problems[3]!.message).toBe('badge B-4 is already on line 5');
   });
 
+  it('names lines whose badge id or name holds a control character (a NUL cannot be stored)', () => {
+    const { participants, problems } = parseParticipantsCsv('badgeId,name\nB-1,Ada\u0000\nB\u00002,Bea\nB-3,"Cy\u001b[2J"\nB-4,Zoë\n');
+    expect(problems).toEqual([
+      { line: 2, message: 'name must not contain control characters' },
+      { line: 3, message: expect.stringContaining('control characters') },
+      { line: 4, message: 'name must not contain control characters' },
+    ]);
+    expect(participants).toEqual([{ line: 5, badgeId: 'B-4', name: 'Zoë' }]);
+  });
+
   it('refuses a file with no participants', () => {
     expect(parseParticipantsCsv('badgeId,name\n').problems).toHaveLength(1);
   });

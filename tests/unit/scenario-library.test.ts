@@ -2,7 +2,6 @@
 // every problem named by file and field, never with a stack trace.
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { codenameId } from '../../api/scenario-ids.ts';
 import { LibraryError, loadLibrary, type LibraryProblem } from '../../scenarios/lib/load.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -26,14 +25,6 @@ describe('the real library', () => {
     expect(library.scenarios.has('storefront-scaled-to-zero')).toBe(true);
   });
 
-  it('gives every scenario a codename that neither repeats nor reveals its real id', () => {
-    const codenames = [...library.scenarios.values()].map(codenameId);
-    expect(new Set(codenames).size).toBe(codenames.length);
-    for (const scenario of library.scenarios.values()) {
-      expect(codenameId(scenario)).not.toBe('');
-      expect(codenameId(scenario)).not.toBe(scenario.metadata.name);
-    }
-  });
 });
 
 describe('a broken library', () => {

@@ -86,13 +86,13 @@ describe('composite provider', () => {
 });
 
 describe('dashboard', () => {
-  const scenario = { title: 'Secret title', codename: 'Quiet Shopfront', rootCause: 'The secret root cause', story: 'Story' };
+  const scenario = { title: 'Secret title', rootCause: 'The secret root cause', story: 'Story' };
   it('shows the title and root cause only in Learn mode', () => {
     const learn = JSON.stringify(dashboardBody({ sessionId: 's', namespace: 'n', mode: 'learn', scenario, objectives: [base] }));
     const challenge = JSON.stringify(dashboardBody({ sessionId: 's', namespace: 'n', mode: 'challenge', scenario, objectives: [base] }));
     expect(learn).toContain('The secret root cause');
     expect(challenge).not.toContain('secret');
-    expect(challenge).toContain('Quiet Shopfront');
+    expect(challenge).toContain('Your challenge');
   });
 });
 

@@ -9,7 +9,7 @@ export interface DashboardInput {
   sessionId: string;
   namespace: string;
   mode: Mode;
-  scenario: { title: string; codename: string; rootCause: string; story: string };
+  scenario: { title: string; rootCause: string; story: string };
   objectives: Objective[];
 }
 
@@ -23,7 +23,8 @@ function stateLines(sessionId: string) {
 
 export function scenarioText(input: DashboardInput): string {
   if (input.mode === 'challenge') {
-    return `## ${input.scenario.codename}\n\nSomething in your namespace \`${input.namespace}\` breaks the SLA. Find it and fix it with kubectl; the session ends when the SLA is green and stays green.`;
+    // No name at all: the worker does not know the session's codename, and the library's own names are public.
+    return `## Your challenge\n\nSomething in your namespace \`${input.namespace}\` breaks the SLA. Find it and fix it with kubectl; the session ends when the SLA is green and stays green.`;
   }
   return `## ${input.scenario.title}\n\n${input.scenario.story}\n\n**Root cause:** ${input.scenario.rootCause}\n\nNamespace: \`${input.namespace}\``;
 }

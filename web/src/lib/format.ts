@@ -72,3 +72,8 @@ export function safeHttpUrl(raw: string | undefined): string | undefined {
 export function kubeconfigFileName(sessionId: string): string {
   return `failurelib-${sessionId.replace(/[^A-Za-z0-9_-]/g, '_')}.kubeconfig`;
 }
+
+/** What a page calls a scenario: its title in Learn mode, its codename in Challenge mode (the API sends only that one). */
+export function scenarioName(scenario: { title?: string; codename?: string }, fallback: string): string {
+  return scenario.title ?? scenario.codename ?? fallback;
+}
