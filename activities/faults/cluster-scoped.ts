@@ -3,6 +3,7 @@
 import type { V1ValidatingWebhookConfiguration } from '@kubernetes/client-node';
 import { ignoreNotFound, type Kube } from '../cluster/kube.ts';
 import { SANDBOX_LABEL } from './handler.ts';
+import { faultFieldManager } from './field-managers.ts';
 import { nodeCordonDrain } from './node-cordon-drain.ts';
 
 export async function releaseClusterScoped(kube: Kube, namespace: string): Promise<string[]> {
@@ -16,7 +17,7 @@ export async function releaseClusterScoped(kube: Kube, namespace: string): Promi
   const nodes = await kube.core.listNode();
   for (const node of nodes.items) {
     if (!(`failurelib.dev/cordoned-by.${namespace}` in (node.metadata?.annotations ?? {}))) continue;
-    released.push(await nodeCordonDrain.revert({ kube, namespace }, { type: 'node-cordon-drain', args: { node: node.metadata!.name! } }));
+    released.push(await nodeCordonDrain.revert({ kube, namespace, fieldManager: faultFieldManager({ type: 'node-cordon-drain' }) }, { type: 'node-cordon-drain', args: { node: node.metadata!.name! } }));
   }
   return released;
 }

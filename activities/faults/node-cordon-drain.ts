@@ -14,7 +14,7 @@ async function mutateNode(context: FaultContext, name: string, change: (node: V1
     if (!node) throw new FaultTargetMissingError(`node ${name} not found`);
     change(node);
     try {
-      return await context.kube.core.replaceNode({ name, body: node });
+      return await context.kube.core.replaceNode({ name, body: node, fieldManager: context.fieldManager });
     } catch (error) {
       if (statusOf(error) !== 409 || attempt >= 5) throw error;
     }
