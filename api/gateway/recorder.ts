@@ -1,6 +1,8 @@
 // Writes what the gateway saw: every request into kube_requests, and each successful change also as a
 // `kube` session event so the live stream and the replay show it. Called after the response is sent;
-// a failure is logged and never reaches the participant.
+// every string is made storable first (a NUL in a body would otherwise fail the insert), and a record that
+// still fails is written again without its body, so no change goes unrecorded; a failure of that is logged
+// and never reaches the participant.
 import type { IncomingHttpHeaders } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { FastifyBaseLogger } from 'fastify';
@@ -9,6 +11,7 @@ import { kubeRequests, sessionEvents, type NewKubeRequestRow } from '../../db/sc
 import type { FieldChange } from './changes.ts';
 import type { KubeRequestInfo } from './kube-url.ts';
 import { describeChange } from './steps.ts';
+import { storable } from './storable.ts';
 
 export interface RecordedChange {
   body?: unknown;
@@ -19,7 +22,8 @@ export type RequestRecord = Omit<NewKubeRequestRow, 'id' | 'change'> & { change?
 
 const CHANGE_VERBS = new Set(['create', 'update', 'patch', 'delete', 'deletecollection']);
 
-export async function recordRequest(db: Database, record: RequestRecord): Promise<void> {
+export async function recordRequest(db: Database, unsafe: RequestRecord): Promise<void> {
+  const record = storable(unsafe);
   const [row] = await db.insert(kubeRequests).values({ ...record, change: record.change ?? null }).returning({ id: kubeRequests.id });
   if (!row || !CHANGE_VERBS.has(record.verb) || record.status >= 400 || isDryRun(record.query)) return;
   await db.insert(sessionEvents).values({
@@ -35,8 +39,13 @@ function isDryRun(query: string | null | undefined): boolean {
 
 /** Fire and forget: recording must never slow down or break forwarding. */
 export function recordInBackground(db: Database, logger: FastifyBaseLogger, record: RequestRecord): void {
+  const context = { sessionId: record.sessionId, verb: record.verb, resource: record.resource };
   recordRequest(db, record).catch((error: unknown) => {
-    logger.error({ err: error, sessionId: record.sessionId, verb: record.verb, resource: record.resource }, 'could not record a gateway request');
+    logger.warn({ err: error, ...context }, 'could not record a gateway request; recording it without its body');
+    const change = record.change ? { body: { unrecordable: 'the body could not be stored' }, diff: record.change.diff ?? [] } : undefined;
+    return recordRequest(db, { ...record, change }).catch(() => recordRequest(db, { ...record, change: { body: { unrecordable: 'the change could not be stored' } } }));
+  }).catch((error: unknown) => {
+    logger.error({ err: error, ...context }, 'could not record a gateway request');
   });
 }
 
