@@ -1,6 +1,6 @@
 // Failed token checks are rate-limited per client address: a small token bucket per address that each failure
-// takes from and time refills. Once empty, the address gets 429 without a database lookup until it refills, so
-// guessing tokens is slow and cheap to refuse. Successful checks take nothing.
+// takes from and time refills. Once empty, the address's failed checks are answered 429 instead of 401 until it
+// refills. Successful checks take nothing.
 
 export interface AuthThrottle {
   /** True while the address may try again. */

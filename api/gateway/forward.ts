@@ -34,17 +34,18 @@ export interface GatewayContext {
 const MAX_RECORDED_BODY = 256 * 1024;
 
 /**
- * Authenticates the caller; undefined once a refusal was sent (401, or 429 for an address that failed too
- * often: it is not even checked then).
+ * Authenticates the caller; undefined once a refusal was sent: 401, or 429 once the address failed too often
+ * in the last minute. A valid token always passes (participants behind one NAT are not locked out by
+ * someone guessing there).
  */
 export async function authenticated(context: GatewayContext, incoming: IncomingMessage, refuse: (code: number, message: string, headers?: Record<string, string>) => void): Promise<GatewaySession | undefined> {
+  const auth = await context.authenticate(incoming.headers.authorization);
+  if (auth.ok) return auth.session;
   const address = incoming.socket.remoteAddress ?? '';
   if (!context.authThrottle.allows(address)) {
     refuse(429, 'too many failed token checks from this address; try again later', { 'retry-after': String(context.authThrottle.retryAfterSeconds(address)) });
     return undefined;
   }
-  const auth = await context.authenticate(incoming.headers.authorization);
-  if (auth.ok) return auth.session;
   context.authThrottle.failed(address);
   refuse(401, `Unauthorized: ${auth.reason}`);
   return undefined;
