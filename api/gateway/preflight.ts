@@ -48,7 +48,9 @@ export async function preflight(upstream: Upstream, session: GatewaySession, inf
   const challenge = session.mode === 'challenge';
   const change = isChange(info);
   let representation: Representation | undefined;
-  if (challenge || info.discovery || change) {
+  // OpenAPI documents and /version carry no objects and no address: they pass as the API server gives them.
+  const groupDiscovery = info.discovery && /^\/apis?(\/|$)/.test(info.path);
+  if ((challenge && !info.discovery) || groupDiscovery || change) {
     representation = negotiate(incoming.headers.accept);
     if (!representation) return { ok: false, status: 406, message: `the gateway answers in JSON or YAML only, not ${incoming.headers.accept ?? ''}` };
   }

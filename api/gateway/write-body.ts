@@ -26,6 +26,10 @@ export function mediaTypeOf(contentType: string | undefined): string {
   return (contentType ?? '').split(';')[0]!.trim().toLowerCase();
 }
 
+function isJson(text: string): boolean {
+  try { JSON.parse(text); return true; } catch { return false; }
+}
+
 function parse(encoding: WriteEncoding, text: string): unknown {
   return encoding === 'yaml' || encoding === 'apply-patch' ? parseYaml(text, YAML_OPTIONS) : JSON.parse(text);
 }
@@ -54,6 +58,8 @@ export function decodeWrite(method: string, contentType: string | undefined, con
     return { ok: false, status: 400, message: `the request body is not a ${encoding === 'json-patch' ? 'JSON patch (a list of operations)' : 'single object'}` };
   }
   if (encoding === 'yaml') return { ok: true, encoding, value, body: Buffer.from(JSON.stringify(value)), contentType: 'application/json' };
+  // kubectl apply --server-side sends JSON: forwarded as sent, like any JSON.
+  if (encoding === 'apply-patch' && isJson(body.toString('utf8'))) return { ok: true, encoding, value: JSON.parse(body.toString('utf8')) as unknown, body, contentType };
   if (encoding === 'apply-patch') return { ok: true, encoding, value, body: Buffer.from(JSON.stringify(value)), contentType: 'application/apply-patch+yaml' };
   return { ok: true, encoding, value, body, contentType };
 }
