@@ -41,7 +41,8 @@ export function sandboxAdmissionPolicies(): KubernetesObject[] {
           expression: "request.resource.resource != 'secrets' || !has(object.type) || object.type != 'kubernetes.io/service-account-token'",
           message: 'sandbox accounts cannot create service account token secrets', reason: 'Forbidden',
         },
-        { expression: "request.subResource != 'token'", message: 'sandbox accounts cannot request service account tokens', reason: 'Forbidden' },
+        // An empty subresource is absent from the request: `has` first, or the expression errs (and Fail refuses all).
+        { expression: "!has(request.subResource) || request.subResource != 'token'", message: 'sandbox accounts cannot request service account tokens', reason: 'Forbidden' },
         { expression: "request.resource.group != 'rbac.authorization.k8s.io'", message: 'sandbox accounts cannot bind roles', reason: 'Forbidden' },
       ],
     }),
