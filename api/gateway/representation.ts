@@ -35,7 +35,12 @@ export function negotiate(accept: string | undefined): Representation | undefine
   return { upstreamAccept: [...new Set(upstream)].join(','), produce };
 }
 
-export function encode(value: unknown, produce: Produced): { body: Buffer; contentType: string } {
-  if (produce === 'yaml') return { body: Buffer.from(stringify(value)), contentType: 'application/yaml' };
-  return { body: Buffer.from(JSON.stringify(value)), contentType: 'application/json' };
+/**
+ * `upstreamType` is the API server's Content-Type: its parameters say which form the body is (an aggregated
+ * discovery document, a Table), and clients read them, so they are kept.
+ */
+export function encode(value: unknown, produce: Produced, upstreamType = 'application/json'): { body: Buffer; contentType: string } {
+  const parameters = upstreamType.split(';').slice(1).map((part) => part.trim()).filter((part) => part && !/^charset=/i.test(part));
+  if (produce === 'yaml') return { body: Buffer.from(stringify(value)), contentType: ['application/yaml', ...parameters].join(';') };
+  return { body: Buffer.from(JSON.stringify(value)), contentType: upstreamType };
 }

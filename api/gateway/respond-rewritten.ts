@@ -35,7 +35,7 @@ export function respondRewritten(upstream: IncomingMessage, response: ServerResp
     }
     const shown = rewrite(parsed);
     if (shown.hidden) return done({ hidden: true });
-    const { body, contentType } = encode(shown.body, produce);
+    const { body, contentType } = encode(shown.body, produce, String(upstream.headers['content-type'] ?? 'application/json'));
     response.writeHead(status, { ...headers, 'content-type': contentType, 'content-length': body.length });
     response.end(body);
     done({ hidden: false, status, body: shown.body });

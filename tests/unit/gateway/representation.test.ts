@@ -20,6 +20,12 @@ describe('negotiate', () => {
     expect(encode({ kind: 'Pod', metadata: { name: 'a' } }, 'yaml')).toMatchObject({ contentType: 'application/yaml' });
     expect(encode({ kind: 'Pod' }, 'yaml').body.toString()).toBe('kind: Pod\n');
   });
+
+  it('keeps the Content-Type parameters that say which form the body is', () => {
+    const discovery = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList';
+    expect(encode({ kind: 'APIGroupDiscoveryList' }, 'json', discovery).contentType).toBe(discovery);
+    expect(encode({ kind: 'Table' }, 'yaml', 'application/json;as=Table;v=v1;g=meta.k8s.io;charset=utf-8').contentType).toBe('application/yaml;as=Table;v=v1;g=meta.k8s.io');
+  });
 });
 
 describe('hideServerAddresses', () => {
