@@ -50,7 +50,9 @@ export async function preflight(upstream: Upstream, session: GatewaySession, inf
   let representation: Representation | undefined;
   // OpenAPI documents and /version carry no objects and no address: they pass as the API server gives them.
   const groupDiscovery = info.discovery && /^\/apis?(\/|$)/.test(info.path);
-  if ((challenge && !info.discovery) || groupDiscovery || change) {
+  // Logs and proxied answers are not API objects: whatever the client accepts (text, HTML) passes.
+  const objects = !info.discovery && info.verb !== 'connect' && info.subresource !== 'log';
+  if ((challenge && objects) || groupDiscovery || change) {
     representation = negotiate(incoming.headers.accept);
     if (!representation) return { ok: false, status: 406, message: `the gateway answers in JSON or YAML only, not ${incoming.headers.accept ?? ''}` };
   }
