@@ -30,6 +30,8 @@ export interface GatewayContext {
   authThrottle: AuthThrottle;
 }
 
+/** Object encodings other than JSON: in Challenge mode they would bypass the filter. */
+const UNFILTERABLE = /yaml|protobuf|cbor/i;
 /** Bodies of changes are kept (redacted) up to this size; larger ones are recorded without a body. */
 const MAX_RECORDED_BODY = 256 * 1024;
 
@@ -127,6 +129,12 @@ export async function handleRequest(context: GatewayContext, incoming: IncomingM
     const status = upstreamResponse.statusCode ?? 502;
     const json = String(upstreamResponse.headers['content-type'] ?? '').startsWith('application/json');
     const rewrite = rewriterFor(session, info);
+    if (representation && challenge && !json && UNFILTERABLE.test(String(upstreamResponse.headers['content-type'] ?? ''))) {
+      // Asked for JSON, answered otherwise: never pass on what the filter cannot read.
+      upstreamResponse.resume();
+      sendStatus(response, 502, 'the sandbox answered in a form the gateway cannot filter');
+      return record(502);
+    }
     if (representation && json && challenge && isWatch(info)) {
       return respondWatch(upstreamResponse, response, rewrite, () => record(status));
     }
