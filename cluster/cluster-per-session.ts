@@ -11,6 +11,7 @@ import { kubeFromYaml, type Kube } from './kube.ts';
 import { PooledKubeConfig } from './pooled-kube-config.ts';
 import { applyManifests, createSandbox, grantParticipantAccess, participantCredentials } from './sandbox.ts';
 import { sandboxNamespace } from './labels.ts';
+import { installSandboxAdmissionPolicies } from './admission-policy.ts';
 
 export class DriverUnavailableError extends Error {}
 
@@ -95,7 +96,9 @@ export function clusterPerSessionDriver(name: ClusterPerSessionName, clusters: S
     name,
     async createSandbox(sessionId) {
       await clusters.create(clusterName(sessionId), sessionId);
-      return createSandbox(await kubeFor(sessionId), sessionId);
+      const kube = await kubeFor(sessionId);
+      await installSandboxAdmissionPolicies(kube);
+      return createSandbox(kube, sessionId);
     },
     kubeFor,
     applyManifests: async (sessionId, namespace, objects) => applyManifests(await kubeFor(sessionId), sessionId, namespace, objects),

@@ -8,15 +8,17 @@ import { SANDBOX_LABEL } from './labels.ts';
 /** Nodes are shared by every session: each sandbox that cordons one holds it under its own annotation. */
 const HOLD_PREFIX = 'failurelib.dev/cordoned-by.';
 const WAS_UNSCHEDULABLE = 'failurelib.dev/was-unschedulable';
+/** Releasing a hold looks like what an operator would run, never like the engine (Challenge mode shows managedFields). */
+const UNCORDON_FIELD_MANAGER = 'kubectl-cordon';
 
 /** Reads, changes and replaces a node, retrying on conflicts; undefined when the node does not exist. */
-export async function updateNode(kube: Kube, name: string, change: (node: V1Node) => void): Promise<V1Node | undefined> {
+export async function updateNode(kube: Kube, name: string, change: (node: V1Node) => void, fieldManager = UNCORDON_FIELD_MANAGER): Promise<V1Node | undefined> {
   for (let attempt = 0; ; attempt += 1) {
     const node = await ignoreNotFound(kube.core.readNode({ name }));
     if (!node) return undefined;
     change(node);
     try {
-      return await kube.core.replaceNode({ name, body: node });
+      return await kube.core.replaceNode({ name, body: node, fieldManager });
     } catch (error) {
       if (statusOf(error) !== 409 || attempt >= 5) throw error;
     }

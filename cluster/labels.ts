@@ -2,7 +2,8 @@
 export const SESSION_LABEL = 'failurelib.dev/session';
 export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
 export const MANAGED_BY = 'failurelib';
-export const FIELD_MANAGER = 'failurelib';
+/** The field manager of the system's deploy, as a real cluster would show it (never the engine's name: Challenge mode). */
+export const DEPLOY_FIELD_MANAGER = 'helm';
 export const PARTICIPANT_ACCOUNT = 'participant';
 
 export function sandboxNamespace(sessionId: string): string {

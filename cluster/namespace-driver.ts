@@ -8,11 +8,13 @@ import { releaseClusterScoped } from './cluster-scoped.ts';
 import { sandboxNamespace } from './labels.ts';
 import { applyManifests, createSandbox, deleteSandbox, grantParticipantAccess, listSandboxes, participantCredentials } from './sandbox.ts';
 import { sandboxGuards } from './sandbox-guards.ts';
+import { installSandboxAdmissionPolicies } from './admission-policy.ts';
 
 export function namespaceDriver(kube: Kube, { name, guards }: { name: 'sim' | 'namespace'; guards: boolean }): ClusterDriver {
   return {
     name,
     async createSandbox(sessionId) {
+      await installSandboxAdmissionPolicies(kube);
       const namespace = await createSandbox(kube, sessionId);
       if (guards) await applyManifests(kube, sessionId, namespace, sandboxGuards(namespace) as KubernetesObject[]);
       return namespace;

@@ -4,7 +4,7 @@ import { ObjectSerializer } from '@kubernetes/client-node/dist/serializer.js';
 import { getSerializationType } from '@kubernetes/client-node/dist/util.js';
 import { parseAllDocuments } from 'yaml';
 import { ignoreNotFound, statusOf, type Kube } from './kube.ts';
-import { FIELD_MANAGER, MANAGED_BY, MANAGED_BY_LABEL, PARTICIPANT_ACCOUNT, SESSION_LABEL, sandboxNamespace, sessionLabels } from './labels.ts';
+import { DEPLOY_FIELD_MANAGER, MANAGED_BY, MANAGED_BY_LABEL, PARTICIPANT_ACCOUNT, SESSION_LABEL, sandboxNamespace, sessionLabels } from './labels.ts';
 
 export class InvalidManifestError extends Error {}
 
@@ -39,7 +39,7 @@ export function parseManifests(yaml: string): KubernetesObject[] {
  * wire (`from` is `_from`, `default` is `_default`): a plain manifest object would silently lose them (a
  * NetworkPolicy's `from` dropped means traffic from anywhere). Convert to the model first.
  */
-function asClientModel(object: KubernetesObject): KubernetesObject {
+export function asClientModel(object: KubernetesObject): KubernetesObject {
   const type = getSerializationType(object.apiVersion, object.kind);
   return ObjectSerializer.deserialize(object, type) as KubernetesObject;
 }
@@ -51,7 +51,7 @@ export async function applyManifests(kube: Kube, sessionId: string, namespace: s
       ...object,
       metadata: { ...object.metadata, namespace, labels: { ...object.metadata?.labels, ...sessionLabels(sessionId) } },
     };
-    await kube.objects.patch(asClientModel(labelled), undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply);
+    await kube.objects.patch(asClientModel(labelled), undefined, undefined, DEPLOY_FIELD_MANAGER, true, PatchStrategy.ServerSideApply);
   }
 }
 

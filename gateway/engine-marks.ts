@@ -1,24 +1,29 @@
 // Challenge mode hides the engine from participants: its label and annotation keys are removed from every
 // object in a response (single objects, lists, server-side-printed Tables, watch events), and objects that
 // make up a fault are left out entirely, as if they did not exist.
-import { FAULT_LABEL, isEngineKey } from '../cluster/labels.ts';
+import { FAULT_LABEL, isEngineKey, MANAGED_BY, MANAGED_BY_LABEL } from '../cluster/labels.ts';
 import { FAULT_API_GROUP } from './policy.ts';
 
 type Json = Record<string, unknown>;
 
 const isRecord = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-function withoutEngineKeys(map: unknown): unknown {
-  if (!isRecord(map)) return map;
-  return Object.fromEntries(Object.entries(map).filter(([key]) => !isEngineKey(key)));
+/** The engine's own keys, and the `managed-by` label it stamps on everything it deploys. */
+function isEngineMark(key: string, value?: unknown): boolean {
+  return isEngineKey(key) || (key === MANAGED_BY_LABEL && (value === undefined || value === MANAGED_BY));
 }
 
-/** managedFields name every label key set (`f:failurelib.dev/session`): drop those entries too. */
+function withoutEngineKeys(map: unknown): unknown {
+  if (!isRecord(map)) return map;
+  return Object.fromEntries(Object.entries(map).filter(([key, value]) => !isEngineMark(key, value)));
+}
+
+/** managedFields name every label key set (`f:failurelib.dev/session`): drop those entries too (the values are not there: every managed-by entry goes). */
 function withoutEngineFieldPaths(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutEngineFieldPaths);
   if (!isRecord(value)) return value;
   return Object.fromEntries(Object.entries(value)
-    .filter(([key]) => !(key.startsWith('f:') && isEngineKey(key.slice(2))))
+    .filter(([key]) => !(key.startsWith('f:') && isEngineMark(key.slice(2))))
     .map(([key, inner]) => [key, withoutEngineFieldPaths(inner)]));
 }
 

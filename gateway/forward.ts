@@ -1,49 +1,56 @@
-// One participant request through the gateway: authenticate, apply the policy, forward to the sandbox API
-// server with the sandbox's credentials, stream the answer back (rewritten in Challenge mode), record it.
-import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+// One participant request through the gateway: authenticate (failed checks rate-limited per address), run the
+// pre-flight checks (preflight.ts), forward to the sandbox API server with the sandbox's credentials, answer
+// with one of the response strategies (plain stream, rewritten JSON/YAML, rewritten watch), record it.
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { request as httpsRequest, type RequestOptions } from 'node:https';
 import { performance } from 'node:perf_hooks';
-import { pipeline } from 'node:stream';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Database } from '../db/client.ts';
+import type { AuthThrottle } from './auth-throttle.ts';
 import { diffObjects, redact } from './changes.ts';
 import type { Authentication, GatewaySession } from './credentials.ts';
+import { hideServerAddresses } from './discovery.ts';
 import { hideEngine } from './engine-marks.ts';
+import { forwardableHeaders } from './headers.ts';
 import { sendStatus } from './kube-status.ts';
 import { parseKubeRequest, type KubeRequestInfo } from './kube-url.ts';
-import { isWriteVerb } from '../domain/session-terms.ts';
-import { decide, mintsToken } from './policy.ts';
+import { isChange, preflight } from './preflight.ts';
 import { recordInBackground, requestRecord, type RecordedChange } from './recorder.ts';
+import { respondPlain } from './respond-plain.ts';
+import { respondRewritten, type Rewrite } from './respond-rewritten.ts';
+import { respondWatch } from './respond-watch.ts';
 import type { Upstream } from './upstream.ts';
-import { rewriteJsonLine, rewriteLines } from './watch-lines.ts';
 
 export interface GatewayContext {
   db: Database;
   logger: FastifyBaseLogger;
   upstream: Upstream;
   authenticate(authorization: string | undefined): Promise<Authentication>;
+  /** Failed token checks per client address. */
+  authThrottle: AuthThrottle;
 }
 
-/** Headers that belong to one connection, not to the request (RFC 9110 §7.6.1), plus the caller's credentials. */
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host', 'authorization', 'impersonate-user', 'impersonate-group', 'impersonate-uid']);
+/** Object encodings other than JSON: in Challenge mode they would bypass the filter. */
+const UNFILTERABLE = /yaml|protobuf|cbor/i;
 /** Bodies of changes are kept (redacted) up to this size; larger ones are recorded without a body. */
 const MAX_RECORDED_BODY = 256 * 1024;
 
-export function forwardableHeaders(headers: IncomingHttpHeaders): OutgoingHttpHeaders {
-  return Object.fromEntries(Object.entries(headers).filter(([key]) => !HOP_BY_HOP.has(key.toLowerCase()) && !key.toLowerCase().startsWith('impersonate-extra-')));
-}
-
-/** Challenge mode must see bodies as JSON to rewrite them: no protobuf or CBOR, no compression. */
-function jsonOnly(headers: OutgoingHttpHeaders): OutgoingHttpHeaders {
-  const accept = String(headers.accept ?? 'application/json').split(',').map((type) => type.trim())
-    .filter((type) => !/protobuf|cbor/i.test(type)).join(',');
-  const { 'accept-encoding': _encoding, ...rest } = headers;
-  return { ...rest, accept: accept || 'application/json' };
-}
-
-
-function parseJson(buffer: Buffer): unknown {
-  try { return JSON.parse(buffer.toString('utf8')); } catch { return undefined; }
+/**
+ * Authenticates the caller; undefined once a refusal was sent: 401, or 429 once the address failed too often
+ * in the last minute. A valid token always passes (participants behind one NAT are not locked out by
+ * someone guessing there).
+ */
+export async function authenticated(context: GatewayContext, incoming: IncomingMessage, refuse: (code: number, message: string, headers?: Record<string, string>) => void): Promise<GatewaySession | undefined> {
+  const auth = await context.authenticate(incoming.headers.authorization);
+  if (auth.ok) return auth.session;
+  const address = incoming.socket.remoteAddress ?? '';
+  if (!context.authThrottle.allows(address)) {
+    refuse(429, 'too many failed token checks from this address; try again later', { 'retry-after': String(context.authThrottle.retryAfterSeconds(address)) });
+    return undefined;
+  }
+  context.authThrottle.failed(address);
+  refuse(401, `Unauthorized: ${auth.reason}`);
+  return undefined;
 }
 
 /** The own-Namespace reads go to a fixed path, whatever was asked: the Namespace object or a list of just it. */
@@ -60,136 +67,106 @@ function isWatch(info: KubeRequestInfo): boolean {
   return info.verb === 'watch' || watch === 'true' || watch === '1';
 }
 
-const MAX_SECRET_BODY = 1024 * 1024;
-
-function readBody(incoming: IncomingMessage, limit: number): Promise<Buffer | 'too-large'> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    incoming.on('data', (chunk: Buffer) => { size += chunk.length; if (size <= limit) chunks.push(chunk); });
-    incoming.on('end', () => resolve(size <= limit ? Buffer.concat(chunks) : 'too-large'));
-    incoming.on('error', reject);
-  });
+function parseJson(buffer: Buffer | undefined): unknown {
+  if (!buffer || buffer.length === 0) return undefined;
+  try { return JSON.parse(buffer.toString('utf8')); } catch { return undefined; }
 }
 
-function collect(limit: number): { push(chunk: Buffer): void; result(): Buffer | undefined } {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  return {
-    push(chunk) { size += chunk.length; if (size <= limit) chunks.push(chunk); },
-    result: () => (size <= limit ? Buffer.concat(chunks) : undefined),
+/** What the participant may see of an answer: no server address ever, no engine marks in Challenge mode. */
+function rewriterFor(session: GatewaySession, info: KubeRequestInfo): Rewrite {
+  const challenge = session.mode === 'challenge';
+  return (body) => {
+    const shown = challenge ? hideEngine(body, { named: info.name !== undefined }) : { body, hidden: false };
+    return { hidden: shown.hidden, body: info.discovery ? hideServerAddresses(shown.body) : shown.body };
   };
 }
 
 export async function handleRequest(context: GatewayContext, incoming: IncomingMessage, response: ServerResponse): Promise<void> {
   const started = performance.now();
-  const method = incoming.method ?? 'GET';
-  const info = parseKubeRequest(method, incoming.url ?? '/');
-  const auth = await context.authenticate(incoming.headers.authorization);
-  if (!auth.ok) {
-    incoming.resume();
-    return sendStatus(response, 401, `Unauthorized: ${auth.reason}`);
-  }
-  const session = auth.session;
+  const info = parseKubeRequest(incoming.method ?? 'GET', incoming.url ?? '/');
+  const session = await authenticated(context, incoming, (code, message, headers) => { incoming.resume(); sendStatus(response, code, message, headers); });
+  if (!session) return;
   if (!info) {
     incoming.resume();
     return sendStatus(response, 404, 'the server could not find the requested resource');
   }
-  const record = (status: number, change?: RecordedChange) =>
-    recordInBackground(context.db, context.logger, requestRecord(session.sessionId, info, incoming.headers, started, status, change));
-  const decision = decide(info, session);
-  if (!decision.allowed) {
-    incoming.resume();
-    sendStatus(response, 403, decision.reason);
-    return record(403);
-  }
   const challenge = session.mode === 'challenge';
-  const isChange = isWriteVerb(info.verb);
-  // Secret writes are read whole first (they are small): one kind of Secret must not be created at all.
-  const secretBody = info.resource === 'secrets' && isChange ? await readBody(incoming, MAX_SECRET_BODY) : undefined;
-  const minting = secretBody === undefined ? undefined : secretBody === 'too-large' ? 'the Secret is too large' : mintsToken(info, secretBody.toString('utf8'));
-  if (minting) {
-    sendStatus(response, 403, minting);
-    return record(403);
-  }
-  const before = isChange && info.name ? await context.upstream.readJson(session, info.path) : undefined;
-  if (challenge && before !== undefined && hideEngine(before).hidden) {
-    incoming.resume();
-    sendStatus(response, 404, `${info.resource} "${info.name}" not found`);
-    return record(404);
-  }
+  const change = isChange(info);
+  const record = (status: number, recorded?: RecordedChange) =>
+    recordInBackground(context.db, context.logger, requestRecord(session.sessionId, info, incoming.headers, started, status, recorded));
 
-  let headers = forwardableHeaders(incoming.headers);
-  // Rewriting (Challenge) and diffing (changes) need JSON answers; kubectl decodes JSON whatever it asked for.
-  if (challenge || isChange) headers = jsonOnly(headers);
+  const checked = await preflight(context.upstream, session, info, incoming);
+  if (!checked.ok) {
+    incoming.resume();
+    sendStatus(response, checked.status, checked.message);
+    return record(checked.status, change && checked.body !== undefined ? { body: redact(checked.body, info.resource) } : undefined);
+  }
+  const { before, representation, write } = checked;
+
+  let headers: OutgoingHttpHeaders = forwardableHeaders(incoming.headers);
+  if (representation) {
+    // The gateway reads these answers: JSON only, uncompressed.
+    const { 'accept-encoding': _encoding, ...rest } = headers;
+    headers = { ...rest, accept: representation.upstreamAccept };
+  }
+  if (write) {
+    const { 'content-type': _type, 'content-length': _length, 'content-encoding': _coding, ...rest } = headers;
+    headers = { ...rest, ...(write.contentType ? { 'content-type': write.contentType } : {}), 'content-length': write.body.length };
+  }
   const target = await context.upstream.targetFor(session);
   const { url } = target;
   let options: RequestOptions;
-  if (decision.ownNamespace) {
+  if (checked.ownNamespace) {
     const engine = await target.engineOptions();
     options = { ...engine, headers: { ...headers, ...engine.headers }, path: ownNamespacePath(info, session.namespace), method: 'GET' };
   } else {
-    options = { agent: target.agent, path: incoming.url, method, headers: { ...headers, authorization: target.authorization } };
+    options = { agent: target.agent, path: incoming.url, method: incoming.method ?? 'GET', headers: { ...headers, authorization: target.authorization } };
   }
-  const requestBody = collect(isChange ? MAX_RECORDED_BODY : 0);
+  const recordedChange = (after: unknown): RecordedChange | undefined =>
+    change ? changeOf(info, write?.decoded, before, after, challenge) : undefined;
+
   const upstreamRequest = httpsRequest({ ...options, protocol: url.protocol, hostname: url.hostname, port: url.port, ca: target.ca }, (upstreamResponse) => {
     const status = upstreamResponse.statusCode ?? 502;
-    const responseHeaders = forwardableHeaders(upstreamResponse.headers);
     const json = String(upstreamResponse.headers['content-type'] ?? '').startsWith('application/json');
-    const finish = (after?: unknown) => record(status, isChange ? changeOf(info, requestBody.result(), before, after, challenge) : undefined);
-    if (challenge && json && isWatch(info)) {
-      delete responseHeaders['content-length'];
-      response.writeHead(status, responseHeaders);
-      response.flushHeaders();
-      const hide = rewriteJsonLine((event) => { const shown = hideEngine(event); return shown.hidden ? undefined : shown.body; });
-      pipeline(upstreamResponse, rewriteLines(hide), response, () => finish());
-      return;
+    const rewrite = rewriterFor(session, info);
+    if (representation && challenge && !json && UNFILTERABLE.test(String(upstreamResponse.headers['content-type'] ?? ''))) {
+      // Asked for JSON, answered otherwise: never pass on what the filter cannot read.
+      upstreamResponse.resume();
+      sendStatus(response, 502, 'the sandbox answered in a form the gateway cannot filter');
+      return record(502);
     }
-    if (challenge && json) {
-      const body = collect(Number.POSITIVE_INFINITY);
-      upstreamResponse.on('data', (chunk: Buffer) => body.push(chunk));
-      upstreamResponse.on('error', () => response.destroy());
-      upstreamResponse.on('end', () => {
-        const parsed = parseJson(body.result() ?? Buffer.alloc(0));
-        const shown = hideEngine(parsed, { named: info.name !== undefined });
-        if (shown.hidden) {
-          sendStatus(response, 404, `${info.resource} "${info.name ?? ''}" not found`);
-          return record(404);
-        }
-        const text = parsed === undefined ? (body.result() ?? Buffer.alloc(0)) : Buffer.from(JSON.stringify(shown.body));
-        response.writeHead(status, { ...responseHeaders, 'content-length': text.length });
-        response.end(text);
-        finish(shown.body);
+    if (representation && json && challenge && isWatch(info)) {
+      return respondWatch(upstreamResponse, response, rewrite, () => record(status));
+    }
+    if (representation && json) {
+      return respondRewritten(upstreamResponse, response, rewrite, representation.produce, (outcome) => {
+        if (!outcome.hidden) return record(outcome.status, recordedChange(outcome.body));
+        sendStatus(response, 404, `${info.resource} "${info.name ?? ''}" not found`);
+        record(404);
       });
-      return;
     }
-    response.writeHead(status, responseHeaders);
-    const responseBody = collect(isChange ? MAX_RECORDED_BODY : 0);
-    if (isChange) upstreamResponse.on('data', (chunk: Buffer) => responseBody.push(chunk));
-    pipeline(upstreamResponse, response, () => finish(isChange ? parseJson(responseBody.result() ?? Buffer.alloc(0)) : undefined));
+    respondPlain(upstreamResponse, response, change ? MAX_RECORDED_BODY : 0, (kept) => record(status, recordedChange(parseJson(kept))));
   });
   upstreamRequest.on('error', (error) => {
     context.logger.warn({ err: error, sessionId: session.sessionId }, 'sandbox API server unreachable');
     sendStatus(response, 503, 'the sandbox API server is not reachable');
-    record(503);
+    record(503, recordedChange(undefined));
   });
   // The participant went away (kubectl get -w interrupted): stop the upstream watch too.
   response.on('close', () => { if (!response.writableFinished) upstreamRequest.destroy(); });
-  if (secretBody instanceof Buffer) {
-    requestBody.push(secretBody);
-    upstreamRequest.end(secretBody);
+  if (write) {
+    upstreamRequest.end(write.body);
     return;
   }
-  if (isChange) incoming.on('data', (chunk: Buffer) => requestBody.push(chunk));
   incoming.pipe(upstreamRequest);
 }
 
-function changeOf(info: KubeRequestInfo, body: Buffer | undefined, before: unknown, after: unknown, challenge: boolean): RecordedChange {
-  const parsed = body && body.length > 0 ? parseJson(body) : undefined;
+function changeOf(info: KubeRequestInfo, body: unknown, before: unknown, after: unknown, challenge: boolean): RecordedChange {
   const clean = (object: unknown) => (object === undefined ? undefined : redact(challenge ? hideEngine(object).body : withScaleDefaults(info, object), info.resource));
   const afterObject = info.verb === 'delete' || info.verb === 'deletecollection' || isStatus(after) ? undefined : after;
+  const recordable = body !== undefined && JSON.stringify(body).length <= MAX_RECORDED_BODY;
   return {
-    ...(parsed !== undefined ? { body: redact(parsed, info.resource) } : {}),
+    ...(recordable ? { body: redact(body, info.resource) } : {}),
     ...(info.verb === 'update' || info.verb === 'patch' ? { diff: diffObjects(clean(before), clean(afterObject)) } : {}),
   };
 }

@@ -54,8 +54,16 @@ export function decide(info: KubeRequestInfo, subject: PolicySubject): Decision 
   return { allowed: true };
 }
 
-/** Secrets that make the token controller mint a service account token into them (same bypass as above). */
-export function mintsToken(info: KubeRequestInfo, body: string): string | undefined {
-  if (info.apiGroup !== '' || info.resource !== 'secrets' || !isWriteVerb(info.verb) || info.verb.startsWith('delete')) return undefined;
-  return /kubernetes\.io\/service-account-token/.test(body) ? `secrets${info.name ? ` "${info.name}"` : ''} is forbidden: participants cannot create service account token secrets` : undefined;
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * Secrets that make the token controller mint a service account token into them (the same escape as a
+ * TokenRequest). `object` is what the write leaves behind, decoded (see resulting-object.ts): never the raw
+ * body, whose bytes can spell the type in many ways. The sandbox's admission policy refuses it as well.
+ */
+export function mintsToken(info: KubeRequestInfo, object: unknown): string | undefined {
+  if (info.apiGroup !== '' || info.resource !== 'secrets' || info.subresource !== undefined || !['create', 'update', 'patch'].includes(info.verb)) return undefined;
+  const secrets = isRecord(object) && Array.isArray(object.items) ? object.items : [object];
+  const minting = secrets.some((secret) => isRecord(secret) && secret.type === 'kubernetes.io/service-account-token');
+  return minting ? `secrets${info.name ? ` "${info.name}"` : ''} is forbidden: participants cannot create service account token secrets` : undefined;
 }

@@ -1,6 +1,8 @@
 // Writes what the gateway saw: every request into kube_requests, and each successful change also as a
 // `kube` session event so the live stream and the replay show it. Called after the response is sent;
-// a failure is logged and never reaches the participant.
+// every string is made storable first (a NUL in a body would otherwise fail the insert), and a record that
+// still fails is written again without its body, so no change goes unrecorded; a failure of that is logged
+// and never reaches the participant.
 import type { IncomingHttpHeaders } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { FastifyBaseLogger } from 'fastify';
@@ -9,11 +11,13 @@ import { kubeRequests, sessionEvents, type NewKubeRequestRow, type RecordedChang
 import { isWriteVerb } from '../domain/session-terms.ts';
 import type { KubeRequestInfo } from './kube-url.ts';
 import { describeChange } from './steps.ts';
+import { storable } from './storable.ts';
 
 export type { RecordedChange };
 export type RequestRecord = Omit<NewKubeRequestRow, 'id'>;
 
-export async function recordRequest(db: Database, record: RequestRecord): Promise<void> {
+export async function recordRequest(db: Database, unsafe: RequestRecord): Promise<void> {
+  const record = storable(unsafe);
   const [row] = await db.insert(kubeRequests).values({ ...record, change: record.change ?? null }).returning({ id: kubeRequests.id });
   if (!row || !isWriteVerb(record.verb) || record.status >= 400 || isDryRun(record.query)) return;
   await db.insert(sessionEvents).values({
@@ -29,8 +33,13 @@ function isDryRun(query: string | null | undefined): boolean {
 
 /** Fire and forget: recording must never slow down or break forwarding. */
 export function recordInBackground(db: Database, logger: FastifyBaseLogger, record: RequestRecord): void {
+  const context = { sessionId: record.sessionId, verb: record.verb, resource: record.resource };
   recordRequest(db, record).catch((error: unknown) => {
-    logger.error({ err: error, sessionId: record.sessionId, verb: record.verb, resource: record.resource }, 'could not record a gateway request');
+    logger.warn({ err: error, ...context }, 'could not record a gateway request; recording it without its body');
+    const change = record.change ? { body: { unrecordable: 'the body could not be stored' }, diff: record.change.diff ?? [] } : undefined;
+    return recordRequest(db, { ...record, change }).catch(() => recordRequest(db, { ...record, change: { body: { unrecordable: 'the change could not be stored' } } }));
+  }).catch((error: unknown) => {
+    logger.error({ err: error, ...context }, 'could not record a gateway request');
   });
 }
 

@@ -6,6 +6,7 @@ import type { Duplex } from 'node:stream';
 import { join } from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Database } from '../db/client.ts';
+import { createAuthThrottle } from './auth-throttle.ts';
 import { authenticate, type Authentication } from './credentials.ts';
 import { handleRequest, type GatewayContext } from './forward.ts';
 import { sendStatus } from './kube-status.ts';
@@ -56,7 +57,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const tls = await loadOrCreateGatewayTls(join(options.dataDir, 'gateway'), certificateHosts(options.publicUrl));
   const logger = options.logger;
   const context: GatewayContext = {
-    db: options.db, logger, upstream: createUpstream(options.driver), authenticate: cachedAuthentication(options.db),
+    db: options.db, logger, upstream: createUpstream(options.driver), authenticate: cachedAuthentication(options.db), authThrottle: createAuthThrottle(),
   };
   const server = createServer({ cert: tls.certPem, key: tls.keyPem }, (incoming, response) => {
     handleRequest(context, incoming, response).catch((error: unknown) => {

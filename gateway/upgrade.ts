@@ -6,16 +6,17 @@ import { performance } from 'node:perf_hooks';
 import type { Duplex } from 'node:stream';
 import { connect } from 'node:tls';
 import { kubeStatus } from './kube-status.ts';
-import type { GatewayContext } from './forward.ts';
+import { authenticated, type GatewayContext } from './forward.ts';
 import { parseKubeRequest } from './kube-url.ts';
 import { decide } from './policy.ts';
 import { recordInBackground, requestRecord } from './recorder.ts';
 
-const REFUSAL_TEXT: Record<number, string> = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 503: 'Service Unavailable' };
+const REFUSAL_TEXT: Record<number, string> = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 429: 'Too Many Requests', 503: 'Service Unavailable' };
 
-function refuse(socket: Duplex, code: number, message: string): void {
+function refuse(socket: Duplex, code: number, message: string, headers: Record<string, string> = {}): void {
   const body = JSON.stringify(kubeStatus(code, message));
-  socket.end(`HTTP/1.1 ${code} ${REFUSAL_TEXT[code] ?? 'Error'}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+  const extra = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('');
+  socket.end(`HTTP/1.1 ${code} ${REFUSAL_TEXT[code] ?? 'Error'}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n${extra}connection: close\r\n\r\n${body}`);
 }
 
 /** The request line and headers for the upstream: the caller's own, minus credentials and Host. */
@@ -34,11 +35,10 @@ function requestHead(incoming: IncomingMessage, host: string, authorization: str
 export async function handleUpgrade(context: GatewayContext, incoming: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
   const started = performance.now();
   socket.on('error', () => socket.destroy());
-  const auth = await context.authenticate(incoming.headers.authorization);
-  if (!auth.ok) return refuse(socket, 401, `Unauthorized: ${auth.reason}`);
+  const session = await authenticated(context, incoming, (code, message, headers) => refuse(socket, code, message, headers));
+  if (!session) return;
   const info = parseKubeRequest(incoming.method ?? 'GET', incoming.url ?? '/');
   if (!info) return refuse(socket, 404, 'the server could not find the requested resource');
-  const session = auth.session;
   let status = 0;
   let recorded = false;
   // Recorded once the sandbox answered (101 or a refusal): an exec session may stay open for an hour.

@@ -4,7 +4,6 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { FaultType } from '../../scenarios/lib/schema.ts';
 import { ignoreNotFound, statusOf } from '../../cluster/kube.ts';
-import { FIELD_MANAGER } from '../../cluster/labels.ts';
 import { FAULT_ANNOTATION, type FaultContext } from './handler.ts';
 
 export function markedObject<T extends KubernetesObject>(type: FaultType, object: T): T {
@@ -13,7 +12,7 @@ export function markedObject<T extends KubernetesObject>(type: FaultType, object
 
 export async function createOnce(context: FaultContext, object: KubernetesObject): Promise<void> {
   try {
-    await context.kube.objects.create(object, undefined, undefined, FIELD_MANAGER);
+    await context.kube.objects.create(object, undefined, undefined, context.fieldManager);
   } catch (error) {
     if (statusOf(error) !== 409) throw error;
   }

@@ -9,6 +9,8 @@ export interface FaultContext {
   namespace: string;
   /** Labels cluster-scoped objects so teardown and the sweeper can find them. */
   sessionId?: string;
+  /** Who the change looks like it came from in managedFields (see field-managers.ts). */
+  fieldManager: string;
 }
 
 export interface FaultHandler<T extends FaultType> {

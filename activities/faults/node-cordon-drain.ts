@@ -8,7 +8,7 @@ import { ignoreNotFound } from '../../cluster/kube.ts';
 import { FaultTargetMissingError, type FaultContext, type FaultHandler } from './handler.ts';
 
 async function mutateNode(context: FaultContext, name: string, change: (node: V1Node) => void): Promise<V1Node> {
-  const node = await updateNode(context.kube, name, change);
+  const node = await updateNode(context.kube, name, change, context.fieldManager);
   if (!node) throw new FaultTargetMissingError(`node ${name} not found`);
   return node;
 }

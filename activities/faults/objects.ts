@@ -2,7 +2,6 @@
 import type { KubernetesObject, V1Container, V1Deployment, V1Pod } from '@kubernetes/client-node';
 import type { FaultType } from '../../scenarios/lib/schema.ts';
 import { ignoreNotFound, statusOf } from '../../cluster/kube.ts';
-import { FIELD_MANAGER } from '../../cluster/labels.ts';
 import { podTrouble } from '../oracle/pods.ts';
 import { labelSelectorString } from '../oracle/selectors.ts';
 import { FaultTargetMissingError, revertAnnotation, type FaultContext } from './handler.ts';
@@ -20,7 +19,7 @@ export async function mutate<T extends KubernetesObject>(context: FaultContext, 
     if (!object) throw new FaultTargetMissingError(`${ref.kind.toLowerCase()} ${ref.name} not found in ${context.namespace}`);
     change(object);
     try {
-      return await context.kube.objects.replace(object, undefined, undefined, FIELD_MANAGER);
+      return await context.kube.objects.replace(object, undefined, undefined, context.fieldManager);
     } catch (error) {
       if (statusOf(error) !== 409 || attempt >= 5) throw error;
     }

@@ -13,7 +13,8 @@ function webhook(context: Pick<FaultContext, 'namespace' | 'sessionId'>, { args 
     apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingWebhookConfiguration',
     metadata: { name: `${args.name}-${namespace}`, labels: { [SANDBOX_LABEL]: namespace, ...(sessionId ? { [SESSION_LABEL]: sessionId } : {}) } },
     webhooks: [{
-      name: `${args.name}.${namespace}.failurelib.dev`,
+      // The name shows in the sandbox's events ("failed calling webhook …"): a service's own, never the engine's.
+      name: `${args.name}.${args.service}.${namespace}.svc`,
       clientConfig: { service: { namespace, name: args.service, path: '/validate', port: 443 } },
       rules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['pods'], scope: 'Namespaced' }],
       namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespace } },

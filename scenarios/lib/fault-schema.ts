@@ -7,8 +7,11 @@ export const Labels = Type.Record(Type.String({ minLength: 1 }), Type.String(), 
 const Quantity = Type.String({ pattern: '^[0-9]+(\\.[0-9]+)?(m|k|M|G|Ki|Mi|Gi)?$', description: 'a Kubernetes quantity, e.g. 100m or 64Mi' });
 const strict = { additionalProperties: false } as const;
 
+/** Who the change looks like it came from in managedFields (e.g. `deploy-bot`); default: the tool of the fault's story. */
+const FieldManager = Type.String({ pattern: '^[A-Za-z0-9][-A-Za-z0-9_.]*$', maxLength: 128 });
+
 function fault<T extends string, A extends TSchema>(type: T, description: string, args: A) {
-  return Type.Object({ type: Type.Literal(type), args }, { ...strict, description });
+  return Type.Object({ type: Type.Literal(type), args, fieldManager: Type.Optional(FieldManager) }, { ...strict, description });
 }
 
 /** A Deployment's container; the first container when `container` is omitted. */

@@ -1,6 +1,6 @@
 // What the gateway passes on: never the participant's credentials or an impersonation request.
 import { describe, expect, it } from 'vitest';
-import { forwardableHeaders } from '../../../gateway/forward.ts';
+import { forwardableHeaders } from '../../../gateway/headers.ts';
 
 describe('forwardableHeaders', () => {
   it('drops credentials, impersonation and hop-by-hop headers and keeps the rest', () => {
