@@ -1,13 +1,16 @@
 // Starts long-running child processes with their output in a log file, and stops them all together.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { closeSync, createWriteStream, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { PortInUseError } from './ports.ts';
 
 export interface ManagedProcess {
   readonly name: string;
   readonly child: ChildProcess;
   readonly logFile: string;
+  /** Where this run's output starts in the log file (logs are appended across restarts). */
+  readonly logOffset: number;
   /** Resolves when the process has exited (after stop() or on its own). */
   readonly exited: Promise<number | null>;
   stop(graceMs?: number): Promise<void>;
@@ -21,6 +24,7 @@ export interface StartOptions {
 
 export function startProcess(name: string, command: string, args: string[], options: StartOptions): ManagedProcess {
   mkdirSync(dirname(options.logFile), { recursive: true });
+  const logOffset = existsSync(options.logFile) ? statSync(options.logFile).size : 0;
   const log = createWriteStream(options.logFile, { flags: 'a' });
   // detached: its own process group, so stop() also ends anything it started.
   const child = spawn(command, args, {
@@ -50,7 +54,7 @@ export function startProcess(name: string, command: string, args: string[], opti
     })();
     return stopping;
   };
-  return { name, child, logFile: options.logFile, exited, stop };
+  return { name, child, logFile: options.logFile, logOffset, exited, stop };
 }
 
 function signalGroup(pid: number, signal: NodeJS.Signals): void {
@@ -70,8 +74,11 @@ export async function waitUntil(
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {
-    if (watched && watched.child.exitCode !== null) {
-      throw new Error(`${label}: ${watched.name} exited with code ${watched.child.exitCode}; see ${watched.logFile}`);
+    if (watched && (watched.child.exitCode !== null || watched.child.signalCode !== null)) {
+      const message = `${label}: ${watched.name} exited with code ${watched.child.exitCode ?? watched.child.signalCode}; see ${watched.logFile}`;
+      // Another process took a port between choosing it and binding it: the caller may retry on other ports.
+      if (/address already in use/i.test(logSince(watched))) throw new PortInUseError(message);
+      throw new Error(message);
     }
     try {
       if (await check()) return;
@@ -82,4 +89,22 @@ export async function waitUntil(
   }
   const reason = lastError instanceof Error ? `: ${lastError.message}` : '';
   throw new Error(`${label}: not ready after ${timeoutMs} ms${reason}${watched ? `; see ${watched.logFile}` : ''}`);
+}
+
+/** What the process wrote to its log in this run (the last 64 KiB at most). */
+function logSince(watched: ManagedProcess): string {
+  try {
+    const fd = openSync(watched.logFile, 'r');
+    try {
+      const end = statSync(watched.logFile).size;
+      const start = Math.max(watched.logOffset, end - 65_536);
+      const buffer = Buffer.alloc(Math.max(0, end - start));
+      readSync(fd, buffer, 0, buffer.length, start);
+      return buffer.toString('utf8');
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return '';
+  }
 }
