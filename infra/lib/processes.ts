@@ -1,6 +1,6 @@
 // Starts long-running child processes with their output in a log file, and stops them all together.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, createWriteStream, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PortInUseError } from './ports.ts';
@@ -22,38 +22,53 @@ export interface StartOptions {
   cwd?: string;
 }
 
+/** The process group of every process started here: what a stopping launcher must not leave behind. */
+const groups = new Set<number>();
+
+/** The groups started here that still have a process (a leader that exited may have left children). */
+export function liveProcessGroups(): number[] {
+  return [...groups].filter(groupAlive);
+}
+
 export function startProcess(name: string, command: string, args: string[], options: StartOptions): ManagedProcess {
   mkdirSync(dirname(options.logFile), { recursive: true });
   const logOffset = existsSync(options.logFile) ? statSync(options.logFile).size : 0;
-  const log = createWriteStream(options.logFile, { flags: 'a' });
-  // detached: its own process group, so stop() also ends anything it started.
+  // The child writes its log file itself, not through a pipe to this process: were this process gone, a child
+  // writing to a closed pipe would die at its next log line (chatty ones) or live on (quiet ones).
+  const logFd = openSync(options.logFile, 'a');
+  // detached: its own process group, so stop() also ends anything it started, and a signal to this
+  // process's group (Ctrl-C) reaches only this process, which stops the children in order.
   const child = spawn(command, args, {
     cwd: options.cwd,
     env: options.env ?? process.env,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', logFd, logFd],
     detached: true,
   });
-  child.stdout?.pipe(log);
-  child.stderr?.pipe(log);
+  closeSync(logFd);
   const exited = new Promise<number | null>((resolve) => {
     child.once('exit', (code) => resolve(code));
     child.once('error', (error) => {
-      log.write(`\n[failurelib] could not start ${command}: ${error.message}\n`);
+      appendFileSync(options.logFile, `\n[failurelib] could not start ${command}: ${error.message}\n`);
       resolve(-1);
     });
   });
   let stopping: Promise<void> | undefined;
   const stop = (graceMs = 5000): Promise<void> => {
     stopping ??= (async () => {
-      if (child.exitCode !== null || child.pid === undefined) return;
-      signalGroup(child.pid, 'SIGTERM');
-      const done = await Promise.race([exited.then(() => true), sleep(graceMs).then(() => false)]);
-      if (!done) signalGroup(child.pid, 'SIGKILL');
+      if (child.pid === undefined) return;
+      const group = child.pid;
+      // The group is signalled even when its leader has exited: what it started may still run.
+      signalGroup(group, 'SIGTERM');
+      const leaderDone = await Promise.race([exited.then(() => true), sleep(graceMs).then(() => false)]);
+      if (!leaderDone) signalGroup(group, 'SIGKILL');
       await exited;
-      log.end();
+      // What the leader started gets a moment to follow it out, then is killed.
+      for (let waited = 0; groupAlive(group) && waited < Math.min(graceMs, 2000); waited += 100) await sleep(100);
+      if (groupAlive(group)) signalGroup(group, 'SIGKILL');
     })();
     return stopping;
   };
+  if (child.pid !== undefined) groups.add(child.pid);
   return { name, child, logFile: options.logFile, logOffset, exited, stop };
 }
 
@@ -62,6 +77,15 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
     process.kill(-pid, signal);
   } catch {
     try { process.kill(pid, signal); } catch { /* already gone */ }
+  }
+}
+
+export function groupAlive(pid: number): boolean {
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch {
+    return false;
   }
 }
 

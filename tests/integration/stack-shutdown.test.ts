@@ -1,0 +1,116 @@
+// The stack stops every service it started however it is stopped: SIGINT (Ctrl-C) or SIGTERM, to the launcher
+// or to its whole process group, twice in a row as `npm run` delivers it, mid-session. Checked by pid (every
+// descendant of the launcher is gone) and by port (nothing listens any more).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, describe, expect, it } from 'vitest';
+import { freePort, isPortOpen } from '../../infra/lib/ports.ts';
+import { descendants, isRunning, watchDescendants } from '../support/process-tree.ts';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const dir = mkdtempSync(join(tmpdir(), 'fl-stack-shutdown-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+interface Launched {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** Starts a launcher in a process group of its own (as a shell starts a job) and waits for `readyLine`. */
+async function launch(command: string, args: string[], env: NodeJS.ProcessEnv, readyLine: RegExp, timeoutMs: number): Promise<Launched> {
+  const child = spawn(command, args, { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => child.once('exit', (code, signal) => done({ code, signal })));
+  const deadline = Date.now() + timeoutMs;
+  while (!readyLine.test(output)) {
+    if (child.exitCode !== null) throw new Error(`${command} exited with code ${child.exitCode}:\n${output}`);
+    if (Date.now() > deadline) {
+      process.kill(-child.pid!, 'SIGKILL');
+      throw new Error(`${command} not ready after ${timeoutMs} ms:\n${output}`);
+    }
+    await sleep(200);
+  }
+  return { child, output: () => output, exited };
+}
+
+type Target = 'process' | 'group' | 'group, then process (npm run forwards it)';
+
+function send(launched: Launched, signal: NodeJS.Signals, target: Target): void {
+  const pid = launched.child.pid!;
+  if (target === 'process') process.kill(pid, signal);
+  else process.kill(-pid, signal);
+  if (target === 'group, then process (npm run forwards it)') process.kill(pid, signal);
+}
+
+async function expectEverythingStopped(launched: Launched, pids: Map<number, string>, ports: number[], timeoutMs: number) {
+  const exit = await Promise.race([launched.exited, sleep(timeoutMs).then(() => undefined)]);
+  const left = [...pids].filter(([pid]) => isRunning(pid)).map(([pid, command]) => `${pid} ${command}`);
+  for (const [pid] of pids) if (isRunning(pid)) process.kill(pid, 'SIGKILL');
+  expect(exit, launched.output()).toEqual({ code: 0, signal: null });
+  expect(launched.output()).toMatch(/stopping…[\s\S]*stopped/);
+  expect(left).toEqual([]);
+  const open = [];
+  for (const port of ports) if (await isPortOpen(port)) open.push(port);
+  expect(open).toEqual([]);
+}
+
+describe('the stack supervisor', () => {
+  it.each<[NodeJS.Signals, Target]>([
+    ['SIGINT', 'process'],
+    ['SIGTERM', 'process'],
+    ['SIGINT', 'group'],
+    ['SIGTERM', 'group'],
+    ['SIGTERM', 'group, then process (npm run forwards it)'],
+  ])('%s to the %s stops every child', async (signal, target) => {
+    const port = await freePort();
+    const launched = await launch(process.execPath, [join(ROOT, 'tests/support/supervisor-fixture.ts'), mkdtempSync(join(dir, 'fixture-')), String(port)], process.env, /^up$/m, 30_000);
+    await expect.poll(() => isPortOpen(port), { timeout: 10_000 }).toBe(true);
+    // The listener's own child is in place too (three processes at least: listener, its sleep, sleeper).
+    await expect.poll(() => descendants(launched.child.pid!).length, { timeout: 10_000 }).toBeGreaterThanOrEqual(3);
+    const pids = new Map(descendants(launched.child.pid!).map((entry) => [entry.pid, entry.command]));
+    send(launched, signal, target);
+    await expectEverythingStopped(launched, pids, [port], 30_000);
+    // The hanging service was given up on after its time limit, and said so.
+    expect(launched.output()).toContain('hanging service did not stop cleanly');
+  }, 60_000);
+});
+
+describe('the stack', () => {
+  it('stops every service when its process group gets SIGTERM mid-session, through npm run', async () => {
+    const ports = {
+      API_PORT: await freePort(), WEB_PORT: await freePort(), FL_GATEWAY_PORT: await freePort(), PGLITE_PORT: await freePort(),
+      TEMPORAL_PORT: await freePort(), TEMPORAL_UI_PORT: await freePort(),
+      SIM_API_PORT: await freePort(), SIM_ETCD_PORT: await freePort(), SIM_ETCD_PEER_PORT: await freePort(),
+    };
+    const { TEMPORAL_PORT, ...portKeys } = ports;
+    const env = {
+      ...process.env, ...Object.fromEntries(Object.entries(portKeys).map(([key, value]) => [key, String(value)])),
+      TEMPORAL_ADDRESS: `127.0.0.1:${TEMPORAL_PORT}`, FL_DATA_DIR: mkdtempSync(join(dir, 'stack-')), CLUSTER_DRIVER: 'sim',
+      FL_SLA_POLL_SECONDS: '1', LOG_LEVEL: 'warn',
+    };
+    const launched = await launch('npm', ['run', '--silent', 'stack'], env, /the Failure Library is up/, 240_000);
+    const watched = watchDescendants(launched.child.pid!);
+    try {
+      // Mid-session: a session provisioning its sandbox while the stack is told to stop.
+      const created = await fetch(`http://127.0.0.1:${ports.API_PORT}/api/sessions`, {
+        method: 'POST', headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ scenarioId: 'storefront-scaled-to-zero', systemId: 'demo-app', mode: 'learn', participant: { name: 'Ada' } }),
+      });
+      expect(created.status).toBe(201);
+      await sleep(1000);
+      const names = [...watched.seen.values()];
+      expect(names).toEqual(expect.arrayContaining(['temporal', 'etcd', 'kube-apiserver', 'kwok']));
+      // npm (the group leader) forwards the signal to the launcher, which so hears it twice.
+      send(launched, 'SIGTERM', 'group');
+      await expectEverythingStopped(launched, watched.seen, Object.values(ports), 90_000);
+    } finally {
+      watched.stop();
+    }
+  }, 400_000);
+});
