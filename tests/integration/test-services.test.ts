@@ -14,9 +14,9 @@ import { startTestServices } from '../support/test-services.ts';
 const dir = mkdtempSync(join(tmpdir(), 'fl-test-services-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** A port held by a listener of this process, as another program would hold it. */
+/** A port held by a listener of this process, as another program would hold it (it hangs up at once). */
 async function busyPort(): Promise<{ port: number; server: Server }> {
-  const server = createServer();
+  const server = createServer((socket) => socket.destroy());
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
   if (typeof address !== 'object' || !address) throw new Error('no address');
@@ -48,7 +48,7 @@ describe('test services', () => {
         ports.push(clientPort);
         const started = startEtcd(clientPort, await freePort(), `etcd-${attempt}`);
         try {
-          await waitUntil('etcd', async () => (await fetch(`http://127.0.0.1:${clientPort}/health`)).ok, { process: started, timeoutMs: 30_000 });
+          await waitUntil('etcd', async () => (await fetch(`http://127.0.0.1:${clientPort}/health`, { signal: AbortSignal.timeout(2000) })).ok, { process: started, timeoutMs: 30_000 });
         } catch (error) {
           await started.stop();
           throw error;
