@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort, isPortOpen } from '../../infra/lib/ports.ts';
-import { descendants, isRunning, watchDescendants } from '../support/process-tree.ts';
+import { commandLine, descendants, isRunning, watchDescendants } from '../support/process-tree.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const dir = mkdtempSync(join(tmpdir(), 'fl-stack-shutdown-'));
@@ -87,7 +87,7 @@ describe('the stack supervisor', () => {
 });
 
 describe('the stack', () => {
-  it('stops every service when its process group gets SIGTERM mid-session, through npm run', async () => {
+  it('stops every service when its process group gets SIGTERM mid-session, through npm run, and Ctrl-C while stopping', async () => {
     const ports = {
       API_PORT: await freePort(), WEB_PORT: await freePort(), FL_GATEWAY_PORT: await freePort(), PGLITE_PORT: await freePort(),
       TEMPORAL_PORT: await freePort(), TEMPORAL_UI_PORT: await freePort(),
@@ -111,9 +111,16 @@ describe('the stack', () => {
       await sleep(1000);
       const names = [...watched.seen.values()];
       expect(names).toEqual(expect.arrayContaining(['temporal', 'etcd', 'kube-apiserver', 'kwok']));
+      // The launcher itself, not the `sh -c` npm runs it with.
+      const launcher = [...watched.seen.keys()].find((pid) => /^\S*node infra\/stack\/main\.ts$/.test(commandLine(pid)));
+      expect(launcher).toBeDefined();
       // npm (the group leader) forwards the signal to the launcher, which so hears it twice. npm's own exit
       // status is npm's business (it re-raises the signal): the launcher and every process under it must be gone.
       send(launched, 'SIGTERM', 'group');
+      // An impatient user presses Ctrl-C while it stops: the stop goes on (it used to exit at once, leaving
+      // the services not yet stopped: etcd and the Temporal dev server, stopped last).
+      await sleep(1500);
+      if (isRunning(launcher!)) process.kill(launcher!, 'SIGINT');
       await expectEverythingStopped(launched, watched.seen, Object.values(ports), 90_000);
     } finally {
       watched.stop();

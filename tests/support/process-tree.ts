@@ -34,6 +34,15 @@ export function descendants(pid: number): { pid: number; command: string }[] {
   return found;
 }
 
+/** The command line of a process ('' once it is gone). */
+export function commandLine(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim();
+  } catch {
+    return '';
+  }
+}
+
 /** Whether a process is still running (an unreaped zombie counts as gone). */
 export function isRunning(pid: number): boolean {
   try {
