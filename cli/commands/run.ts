@@ -65,14 +65,16 @@ export async function run(library: Library, id: string | undefined, options: Run
         await call('POST', `/api/sessions/${created.id}/start`, token);
       }
       if (session.phase === 'running') runningSince ??= Date.now();
-      if (runningSince !== undefined && session.sla.status === 'red') wentRed = true;
+      // A measured breach: the session reads red from the moment it enters running, before any SLA reading; and
+      // once the run has failed, the teardown of the abandoned sandbox turns everything red.
+      if (runningSince !== undefined && !failure && session.sla.objectives.some((objective) => objective.status === 'red')) wentRed = true;
       const waitedSeconds = runningSince === undefined ? 0 : (Date.now() - runningSince) / 1000;
       if (session.phase === 'running' && options.solve && !wentRed && !failure && waitedSeconds > redTimeoutSeconds) {
         failure = `the SLA never went red within ${redTimeoutSeconds}s after the fault was injected: the fault breaks nothing the SLA measures; the fix was not applied and the session is abandoned`;
         out(failure);
         await call('POST', `/api/sessions/${created.id}/abandon`, token);
       }
-      if (session.phase === 'running' && options.solve && wentRed && !solved) {
+      if (session.phase === 'running' && options.solve && wentRed && !solved && !failure) {
         solved = true;
         for (const command of scenario.spec.solutions[0]!.commands) {
           const result = await promisify(execFile)('bash', ['-c', `set -o pipefail; ${command}`], { env: { ...process.env, KUBECONFIG: kubeconfig } }).then(() => 'ok', (error: { stderr?: string }) => `failed: ${error.stderr?.trim()}`);

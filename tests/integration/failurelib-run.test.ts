@@ -22,12 +22,12 @@ async function failurelib(args: string[], timeout: number): Promise<{ code: numb
 }
 
 /**
- * The demo app plus a `spare` Deployment that no objective measures, and a scenario that scales the spare to
- * zero: a fault that breaks nothing the SLA sees.
+ * The library plus a `spare` Deployment in the demo app that no objective measures, and a scenario that scales
+ * the spare to zero: a fault that breaks nothing the SLA sees.
  */
 function libraryWithHarmlessFault(): string {
   const root = mkdtempSync(join(tmpdir(), 'fl-harmless-library-'));
-  cpSync(join(ROOT, 'scenarios/systems/demo-app'), join(root, 'systems/demo-app'), { recursive: true });
+  for (const folder of ['systems', 'library']) cpSync(join(ROOT, 'scenarios', folder), join(root, folder), { recursive: true });
   appendFileSync(join(root, 'systems/demo-app/manifests.yaml'), `---
 apiVersion: apps/v1
 kind: Deployment
@@ -109,9 +109,12 @@ describe('failurelib run', () => {
   it('fails --solve, without applying the fix, when the fault never turns the SLA red', async () => {
     const { code, stdout, stderr } = await failurelib(
       ['run', 'spare-scaled-to-zero', '--library', harmlessLibrary, '--solve', '--red-timeout', '15', '--api', api], 150_000);
-    expect(stdout).toMatch(/phase running · SLA green/);
+    const [beforeFailure, afterFailure] = stdout.split('the SLA never went red within 15s');
+    expect(beforeFailure).toMatch(/phase running/);
+    // No objective read red (the light alone reads red from the start of running, before any reading).
+    expect(beforeFailure).not.toMatch(/SLA red \(\w/);
+    expect(afterFailure).toMatch(/phase abandoned/);
     expect(stdout).not.toContain('$ kubectl');
-    expect(stdout).toMatch(/phase abandoned/);
     expect(stderr).toBe('failurelib: the SLA never went red within 15s after the fault was injected: the fault breaks nothing the SLA measures; the fix was not applied and the session is abandoned\n');
     expect(code).toBe(1);
   }, 180_000);
