@@ -2,12 +2,13 @@
 // or to its whole process group, twice in a row as `npm run` delivers it, mid-session. Checked by pid (every
 // descendant of the launcher is gone) and by port (nothing listens any more).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { delimiter, dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort, isPortOpen } from '../../infra/lib/ports.ts';
+import { requireTool } from '../../infra/lib/tools.ts';
 import { commandLine, descendants, isRunning, watchDescendants } from '../support/process-tree.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -86,19 +87,56 @@ describe('the stack supervisor', () => {
   }, 60_000);
 });
 
+/** The whole stack on free ports with its own data folder. */
+async function stackEnvironment(): Promise<{ env: NodeJS.ProcessEnv; ports: Record<string, number> }> {
+  const ports = {
+    API_PORT: await freePort(), WEB_PORT: await freePort(), FL_GATEWAY_PORT: await freePort(), PGLITE_PORT: await freePort(),
+    TEMPORAL_PORT: await freePort(), TEMPORAL_UI_PORT: await freePort(),
+    SIM_API_PORT: await freePort(), SIM_ETCD_PORT: await freePort(), SIM_ETCD_PEER_PORT: await freePort(),
+  };
+  const { TEMPORAL_PORT, ...portKeys } = ports;
+  const env = {
+    ...process.env, ...Object.fromEntries(Object.entries(portKeys).map(([key, value]) => [key, String(value)])),
+    TEMPORAL_ADDRESS: `127.0.0.1:${TEMPORAL_PORT}`, FL_DATA_DIR: mkdtempSync(join(dir, 'stack-')), CLUSTER_DRIVER: 'sim',
+    FL_SLA_POLL_SECONDS: '1', LOG_LEVEL: 'warn',
+  };
+  return { env, ports };
+}
+
 describe('the stack', () => {
+  it('stops what it had started when a service cannot start', async () => {
+    const { env, ports } = await stackEnvironment();
+    // A tools folder without kwok, the last process the sim cluster starts: Temporal, the database, etcd and
+    // the Kubernetes control plane are up when the start fails.
+    const tools = mkdtempSync(join(dir, 'tools-'));
+    mkdirSync(join(tools, 'bin'));
+    mkdirSync(join(tools, 'venv', 'bin'), { recursive: true });
+    for (const tool of ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler']) symlinkSync(requireTool(tool), join(tools, 'bin', tool));
+    symlinkSync(requireTool('temporal'), join(tools, 'venv', 'bin', 'temporal'));
+    const path = [dirname(process.execPath), '/usr/local/bin', '/usr/bin', '/bin'].join(delimiter);
+    const child = spawn(process.execPath, ['infra/stack/main.ts'], { cwd: ROOT, env: { ...env, FL_TOOLS: tools, PATH: path }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const watched = watchDescendants(child.pid!);
+    const exit = await Promise.race([
+      new Promise<{ code: number | null }>((done) => child.once('exit', (code) => done({ code }))),
+      sleep(240_000).then(() => ({ code: -1 })),
+    ]);
+    watched.stop();
+    const left = [...watched.seen].filter(([pid]) => isRunning(pid)).map(([pid, command]) => `${pid} ${command}`);
+    for (const [pid] of watched.seen) if (isRunning(pid)) process.kill(pid, 'SIGKILL');
+    expect(output).toMatch(/could not start the stack: kwok not found[\s\S]*stopping…[\s\S]*stopped/);
+    expect(exit).toEqual({ code: 1 });
+    expect([...watched.seen.values()]).toEqual(expect.arrayContaining(['temporal', 'etcd', 'kube-apiserver']));
+    expect(left).toEqual([]);
+    const open = [];
+    for (const port of Object.values(ports)) if (await isPortOpen(port)) open.push(port);
+    expect(open).toEqual([]);
+  }, 300_000);
+
   it('stops every service when its process group gets SIGTERM mid-session, through npm run, and Ctrl-C while stopping', async () => {
-    const ports = {
-      API_PORT: await freePort(), WEB_PORT: await freePort(), FL_GATEWAY_PORT: await freePort(), PGLITE_PORT: await freePort(),
-      TEMPORAL_PORT: await freePort(), TEMPORAL_UI_PORT: await freePort(),
-      SIM_API_PORT: await freePort(), SIM_ETCD_PORT: await freePort(), SIM_ETCD_PEER_PORT: await freePort(),
-    };
-    const { TEMPORAL_PORT, ...portKeys } = ports;
-    const env = {
-      ...process.env, ...Object.fromEntries(Object.entries(portKeys).map(([key, value]) => [key, String(value)])),
-      TEMPORAL_ADDRESS: `127.0.0.1:${TEMPORAL_PORT}`, FL_DATA_DIR: mkdtempSync(join(dir, 'stack-')), CLUSTER_DRIVER: 'sim',
-      FL_SLA_POLL_SECONDS: '1', LOG_LEVEL: 'warn',
-    };
+    const { env, ports } = await stackEnvironment();
     const launched = await launch('npm', ['run', '--silent', 'stack'], env, /the Failure Library is up/, 240_000);
     const watched = watchDescendants(launched.child.pid!);
     try {
