@@ -23,11 +23,16 @@ export interface StartOptions {
 }
 
 /** The process group of every process started here: what a stopping launcher must not leave behind. */
-const groups = new Set<number>();
+const groups = new Map<number, string>();
 
 /** The groups started here that still have a process (a leader that exited may have left children). */
 export function liveProcessGroups(): number[] {
-  return [...groups].filter(groupAlive);
+  return [...groups.keys()].filter(groupAlive);
+}
+
+/** Every process group started here, by its leader's pid, with the command that started it. */
+export function startedProcessGroups(): { pid: number; command: string }[] {
+  return [...groups].map(([pid, command]) => ({ pid, command }));
 }
 
 export function startProcess(name: string, command: string, args: string[], options: StartOptions): ManagedProcess {
@@ -68,7 +73,7 @@ export function startProcess(name: string, command: string, args: string[], opti
     })();
     return stopping;
   };
-  if (child.pid !== undefined) groups.add(child.pid);
+  if (child.pid !== undefined) groups.set(child.pid, command);
   return { name, child, logFile: options.logFile, logOffset, exited, stop };
 }
 

@@ -18,7 +18,7 @@ const logs = join(config.dataDir, 'logs');
 const t0 = Date.now();
 const say = (message: string) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1)}s] ${message}`);
 // Installed before anything starts: a signal at any moment stops whatever has started so far.
-const supervisor = new Supervisor({ logDir: logs, say });
+const supervisor = new Supervisor({ logDir: logs, say, recordFile: join(config.dataDir, 'stack-processes.json') });
 
 function child(name: string, args: string[], env: NodeJS.ProcessEnv): ManagedProcess {
   return supervisor.spawn(name, process.execPath, args, { env, cwd: ROOT });
@@ -38,6 +38,7 @@ async function ensurePortsFree(): Promise<void> {
 try {
   // kind and vcluster need tools the stack does not bring: say what is missing before starting anything.
   if (config.clusterDriver === 'kind' || config.clusterDriver === 'vcluster') assertAvailable(config.clusterDriver);
+  await supervisor.stopLeftovers();
   await ensurePortsFree();
   say('starting Temporal dev server');
   const temporalPort = Number(config.temporalAddress.split(':').at(-1));

@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { liveProcessGroups, startProcess, type ManagedProcess } from '../lib/processes.ts';
+import { forgetProcessGroups, recordProcessGroups, stopLeftovers } from './leftovers.ts';
 
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
@@ -13,6 +14,8 @@ interface Service { name: string; stop(): Promise<void> }
 export interface SupervisorOptions {
   /** Where each child process's log goes (`<name>.log`). */
   logDir: string;
+  /** Where the process groups started are recorded, for a launcher after one that was killed outright. */
+  recordFile?: string;
   /** How long one service may take to stop before the next is stopped anyway (its processes are killed). */
   serviceStopMs?: number;
   say?: (message: string) => void;
@@ -20,7 +23,7 @@ export interface SupervisorOptions {
 
 export class Supervisor {
   private readonly services: Service[] = [];
-  private readonly options: Required<SupervisorOptions>;
+  private readonly options: Required<Omit<SupervisorOptions, 'recordFile'>> & Pick<SupervisorOptions, 'recordFile'>;
   private stopping: Promise<never> | undefined;
 
   constructor(options: SupervisorOptions) {
@@ -36,9 +39,17 @@ export class Supervisor {
     }
   }
 
+  /** Stops what a previous launcher, killed before it could stop them, left running. Call before starting. */
+  async stopLeftovers(): Promise<void> {
+    if (!this.options.recordFile) return;
+    const stopped = await stopLeftovers(this.options.recordFile);
+    if (stopped.length > 0) this.options.say(`stopped ${stopped.length} process group(s) a previous launcher left running: ${stopped.join(', ')}`);
+  }
+
   /** A service stopped by a function (an in-process server, or one that manages its own processes). */
   add(name: string, stop: () => Promise<void>): void {
     this.services.push({ name, stop });
+    if (this.options.recordFile) recordProcessGroups(this.options.recordFile);
   }
 
   /** A child process (its own process group, its log in logDir); its exit before the stack stops stops everything. */
@@ -80,6 +91,7 @@ export class Supervisor {
       for (const group of liveProcessGroups()) killGroup(group);
       await sleep(100);
     }
+    if (this.options.recordFile) forgetProcessGroups(this.options.recordFile);
     this.options.say('stopped');
     clearInterval(keepAlive);
     process.exit(failed && code === 0 ? 1 : code);

@@ -103,6 +103,30 @@ async function stackEnvironment(): Promise<{ env: NodeJS.ProcessEnv; ports: Reco
   return { env, ports };
 }
 
+describe('a launcher killed outright', () => {
+  it('leaves its services to the next launcher, which stops them before starting', async () => {
+    const port = await freePort();
+    const fixtureDir = mkdtempSync(join(dir, 'fixture-'));
+    const args = [join(ROOT, 'tests/support/supervisor-fixture.ts'), fixtureDir, String(port)];
+    const first = await launch(process.execPath, args, process.env, /^up$/m, 30_000);
+    await expect.poll(() => descendants(first.child.pid!).length, { timeout: 10_000 }).toBeGreaterThanOrEqual(3);
+    const orphans = new Map(descendants(first.child.pid!).map((entry) => [entry.pid, entry.command]));
+    // SIGKILL: no stop runs, the children live on.
+    process.kill(first.child.pid!, 'SIGKILL');
+    await first.exited;
+    expect([...orphans.keys()].filter(isRunning)).toHaveLength(orphans.size);
+    const second = await launch(process.execPath, args, process.env, /^up$/m, 30_000);
+    try {
+      expect(second.output()).toMatch(/^stopped 2 process group\(s\) a previous launcher left running: \S*node, sleep$/m);
+      expect([...orphans].filter(([pid]) => isRunning(pid))).toEqual([]);
+    } finally {
+      const pids = new Map(descendants(second.child.pid!).map((entry) => [entry.pid, entry.command]));
+      process.kill(second.child.pid!, 'SIGTERM');
+      await expectEverythingStopped(second, pids, [port], 30_000, { code: 1, signal: null });
+    }
+  }, 90_000);
+});
+
 describe('the stack', () => {
   it('stops what it had started when a service cannot start', async () => {
     const { env, ports } = await stackEnvironment();

@@ -4,12 +4,13 @@
 //     ignores SIGTERM (left in the group when the listener has exited);
 //   - sleeper: a plain `sleep`;
 //   - a service whose stop never finishes (as a database close that hangs), stopped by the time limit;
-// then prints `up`.
+// then prints `up`. Processes a previous fixture in <dir> was killed before stopping are stopped first.
 import { join } from 'node:path';
 import { Supervisor } from '../../infra/stack/supervisor.ts';
 
 const [dir, port] = process.argv.slice(2) as [string, string];
-const supervisor = new Supervisor({ logDir: join(dir, 'logs'), serviceStopMs: 4000, say: (message) => console.log(message) });
+const supervisor = new Supervisor({ logDir: join(dir, 'logs'), recordFile: join(dir, 'processes.json'), serviceStopMs: 4000, say: (message) => console.log(message) });
+await supervisor.stopLeftovers();
 supervisor.spawn('listener', process.execPath, ['-e', `
   const { spawn } = require('node:child_process');
   spawn('sh', ['-c', 'trap "" TERM; exec sleep 1000'], { stdio: 'ignore' });
