@@ -12,18 +12,20 @@ const USAGE = `usage: failurelib <command> [options]
   show <scenario>                  one scenario in full (id or codename)
   render <scenario> [--system id]  the system's manifests and the objects the scenario's faults create
   schema                           write scenarios/schema/*.schema.json from the TypeBox schemas
-  run <scenario> [--system id] [--mode learn|challenge] [--solve] [--api url]
-                                   a headless session against a running stack (default http://127.0.0.1:3000)
+  run <scenario> [--system id] [--mode learn|challenge] [--solve [--red-timeout s]] [--api url]
+                                   a headless session against a running stack (default http://127.0.0.1:3000);
+                                   --solve runs the reference fix once the SLA is red, and fails the run when
+                                   the SLA is not red within --red-timeout seconds (120) of the fault
   sim-stages                       write infra/sim-cluster/kwok-stages.yaml (the simulated registry = the library's images)
 
-  --library <dir>                  the library folder for list, show, render and sim-stages`;
+  --library <dir>                  the library folder for list, show, render, run and sim-stages`;
 
 async function main(argv: string[], out: (line: string) => void): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv, allowPositionals: true, strict: true,
     options: {
       system: { type: 'string' }, library: { type: 'string' }, help: { type: 'boolean', short: 'h' },
-      mode: { type: 'string' }, solve: { type: 'boolean' }, api: { type: 'string' }, name: { type: 'string' },
+      mode: { type: 'string' }, solve: { type: 'boolean' }, 'red-timeout': { type: 'string' }, api: { type: 'string' }, name: { type: 'string' },
     },
   });
   const [command, ...rest] = positionals;

@@ -37,9 +37,8 @@ echo "    $(node --version) at $(command -v node)"
 
 step "npm packages"
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  # Not `npm ci`: the registry here lacks some of @swc/core's optional platform packages, so the lockfile
-  # cannot list them and `npm ci` refuses it; `npm install` follows the same lockfile and skips them.
-  npm install --no-audit --no-fund
+  # `npm ci` installs exactly what package-lock.json says and never rewrites it, so setup leaves git status clean.
+  npm ci --no-audit --no-fund
 else
   echo "    up to date"
 fi

@@ -1,6 +1,8 @@
 // `failurelib run <scenario> --system <id> [--mode learn|challenge] [--solve]`: a headless session against a
 // running stack's API, with a progress line on every phase or SLA change. With --solve the scenario's first
-// reference solution is run with the session's kubeconfig once the fault is in.
+// reference solution is run with the session's kubeconfig once the fault is in and the SLA has gone red; a
+// fault that never turns the SLA red breaks nothing the SLA measures, so the run fails (and the session is
+// abandoned) instead of "completing".
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,7 +16,10 @@ import { isMode, isTerminalPhase } from '../../domain/session-terms.ts';
 import type { Library } from '../../scenarios/lib/load.ts';
 import { UsageError } from '../usage-error.ts';
 
-export interface RunOptions { system?: string; mode?: string; solve?: boolean; api?: string; name?: string }
+export interface RunOptions { system?: string; mode?: string; solve?: boolean; api?: string; name?: string; 'red-timeout'?: string }
+
+/** How long --solve waits, once the fault is in, for the SLA to go red: a few SLA polls and a slow rollout. */
+const DEFAULT_RED_TIMEOUT_SECONDS = 120;
 
 export async function run(library: Library, id: string | undefined, options: RunOptions, out: (line: string) => void): Promise<number> {
   const scenario = id ? library.scenarios.get(id) : undefined;
@@ -22,6 +27,8 @@ export async function run(library: Library, id: string | undefined, options: Run
   const systemId = options.system ?? scenario.spec.systems[0]!;
   const mode = options.mode ?? 'learn';
   if (!isMode(mode)) throw new UsageError('--mode must be learn or challenge');
+  const redTimeoutSeconds = Number(options['red-timeout'] ?? DEFAULT_RED_TIMEOUT_SECONDS);
+  if (!Number.isInteger(redTimeoutSeconds) || redTimeoutSeconds <= 0) throw new UsageError('--red-timeout must be a whole number of seconds');
   const api = (options.api ?? 'http://127.0.0.1:3000').replace(/\/$/, '');
   const call = async (method: string, path: string, token?: string, body?: unknown) => {
     const response = await fetch(`${api}${path}`, {
@@ -43,6 +50,10 @@ export async function run(library: Library, id: string | undefined, options: Run
   const deadline = started + (scenario.spec.timeLimitSeconds + 300) * 1000;
   let last = '';
   let solved = false;
+  let runningSince: number | undefined;
+  let wentRed = false;
+  /** Why the run fails although the session may still complete (set once; the session is abandoned). */
+  let failure: string | undefined;
   try {
     for (;;) {
       const session = await (await call('GET', `/api/sessions/${created.id}`, token)).json() as SessionDto;
@@ -54,7 +65,17 @@ export async function run(library: Library, id: string | undefined, options: Run
         out(`kubeconfig: ${kubeconfig}`);
         await call('POST', `/api/sessions/${created.id}/start`, token);
       }
-      if (session.phase === 'running' && options.solve && !solved) {
+      if (session.phase === 'running') runningSince ??= Date.now();
+      // A measured breach: the session reads red from the moment it enters running, before any SLA reading; and
+      // once the run has failed, the teardown of the abandoned sandbox turns everything red.
+      if (runningSince !== undefined && !failure && session.sla.objectives.some((objective) => objective.status === 'red')) wentRed = true;
+      const waitedSeconds = runningSince === undefined ? 0 : (Date.now() - runningSince) / 1000;
+      if (session.phase === 'running' && options.solve && !wentRed && !failure && waitedSeconds > redTimeoutSeconds) {
+        failure = `the SLA never went red within ${redTimeoutSeconds}s after the fault was injected: the fault breaks nothing the SLA measures; the fix was not applied and the session is abandoned`;
+        out(failure);
+        await call('POST', `/api/sessions/${created.id}/abandon`, token);
+      }
+      if (session.phase === 'running' && options.solve && wentRed && !solved && !failure) {
         solved = true;
         for (const command of scenario.spec.solutions[0]!.commands) {
           const result = await promisify(execFile)('bash', ['-c', `set -o pipefail; ${command}`], { env: { ...process.env, KUBECONFIG: kubeconfig } }).then(() => 'ok', (error: { stderr?: string }) => `failed: ${error.stderr?.trim()}`);
@@ -62,6 +83,8 @@ export async function run(library: Library, id: string | undefined, options: Run
         }
       }
       if (isTerminalPhase(session.phase)) {
+        if (failure) throw new Error(failure);
+        if (options.solve && !wentRed) throw new Error(`session ${session.phase} but the SLA never went red after Start: the fault breaks nothing the SLA measures`);
         if (session.phase === 'completed') {
           const result = await (await call('GET', `/api/sessions/${created.id}/result`, token)).json() as { score: number; timeToRepairSeconds: number };
           out(`score ${result.score}, repaired in ${result.timeToRepairSeconds}s`);

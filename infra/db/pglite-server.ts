@@ -9,12 +9,18 @@ export interface EmbeddedDatabase {
   stop(): Promise<void>;
 }
 
+/** Port 0 lets the system choose a free port; the URL names the one bound. */
 export async function startEmbeddedDatabase({ dataDir, port }: { dataDir?: string; port: number }): Promise<EmbeddedDatabase> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const db = await PGlite.create(dataDir ?? 'memory://');
-  const server = await servePglite(db, { port });
+  const server = await servePglite(db, { port }).catch(async (error: unknown) => {
+    await db.close();
+    throw error;
+  });
+  const address = server.address();
+  const boundPort = typeof address === 'object' && address ? address.port : port;
   return {
-    url: `postgres://postgres@127.0.0.1:${port}/postgres?sslmode=disable`,
+    url: `postgres://postgres@127.0.0.1:${boundPort}/postgres?sslmode=disable`,
     async stop() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await db.close();

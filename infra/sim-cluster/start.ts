@@ -49,7 +49,8 @@ export async function startSimCluster(options: SimClusterOptions): Promise<SimCl
       '--quota-backend-bytes', String(2 * 1024 ** 3), '--log-level', 'warn',
     ], { logFile: join(logs, 'etcd.log'), env: { ...process.env, ETCD_UNSUPPORTED_ARCH: process.arch === 'x64' ? '' : process.arch } });
     started.push(etcd);
-    await waitUntil('etcd', async () => (await fetch(`http://127.0.0.1:${etcdPort}/health`)).ok, { process: etcd, timeoutMs: 30_000 });
+    // Bounded: a port taken by another program may accept and never answer, and the exit check runs between tries.
+    await waitUntil('etcd', async () => (await fetch(`http://127.0.0.1:${etcdPort}/health`, { signal: AbortSignal.timeout(2000) })).ok, { process: etcd, timeoutMs: 30_000 });
 
     progress('starting kube-apiserver');
     const apiserver = startProcess('kube-apiserver', requireTool('kube-apiserver'), [

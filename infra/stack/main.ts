@@ -1,46 +1,27 @@
-// Starts the whole Failure Library on its embedded defaults and stops all of it on Ctrl-C:
-// Temporal dev server, database (PGlite, or DATABASE_URL), the simulated cluster, worker, API (with the kube
-// gateway), website.
+// Starts the whole Failure Library on its embedded defaults and stops all of it on Ctrl-C, SIGTERM or SIGHUP
+// (infra/stack/supervisor.ts): Temporal dev server, database (PGlite, or DATABASE_URL), the simulated cluster,
+// worker, API (with the kube gateway), website.
 import { join } from 'node:path';
 import { loadConfig } from '../../config/config.ts';
 import { migrateDatabase } from '../../db/client.ts';
 import { startEmbeddedDatabase } from '../db/pglite-server.ts';
-import { startProcess, waitUntil, type ManagedProcess } from '../lib/processes.ts';
+import { waitUntil, type ManagedProcess } from '../lib/processes.ts';
 import { startSimCluster } from '../sim-cluster/start.ts';
 import { defaultTemporalPaths, startTemporalDevServer } from '../temporal/dev-server.ts';
 import { ROOT } from '../lib/tools.ts';
 import { isPortOpen } from '../lib/ports.ts';
 import { assertAvailable } from '../../cluster/cluster-per-session.ts';
+import { Supervisor } from './supervisor.ts';
 
 const config = loadConfig();
 const logs = join(config.dataDir, 'logs');
-const stops: (() => Promise<void>)[] = [];
 const t0 = Date.now();
 const say = (message: string) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1)}s] ${message}`);
-let stopping = false;
-
-async function stopAll(code: number): Promise<never> {
-  if (!stopping) {
-    stopping = true;
-    say('stopping…');
-    for (const stop of stops.reverse()) await stop().catch((error) => console.error(error));
-    say('stopped');
-  }
-  process.exit(code);
-}
-process.on('SIGINT', () => void stopAll(0));
-process.on('SIGTERM', () => void stopAll(0));
+// Installed before anything starts: a signal at any moment stops whatever has started so far.
+const supervisor = new Supervisor({ logDir: logs, say, recordFile: join(config.dataDir, 'stack-processes.json') });
 
 function child(name: string, args: string[], env: NodeJS.ProcessEnv): ManagedProcess {
-  const managed = startProcess(name, process.execPath, args, { logFile: join(logs, `${name}.log`), env, cwd: ROOT });
-  stops.push(() => managed.stop());
-  void managed.exited.then((code) => {
-    if (!stopping) {
-      console.error(`${name} exited with code ${code}; see ${managed.logFile}`);
-      void stopAll(1);
-    }
-  });
-  return managed;
+  return supervisor.spawn(name, process.execPath, args, { env, cwd: ROOT });
 }
 
 async function ensurePortsFree(): Promise<void> {
@@ -57,17 +38,18 @@ async function ensurePortsFree(): Promise<void> {
 try {
   // kind and vcluster need tools the stack does not bring: say what is missing before starting anything.
   if (config.clusterDriver === 'kind' || config.clusterDriver === 'vcluster') assertAvailable(config.clusterDriver);
+  await supervisor.stopLeftovers();
   await ensurePortsFree();
   say('starting Temporal dev server');
   const temporalPort = Number(config.temporalAddress.split(':').at(-1));
   const temporal = await startTemporalDevServer({ port: temporalPort, uiPort: config.temporalUiPort, ...defaultTemporalPaths(config.dataDir) });
-  stops.push(temporal.stop);
+  supervisor.add('Temporal dev server', temporal.stop);
 
   let databaseUrl = config.databaseUrl;
   if (!databaseUrl) {
     say('starting embedded database (PGlite)');
     const embedded = await startEmbeddedDatabase({ dataDir: join(config.dataDir, 'pglite'), port: config.pgliteSocketPort });
-    stops.push(embedded.stop);
+    supervisor.add('embedded database', embedded.stop);
     databaseUrl = embedded.url;
   }
   await migrateDatabase(databaseUrl);
@@ -78,7 +60,7 @@ try {
       dataDir: join(config.dataDir, 'sim-cluster'), apiPort: config.simApiPort, etcdPort: config.simEtcdPort, etcdPeerPort: config.simEtcdPeerPort,
       onProgress: (message) => say(`sim cluster: ${message}`),
     });
-    stops.push(cluster.stop);
+    supervisor.add('sim cluster', cluster.stop);
   }
 
   const env = { ...process.env, DATABASE_URL: databaseUrl, FL_KUBECONFIG: config.kubeconfig };
@@ -104,5 +86,5 @@ try {
   Ctrl-C stops everything.`);
 } catch (error) {
   console.error(`could not start the stack: ${error instanceof Error ? error.message : String(error)}`);
-  await stopAll(1);
+  await supervisor.stopAll(1);
 }

@@ -35,7 +35,12 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
   }
   const server = startProcess('temporal', requireTool('temporal'), args, { logFile: options.logFile });
   const address = `127.0.0.1:${options.port}`;
-  await waitUntil('Temporal dev server', () => canConnect(address), { process: server, timeoutMs: 60_000, intervalMs: 300 });
+  try {
+    await waitUntil('Temporal dev server', () => canConnect(address), { process: server, timeoutMs: 60_000, intervalMs: 300 });
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
   return { address, uiUrl: `http://127.0.0.1:${options.uiPort}`, process: server, stop: () => server.stop() };
 }
 

@@ -54,10 +54,11 @@ function readDocument<S extends TSchema>(file: string, schema: S, problems: Libr
 /**
  * TypeBox reports a value matching no member of a union as just "Expected union value". Authors need the
  * field that is wrong, so an object is checked against the member it was meant to be: the one sharing its
- * keys (e.g. `fault:`) and, for faults, its `type`.
+ * keys (e.g. `fault:`) and, for faults, its `type`. A member of a recursive schema (a `serial` step) refers
+ * back to it by `$id`, so the schemas with an `$id` met on the way down are passed on as references.
  */
-function explain(schema: TSchema, value: unknown, base: string): { path: string; message: string }[] {
-  const errors = [...Value.Errors(schema, value)];
+function explain(schema: TSchema, value: unknown, base: string, references: TSchema[] = []): { path: string; message: string }[] {
+  const errors = [...Value.Errors(schema, references, value)];
   const seen = new Set<string>();
   return errors.flatMap((error) => {
     // TypeBox reports a missing object twice (required, then not an object): one line per field is enough.
@@ -73,7 +74,8 @@ function explain(schema: TSchema, value: unknown, base: string): { path: string;
     }
     const member = intendedMember(members, error.value as Record<string, unknown>);
     if (!member) return [unmatched(members, error.value as Record<string, unknown>, base + error.path, error.message)];
-    return explain(member, error.value, base + error.path);
+    const withId = error.schema.$id !== undefined && !references.includes(error.schema) ? [error.schema] : [];
+    return explain(member, error.value, base + error.path, [...references, ...withId]);
   });
 }
 

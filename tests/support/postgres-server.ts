@@ -36,7 +36,12 @@ export async function startPostgresServer(port: number): Promise<PostgresServer>
   const [cmd, args] = run(join(bin, 'postgres'), ['-D', dataDir, '-p', String(port), '-h', '127.0.0.1', '-k', dir, '-c', 'fsync=off', '-c', 'max_connections=200']);
   const launch = async () => {
     const server = startProcess('postgres', cmd, [...args], { logFile: join(dir, 'postgres.log') });
-    await waitUntil('PostgreSQL server', () => isPortOpen(port), { process: server, timeoutMs: 30_000 });
+    try {
+      await waitUntil('PostgreSQL server', () => isPortOpen(port), { process: server, timeoutMs: 30_000 });
+    } catch (error) {
+      await server.stop();
+      throw error;
+    }
     return server;
   };
   let server = await launch();

@@ -41,6 +41,8 @@ describe('failurelib validate', () => {
   it.each([
     { name: 'bad-yaml', line: `${SCENARIO}:8:1 (yaml) Missing closing "quote` },
     { name: 'unknown-fault-type', line: `${SCENARIO}:19:22 spec.steps.0.fault.type unknown type "delete-the-internet" (known: scale-to-zero, service-selector-mismatch, wrong-target-port, nonexistent-image, env-var-changed, secret-credentials-corrupted, configmap-broken, liveness-probe-too-aggressive, cpu-limit-throttling, memory-limit-oom, network-policy-deny, resource-quota-too-small, hpa-max-too-low, webhook-fail-closed, node-affinity-unsatisfiable, chaos-mesh, node-cordon-drain)` },
+    // Inside serial/parallel the step schema is recursive: the member is checked with the schema it refers to.
+    { name: 'unknown-fault-type-nested', line: `${SCENARIO}:23:30 spec.steps.0.serial.1.parallel.1.fault.type unknown type "delete-the-internet" (known: scale-to-zero, service-selector-mismatch, wrong-target-port, nonexistent-image, env-var-changed, secret-credentials-corrupted, configmap-broken, liveness-probe-too-aggressive, cpu-limit-throttling, memory-limit-oom, network-policy-deny, resource-quota-too-small, hpa-max-too-low, webhook-fail-closed, node-affinity-unsatisfiable, chaos-mesh, node-cordon-drain)` },
     { name: 'wrong-argument-type', line: `${SCENARIO}:19:57 spec.steps.0.fault.args.deployment Expected string` },
     { name: 'missing-oracle', line: `${SCENARIO}:6:3 spec.oracle is required` },
     { name: 'unknown-system', line: `${SCENARIO}:8:19 spec.systems.1 unknown system "bank"` },
