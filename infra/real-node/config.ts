@@ -32,6 +32,7 @@ export interface RealNodeLayout {
   kubeletConfig: string;
   kubeletRootDir: string;
   kubeProxyConfig: string;
+  crictlConfig: string;
   logs: string;
 }
 
@@ -45,6 +46,7 @@ export function realNodeLayout(dataDir: string): RealNodeLayout {
     kubeletConfig: join(dataDir, 'config', 'kubelet.yaml'),
     kubeletRootDir: join(dataDir, 'kubelet'),
     kubeProxyConfig: join(dataDir, 'config', 'kube-proxy.yaml'),
+    crictlConfig: join(dataDir, 'config', 'crictl.yaml'),
     logs: join(dataDir, 'logs'),
   };
 }
@@ -72,6 +74,8 @@ state = ${toml(join(dir, 'state'))}
     stream_server_address = "127.0.0.1"
     stream_server_port = "0"
     enable_selinux = false
+    # Pods' network namespaces under the node's state dir, not /run/netns.
+    netns_mounts_under_state_dir = true
     [plugins."io.containerd.grpc.v1.cri".cni]
       bin_dir = ${toml(layout.cniBinDir)}
       conf_dir = ${toml(layout.cniConfDir)}
@@ -108,7 +112,7 @@ export function cniConflist(layout: RealNodeLayout): object {
 
 export interface KubeletOptions {
   kubeletClientCaFile: string;
-  clusterDns?: string;
+  clusterDns: string;
 }
 
 export function kubeletConfiguration(layout: RealNodeLayout, options: KubeletOptions): object {
@@ -129,7 +133,8 @@ export function kubeletConfiguration(layout: RealNodeLayout, options: KubeletOpt
     cgroupDriver: 'cgroupfs',
     failSwapOn: false,
     registerWithTaints: [REAL_NODE_TAINT],
-    ...(options.clusterDns ? { clusterDNS: [options.clusterDns], clusterDomain: 'cluster.local' } : {}),
+    clusterDNS: [options.clusterDns],
+    clusterDomain: 'cluster.local',
     // Images cannot be pulled again here: never garbage-collect them, and evict only when really short.
     imageGCHighThresholdPercent: 100,
     imageGCLowThresholdPercent: 99,

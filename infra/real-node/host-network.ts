@@ -61,6 +61,25 @@ async function removeGuard(): Promise<void> {
   }
 }
 
+/**
+ * Removes every KUBE-* chain and the rules that jump to them, in every table: kube-proxy's (after its own
+ * --cleanup) and the kubelet's (KUBE-FIREWALL, KUBE-KUBELET-CANARY, KUBE-IPTABLES-HINT), which it never removes;
+ * for IPv4 and IPv6.
+ */
+export async function removeKubeChains(): Promise<void> {
+  for (const iptables of ['iptables', 'ip6tables']) {
+    for (const table of ['filter', 'nat', 'mangle']) {
+      const rules = (await sh(`${iptables}-save`, ['-t', table]).catch(() => '')).split('\n');
+      for (const rule of rules.filter((line) => line.startsWith('-A ') && / -j KUBE-/.test(line) && !line.startsWith('-A KUBE-'))) {
+        await quietly(sh('sh', ['-c', `${iptables} -w -t ${table} ${rule.replace(/^-A /, '-D ')}`]));
+      }
+      const chains = rules.map((line) => /^:(KUBE-\S+)/.exec(line)?.[1]).filter((chain): chain is string => Boolean(chain));
+      for (const chain of chains) await quietly(sh(iptables, ['-w', '-t', table, '-F', chain]));
+      for (const chain of chains) await quietly(sh(iptables, ['-w', '-t', table, '-X', chain]));
+    }
+  }
+}
+
 /** Interfaces attached to the bridge: the host ends of the pods' veths. */
 export async function bridgePorts(): Promise<string[]> {
   const out = await sh('ip', ['-o', 'link', 'show', 'master', bridge]).catch(() => '');

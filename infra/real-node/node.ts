@@ -13,7 +13,8 @@ import {
   REAL_NODE_LABEL, REAL_NODE_NAME, REAL_NODE_NETWORK, cniConflist, containerdConfig, kubeProxyConfiguration,
   kubeletConfiguration, realNodeLayout, type RealNodeLayout,
 } from './config.ts';
-import { createHostNetwork, removeHostNetwork } from './host-network.ts';
+import { clusterDnsObjects } from './cluster-dns.ts';
+import { createHostNetwork, removeHostNetwork, removeKubeChains } from './host-network.ts';
 import { importImages } from './images.ts';
 
 const run = promisify(execFile);
@@ -25,8 +26,6 @@ export interface RealNodeOptions {
   kubeconfigPath: string;
   /** The CA of the apiserver's kubelet client certificate (SimCluster.kubeletClientCaFile). */
   kubeletClientCaFile: string;
-  /** The cluster DNS address given to pods (a kube-dns Service), when there is one. */
-  clusterDns?: string;
   onProgress?: (message: string) => void;
 }
 
@@ -34,8 +33,9 @@ export interface RealNode {
   name: string;
   nodeIp: string;
   layout: RealNodeLayout;
-  /** Seconds from start() to the node reporting Ready. */
+  /** Seconds from start() to the node reporting Ready, and to cluster DNS answering. */
   readySeconds: number;
+  dnsReadySeconds: number;
   /** crictl against the node's containerd (for checks). */
   crictl(args: string[]): Promise<string>;
   stop(): Promise<void>;
@@ -49,7 +49,8 @@ export async function startRealNode(options: RealNodeOptions): Promise<RealNode>
   const sysctlsFile = join(layout.dataDir, 'saved-sysctls.json');
   for (const dir of [layout.logs, layout.cniConfDir, layout.kubeletRootDir]) mkdirSync(dir, { recursive: true });
   const tools = { kubelet: requireTool('kubelet'), kubeProxy: requireTool('kube-proxy'), crictl: requireTool('crictl'), kubectl: requireTool('kubectl') };
-  const crictl = async (args: string[]) => (await run(tools.crictl, ['--runtime-endpoint', `unix://${layout.containerdSocket}`, '--timeout', '30s', ...args])).stdout;
+  // Stopping a sandbox runs CNI DEL and waits for its processes: far more than crictl's default 2 s on a busy machine.
+  const crictl = async (args: string[]) => (await run(tools.crictl, ['--config', layout.crictlConfig, ...args], { timeout: 120_000 })).stdout;
   const kubectl = async (args: string[]) => (await run(tools.kubectl, ['--kubeconfig', options.kubeconfigPath, ...args], { timeout: 15_000 })).stdout;
 
   if (await containerdAnswers(layout.containerdSocket)) {
@@ -59,8 +60,9 @@ export async function startRealNode(options: RealNodeOptions): Promise<RealNode>
   await removeHostLeftovers(layout, sysctlsFile, tools.kubeProxy);
 
   writeFileSync(layout.containerdConfig, containerdConfig(layout));
+  writeFileSync(layout.crictlConfig, `runtime-endpoint: unix://${layout.containerdSocket}\nimage-endpoint: unix://${layout.containerdSocket}\ntimeout: 90\n`);
   writeFileSync(join(layout.cniConfDir, '10-failurelib.conflist'), JSON.stringify(cniConflist(layout), null, 2));
-  writeFileSync(layout.kubeletConfig, JSON.stringify(kubeletConfiguration(layout, options), null, 2));
+  writeFileSync(layout.kubeletConfig, JSON.stringify(kubeletConfiguration(layout, { kubeletClientCaFile: options.kubeletClientCaFile, clusterDns: REAL_NODE_NETWORK.clusterDnsIp }), null, 2));
   writeFileSync(layout.kubeProxyConfig, JSON.stringify(kubeProxyConfiguration(options.kubeconfigPath), null, 2));
 
   const processes: ManagedProcess[] = [];
@@ -107,10 +109,23 @@ export async function startRealNode(options: RealNodeOptions): Promise<RealNode>
       const status = await kubectl(['get', 'node', REAL_NODE_NAME, '-o', 'jsonpath={.status.conditions[?(@.type=="Ready")].status}']);
       return status.trim() === 'True';
     }, { process: kubelet, timeoutMs: 120_000, intervalMs: 500 });
+    // The kubelet registers with the not-ready taint; the node-lifecycle controller that would lift it is off in
+    // the sim cluster (kwok nodes have no kubelet), so the node lifts it itself once Ready.
+    await kubectl(['taint', 'node', REAL_NODE_NAME, 'node.kubernetes.io/not-ready:NoSchedule-']).catch(() => {});
+    const readySeconds = (Date.now() - started) / 1000;
+    progress('deploying cluster DNS (CoreDNS as kube-dns)');
+    const apiServer = (await kubectl(['config', 'view', '--minify', '-o', 'jsonpath={.clusters[0].cluster.server}'])).trim();
+    const dnsManifest = join(layout.dataDir, 'config', 'cluster-dns.json');
+    writeFileSync(dnsManifest, JSON.stringify({ apiVersion: 'v1', kind: 'List', items: clusterDnsObjects(apiServer) }));
+    await kubectl(['apply', '-f', dnsManifest]);
+    await waitUntil('cluster DNS', async () => {
+      const ready = await kubectl(['-n', 'kube-system', 'get', 'deployment', 'coredns', '-o', 'jsonpath={.status.readyReplicas}']);
+      return ready.trim() === '1';
+    }, { process: kubelet, timeoutMs: 60_000, intervalMs: 500 });
     for (const managed of processes) {
       void managed.exited.then((code) => { if (!stopped) progress(`${managed.name} exited with code ${code}; see ${managed.logFile}`); });
     }
-    return { name: REAL_NODE_NAME, nodeIp: REAL_NODE_NETWORK.nodeIp, layout, readySeconds: (Date.now() - started) / 1000, crictl, stop };
+    return { name: REAL_NODE_NAME, nodeIp: REAL_NODE_NETWORK.nodeIp, layout, readySeconds, dnsReadySeconds: (Date.now() - started) / 1000, crictl, stop };
   } catch (error) {
     await stop();
     throw error;
@@ -130,6 +145,7 @@ async function containerdAnswers(socket: string): Promise<boolean> {
 async function removeHostLeftovers(layout: RealNodeLayout, sysctlsFile: string, kubeProxy: string): Promise<void> {
   // kube-proxy's own cleanup removes its KUBE-* iptables chains (and nftables/ipvs ones, if any).
   await run(kubeProxy, ['--cleanup'], { timeout: 30_000 }).catch(() => {});
+  await removeKubeChains();
   for (const mountPoint of mountsUnder(layout.dataDir)) await run('umount', ['-l', mountPoint]).catch(() => {});
   await removeKubepodsCgroups();
   await removeHostNetwork(sysctlsFile);

@@ -40,7 +40,8 @@ fi
 echo "    $("$FL_TOOLS/bin/kubelet" --version), kube-proxy $("$FL_TOOLS/bin/kube-proxy" --version | awk '{print $2}')"
 
 if [ ! -x "$FL_TOOLS/bin/crictl" ] || ! "$FL_TOOLS/bin/crictl" --version | grep -q "v$CRICTL_VERSION"; then
-  GOBIN="$FL_TOOLS/bin" nice -n 10 go install -trimpath -ldflags '-s -w' "sigs.k8s.io/cri-tools/cmd/crictl@v$CRICTL_VERSION" \
+  GOBIN="$FL_TOOLS/bin" nice -n 10 go install -trimpath -ldflags "-s -w -X sigs.k8s.io/cri-tools/pkg/version.Version=v$CRICTL_VERSION" \
+    "sigs.k8s.io/cri-tools/cmd/crictl@v$CRICTL_VERSION" \
     || fail "go install crictl failed"
 fi
 echo "    $("$FL_TOOLS/bin/crictl" --version)"

@@ -35,7 +35,7 @@ export async function realNodeLeftovers(dataDir = REAL_NODE_DATA_DIR): Promise<R
   const processes = (await lines('ps', ['-eo', 'pid,args'])).filter((line) => line.includes(dataDir) && !line.includes(' ps -eo'));
   const mounts = readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter((line) => line.split(' ')[4]?.startsWith(`${dataDir}/`));
   const bridge = await lines('ip', ['-o', 'link', 'show', 'flrn0']);
-  const iptables = (await lines('iptables-save', [])).filter((line) => /KUBE-|FL-REAL-NODE|CNI-/.test(line));
+  const iptables = [...await lines('iptables-save', []), ...await lines('ip6tables-save', [])].filter((line) => /KUBE-|FL-REAL-NODE|CNI-/.test(line));
   const cgroups = readdirSync('/sys/fs/cgroup').filter((hierarchy) => {
     try { return readdirSync(join('/sys/fs/cgroup', hierarchy)).includes('kubepods'); } catch { return false; }
   });
