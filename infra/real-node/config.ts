@@ -31,6 +31,7 @@ export interface RealNodeLayout {
   cniBinDir: string;
   kubeletConfig: string;
   kubeletRootDir: string;
+  podLogsDir: string;
   kubeProxyConfig: string;
   crictlConfig: string;
   logs: string;
@@ -45,6 +46,7 @@ export function realNodeLayout(dataDir: string): RealNodeLayout {
     cniBinDir: '/usr/lib/cni',
     kubeletConfig: join(dataDir, 'config', 'kubelet.yaml'),
     kubeletRootDir: join(dataDir, 'kubelet'),
+    podLogsDir: join(dataDir, 'pod-logs'),
     kubeProxyConfig: join(dataDir, 'config', 'kube-proxy.yaml'),
     crictlConfig: join(dataDir, 'config', 'crictl.yaml'),
     logs: join(dataDir, 'logs'),
@@ -128,6 +130,7 @@ export function kubeletConfiguration(layout: RealNodeLayout, options: KubeletOpt
     authentication: { anonymous: { enabled: false }, webhook: { enabled: false }, x509: { clientCAFile: options.kubeletClientCaFile } },
     authorization: { mode: 'AlwaysAllow' },
     containerRuntimeEndpoint: `unix://${layout.containerdSocket}`,
+    podLogsDir: layout.podLogsDir,
     // The machine mounts cgroup v1 hierarchies; kubelet >= 1.35 refuses v1 unless told (see the README).
     failCgroupV1: false,
     cgroupDriver: 'cgroupfs',

@@ -4,7 +4,7 @@
 // every pod sandbox through the CRI (so CNI takes down veths and port mappings), the processes, mounts,
 // cgroups, iptables rules and the bridge. Needs root (see infra/real-node/setup.sh for what it installs).
 import { execFile } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { startProcess, waitUntil, type ManagedProcess } from '../lib/processes.ts';
@@ -99,7 +99,10 @@ export async function startRealNode(options: RealNodeOptions): Promise<RealNode>
       `--config=${layout.kubeletConfig}`, `--kubeconfig=${options.kubeconfigPath}`,
       `--root-dir=${layout.kubeletRootDir}`, `--cert-dir=${join(layout.kubeletRootDir, 'pki')}`,
       `--hostname-override=${REAL_NODE_NAME}`, `--node-ip=${REAL_NODE_NETWORK.nodeIp}`,
-      `--node-labels=${REAL_NODE_LABEL.key}=${REAL_NODE_LABEL.value}`, '--v=1',
+      `--node-labels=${REAL_NODE_LABEL.key}=${REAL_NODE_LABEL.value}`,
+      // A crash-looping container's status stays `terminated` between restarts, so `kubectl logs --previous` asks
+      // for the instance before it: keep two dead instances, not one (no KubeletConfiguration field for this).
+      '--maximum-dead-containers-per-container=2', '--v=1',
     ], { logFile: join(layout.logs, 'kubelet.log') });
     processes.push(kubelet);
     processes.push(startProcess('kube-proxy', tools.kubeProxy, [`--config=${layout.kubeProxyConfig}`, '--v=1'], { logFile: join(layout.logs, 'kube-proxy.log') }));
@@ -150,6 +153,19 @@ async function removeHostLeftovers(layout: RealNodeLayout, sysctlsFile: string, 
   await removeKubepodsCgroups();
   await removeHostNetwork(sysctlsFile);
   rmSync(join(layout.dataDir, 'cni-ipam'), { recursive: true, force: true });
+  rmSync(layout.podLogsDir, { recursive: true, force: true });
+  removeContainerLogLinks(layout.podLogsDir);
+}
+
+/** The kubelet links each container's log into /var/log/containers (a fixed path): remove the links to ours. */
+function removeContainerLogLinks(podLogsDir: string): void {
+  const dir = '/var/log/containers';
+  let links: string[];
+  try { links = readdirSync(dir); } catch { return; }
+  for (const link of links) {
+    const target = (() => { try { return readlinkSync(join(dir, link)); } catch { return ''; } })();
+    if (target.startsWith(`${podLogsDir}/`)) rmSync(join(dir, link), { force: true });
+  }
 }
 
 function mountsUnder(dir: string): string[] {

@@ -59,6 +59,7 @@ describe('real node', () => {
       startTestRealNode(admin),
     ]);
     timings.nodeReadySeconds = node.readySeconds;
+    timings.dnsReadySeconds = node.dnsReadySeconds;
     const { id, participantToken: token } = await createSession(harness.app);
     await waitForPhase(harness.app, id, token, ['ready']);
     const namespace = sandboxNamespace(id);
@@ -98,6 +99,15 @@ describe('real node', () => {
     expect(exec.ok, exec.out).toBe(true);
     expect(exec.out).toContain('Debian GNU/Linux');
 
+    // A Service by its name: cluster DNS (CoreDNS) and kube-proxy's rules, back to the same pod (hairpin).
+    const expose = await kubectl(session.kubeconfig, ['expose', 'pod', 'web', '--name=greeter', '--port=80', '--target-port=8080']);
+    expect(expose.ok, expose.out).toBe(true);
+    const viaService = await kubectl(session.kubeconfig, ['exec', 'web', '--', 'busybox', 'wget', '-qO-', '-T', '5', 'http://greeter/']);
+    expect(viaService.out).toBe('served by web\n');
+    // The node's guard: pods reach nothing of the machine but DNS (here the kubelet's port).
+    const kubeletFromPod = await kubectl(session.kubeconfig, ['exec', 'web', '--', 'busybox', 'nc', '-z', '-w', '2', '10.250.0.1', '10250']);
+    expect(kubeletFromPod.ok).toBe(false);
+
     const forward = await portForward(session.kubeconfig, 'web', 8080);
     try {
       const response = await fetch(`http://127.0.0.1:${forward.localPort}/`);
@@ -133,6 +143,6 @@ describe('real node', () => {
     expect(await bridgePorts()).toEqual([]);
 
     await node!.stop();
-    expect(await realNodeLeftovers()).toEqual({ processes: [], mounts: [], bridge: [], iptables: [], cgroups: [], netns: [] });
+    expect(await realNodeLeftovers()).toEqual({ processes: [], mounts: [], bridge: [], iptables: [], cgroups: [], netns: [], logLinks: [] });
   }, 180_000);
 });

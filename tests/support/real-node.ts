@@ -40,5 +40,6 @@ export async function realNodeLeftovers(dataDir = REAL_NODE_DATA_DIR): Promise<R
     try { return readdirSync(join('/sys/fs/cgroup', hierarchy)).includes('kubepods'); } catch { return false; }
   });
   const netns = (() => { try { return readdirSync('/run/netns').filter((name) => name.startsWith('cni-')); } catch { return []; } })();
-  return { processes, mounts, bridge, iptables, cgroups, netns };
+  const logLinks = (() => { try { return readdirSync('/var/log/containers'); } catch { return []; } })();
+  return { processes, mounts, bridge, iptables, cgroups, netns, logLinks };
 }
