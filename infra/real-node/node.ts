@@ -14,6 +14,7 @@ import {
   kubeletConfiguration, realNodeLayout, type RealNodeLayout,
 } from './config.ts';
 import { clusterDnsObjects } from './cluster-dns.ts';
+import { NETWORK_POLICY_TABLE, kernelCanQueueToUserspace, networkPolicyObjects } from './network-policies.ts';
 import { createHostNetwork, removeHostNetwork, removeKubeChains } from './host-network.ts';
 import { importImages } from './images.ts';
 
@@ -33,7 +34,7 @@ export interface RealNode {
   name: string;
   nodeIp: string;
   layout: RealNodeLayout;
-  /** Seconds from start() to the node reporting Ready, and to cluster DNS answering. */
+  /** Seconds from start() to the node reporting Ready, and to cluster DNS and NetworkPolicy enforcement running. */
   readySeconds: number;
   dnsReadySeconds: number;
   /** crictl against the node's containerd (for checks). */
@@ -116,14 +117,20 @@ export async function startRealNode(options: RealNodeOptions): Promise<RealNode>
     // the sim cluster (kwok nodes have no kubelet), so the node lifts it itself once Ready.
     await kubectl(['taint', 'node', REAL_NODE_NAME, 'node.kubernetes.io/not-ready:NoSchedule-']).catch(() => {});
     const readySeconds = (Date.now() - started) / 1000;
-    progress('deploying cluster DNS (CoreDNS as kube-dns)');
+    const enforcesNetworkPolicies = kernelCanQueueToUserspace();
+    progress(enforcesNetworkPolicies
+      ? 'deploying cluster DNS (CoreDNS as kube-dns) and NetworkPolicy enforcement (kube-network-policies)'
+      : 'deploying cluster DNS (CoreDNS as kube-dns); NetworkPolicies are NOT enforced: this kernel has no nftables queue (CONFIG_NFT_QUEUE)');
     const apiServer = (await kubectl(['config', 'view', '--minify', '-o', 'jsonpath={.clusters[0].cluster.server}'])).trim();
-    const dnsManifest = join(layout.dataDir, 'config', 'cluster-dns.json');
-    writeFileSync(dnsManifest, JSON.stringify({ apiVersion: 'v1', kind: 'List', items: clusterDnsObjects(apiServer) }));
-    await kubectl(['apply', '-f', dnsManifest]);
-    await waitUntil('cluster DNS', async () => {
-      const ready = await kubectl(['-n', 'kube-system', 'get', 'deployment', 'coredns', '-o', 'jsonpath={.status.readyReplicas}']);
-      return ready.trim() === '1';
+    const addons = join(layout.dataDir, 'config', 'node-addons.json');
+    const items = [...clusterDnsObjects(apiServer), ...(enforcesNetworkPolicies ? networkPolicyObjects(apiServer) : [])];
+    writeFileSync(addons, JSON.stringify({ apiVersion: 'v1', kind: 'List', items }));
+    await kubectl(['apply', '-f', addons]);
+    await waitUntil('cluster DNS and NetworkPolicy enforcement', async () => {
+      const dns = await kubectl(['-n', 'kube-system', 'get', 'deployment', 'coredns', '-o', 'jsonpath={.status.readyReplicas}']);
+      if (!enforcesNetworkPolicies) return dns.trim() === '1';
+      const policies = await kubectl(['-n', 'kube-system', 'get', 'daemonset', 'kube-network-policies', '-o', 'jsonpath={.status.numberReady}']);
+      return dns.trim() === '1' && policies.trim() === '1';
     }, { process: kubelet, timeoutMs: 60_000, intervalMs: 500 });
     for (const managed of processes) {
       void managed.exited.then((code) => { if (!stopped) progress(`${managed.name} exited with code ${code}; see ${managed.logFile}`); });
@@ -149,6 +156,7 @@ async function removeHostLeftovers(layout: RealNodeLayout, sysctlsFile: string, 
   // kube-proxy's own cleanup removes its KUBE-* iptables chains (and nftables/ipvs ones, if any).
   await run(kubeProxy, ['--cleanup'], { timeout: 30_000 }).catch(() => {});
   await removeKubeChains();
+  await run('nft', ['delete', 'table', NETWORK_POLICY_TABLE.family, NETWORK_POLICY_TABLE.name]).catch(() => {});
   for (const mountPoint of mountsUnder(layout.dataDir)) await run('umount', ['-l', mountPoint]).catch(() => {});
   await removeKubepodsCgroups();
   await removeHostNetwork(sysctlsFile);

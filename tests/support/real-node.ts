@@ -29,6 +29,14 @@ export function realNodeNamespaceAnnotations(): Record<string, string> {
   };
 }
 
+/**
+ * The namespace labels that keep its pods from reaching into the node: Pod Security `baseline` refuses privileged
+ * and host-network pods, host paths and added capabilities such as NET_ADMIN.
+ */
+export function realNodeNamespaceLabels(): Record<string, string> {
+  return { 'pod-security.kubernetes.io/enforce': 'baseline' };
+}
+
 /** What a stopped real node could have left on the machine; every list is empty when it left nothing. */
 export async function realNodeLeftovers(dataDir = REAL_NODE_DATA_DIR): Promise<Record<string, string[]>> {
   const lines = async (command: string, args: string[]) => (await run(command, args).then((r) => r.stdout, () => '')).split('\n').filter(Boolean);
@@ -40,6 +48,7 @@ export async function realNodeLeftovers(dataDir = REAL_NODE_DATA_DIR): Promise<R
     try { return readdirSync(join('/sys/fs/cgroup', hierarchy)).includes('kubepods'); } catch { return false; }
   });
   const netns = (() => { try { return readdirSync('/run/netns').filter((name) => name.startsWith('cni-')); } catch { return []; } })();
+  const nftables = (await lines('nft', ['list', 'tables'])).filter((line) => line.includes('kube-network-policies'));
   const logLinks = (() => { try { return readdirSync('/var/log/containers'); } catch { return []; } })();
-  return { processes, mounts, bridge, iptables, cgroups, netns, logLinks };
+  return { processes, mounts, bridge, iptables, nftables, cgroups, netns, logLinks };
 }
