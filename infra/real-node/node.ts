@@ -13,8 +13,8 @@ import {
   REAL_NODE_LABEL, REAL_NODE_NAME, REAL_NODE_NETWORK, cniConflist, containerdConfig, kubeProxyConfiguration,
   kubeletConfiguration, realNodeLayout, type RealNodeLayout,
 } from './config.ts';
-import { clusterDnsObjects } from './cluster-dns.ts';
-import { NETWORK_POLICY_TABLE, kernelCanQueueToUserspace, networkPolicyObjects } from './network-policies.ts';
+import { deployNodeAddons } from './addons.ts';
+import { NETWORK_POLICY_TABLE } from './network-policies.ts';
 import { createHostNetwork, removeHostNetwork, removeKubeChains } from './host-network.ts';
 import { importImages } from './images.ts';
 
@@ -117,21 +117,7 @@ export async function startRealNode(options: RealNodeOptions): Promise<RealNode>
     // the sim cluster (kwok nodes have no kubelet), so the node lifts it itself once Ready.
     await kubectl(['taint', 'node', REAL_NODE_NAME, 'node.kubernetes.io/not-ready:NoSchedule-']).catch(() => {});
     const readySeconds = (Date.now() - started) / 1000;
-    const enforcesNetworkPolicies = kernelCanQueueToUserspace();
-    progress(enforcesNetworkPolicies
-      ? 'deploying cluster DNS (CoreDNS as kube-dns) and NetworkPolicy enforcement (kube-network-policies)'
-      : 'deploying cluster DNS (CoreDNS as kube-dns); NetworkPolicies are NOT enforced: this kernel has no nftables queue (CONFIG_NFT_QUEUE)');
-    const apiServer = (await kubectl(['config', 'view', '--minify', '-o', 'jsonpath={.clusters[0].cluster.server}'])).trim();
-    const addons = join(layout.dataDir, 'config', 'node-addons.json');
-    const items = [...clusterDnsObjects(apiServer), ...(enforcesNetworkPolicies ? networkPolicyObjects(apiServer) : [])];
-    writeFileSync(addons, JSON.stringify({ apiVersion: 'v1', kind: 'List', items }));
-    await kubectl(['apply', '-f', addons]);
-    await waitUntil('cluster DNS and NetworkPolicy enforcement', async () => {
-      const dns = await kubectl(['-n', 'kube-system', 'get', 'deployment', 'coredns', '-o', 'jsonpath={.status.readyReplicas}']);
-      if (!enforcesNetworkPolicies) return dns.trim() === '1';
-      const policies = await kubectl(['-n', 'kube-system', 'get', 'daemonset', 'kube-network-policies', '-o', 'jsonpath={.status.numberReady}']);
-      return dns.trim() === '1' && policies.trim() === '1';
-    }, { process: kubelet, timeoutMs: 60_000, intervalMs: 500 });
+    await deployNodeAddons({ kubectl, configDir: join(layout.dataDir, 'config'), progress, watched: kubelet });
     for (const managed of processes) {
       void managed.exited.then((code) => { if (!stopped) progress(`${managed.name} exited with code ${code}; see ${managed.logFile}`); });
     }
