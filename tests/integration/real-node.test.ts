@@ -3,7 +3,7 @@
 // participant debugging a failure starts with works: logs of the crashed container, exec, port-forward. After the
 // session and the node are gone, nothing of them is left on the machine. Needs root and infra/real-node/setup.sh.
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
@@ -88,7 +88,7 @@ describe('real node', () => {
     expect(systemPods.items.every((pod) => pod.spec?.nodeName?.startsWith('kwok-node-'))).toBe(true);
   });
 
-  it('runs a pod created through the gateway from a locally built image: exec and port-forward work', async () => {
+  it('runs a pod created through the gateway from a locally built image: exec, cp and port-forward work', async () => {
     const manifest = join(tmpdir(), `fl-real-web-${session.id}.json`);
     writeFileSync(manifest, podManifest('web', 'mkdir -p /srv && echo "served by $(hostname)" > /srv/index.html && exec busybox httpd -f -p 8080 -h /srv'));
     const started = Date.now();
@@ -114,6 +114,11 @@ describe('real node', () => {
     const connect = (address: string, port: number) => kubectl(session.kubeconfig, ['exec', 'web', '--', 'sh', '-c', `timeout 3 busybox nc ${address} ${port} </dev/null; echo "exit $?"`]);
     expect((await connect('10.250.0.1', 10250)).out).toContain('exit 124');
     expect((await connect('127.0.0.1', 8080)).out).toContain('exit 0');
+
+    const copied = join(tmpdir(), `fl-real-cp-${session.id}.html`);
+    const copy = await kubectl(session.kubeconfig, ['cp', 'web:/srv/index.html', copied]);
+    expect(copy.ok, copy.out).toBe(true);
+    expect(readFileSync(copied, 'utf8')).toBe('served by web\n');
 
     const forward = await portForward(session.kubeconfig, 'web', 8080);
     try {
