@@ -115,6 +115,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     simApiPort: integer(env, 'SIM_API_PORT', 16443),
     simEtcdPort: integer(env, 'SIM_ETCD_PORT', 23790),
     simEtcdPeerPort: integer(env, 'SIM_ETCD_PEER_PORT', 23800),
+    /** With the sim cluster: also start a real node (infra/real-node), where pods really run. */
+    realNode: env.FL_REAL_NODE === '1',
     scenariosDir: resolve(text(env, 'FL_SCENARIOS_DIR', join(ROOT, 'scenarios'))),
     operatorToken: optional(env, 'FL_OPERATOR_TOKEN'),
     /** Draws Challenge codenames; unset: a random secret kept in the data dir (api/scenario-ids.ts). */

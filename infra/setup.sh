@@ -75,6 +75,7 @@ if [ ! -x "$FL_TOOLS/bin/kwok" ] || ! "$FL_TOOLS/bin/kwok" --version 2>/dev/null
 fi
 echo "    $("$FL_TOOLS/bin/kwok" --version 2>&1 | head -1)"
 
+[ "${FL_REAL_NODE_SETUP:-1}" = 0 ] || bash infra/real-node/setup.sh # kubelet, containerd, images (infra/real-node)
 if [ "$WITH_TEST" = 1 ]; then
   step "PostgreSQL server, Chromium and Prometheus (tests)"
   if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then apt_install postgresql; fi

@@ -6,6 +6,7 @@ import { Agent, request } from 'node:https';
 import { startProcess, waitUntil, type ManagedProcess } from '../lib/processes.ts';
 import { requireTool } from '../lib/tools.ts';
 import { ensureCredentials } from './credentials.ts';
+import { ensureKubeletClientCredentials } from './kubelet-client.ts';
 import { writeKubeconfig } from '../../cluster/kubeconfig.ts';
 import { fakeNode } from './nodes.ts';
 
@@ -21,6 +22,8 @@ export interface SimClusterOptions {
 export interface SimCluster {
   server: string;
   kubeconfigPath: string;
+  /** The CA a real node's kubelet trusts for the apiserver's client certificate. */
+  kubeletClientCaFile: string;
   adminToken: string;
   caData: string;
   stop(): Promise<void>;
@@ -33,6 +36,7 @@ export async function startSimCluster(options: SimClusterOptions): Promise<SimCl
   const certDir = join(dataDir, 'pki');
   mkdirSync(certDir, { recursive: true });
   const credentials = ensureCredentials(join(dataDir, 'credentials'));
+  const kubeletClient = await ensureKubeletClientCredentials(join(dataDir, 'credentials'));
   const server = `https://127.0.0.1:${apiPort}`;
   const started: ManagedProcess[] = [];
   const stop = async () => {
@@ -64,6 +68,12 @@ export async function startSimCluster(options: SimClusterOptions): Promise<SimCl
       `--service-account-signing-key-file=${credentials.serviceAccountPrivateKey}`,
       '--service-cluster-ip-range=10.96.0.0/16',
       '--endpoint-reconciler-type=none',
+      // A real node (infra/real-node) is reached by its InternalIP (there is no DNS for node names here), with a
+      // client certificate its kubelet trusts; namespaces can send their pods to it (PodNodeSelector and
+      // PodTolerationRestriction act only on namespaces annotated for it).
+      '--kubelet-preferred-address-types=InternalIP,Hostname',
+      `--kubelet-client-certificate=${kubeletClient.certFile}`, `--kubelet-client-key=${kubeletClient.keyFile}`,
+      '--enable-admission-plugins=PodNodeSelector,PodTolerationRestriction',
       '--enable-priority-and-fairness=false',
       '--profiling=false',
       '--v=1',
@@ -113,7 +123,7 @@ export async function startSimCluster(options: SimClusterOptions): Promise<SimCl
       const { status, text } = await call(server, credentials.adminToken, `/api/v1/nodes/kwok-node-${index}`, 'PATCH', { metadata: { labels }, spec: { taints: null } }, 'application/merge-patch+json');
       if (status !== 200) throw new Error(`untainting kwok-node-${index}: ${status} ${text}`);
     }
-    return { server, kubeconfigPath, adminToken: credentials.adminToken, caData, stop };
+    return { server, kubeconfigPath, kubeletClientCaFile: kubeletClient.caFile, adminToken: credentials.adminToken, caData, stop };
   } catch (error) {
     await stop();
     throw error;

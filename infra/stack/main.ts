@@ -7,6 +7,7 @@ import { migrateDatabase } from '../../db/client.ts';
 import { startEmbeddedDatabase } from '../db/pglite-server.ts';
 import { waitUntil, type ManagedProcess } from '../lib/processes.ts';
 import { startSimCluster } from '../sim-cluster/start.ts';
+import { startRealNode } from '../real-node/node.ts';
 import { defaultTemporalPaths, startTemporalDevServer } from '../temporal/dev-server.ts';
 import { ROOT } from '../lib/tools.ts';
 import { isPortOpen } from '../lib/ports.ts';
@@ -61,6 +62,14 @@ try {
       onProgress: (message) => say(`sim cluster: ${message}`),
     });
     supervisor.add('sim cluster', cluster.stop);
+    if (config.realNode) {
+      const node = await startRealNode({
+        dataDir: join(config.dataDir, 'real-node'), kubeconfigPath: cluster.kubeconfigPath, kubeletClientCaFile: cluster.kubeletClientCaFile,
+        onProgress: (message) => say(`real node: ${message}`),
+      });
+      supervisor.add('real node', node.stop);
+      say(`real node ${node.name} Ready in ${node.readySeconds.toFixed(1)} s (logs in ${node.layout.logs})`);
+    }
   }
 
   const env = { ...process.env, DATABASE_URL: databaseUrl, FL_KUBECONFIG: config.kubeconfig };

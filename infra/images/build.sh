@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Builds the images the real node runs, with buildah, from infra/images/<name>/Containerfile: prepare.sh
+# first puts what the Containerfile copies (a static binary, a Debian root filesystem) into a build
+# context, then `buildah bud` builds it and writes an OCI archive to $FL_TOOLS/images/<name>.tar, named
+# localhost/failurelib/<name>:local. Nothing is pulled. An image is rebuilt only when the hash of its
+# inputs (its folder, the machine's apt sources and release, Go's version) changed, so a second run takes
+# seconds. The node imports the archives into containerd when it starts (infra/real-node/images.ts).
+#   infra/images/build.sh [name...]   (default: every image)
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/env.sh"
+images_dir="$FL_ROOT/infra/images"
+out="$FL_TOOLS/images"
+mkdir -p "$out"
+names=("$@")
+[ ${#names[@]} -gt 0 ] || mapfile -t names < <(cd "$images_dir" && ls -d */ | tr -d /)
+
+inputs_hash() { # the image's folder, plus what prepare.sh reads from the machine
+  { (cd "$images_dir/$1" && find . -type f | LC_ALL=C sort | xargs sha256sum)
+    cat /etc/os-release /etc/apt/sources.list.d/*.sources /etc/apt/sources.list 2>/dev/null || true
+    go version 2>/dev/null || true
+  } | sha256sum | cut -c1-16
+}
+
+for name in "${names[@]}"; do
+  hash=$(inputs_hash "$name")
+  if [ -f "$out/$name.tar" ] && [ "$(cat "$out/$name.hash" 2>/dev/null)" = "$hash" ]; then
+    echo "    $name: up to date ($hash)"
+    continue
+  fi
+  started=$(date +%s)
+  context=$(mktemp -d "$out/.build-$name-XXXX")
+  trap 'rm -rf "$context"' EXIT
+  cp "$images_dir/$name/Containerfile" "$context/"
+  if [ -x "$images_dir/$name/prepare.sh" ]; then "$images_dir/$name/prepare.sh" "$context"; fi
+  tag="localhost/failurelib/$name:local"
+  buildah bud --quiet --layers=false -f "$context/Containerfile" -t "$tag" "$context" >/dev/null
+  rm -f "$out/$name.tar"
+  buildah push --quiet "$tag" "oci-archive:$out/$name.tar:$tag"
+  buildah rmi "$tag" >/dev/null 2>&1 || true
+  echo "$hash" > "$out/$name.hash"
+  rm -rf "$context"
+  trap - EXIT
+  echo "    $name: built in $(( $(date +%s) - started )) s ($(du -h "$out/$name.tar" | cut -f1), $hash)"
+done

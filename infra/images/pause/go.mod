@@ -1,0 +1,3 @@
+module failurelib.dev/pause
+
+go 1.22

@@ -1,0 +1,54 @@
+// The real node (infra/real-node) for integration tests: joined to the global setup's sim cluster, with its
+// state under .data/real-node like the stack's (one real node per machine: it owns a fixed bridge). Also what a
+// sandbox namespace needs so its pods go to the real node, and the checks that nothing of it is left behind.
+import { execFile } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+import { ROOT } from '../../infra/lib/tools.ts';
+import { REAL_NODE_LABEL, REAL_NODE_TAINT } from '../../infra/real-node/config.ts';
+import { startRealNode, type RealNode } from '../../infra/real-node/node.ts';
+import { kubeletClientCaFile } from '../../infra/sim-cluster/kubelet-client.ts';
+
+const run = promisify(execFile);
+export const REAL_NODE_DATA_DIR = join(ROOT, '.data', 'real-node');
+
+/** Starts the real node against the sim cluster whose admin kubeconfig is `kubeconfig`. */
+export function startTestRealNode(kubeconfig: string): Promise<RealNode> {
+  return startRealNode({ dataDir: REAL_NODE_DATA_DIR, kubeconfigPath: kubeconfig, kubeletClientCaFile: kubeletClientCaFile(dirname(kubeconfig)) });
+}
+
+/**
+ * The namespace annotations that send every pod of a namespace to the real node (the sim apiserver's
+ * PodNodeSelector and PodTolerationRestriction admission plugins read them), participants' pods included.
+ */
+export function realNodeNamespaceAnnotations(): Record<string, string> {
+  return {
+    'scheduler.alpha.kubernetes.io/node-selector': `${REAL_NODE_LABEL.key}=${REAL_NODE_LABEL.value}`,
+    'scheduler.alpha.kubernetes.io/defaultTolerations': JSON.stringify([{ operator: 'Equal', ...REAL_NODE_TAINT }]),
+  };
+}
+
+/**
+ * The namespace labels that keep its pods from reaching into the node: Pod Security `baseline` refuses privileged
+ * and host-network pods, host paths and added capabilities such as NET_ADMIN.
+ */
+export function realNodeNamespaceLabels(): Record<string, string> {
+  return { 'pod-security.kubernetes.io/enforce': 'baseline' };
+}
+
+/** What a stopped real node could have left on the machine; every list is empty when it left nothing. */
+export async function realNodeLeftovers(dataDir = REAL_NODE_DATA_DIR): Promise<Record<string, string[]>> {
+  const lines = async (command: string, args: string[]) => (await run(command, args).then((r) => r.stdout, () => '')).split('\n').filter(Boolean);
+  const processes = (await lines('ps', ['-eo', 'pid,args'])).filter((line) => line.includes(dataDir) && !line.includes(' ps -eo'));
+  const mounts = readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter((line) => line.split(' ')[4]?.startsWith(`${dataDir}/`));
+  const bridge = await lines('ip', ['-o', 'link', 'show', 'flrn0']);
+  const iptables = [...await lines('iptables-save', []), ...await lines('ip6tables-save', [])].filter((line) => /KUBE-|FL-REAL-NODE|CNI-/.test(line));
+  const cgroups = readdirSync('/sys/fs/cgroup').filter((hierarchy) => {
+    try { return readdirSync(join('/sys/fs/cgroup', hierarchy)).includes('kubepods'); } catch { return false; }
+  });
+  const netns = (() => { try { return readdirSync('/run/netns').filter((name) => name.startsWith('cni-')); } catch { return []; } })();
+  const nftables = (await lines('nft', ['list', 'tables'])).filter((line) => line.includes('kube-network-policies'));
+  const logLinks = (() => { try { return readdirSync('/var/log/containers'); } catch { return []; } })();
+  return { processes, mounts, bridge, iptables, nftables, cgroups, netns, logLinks };
+}
