@@ -16,7 +16,7 @@ const noGateway = (layer) => ({ group: ['**/gateway/**'], message: `${layer} nev
 const layerRule = (files, patterns) => ({ files, rules: { 'no-restricted-imports': ['error', { patterns }] } });
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.tools/**', '.data/**', 'web/.svelte-kit/**', 'web/build/**', 'db/migrations/**', 'test-results/**', 'scratch/**', 'web/node_modules/**'] },
+  { ignores: ['node_modules/**', '.tools/**', '.data/**', 'web/.svelte-kit/**', 'web/build/**', 'worker/build/**', 'db/migrations/**', 'test-results/**', 'scratch/**', 'web/node_modules/**'] },
   ...tseslint.configs.recommended,
   ...svelte.configs['flat/recommended'],
   {

@@ -138,6 +138,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     provisionTimeoutSeconds: integer(env, 'FL_PROVISION_TIMEOUT_SECONDS', 600),
     readyTimeoutSeconds: integer(env, 'FL_READY_TIMEOUT_SECONDS', 1800),
     slaPollSeconds: integer(env, 'FL_SLA_POLL_SECONDS', 2),
+    /** The worker's prebuilt workflow bundle (used only while it matches the sources); `none`: bundle at start. */
+    workflowBundle: env.FL_WORKFLOW_BUNDLE === 'none' ? undefined : resolve(ROOT, text(env, 'FL_WORKFLOW_BUNDLE', join(ROOT, 'worker/build/workflow-bundle.js'))),
     sla: slaConfig(env),
   };
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Quick start, command 1: set up (first run builds the toolchain) and start the whole stack.
+# Dev mode (Vite dev server) by default; `bash infra/up.sh --prod` builds (npm run build) and runs the built site.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash infra/setup.sh
 source infra/lib/env.sh
-exec node infra/stack/main.ts
+exec node infra/stack/main.ts "$@"

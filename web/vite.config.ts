@@ -16,53 +16,18 @@ function parsePort(raw: string | undefined, fallback: number): number {
   return port;
 }
 
-/**
- * WEB_ORIGIN (build time, optional): the site's public origin, e.g. http://127.0.0.1:5173. adapter-node 6
- * no longer reads ORIGIN at run time; without this the built server assumes https (or what PROTOCOL_HEADER
- * says), so form posts to a build served over plain http would fail SvelteKit's CSRF check.
- */
-function parseOrigin(raw: string | undefined): string | undefined {
-  if (raw === undefined || raw === '') return undefined;
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new Error(`WEB_ORIGIN must be an absolute URL such as http://127.0.0.1:5173, got "${raw}"`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`WEB_ORIGIN must be http(s), got "${raw}"`);
-  return url.origin;
-}
-
-/**
- * Where the browser opens the live session's WebSocket: the API (PUBLIC_API_URL, else API_URL). The CSP's
- * connect-src names it, so it is read when the dev server starts or the site is built.
- */
-/** A host source as SvelteKit's CSP types spell it (scheme, host with a dot, optional port). */
-type HostSource = `${string}://${string}.${string}`;
-
-function apiConnectSources(raw: string | undefined): HostSource[] {
-  let url: URL;
-  try {
-    url = new URL(raw || 'http://127.0.0.1:3000');
-  } catch {
-    throw new Error(`PUBLIC_API_URL must be an absolute URL such as http://127.0.0.1:3000, got "${raw}"`);
-  }
-  const secure = url.protocol === 'https:';
-  return [`${secure ? 'https' : 'http'}://${url.host}`, `${secure ? 'wss' : 'ws'}://${url.host}`] as HostSource[];
-}
-
 const port = parsePort(process.env.WEB_PORT, 5173);
-const origin = parseOrigin(process.env.WEB_ORIGIN);
-const apiSources = apiConnectSources(process.env.PUBLIC_API_URL || process.env.API_URL);
 
 export default defineConfig({
   root: webDir,
   plugins: [
     sveltekit({
       adapter: adapter({ out: fileURLToPath(new URL('./build', import.meta.url)) }),
-      ...(origin ? { paths: { origin } } : {}),
+      // No `paths.origin`: a build fixed to one origin could not be deployed elsewhere; the site's origin is WEB_ORIGIN,
+      // read when web/production-server.ts starts.
       // Scripts only from the site itself, plus SvelteKit's own inline ones by nonce; never in a frame.
-      // Inline styles stay allowed: Svelte writes style attributes, and a style cannot run code.
+      // Inline styles stay allowed: Svelte writes style attributes, and a style cannot run code. connect-src gets the
+      // API (the live socket) per response in hooks.server.ts, so one build serves any API address.
       csp: {
         mode: 'auto',
         directives: {
@@ -71,7 +36,7 @@ export default defineConfig({
           'style-src': ['self', 'unsafe-inline'],
           'img-src': ['self', 'data:'],
           'font-src': ['self'],
-          'connect-src': ['self', ...apiSources],
+          'connect-src': ['self'],
           'object-src': ['none'],
           'base-uri': ['self'],
           'form-action': ['self'],

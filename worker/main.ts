@@ -21,12 +21,14 @@ const slaProvider = createSlaProvider(config.sla, driver.kubeFor, (error) => {
   Runtime.instance().logger.warn('SLA provider could not answer', { provider: config.sla.provider, error: error instanceof Error ? error.message : String(error) });
 });
 const slaEvaluator = new SlaEvaluator(slaProvider, config.slaPollSeconds * 1000);
-const { worker, connection } = await createSessionWorker({
+const { worker, connection, bundle } = await createSessionWorker({
+  workflowBundle: config.workflowBundle,
   temporalAddress: config.temporalAddress,
   namespace: config.temporalNamespace,
   taskQueue: config.taskQueue,
   deps: { db: database.db, library: loadLibrary(config.scenariosDir), slaPollSeconds: config.slaPollSeconds, slaEvaluator, sumo: config.sla.sumo, driver },
 });
+Runtime.instance().logger.info(bundle.use === 'prebuilt' ? `workflows from the prebuilt bundle ${bundle.codePath}` : `workflows bundled at start: ${bundle.reason}`);
 const client = new Client({ connection: await Connection.connect({ address: config.temporalAddress }), namespace: config.temporalNamespace });
 await ensureSweeperSchedule(client, config.taskQueue);
 try {

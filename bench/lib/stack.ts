@@ -52,8 +52,11 @@ export interface Services {
   stop(): Promise<void>;
 }
 
-/** One API process and one worker process on a fresh task queue, ready to serve sessions. */
-export async function startServices(infra: Infra, name: string, env: Record<string, string> = {}): Promise<Services> {
+/**
+ * One API process and one worker process on a fresh task queue, ready to serve sessions (or, with
+ * waitForWorker false, as soon as the API answers, as a stack that has just started).
+ */
+export async function startServices(infra: Infra, name: string, env: Record<string, string> = {}, { waitForWorker = true } = {}): Promise<Services> {
   const taskQueue = `bench-${name}-${randomUUID().slice(0, 8)}`;
   const apiPort = await freePort();
   const processEnv = {
@@ -73,7 +76,7 @@ export async function startServices(infra: Infra, name: string, env: Record<stri
   try {
     const apiUrl = `http://127.0.0.1:${apiPort}`;
     await waitUntil('API', async () => (await fetch(`${apiUrl}/api/health`)).ok, { process: api, timeoutMs: 60_000, intervalMs: 250 });
-    await waitUntil('worker polling its task queue', () => hasPollers(infra.temporalAddress, taskQueue), { process: worker, timeoutMs: 60_000, intervalMs: 500 });
+    if (waitForWorker) await waitUntil('worker polling its task queue', () => hasPollers(infra.temporalAddress, taskQueue), { process: worker, timeoutMs: 60_000, intervalMs: 500 });
     return { apiUrl, api, worker, taskQueue, stop };
   } catch (error) {
     await stop();

@@ -12,9 +12,11 @@ import { defaultTemporalPaths, startTemporalDevServer } from '../temporal/dev-se
 import { ROOT } from '../lib/tools.ts';
 import { isPortOpen } from '../lib/ports.ts';
 import { assertAvailable } from '../../cluster/cluster-per-session.ts';
+import { describeMode, prepareWorkflowsAndWebsite, stackMode, websiteArgs } from './mode.ts';
 import { Supervisor } from './supervisor.ts';
 
 const config = loadConfig();
+const mode = stackMode(process.argv.slice(2));
 const logs = join(config.dataDir, 'logs');
 const t0 = Date.now();
 const say = (message: string) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1)}s] ${message}`);
@@ -41,6 +43,8 @@ try {
   if (config.clusterDriver === 'kind' || config.clusterDriver === 'vcluster') assertAvailable(config.clusterDriver);
   await supervisor.stopLeftovers();
   await ensurePortsFree();
+  say(`mode ${describeMode(mode)}`);
+  await prepareWorkflowsAndWebsite(mode, say);
   say('starting Temporal dev server');
   const temporalPort = Number(config.temporalAddress.split(':').at(-1));
   const temporal = await startTemporalDevServer({ port: temporalPort, uiPort: config.temporalUiPort, ...defaultTemporalPaths(config.dataDir) });
@@ -77,13 +81,14 @@ try {
   child('worker', ['worker/main.ts'], env);
   const api = child('api', ['api/main.ts'], env);
   const apiUrl = `http://${config.apiHost}:${config.apiPort}`;
-  const web = child('web', [join(ROOT, 'node_modules/vite/bin/vite.js'), 'dev', '--config', 'web/vite.config.ts'], { ...env, API_URL: apiUrl, PUBLIC_API_URL: apiUrl });
+  const web = child('web', websiteArgs(mode, ROOT), { ...env, API_URL: apiUrl, PUBLIC_API_URL: apiUrl });
   await waitUntil('API', async () => (await fetch(`${apiUrl}/api/health`)).ok, { process: api, timeoutMs: 60_000, intervalMs: 500 });
   const webUrl = `http://127.0.0.1:${config.webPort}`;
   await waitUntil('website', async () => (await fetch(webUrl)).status < 500, { process: web, timeoutMs: 60_000, intervalMs: 500 });
 
   say('the Failure Library is up');
   console.log(`
+  Mode          ${describeMode(mode)}
   Website       ${webUrl}
   API           ${apiUrl}   (OpenAPI: ${apiUrl}/api/docs/json)
   Kube gateway  ${config.gatewayPublicUrl ?? `https://127.0.0.1:${config.gatewayPort}`}   (participants' kubeconfigs; CA in ${join(config.dataDir, 'gateway', 'ca.crt')})

@@ -38,3 +38,23 @@ export function withSecurityHeaders(response: Response): Response {
   }
   return target;
 }
+
+/**
+ * The Content-Security-Policy with the API added to connect-src (http(s) and ws(s) of its host), where the browser
+ * opens the live session's WebSocket. Added per response rather than in the `csp` option, which a build freezes:
+ * one build then serves any API address (PUBLIC_API_URL is read when the server starts).
+ */
+export function withApiConnectSources(policy: string, apiUrl: string): string {
+  const api = new URL(apiUrl);
+  const secure = api.protocol === 'https:';
+  const sources = [`${secure ? 'https' : 'http'}://${api.host}`, `${secure ? 'wss' : 'ws'}://${api.host}`];
+  return policy
+    .split(';')
+    .map((directive) => {
+      const [name, ...values] = directive.trim().split(/\s+/);
+      if (name !== 'connect-src') return directive;
+      return ` ${[name, ...values, ...sources.filter((source) => !values.includes(source))].join(' ')}`;
+    })
+    .join(';')
+    .trim();
+}
