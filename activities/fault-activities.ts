@@ -13,10 +13,20 @@ import { applyFault, faultTookEffect, FaultTargetMissingError, revertFault } fro
 import { recordEvent } from './session-store.ts';
 import { evaluatePredicate } from './oracle/predicates.ts';
 
-export interface FaultStepInput { sessionId: string; namespace: string; fault: Fault; key: string }
+export interface FaultStepInput {
+  sessionId: string;
+  namespace: string;
+  fault: Fault;
+  key: string;
+}
 
 /** `sessionId` is absent in activities scheduled by workflows started before the workflow passed it. */
-export interface WaitForConditionInput { sessionId?: string; namespace: string; condition: Predicate; timeoutSeconds: number }
+export interface WaitForConditionInput {
+  sessionId?: string;
+  namespace: string;
+  condition: Predicate;
+  timeoutSeconds: number;
+}
 
 const CONFIRM_POLL_MS = 250;
 
@@ -45,14 +55,26 @@ export function createFaultActivities({ db, kubeFor }: { db: Database; kubeFor: 
       }
       await untilTrue(() => faultTookEffect(kube, namespace, fault, { sessionId }));
       // The summary names the fault: it goes into the event's detail, which Challenge mode never shows.
-      await recordEvent(db, { sessionId, dedupeKey: `fault:${key}`, kind: 'note', summary: 'Fault injected', detail: { step: key, summary } });
+      await recordEvent(db, {
+        sessionId,
+        dedupeKey: `fault:${key}`,
+        kind: 'note',
+        summary: 'Fault injected',
+        detail: { step: key, summary },
+      });
       return summary;
     },
 
     /** Undoes a fault applied by an earlier step (scenarios that break, heal and break again). */
     async revertFaultStep({ sessionId, namespace, fault, key }: FaultStepInput): Promise<string> {
       const summary = await revertFault(await kubeFor(sessionId), namespace, fault, { sessionId });
-      await recordEvent(db, { sessionId, dedupeKey: `revert:${key}`, kind: 'note', summary: 'Fault reverted', detail: { step: key, summary } });
+      await recordEvent(db, {
+        sessionId,
+        dedupeKey: `revert:${key}`,
+        kind: 'note',
+        summary: 'Fault reverted',
+        detail: { step: key, summary },
+      });
       return summary;
     },
 
@@ -69,7 +91,10 @@ export function createFaultActivities({ db, kubeFor }: { db: Database; kubeFor: 
       await untilTrue(async () => {
         if ((await evaluatePredicate(kube, namespace, condition)).ok) return true;
         if (Date.now() - started > timeoutSeconds * 1000) {
-          throw ApplicationFailure.nonRetryable(`condition not met within ${timeoutSeconds}s: ${JSON.stringify(condition)}`, ErrorType.ConditionTimedOut);
+          throw ApplicationFailure.nonRetryable(
+            `condition not met within ${timeoutSeconds}s: ${JSON.stringify(condition)}`,
+            ErrorType.ConditionTimedOut,
+          );
         }
         return false;
       });

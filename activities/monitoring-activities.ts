@@ -53,24 +53,51 @@ async function permanentIfConfig<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-interface Wired { dashboardId?: string; contentId?: string; roleId?: string; userId?: string; shared?: boolean }
+interface Wired {
+  dashboardId?: string;
+  contentId?: string;
+  roleId?: string;
+  userId?: string;
+  shared?: boolean;
+}
 
 async function wiredSoFar(db: Database, sessionId: string): Promise<Wired> {
-  const rows = await db.select().from(sessionEvents).where(and(eq(sessionEvents.sessionId, sessionId), like(sessionEvents.dedupeKey, 'monitoring:%')));
+  const rows = await db
+    .select()
+    .from(sessionEvents)
+    .where(and(eq(sessionEvents.sessionId, sessionId), like(sessionEvents.dedupeKey, 'monitoring:%')));
   return Object.assign({}, ...rows.map((row) => (row.detail ?? {}) as Wired)) as Wired;
 }
 
 export function createMonitoringActivities({ db, library, sumo, client: injected }: MonitoringDeps) {
-  const client = injected ?? (sumo.accessId && sumo.accessKey ? new SumoClient({ apiUrl: sumo.apiUrl, accessId: sumo.accessId, accessKey: sumo.accessKey }) : undefined);
-  const note = (sessionId: string, key: string, summary: string, detail: Wired) => recordEvent(db, { sessionId, dedupeKey: `monitoring:${key}`, kind: 'note', summary, detail });
+  const client =
+    injected ??
+    (sumo.accessId && sumo.accessKey
+      ? new SumoClient({ apiUrl: sumo.apiUrl, accessId: sumo.accessId, accessKey: sumo.accessKey })
+      : undefined);
+  const note = (sessionId: string, key: string, summary: string, detail: Wired) =>
+    recordEvent(db, { sessionId, dedupeKey: `monitoring:${key}`, kind: 'note', summary, detail });
   const uiBase = sumo.uiUrl.replace(/\/$/, '');
 
-  async function wire(sumoClient: SumoClient, input: WireMonitoringInput, scenario: DashboardInput['scenario'], objectives: Objective[]): Promise<Wired> {
+  async function wire(
+    sumoClient: SumoClient,
+    input: WireMonitoringInput,
+    scenario: DashboardInput['scenario'],
+    objectives: Objective[],
+  ): Promise<Wired> {
     const wired = await wiredSoFar(db, input.sessionId);
     if (!wired.dashboardId) {
-      const { body } = await sumoClient.request<{ id: string; contentId: string }>('POST', 'v2/dashboards', dashboardBody({
-        sessionId: input.sessionId, namespace: input.namespace, mode: input.mode, scenario, objectives,
-      }));
+      const { body } = await sumoClient.request<{ id: string; contentId: string }>(
+        'POST',
+        'v2/dashboards',
+        dashboardBody({
+          sessionId: input.sessionId,
+          namespace: input.namespace,
+          mode: input.mode,
+          scenario,
+          objectives,
+        }),
+      );
       await note(input.sessionId, 'dashboard', 'Monitoring dashboard created', { dashboardId: body.id, contentId: body.contentId });
       Object.assign(wired, { dashboardId: body.id, contentId: body.contentId });
     }
@@ -96,7 +123,8 @@ export function createMonitoringActivities({ db, library, sumo, client: injected
       if (!client) return {};
       const scenario = input.briefing ?? library.scenarios.get(input.scenarioId)?.spec;
       const objectives = input.objectives ?? library.systems.get(input.systemId)?.system.spec.objectives;
-      if (!scenario || !objectives) throw ApplicationFailure.nonRetryable(`unknown scenario ${input.scenarioId} or system ${input.systemId}`, SUMO_CONFIG_ERROR);
+      if (!scenario || !objectives)
+        throw ApplicationFailure.nonRetryable(`unknown scenario ${input.scenarioId} or system ${input.systemId}`, SUMO_CONFIG_ERROR);
       const wired = await permanentIfConfig(() => wire(client, input, scenario, objectives));
       const dashboardUrl = `${uiBase}/dashboard/${wired.dashboardId}`;
       await db.update(sessions).set({ dashboardUrl }).where(eq(sessions.id, input.sessionId));

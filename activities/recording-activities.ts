@@ -9,7 +9,9 @@ export function createRecordingActivities({ db }: { db: Database }) {
   return {
     async closeRecording({ sessionId }: { sessionId: string }): Promise<{ revoked: number }> {
       const now = new Date();
-      const revoked = await db.update(kubeCredentials).set({ expiresAt: now })
+      const revoked = await db
+        .update(kubeCredentials)
+        .set({ expiresAt: now })
         .where(and(eq(kubeCredentials.sessionId, sessionId), gt(kubeCredentials.expiresAt, now)))
         .returning({ tokenHash: kubeCredentials.tokenHash });
       await recordEvent(db, { sessionId, dedupeKey: 'recording:closed', kind: 'note', summary: 'Recording closed: kubectl access ended' });

@@ -44,7 +44,16 @@ export interface ActivityDeps {
   driver?: ClusterDriver;
 }
 
-const NO_SUMO: MonitoringDeps['sumo'] = { accessId: undefined, accessKey: undefined, apiUrl: '', httpSourceUrl: undefined, uiUrl: '', ingestLagSeconds: 0, windowSeconds: 0, participantEmailTemplate: undefined };
+const NO_SUMO: MonitoringDeps['sumo'] = {
+  accessId: undefined,
+  accessKey: undefined,
+  apiUrl: '',
+  httpSourceUrl: undefined,
+  uiUrl: '',
+  ingestLagSeconds: 0,
+  windowSeconds: 0,
+  participantEmailTemplate: undefined,
+};
 
 /** What watchSla waits for: the SLA red, green, or repaired (oracle holds and SLA green for holdSeconds). */
 export type SlaTarget = 'red' | 'green' | 'repaired';
@@ -80,7 +89,16 @@ function checkUnchanged(systemId: string, loaded: LoadedSystem, expected: string
   );
 }
 
-export function createActivities({ db, kube, library, slaPollSeconds, slaEvaluator, pushStatusLine, sumo, driver = createClusterDriver('sim', kube) }: ActivityDeps) {
+export function createActivities({
+  db,
+  kube,
+  library,
+  slaPollSeconds,
+  slaEvaluator,
+  pushStatusLine,
+  sumo,
+  driver = createClusterDriver('sim', kube),
+}: ActivityDeps) {
   const kubeFor = driver.kubeFor;
   const evaluator = slaEvaluator ?? new SlaEvaluator(kubeStateProvider(kubeFor), slaPollSeconds * 1000);
   const monitoring = createMonitoringActivities({ db, library, sumo: sumo ?? NO_SUMO });
@@ -106,7 +124,14 @@ export function createActivities({ db, kube, library, slaPollSeconds, slaEvaluat
       // The status panel: each phase change is also a state line in the session's monitoring, when configured.
       if (pushLine && row) {
         const elapsedSeconds = row.startedAt ? Math.max(0, Math.round((Date.parse(input.at) - row.startedAt.getTime()) / 1000)) : 0;
-        await pushLine({ sessionId: input.sessionId, phase: input.phase, event: input.summary, elapsedSeconds, violated: [], sla: row.slaStatus });
+        await pushLine({
+          sessionId: input.sessionId,
+          phase: input.phase,
+          event: input.summary,
+          elapsedSeconds,
+          violated: [],
+          sla: row.slaStatus,
+        });
       }
     },
 
@@ -143,7 +168,13 @@ export function createActivities({ db, kube, library, slaPollSeconds, slaEvaluat
       for (const [index, step] of steps.entries()) {
         try {
           const summary = await applyFault(kube, namespace, step.fault);
-          await recordEvent(db, { sessionId, dedupeKey: `fault:${index}`, kind: 'note', summary: 'Fault injected', detail: { step: index, summary } });
+          await recordEvent(db, {
+            sessionId,
+            dedupeKey: `fault:${index}`,
+            kind: 'note',
+            summary: 'Fault injected',
+            detail: { step: index, summary },
+          });
         } catch (error) {
           if (error instanceof FaultTargetMissingError) throw ApplicationFailure.nonRetryable(error.message, ErrorType.FaultTargetMissing);
           throw error;
@@ -161,7 +192,9 @@ export function createActivities({ db, kube, library, slaPollSeconds, slaEvaluat
       const objectives: Objective[] = input.objectives ?? system(input.systemId).system.spec.objectives;
       const oracle: Predicate[] = input.oracle ?? (input.scenarioId ? scenario(input.scenarioId).spec.oracle.predicates : []);
       return watch(input, {
-        db, evaluator, objectives,
+        db,
+        evaluator,
+        objectives,
         oracleHolds: async () => predicatesHold(readOnce(await kubeFor(input.sessionId)), input.namespace, oracle),
         // A retried watch resumes from its last heartbeat, so the n-th transition keeps its event key.
         resumed: context.info.heartbeatDetails as WatchProgress | undefined,
@@ -179,7 +212,13 @@ export function createActivities({ db, kube, library, slaPollSeconds, slaEvaluat
         return hints[Math.min(index, hints.length - 1)] ?? '';
       };
       const hint = input.hint ?? fromLibrary();
-      await recordEvent(db, { sessionId, dedupeKey: `hint:${index}`, kind: 'hint', summary: `Hint ${index + 1} used`, detail: mode === 'learn' ? { hint } : undefined });
+      await recordEvent(db, {
+        sessionId,
+        dedupeKey: `hint:${index}`,
+        kind: 'hint',
+        summary: `Hint ${index + 1} used`,
+        detail: mode === 'learn' ? { hint } : undefined,
+      });
       await recordHintsUsed(db, sessionId, index + 1);
       return { hint, hintsUsed: index + 1, cost: HINT_COST[mode] };
     },

@@ -15,10 +15,17 @@ export interface EventInput {
 }
 
 export async function recordEvent(db: Database, event: EventInput): Promise<void> {
-  await db.insert(sessionEvents).values({
-    sessionId: event.sessionId, dedupeKey: event.dedupeKey, kind: event.kind, summary: event.summary,
-    detail: event.detail ?? null, at: event.at ?? new Date(),
-  }).onConflictDoNothing({ target: [sessionEvents.sessionId, sessionEvents.dedupeKey] });
+  await db
+    .insert(sessionEvents)
+    .values({
+      sessionId: event.sessionId,
+      dedupeKey: event.dedupeKey,
+      kind: event.kind,
+      summary: event.summary,
+      detail: event.detail ?? null,
+      at: event.at ?? new Date(),
+    })
+    .onConflictDoNothing({ target: [sessionEvents.sessionId, sessionEvents.dedupeKey] });
 }
 
 /** The timestamp column a phase sets: Start is when the fault goes in; every terminal phase ends the session. */
@@ -33,16 +40,32 @@ function timestampOf(phase: Phase): 'startedAt' | 'repairedAt' | 'endedAt' | und
  * or neither. One statement, not a transaction: a transaction holds the embedded database's single session
  * across round trips to this process, and under load (a busy worker) that stalls every other client.
  */
-export async function recordPhase(db: Database, sessionId: string, phase: Phase, at: Date, summary: string, namespace?: string): Promise<SessionRow | undefined> {
+export async function recordPhase(
+  db: Database,
+  sessionId: string,
+  phase: Phase,
+  at: Date,
+  summary: string,
+  namespace?: string,
+): Promise<SessionRow | undefined> {
   const column = timestampOf(phase);
   const phaseEvent = db.$with('phase_event').as(
-    db.insert(sessionEvents).values({ sessionId, dedupeKey: `phase:${phase}`, kind: 'phase', summary, at, detail: { phase } })
+    db
+      .insert(sessionEvents)
+      .values({ sessionId, dedupeKey: `phase:${phase}`, kind: 'phase', summary, at, detail: { phase } })
       .onConflictDoNothing({ target: [sessionEvents.sessionId, sessionEvents.dedupeKey] })
       .returning({ id: sessionEvents.id }),
   );
-  const [row] = await db.with(phaseEvent).update(sessions).set({
-    phase, ...(column ? { [column]: at } : {}), ...(namespace ? { namespace } : {}),
-  }).where(eq(sessions.id, sessionId)).returning();
+  const [row] = await db
+    .with(phaseEvent)
+    .update(sessions)
+    .set({
+      phase,
+      ...(column ? { [column]: at } : {}),
+      ...(namespace ? { namespace } : {}),
+    })
+    .where(eq(sessions.id, sessionId))
+    .returning();
   return row;
 }
 

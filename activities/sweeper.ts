@@ -5,12 +5,21 @@ import { sessions } from '../db/schema.ts';
 import { isTerminalPhase } from '../domain/session-terms.ts';
 import type { ClusterDriver } from '../cluster/driver.ts';
 
-export interface SweepResult { checked: number; deleted: string[] }
+export interface SweepResult {
+  checked: number;
+  deleted: string[];
+}
 
-export async function sweepSandboxes(db: Database, driver: Pick<ClusterDriver, 'listSandboxes' | 'deleteSandbox'>, minAgeSeconds: number, now = Date.now()): Promise<SweepResult> {
+export async function sweepSandboxes(
+  db: Database,
+  driver: Pick<ClusterDriver, 'listSandboxes' | 'deleteSandbox'>,
+  minAgeSeconds: number,
+  now = Date.now(),
+): Promise<SweepResult> {
   const sandboxes = await driver.listSandboxes();
   const ids = sandboxes.map((sandbox) => sandbox.sessionId);
-  const rows = ids.length === 0 ? [] : await db.select({ id: sessions.id, phase: sessions.phase }).from(sessions).where(inArray(sessions.id, ids));
+  const rows =
+    ids.length === 0 ? [] : await db.select({ id: sessions.id, phase: sessions.phase }).from(sessions).where(inArray(sessions.id, ids));
   const phaseOf = new Map(rows.map((row) => [row.id, row.phase]));
   const deleted: string[] = [];
   for (const sandbox of sandboxes) {

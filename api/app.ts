@@ -19,10 +19,17 @@ import { sessionStreamRoutes } from './routes/session-stream.ts';
 /** Secrets never reach the log: tokens travel in these headers. */
 export const REDACTED_PATHS = ['req.headers.authorization', 'req.headers["sec-websocket-protocol"]', 'req.headers.cookie'];
 
-export async function buildApp(deps: ApiDeps, logger: FastifyServerOptions['logger'] = { level: deps.config.logLevel, redact: REDACTED_PATHS }): Promise<FastifyInstance> {
+export async function buildApp(
+  deps: ApiDeps,
+  logger: FastifyServerOptions['logger'] = { level: deps.config.logLevel, redact: REDACTED_PATHS },
+): Promise<FastifyInstance> {
   // Unknown fields are refused (400), not silently dropped: Fastify's default Ajv strips them instead.
   const app = Fastify({
-    logger, trustProxy: false, bodyLimit: 64 * 1024, ajv: { customOptions: { removeAdditional: false } }, frameworkErrors: frameworkErrorReply,
+    logger,
+    trustProxy: false,
+    bodyLimit: 64 * 1024,
+    ajv: { customOptions: { removeAdditional: false } },
+    frameworkErrors: frameworkErrorReply,
   });
   installErrorHandler(app);
   await app.register(cors, { origin: [deps.config.webOrigin], methods: ['GET', 'POST'] });
@@ -30,11 +37,15 @@ export async function buildApp(deps: ApiDeps, logger: FastifyServerOptions['logg
   // Over the limit: the API's one error shape, 429, with when to try again.
   await app.register(rateLimit, {
     global: false,
-    errorResponseBuilder: (_request, context) => new HttpError(429, 'rate_limited', `too many requests: try again in ${context.after}`, { retryAfter: context.after }),
+    errorResponseBuilder: (_request, context) =>
+      new HttpError(429, 'rate_limited', `too many requests: try again in ${context.after}`, { retryAfter: context.after }),
   });
   installFailedTokenLimit(app, { max: deps.config.failedTokenLimitPerMinute, timeWindow: '1 minute' });
   await app.register(swagger, {
-    openapi: { info: { title: 'The Failure Library API', version: '1.0.0' }, components: { securitySchemes: { participant: { type: 'http', scheme: 'bearer' }, operator: { type: 'http', scheme: 'bearer' } } } },
+    openapi: {
+      info: { title: 'The Failure Library API', version: '1.0.0' },
+      components: { securitySchemes: { participant: { type: 'http', scheme: 'bearer' }, operator: { type: 'http', scheme: 'bearer' } } },
+    },
   });
   await app.register(websocket, {
     options: {

@@ -11,7 +11,6 @@ const PlainText = (limits: { minLength: number; maxLength: number }) => Type.Str
 /** A badge id as a scanner prints it: no spaces, commas, quotes or control characters. */
 const BADGE_ID_PATTERN = '^[^\\s,"\\u0000-\\u001f\\u007f]+$';
 
-
 export const ErrorSchema = Type.Object({
   error: Type.Object({
     code: Type.String(),
@@ -194,7 +193,13 @@ export const ScoreBreakdownSchema = Type.Object({
 export type ScoreBreakdownDto = Static<typeof ScoreBreakdownSchema>;
 
 export const ScoreReasonSchema = Type.Object({
-  term: Type.Union([Type.Literal('time'), Type.Literal('budget'), Type.Literal('hints'), Type.Literal('collateral'), Type.Literal('floor')]),
+  term: Type.Union([
+    Type.Literal('time'),
+    Type.Literal('budget'),
+    Type.Literal('hints'),
+    Type.Literal('collateral'),
+    Type.Literal('floor'),
+  ]),
   points: Type.Integer(),
   message: Type.String(),
 });

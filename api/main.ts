@@ -10,7 +10,8 @@ import { challengeSecret, ScenarioIdentities } from './scenario-ids.ts';
 import { startGateway } from '../gateway/server.ts';
 
 const config = loadConfig();
-if (!config.databaseUrl) throw new Error('DATABASE_URL is not set: start the API through the stack (npm run stack), which serves the embedded database');
+if (!config.databaseUrl)
+  throw new Error('DATABASE_URL is not set: start the API through the stack (npm run stack), which serves the embedded database');
 const database = openDatabase(config.databaseUrl, { maxConnections: 10 });
 const connection = await Connection.connect({ address: config.temporalAddress });
 // Throws at start, naming what is missing, when the configured driver cannot run here (kind without Docker).
@@ -18,8 +19,12 @@ const cluster = connectCluster(config);
 // The gateway logs on its own logger: request headers (tokens) are never part of what it logs.
 const logger = pino({ level: config.logLevel, redact: REDACTED_PATHS });
 const gateway = await startGateway({
-  db: database.db, logger: logger.child({ component: 'kube-gateway' }), dataDir: config.dataDir,
-  host: config.gatewayHost, port: config.gatewayPort, publicUrl: config.gatewayPublicUrl,
+  db: database.db,
+  logger: logger.child({ component: 'kube-gateway' }),
+  dataDir: config.dataDir,
+  host: config.gatewayHost,
+  port: config.gatewayPort,
+  publicUrl: config.gatewayPublicUrl,
   driver: cluster.driver,
 });
 const library = loadLibrary(config.scenariosDir);

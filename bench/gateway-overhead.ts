@@ -34,7 +34,9 @@ const quick = args.quick ?? false;
 const N = Number(positionals[0] ?? (quick ? 5 : 30));
 const WATCH_RUNS = quick ? 3 : 10;
 if (!(Number.isInteger(N) && N > 0)) {
-  console.error(`usage: node bench/gateway-overhead.ts [--quick] [N]   (N = kubectl get pods runs each way, a positive integer; got ${positionals[0]})`);
+  console.error(
+    `usage: node bench/gateway-overhead.ts [--quick] [N]   (N = kubectl get pods runs each way, a positive integer; got ${positionals[0]})`,
+  );
   process.exit(2);
 }
 const ROOT = resolve(import.meta.dirname, '..');
@@ -53,7 +55,9 @@ async function timeGetPods(kubeconfig: string): Promise<number> {
 
 /** One console line: gateway and direct median/p95 and the median ratio. */
 function describeMetric({ name, summary, baseline }: Metric): string {
-  const direct = baseline ? ` vs direct ${formatNumber(baseline.summary.median)}/${formatNumber(baseline.summary.p95)} ms, ratio ${(summary.median / baseline.summary.median).toFixed(2)}×` : '';
+  const direct = baseline
+    ? ` vs direct ${formatNumber(baseline.summary.median)}/${formatNumber(baseline.summary.p95)} ms, ratio ${(summary.median / baseline.summary.median).toFixed(2)}×`
+    : '';
   return `${name}: median/p95 ${formatNumber(summary.median)}/${formatNumber(summary.p95)} ms${direct}`;
 }
 
@@ -61,8 +65,13 @@ function describeMetric({ name, summary, baseline }: Metric): string {
 function timeFirstWatchEvent(kubeconfig: string): Promise<number> {
   return new Promise((resolvePromise, reject) => {
     const started = performance.now();
-    const child = spawn(kubectlPath, ['--kubeconfig', kubeconfig, 'get', 'pods', '-w', '--no-headers'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const timer = setTimeout(() => { child.kill(); reject(new Error('no watch event within 20 s')); }, 20_000);
+    const child = spawn(kubectlPath, ['--kubeconfig', kubeconfig, 'get', 'pods', '-w', '--no-headers'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const timer = setTimeout(() => {
+      child.kill();
+      reject(new Error('no watch event within 20 s'));
+    }, 20_000);
     child.stdout.once('data', () => {
       const elapsed = performance.now() - started;
       clearTimeout(timer);
@@ -78,7 +87,13 @@ const stops: (() => Promise<void>)[] = [];
 try {
   console.log('starting the sim cluster and the embedded database…');
   const [cluster, embedded] = await Promise.all([
-    (async () => startSimCluster({ dataDir: join(dir, 'sim'), apiPort: await freePort(), etcdPort: await freePort(), etcdPeerPort: await freePort() }))(),
+    (async () =>
+      startSimCluster({
+        dataDir: join(dir, 'sim'),
+        apiPort: await freePort(),
+        etcdPort: await freePort(),
+        etcdPeerPort: await freePort(),
+      }))(),
     (async () => startEmbeddedDatabaseProcess({ port: await freePort(), logFile: join(dir, 'pglite.log') }))(),
   ]);
   stops.push(cluster.stop, embedded.stop);
@@ -96,30 +111,77 @@ try {
   if (!system) throw new Error('the demo-app system is missing from the library');
   await driver.applyManifests(sessionId, namespace, parseManifests(system.manifests));
   await driver.grantParticipantAccess(sessionId, namespace);
-  await database.db.insert(sessions).values({ id: sessionId, workflowId: `bench-${sessionId}`, scenarioId: 'bench', systemId: 'demo-app', mode: 'challenge', participantName: 'Bench', tokenHash: 'x', phase: 'running', namespace });
+  await database.db.insert(sessions).values({
+    id: sessionId,
+    workflowId: `bench-${sessionId}`,
+    scenarioId: 'bench',
+    systemId: 'demo-app',
+    mode: 'challenge',
+    participantName: 'Bench',
+    tokenHash: 'x',
+    phase: 'running',
+    namespace,
+  });
   const gateway = await startGateway({
-    db: database.db, logger: pino({ level: 'silent' }), dataDir: dir, host: '127.0.0.1', port: 0, driver,
+    db: database.db,
+    logger: pino({ level: 'silent' }),
+    dataDir: dir,
+    host: '127.0.0.1',
+    port: 0,
+    driver,
   });
   stops.push(() => gateway.close());
 
   const viaGateway = join(dir, 'gateway.kubeconfig');
-  writeFileSync(viaGateway, renderKubeconfig({ server: gateway.publicUrl, caData: gateway.caPem, token: await issueKubeCredential(database.db, sessionId, new Date(Date.now() + 3600_000)), user: 'participant', namespace }), { mode: 0o600 });
+  writeFileSync(
+    viaGateway,
+    renderKubeconfig({
+      server: gateway.publicUrl,
+      caData: gateway.caPem,
+      token: await issueKubeCredential(database.db, sessionId, new Date(Date.now() + 3600_000)),
+      user: 'participant',
+      namespace,
+    }),
+    { mode: 0o600 },
+  );
   const direct = join(dir, 'direct.kubeconfig');
-  writeFileSync(direct, renderKubeconfig({ server: kube.server, caData: kube.caData, token: (await driver.sandboxCredentials(sessionId, namespace)).token, user: 'participant', namespace }), { mode: 0o600 });
+  writeFileSync(
+    direct,
+    renderKubeconfig({
+      server: kube.server,
+      caData: kube.caData,
+      token: (await driver.sandboxCredentials(sessionId, namespace)).token,
+      user: 'participant',
+      namespace,
+    }),
+    { mode: 0o600 },
+  );
 
-  for (let waited = 0; !(await run(kubectlPath, ['--kubeconfig', direct, 'get', 'pods', '--no-headers']).then(({ stdout }) => stdout.includes('storefront'))); waited += 1) {
+  for (
+    let waited = 0;
+    !(await run(kubectlPath, ['--kubeconfig', direct, 'get', 'pods', '--no-headers']).then(({ stdout }) => stdout.includes('storefront')));
+    waited += 1
+  ) {
     if (waited > 60) throw new Error('the demo pods did not appear');
     await new Promise((r) => setTimeout(r, 500));
   }
   // Warm both paths (discovery cache, TLS sessions, the gateway's upstream token) before measuring.
-  for (let index = 0; index < 3; index += 1) { await timeGetPods(direct); await timeGetPods(viaGateway); }
+  for (let index = 0; index < 3; index += 1) {
+    await timeGetPods(direct);
+    await timeGetPods(viaGateway);
+  }
 
   console.log(`measuring kubectl get pods ×${N} each way (interleaved, Challenge mode: bodies rewritten)…`);
   const get = { direct: [] as number[], gateway: [] as number[] };
   for (let index = 0; index < N; index += 1) {
     // Alternate which goes first so neither always pays for the other's aftermath.
-    if (index % 2 === 0) { get.direct.push(await timeGetPods(direct)); get.gateway.push(await timeGetPods(viaGateway)); }
-    else { get.gateway.push(await timeGetPods(viaGateway)); get.direct.push(await timeGetPods(direct)); }
+    if (index % 2 === 0) {
+      get.direct.push(await timeGetPods(direct));
+      get.gateway.push(await timeGetPods(viaGateway));
+    } else {
+      get.gateway.push(await timeGetPods(viaGateway));
+      get.direct.push(await timeGetPods(direct));
+    }
   }
   console.log(`measuring the first event of kubectl get pods -w ×${WATCH_RUNS} each way…`);
   const watch = { direct: [] as number[], gateway: [] as number[] };
@@ -128,21 +190,31 @@ try {
     watch.gateway.push(await timeFirstWatchEvent(viaGateway));
   }
 
-  const getPods = metric('kubectl get pods via the gateway', 'ms', get.gateway, { baseline: { label: 'direct', samples: get.direct }, goal: { stat: 'median', maxRatio: 1.2 } });
-  const firstEvent = metric('kubectl get pods -w, first event via the gateway', 'ms', watch.gateway, { baseline: { label: 'direct', samples: watch.direct } });
+  const getPods = metric('kubectl get pods via the gateway', 'ms', get.gateway, {
+    baseline: { label: 'direct', samples: get.direct },
+    goal: { stat: 'median', maxRatio: 1.2 },
+  });
+  const firstEvent = metric('kubectl get pods -w, first event via the gateway', 'ms', watch.gateway, {
+    baseline: { label: 'direct', samples: watch.direct },
+  });
   const path = writeResult(join(ROOT, 'bench', 'results'), {
     name: 'gateway-overhead',
     title: 'Kube gateway overhead',
-    description: 'One sandbox like a session\'s (demo-app deployed, the participant service account, a session row in Challenge mode, so response bodies are rewritten and every request is recorded). '
-      + '`kubectl get pods` is timed from spawning kubectl until it exits with the storefront pods listed, through the recording kube gateway with a gateway credential; '
-      + '`kubectl get pods -w --no-headers` from spawning kubectl until its first row is printed. '
-      + 'Baseline: the same commands with the same service account\'s token straight to the sandbox API server, interleaved with the gateway runs (the order alternates for get pods) so both see the same machine load.',
-    command, quick, date, durationSeconds: (performance.now() - t0) / 1000, machine,
+    description:
+      "One sandbox like a session's (demo-app deployed, the participant service account, a session row in Challenge mode, so response bodies are rewritten and every request is recorded). " +
+      '`kubectl get pods` is timed from spawning kubectl until it exits with the storefront pods listed, through the recording kube gateway with a gateway credential; ' +
+      '`kubectl get pods -w --no-headers` from spawning kubectl until its first row is printed. ' +
+      "Baseline: the same commands with the same service account's token straight to the sandbox API server, interleaved with the gateway runs (the order alternates for get pods) so both see the same machine load.",
+    command,
+    quick,
+    date,
+    durationSeconds: (performance.now() - t0) / 1000,
+    machine,
     params: { getPodsRuns: N, watchRuns: WATCH_RUNS, warmupRounds: 3, mode: 'challenge' },
     metrics: [getPods, firstEvent],
     notes: [
-      'Three warm-up rounds each way (discovery cache, TLS sessions, the gateway\'s upstream token) are run first and not counted.',
-      'Each sample includes starting the kubectl process; the gateway\'s overhead is the difference to the direct baseline.',
+      "Three warm-up rounds each way (discovery cache, TLS sessions, the gateway's upstream token) are run first and not counted.",
+      "Each sample includes starting the kubectl process; the gateway's overhead is the difference to the direct baseline.",
       'The goal "gateway median ≤ 1.2 × direct median" is checked on kubectl get pods only; the watch is shown for information.',
     ],
   });

@@ -17,15 +17,18 @@ const REPAIRED = ['repaired', 'scoring', 'completed'];
 export const benchmark: Benchmark = {
   name: 'repair-detection',
   title: 'Repair detection latency',
-  description: `Sessions of \`storefront-scaled-to-zero\` one at a time: once the session is \`running\` (fault injected, SLA red), `
-    + `the fix \`kubectl ${FIX.join(' ')}\` runs with the participant kubeconfig. Timed from kubectl's return until \`GET /api/sessions/:id\` `
-    + `(polled every 100 ms) reports the session repaired, minus the hold time (FL_HOLD_SECONDS=${HOLD_SECONDS}); SLA poll FL_SLA_POLL_SECONDS `
-    + 'at its default (2 s). Also shown: the same from the repairedAt the engine recorded. Baseline, interleaved: the same fault and '
-    + 'fix on a sandbox deployed directly, timed until its SLA objectives read green, polled every 100 ms.',
+  description:
+    `Sessions of \`storefront-scaled-to-zero\` one at a time: once the session is \`running\` (fault injected, SLA red), ` +
+    `the fix \`kubectl ${FIX.join(' ')}\` runs with the participant kubeconfig. Timed from kubectl's return until \`GET /api/sessions/:id\` ` +
+    `(polled every 100 ms) reports the session repaired, minus the hold time (FL_HOLD_SECONDS=${HOLD_SECONDS}); SLA poll FL_SLA_POLL_SECONDS ` +
+    'at its default (2 s). Also shown: the same from the repairedAt the engine recorded. Baseline, interleaved: the same fault and ' +
+    'fix on a sandbox deployed directly, timed until its SLA objectives read green, polled every 100 ms.',
   async run({ quick, infra, kube, library, workDir, log }) {
     const rounds = quick ? 3 : 20;
     const services = await startServices(infra, 'repair-detection', { FL_HOLD_SECONDS: String(HOLD_SECONDS) });
-    const fault = library.scenarios.get('storefront-scaled-to-zero')?.spec.steps.flatMap((step) => ('fault' in step ? [step.fault] : []))[0];
+    const fault = library.scenarios
+      .get('storefront-scaled-to-zero')
+      ?.spec.steps.flatMap((step) => ('fault' in step ? [step.fault] : []))[0];
     if (!fault) throw new Error('scenario storefront-scaled-to-zero has no fault step');
     const seen: number[] = [];
     const recorded: number[] = [];
@@ -63,7 +66,9 @@ export const benchmark: Benchmark = {
         } finally {
           await removeDirect(kube, sandbox);
         }
-        log(`round ${round + 1}/${rounds}: engine ${Math.round(seen.at(-1) ?? 0)} ms after the hold, direct ${Math.round(direct.at(-1) ?? 0)} ms`);
+        log(
+          `round ${round + 1}/${rounds}: engine ${Math.round(seen.at(-1) ?? 0)} ms after the hold, direct ${Math.round(direct.at(-1) ?? 0)} ms`,
+        );
       }
     } finally {
       await services.stop();
@@ -71,7 +76,10 @@ export const benchmark: Benchmark = {
     return {
       params: { sessions: rounds, holdSeconds: HOLD_SECONDS, slaPollSeconds: 2, apiPollMs: 100 },
       metrics: [
-        metric('fix → repaired seen on the API, minus hold', 'ms', seen, { baseline: { label: 'direct SLA poll', samples: direct }, goal: { stat: 'p95', max: 5000 } }),
+        metric('fix → repaired seen on the API, minus hold', 'ms', seen, {
+          baseline: { label: 'direct SLA poll', samples: direct },
+          goal: { stat: 'p95', max: 5000 },
+        }),
         metric('fix → repairedAt recorded, minus hold', 'ms', recorded),
       ],
       notes: [

@@ -28,12 +28,17 @@ export const SUITE = ['session-ready', 'first-session', 'repair-detection', 'sca
 const BENCH_DIR = join(ROOT, 'bench');
 const RESULTS_DIR = join(BENCH_DIR, 'results');
 
-const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, help: { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, help: { type: 'boolean', default: false } },
+});
 if (values.help) {
   console.log(`usage: node bench/run.ts [--quick] [--only ${SUITE.join(',')}]`);
   process.exit(0);
 }
-const only = values.only?.split(',').map((name) => name.trim()).filter(Boolean);
+const only = values.only
+  ?.split(',')
+  .map((name) => name.trim())
+  .filter(Boolean);
 const unknown = only?.filter((name) => !SUITE.includes(name)) ?? [];
 if (unknown.length > 0) {
   console.error(`unknown benchmark ${unknown.join(', ')}; the suite is: ${SUITE.join(', ')}`);
@@ -64,7 +69,10 @@ const infra = await startInfra({ dir: workDir, nodeCount: quick ? 3 : 20 }).catc
 });
 const database = openDatabase(infra.databaseUrl, { maxConnections: 2 });
 const context: BenchContext = {
-  quick, infra, database, workDir,
+  quick,
+  infra,
+  database,
+  workDir,
   kube: connectKube(infra.kubeconfig),
   library: loadLibrary(join(ROOT, 'scenarios')),
   log: (message) => say(`  ${message}`),
@@ -89,7 +97,7 @@ try {
       say(`${name}: done in ${((performance.now() - started) / 1000).toFixed(0)} s`);
     } catch (error) {
       failed.push(name);
-      say(`${name}: FAILED: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+      say(`${name}: FAILED: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     }
   }
 } finally {
@@ -116,8 +124,15 @@ async function runInProcess(name: string, started: number): Promise<void> {
   const { benchmark } = (await import(`./${name}.ts`)) as { benchmark: Benchmark };
   const output = await benchmark.run(context);
   const path = writeResult(RESULTS_DIR, {
-    name: benchmark.name, title: benchmark.title, description: benchmark.description, command, quick, date,
-    durationSeconds: (performance.now() - started) / 1000, machine, ...output,
+    name: benchmark.name,
+    title: benchmark.title,
+    description: benchmark.description,
+    command,
+    quick,
+    date,
+    durationSeconds: (performance.now() - started) / 1000,
+    machine,
+    ...output,
   });
   say(`${name}: wrote ${path}`);
 }
@@ -125,8 +140,15 @@ async function runInProcess(name: string, started: number): Promise<void> {
 async function runAsScript(name: string): Promise<void> {
   // Its output goes straight to this terminal, so its progress and errors are seen as they happen.
   const child = spawn(process.execPath, [join('bench', `${name}.ts`), ...(quick ? ['--quick'] : [])], {
-    cwd: ROOT, stdio: 'inherit',
-    env: { ...process.env, BENCH_TEMPORAL_ADDRESS: infra.temporalAddress, BENCH_KUBECONFIG: infra.kubeconfig, BENCH_DATABASE_URL: infra.databaseUrl, BENCH_COMMAND: command },
+    cwd: ROOT,
+    stdio: 'inherit',
+    env: {
+      ...process.env,
+      BENCH_TEMPORAL_ADDRESS: infra.temporalAddress,
+      BENCH_KUBECONFIG: infra.kubeconfig,
+      BENCH_DATABASE_URL: infra.databaseUrl,
+      BENCH_COMMAND: command,
+    },
   });
   const [code] = (await once(child, 'exit')) as [number | null];
   if (code !== 0) throw new Error(`node bench/${name}.ts exited with code ${code}`);

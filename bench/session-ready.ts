@@ -11,12 +11,13 @@ import { startServices } from './lib/stack.ts';
 export const benchmark: Benchmark = {
   name: 'session-ready',
   title: 'Session ready time',
-  description: 'One session at a time through the real API and worker processes over HTTP: from `POST /api/sessions` until '
-    + 'the session reports `ready`, its kubeconfig downloads and `kubectl get deployments` through that kubeconfig succeeds. '
-    + 'The API is polled every 100 ms. Baseline, interleaved with the sessions: the same namespace and demo-app manifests '
-    + 'applied directly with the Kubernetes client (the engine\'s own helpers), polled every 100 ms until the SLA objectives '
-    + 'are green, then `kubectl get deployments` with the admin kubeconfig. The ratio is the engine\'s overhead (workflow, '
-    + 'activities, the 2 s SLA poll, database, API).',
+  description:
+    'One session at a time through the real API and worker processes over HTTP: from `POST /api/sessions` until ' +
+    'the session reports `ready`, its kubeconfig downloads and `kubectl get deployments` through that kubeconfig succeeds. ' +
+    'The API is polled every 100 ms. Baseline, interleaved with the sessions: the same namespace and demo-app manifests ' +
+    "applied directly with the Kubernetes client (the engine's own helpers), polled every 100 ms until the SLA objectives " +
+    "are green, then `kubectl get deployments` with the admin kubeconfig. The ratio is the engine's overhead (workflow, " +
+    'activities, the 2 s SLA poll, database, API).',
   async run({ quick, infra, kube, library, workDir, log }) {
     const rounds = quick ? 5 : 20;
     const services = await startServices(infra, 'session-ready');
@@ -52,7 +53,8 @@ export const benchmark: Benchmark = {
         } finally {
           await removeDirect(kube, sandbox);
         }
-        if (counted) log(`round ${round}/${rounds}: engine ${Math.round(engine.at(-1) ?? 0)} ms, direct ${Math.round(direct.at(-1) ?? 0)} ms`);
+        if (counted)
+          log(`round ${round}/${rounds}: engine ${Math.round(engine.at(-1) ?? 0)} ms, direct ${Math.round(direct.at(-1) ?? 0)} ms`);
       }
     } finally {
       await services.stop();
@@ -60,10 +62,16 @@ export const benchmark: Benchmark = {
     return {
       params: { sessions: rounds, apiPollMs: 100, slaPollSeconds: 2 },
       metrics: [
-        metric('ready time (create → kubectl works)', 'ms', engine, { baseline: { label: 'direct apply', samples: direct }, goal: { stat: 'p95', max: 3000 } }),
+        metric('ready time (create → kubectl works)', 'ms', engine, {
+          baseline: { label: 'direct apply', samples: direct },
+          goal: { stat: 'p95', max: 3000 },
+        }),
         metric('create → phase ready seen', 'ms', toPhaseReady),
       ],
-      notes: ['One warm-up round on each side is run first and not counted.', 'Each session is abandoned and its sandbox torn down before the next round starts.'],
+      notes: [
+        'One warm-up round on each side is run first and not counted.',
+        'Each session is abandoned and its sandbox torn down before the next round starts.',
+      ],
     };
   },
 };

@@ -18,7 +18,12 @@ interface FanOut {
 }
 
 async function lastEventId(db: Database, sessionId: string): Promise<number> {
-  const [row] = await db.select({ id: sessionEvents.id }).from(sessionEvents).where(eq(sessionEvents.sessionId, sessionId)).orderBy(desc(sessionEvents.id)).limit(1);
+  const [row] = await db
+    .select({ id: sessionEvents.id })
+    .from(sessionEvents)
+    .where(eq(sessionEvents.sessionId, sessionId))
+    .orderBy(desc(sessionEvents.id))
+    .limit(1);
   return row?.id ?? 0;
 }
 
@@ -35,17 +40,26 @@ function connect(url: string, token: string, onEvent: (marker: string, at: numbe
   });
 }
 
-async function fanOut(apiUrl: string, db: Database, session: BenchSession, clients: number, events: number, round: string): Promise<FanOut> {
+async function fanOut(
+  apiUrl: string,
+  db: Database,
+  session: BenchSession,
+  clients: number,
+  events: number,
+  round: string,
+): Promise<FanOut> {
   const url = `${apiUrl.replace('http', 'ws')}/api/sessions/${session.id}/events?after=${await lastEventId(db, session.id)}`;
   const received = new Map<string, number[]>();
   const sockets: WebSocket[] = [];
   // Connect in batches: hundreds of simultaneous handshakes would measure the accept queue, not the fan-out.
   for (let first = 0; first < clients; first += 50) {
-    const batch = Array.from({ length: Math.min(50, clients - first) }, () => connect(url, session.token, (marker, at) => {
-      const times = received.get(marker) ?? [];
-      times.push(at);
-      received.set(marker, times);
-    }));
+    const batch = Array.from({ length: Math.min(50, clients - first) }, () =>
+      connect(url, session.token, (marker, at) => {
+        const times = received.get(marker) ?? [];
+        times.push(at);
+        received.set(marker, times);
+      }),
+    );
     sockets.push(...(await Promise.all(batch)));
   }
   await sleep(1500);
@@ -66,9 +80,10 @@ async function fanOut(apiUrl: string, db: Database, session: BenchSession, clien
 export const benchmark: Benchmark = {
   name: 'ws-fanout',
   title: 'WebSocket fan-out',
-  description: 'One session in `ready`; C clients (Node\'s WebSocket, token as the `bearer.<token>` subprotocol) connect to '
-    + '`WS /api/sessions/:id/events?after=<last id>` of the one API process. Events are then written straight into `session_events` '
-    + 'about every 1–1.5 s, and each client\'s receive time is taken against the moment just before the insert. Baseline: 1 client, same events.',
+  description:
+    "One session in `ready`; C clients (Node's WebSocket, token as the `bearer.<token>` subprotocol) connect to " +
+    '`WS /api/sessions/:id/events?after=<last id>` of the one API process. Events are then written straight into `session_events` ' +
+    "about every 1–1.5 s, and each client's receive time is taken against the moment just before the insert. Baseline: 1 client, same events.",
   async run({ quick, infra, database, log }) {
     const clients = quick ? 100 : 500;
     const events = quick ? 5 : 20;
@@ -83,7 +98,10 @@ export const benchmark: Benchmark = {
       return {
         params: { clients, events, streamPollMs: 500 },
         metrics: [
-          metric(`event → client latency, ${clients} clients`, 'ms', many.latenciesMs, { baseline: { label: '1 client', samples: one.latenciesMs }, goal: { stat: 'p95', max: 250 } }),
+          metric(`event → client latency, ${clients} clients`, 'ms', many.latenciesMs, {
+            baseline: { label: '1 client', samples: one.latenciesMs },
+            goal: { stat: 'p95', max: 250 },
+          }),
           metric('deliveries missed', '', [many.missed + one.missed], { goal: { stat: 'p95', max: 0 } }),
         ],
         notes: ['The clients run in the benchmark process; its own event loop delay is part of the measured latency.'],

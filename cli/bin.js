@@ -19,7 +19,9 @@ if (Number(process.versions.node.split('.')[0]) === NEEDED_MAJOR) {
   const tools = process.env.FL_TOOLS || join(root, '.tools');
   const projectNode = join(tools, 'node', 'node_modules', 'node', 'bin', 'node');
   if (!existsSync(projectNode)) {
-    process.stderr.write(`failurelib needs Node ${NEEDED_MAJOR} (this is Node ${process.versions.node} at ${process.execPath}): run \`bash infra/setup.sh\` in ${root}, which installs it into .tools/node\n`);
+    process.stderr.write(
+      `failurelib needs Node ${NEEDED_MAJOR} (this is Node ${process.versions.node} at ${process.execPath}): run \`bash infra/setup.sh\` in ${root}, which installs it into .tools/node\n`,
+    );
     process.exit(1);
   }
   // The child shares the terminal's process group, so Ctrl-C reaches it directly; its exit status is ours.

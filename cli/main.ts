@@ -22,10 +22,18 @@ const USAGE = `usage: failurelib <command> [options]
 
 async function main(argv: string[], out: (line: string) => void): Promise<number> {
   const { values, positionals } = parseArgs({
-    args: argv, allowPositionals: true, strict: true,
+    args: argv,
+    allowPositionals: true,
+    strict: true,
     options: {
-      system: { type: 'string' }, library: { type: 'string' }, help: { type: 'boolean', short: 'h' },
-      mode: { type: 'string' }, solve: { type: 'boolean' }, 'red-timeout': { type: 'string' }, api: { type: 'string' }, name: { type: 'string' },
+      system: { type: 'string' },
+      library: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+      mode: { type: 'string' },
+      solve: { type: 'boolean' },
+      'red-timeout': { type: 'string' },
+      api: { type: 'string' },
+      name: { type: 'string' },
     },
   });
   const [command, ...rest] = positionals;
@@ -38,12 +46,18 @@ async function main(argv: string[], out: (line: string) => void): Promise<number
   if (command === 'schema') return (await import('./commands/schema.ts')).writeSchemas(out);
   const library = () => loadLibrary(values.library ?? defaultLibraryRoot());
   switch (command) {
-    case 'list': return (await import('./commands/list.ts')).list(library(), out);
-    case 'show': return (await import('./commands/show.ts')).show(library(), rest[0], out);
-    case 'render': return (await import('./commands/render.ts')).render(library(), rest[0], values.system, out);
-    case 'run': return (await import('./commands/run.ts')).run(library(), rest[0], values, out);
-    case 'sim-stages': return (await import('./commands/sim-stages.ts')).writeSimStages(library(), out);
-    default: throw new UsageError(`unknown command "${command}"\n${USAGE}`);
+    case 'list':
+      return (await import('./commands/list.ts')).list(library(), out);
+    case 'show':
+      return (await import('./commands/show.ts')).show(library(), rest[0], out);
+    case 'render':
+      return (await import('./commands/render.ts')).render(library(), rest[0], values.system, out);
+    case 'run':
+      return (await import('./commands/run.ts')).run(library(), rest[0], values, out);
+    case 'sim-stages':
+      return (await import('./commands/sim-stages.ts')).writeSimStages(library(), out);
+    default:
+      throw new UsageError(`unknown command "${command}"\n${USAGE}`);
   }
 }
 

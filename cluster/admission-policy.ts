@@ -16,15 +16,21 @@ export const PODS_POLICY = 'sandbox-pods-not-as-participant';
 /** Service accounts of sandbox namespaces (`fl-` and 20 hex digits: see sandboxNamespace). */
 const SANDBOX_ACCOUNT = "request.userInfo.username.matches('^system:serviceaccount:fl-[0-9a-f]{20}:')";
 
-const policy = (name: string, spec: Record<string, unknown>): KubernetesObject => ({
-  apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingAdmissionPolicy',
-  metadata: { name, labels: { [MANAGED_BY_LABEL]: MANAGED_BY } }, spec: { failurePolicy: 'Fail', ...spec },
-} as KubernetesObject);
+const policy = (name: string, spec: Record<string, unknown>): KubernetesObject =>
+  ({
+    apiVersion: 'admissionregistration.k8s.io/v1',
+    kind: 'ValidatingAdmissionPolicy',
+    metadata: { name, labels: { [MANAGED_BY_LABEL]: MANAGED_BY } },
+    spec: { failurePolicy: 'Fail', ...spec },
+  }) as KubernetesObject;
 
-const binding = (name: string, extra: Record<string, unknown> = {}): KubernetesObject => ({
-  apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingAdmissionPolicyBinding',
-  metadata: { name, labels: { [MANAGED_BY_LABEL]: MANAGED_BY } }, spec: { policyName: name, validationActions: ['Deny'], ...extra },
-} as KubernetesObject);
+const binding = (name: string, extra: Record<string, unknown> = {}): KubernetesObject =>
+  ({
+    apiVersion: 'admissionregistration.k8s.io/v1',
+    kind: 'ValidatingAdmissionPolicyBinding',
+    metadata: { name, labels: { [MANAGED_BY_LABEL]: MANAGED_BY } },
+    spec: { policyName: name, validationActions: ['Deny'], ...extra },
+  }) as KubernetesObject;
 
 export function sandboxAdmissionPolicies(): KubernetesObject[] {
   return [
@@ -32,18 +38,32 @@ export function sandboxAdmissionPolicies(): KubernetesObject[] {
       matchConstraints: {
         resourceRules: [
           { apiGroups: [''], apiVersions: ['*'], operations: ['CREATE', 'UPDATE'], resources: ['secrets', 'serviceaccounts/token'] },
-          { apiGroups: ['rbac.authorization.k8s.io'], apiVersions: ['*'], operations: ['CREATE', 'UPDATE'], resources: ['rolebindings', 'clusterrolebindings'] },
+          {
+            apiGroups: ['rbac.authorization.k8s.io'],
+            apiVersions: ['*'],
+            operations: ['CREATE', 'UPDATE'],
+            resources: ['rolebindings', 'clusterrolebindings'],
+          },
         ],
       },
       matchConditions: [{ name: 'sandbox-service-account', expression: SANDBOX_ACCOUNT }],
       validations: [
         {
           expression: "request.resource.resource != 'secrets' || !has(object.type) || object.type != 'kubernetes.io/service-account-token'",
-          message: 'sandbox accounts cannot create service account token secrets', reason: 'Forbidden',
+          message: 'sandbox accounts cannot create service account token secrets',
+          reason: 'Forbidden',
         },
         // An empty subresource is absent from the request: `has` first, or the expression errs (and Fail refuses all).
-        { expression: "!has(request.subResource) || request.subResource != 'token'", message: 'sandbox accounts cannot request service account tokens', reason: 'Forbidden' },
-        { expression: "request.resource.group != 'rbac.authorization.k8s.io'", message: 'sandbox accounts cannot bind roles', reason: 'Forbidden' },
+        {
+          expression: "!has(request.subResource) || request.subResource != 'token'",
+          message: 'sandbox accounts cannot request service account tokens',
+          reason: 'Forbidden',
+        },
+        {
+          expression: "request.resource.group != 'rbac.authorization.k8s.io'",
+          message: 'sandbox accounts cannot bind roles',
+          reason: 'Forbidden',
+        },
       ],
     }),
     binding(CREDENTIALS_POLICY),
@@ -52,10 +72,13 @@ export function sandboxAdmissionPolicies(): KubernetesObject[] {
         resourceRules: [{ apiGroups: [''], apiVersions: ['*'], operations: ['CREATE', 'UPDATE'], resources: ['pods'] }],
         namespaceSelector: { matchLabels: { [MANAGED_BY_LABEL]: MANAGED_BY } },
       },
-      validations: [{
-        expression: `!has(object.spec.serviceAccountName) || object.spec.serviceAccountName != '${PARTICIPANT_ACCOUNT}'`,
-        message: `pods in a sandbox cannot run as the ${PARTICIPANT_ACCOUNT} account`, reason: 'Forbidden',
-      }],
+      validations: [
+        {
+          expression: `!has(object.spec.serviceAccountName) || object.spec.serviceAccountName != '${PARTICIPANT_ACCOUNT}'`,
+          message: `pods in a sandbox cannot run as the ${PARTICIPANT_ACCOUNT} account`,
+          reason: 'Forbidden',
+        },
+      ],
     }),
     binding(PODS_POLICY),
   ];

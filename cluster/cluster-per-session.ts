@@ -25,8 +25,16 @@ function closeKube(kube: Kube): void {
 export type ClusterPerSessionName = 'kind' | 'vcluster';
 
 const NEEDS: Record<ClusterPerSessionName, { tools: string[]; docker: boolean; hint: string }> = {
-  kind: { tools: ['kind'], docker: true, hint: 'a kind cluster per session needs the kind CLI (https://kind.sigs.k8s.io) and a running Docker' },
-  vcluster: { tools: ['vcluster', 'helm'], docker: false, hint: 'a virtual cluster per session needs the vcluster CLI (https://www.vcluster.com/docs) and helm, with FL_KUBECONFIG naming the host cluster' },
+  kind: {
+    tools: ['kind'],
+    docker: true,
+    hint: 'a kind cluster per session needs the kind CLI (https://kind.sigs.k8s.io) and a running Docker',
+  },
+  vcluster: {
+    tools: ['vcluster', 'helm'],
+    docker: false,
+    hint: 'a virtual cluster per session needs the vcluster CLI (https://www.vcluster.com/docs) and helm, with FL_KUBECONFIG naming the host cluster',
+  },
 };
 
 function dockerRunning(): boolean {
@@ -66,7 +74,9 @@ export interface SessionClusters {
 
 export function clusterPerSessionDriver(name: ClusterPerSessionName, clusters: SessionClusters): ClusterDriver {
   // Clients of each session's cluster; the API process never deletes sandboxes, so its entries go when idle.
-  const kubes = new IdleCache<Promise<Kube>>(KUBE_IDLE_MS, (kube) => { kube.then(closeKube, () => {}); });
+  const kubes = new IdleCache<Promise<Kube>>(KUBE_IDLE_MS, (kube) => {
+    kube.then(closeKube, () => {});
+  });
 
   function kubeFor(sessionId: string): Promise<Kube> {
     let kube = kubes.get(sessionId);
@@ -113,9 +123,13 @@ export function clusterPerSessionDriver(name: ClusterPerSessionName, clusters: S
         const sessionId = sessionOfCluster(cluster.name);
         return sessionId ? [{ sessionId, listedAt: cluster.createdAt }] : [];
       });
-      return Promise.all(listed.map(async ({ sessionId, listedAt }) => ({
-        sessionId, namespace: sandboxNamespace(sessionId), createdAt: await createdAt(sessionId, listedAt),
-      })));
+      return Promise.all(
+        listed.map(async ({ sessionId, listedAt }) => ({
+          sessionId,
+          namespace: sandboxNamespace(sessionId),
+          createdAt: await createdAt(sessionId, listedAt),
+        })),
+      );
     },
   };
 }

@@ -12,7 +12,12 @@ const WAS_UNSCHEDULABLE = 'failurelib.dev/was-unschedulable';
 const UNCORDON_FIELD_MANAGER = 'kubectl-cordon';
 
 /** Reads, changes and replaces a node, retrying on conflicts; undefined when the node does not exist. */
-export async function updateNode(kube: Kube, name: string, change: (node: V1Node) => void, fieldManager = UNCORDON_FIELD_MANAGER): Promise<V1Node | undefined> {
+export async function updateNode(
+  kube: Kube,
+  name: string,
+  change: (node: V1Node) => void,
+  fieldManager = UNCORDON_FIELD_MANAGER,
+): Promise<V1Node | undefined> {
   for (let attempt = 0; ; attempt += 1) {
     const node = await ignoreNotFound(kube.core.readNode({ name }));
     if (!node) return undefined;
@@ -50,10 +55,25 @@ export function releaseNodeHold(node: V1Node, namespace: string): void {
 
 export async function releaseClusterScoped(kube: Kube, namespace: string): Promise<string[]> {
   const released: string[] = [];
-  const webhooks = await kube.objects.list<V1ValidatingWebhookConfiguration>('admissionregistration.k8s.io/v1', 'ValidatingWebhookConfiguration', undefined, undefined, undefined, undefined, undefined, `${SANDBOX_LABEL}=${namespace}`);
+  const webhooks = await kube.objects.list<V1ValidatingWebhookConfiguration>(
+    'admissionregistration.k8s.io/v1',
+    'ValidatingWebhookConfiguration',
+    undefined,
+    undefined,
+    undefined,
+    undefined,
+    undefined,
+    `${SANDBOX_LABEL}=${namespace}`,
+  );
   for (const webhook of webhooks.items) {
     // List items carry no apiVersion/kind, which the generic client needs to address the object.
-    await ignoreNotFound(kube.objects.delete({ apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingWebhookConfiguration', metadata: { name: webhook.metadata!.name! } }));
+    await ignoreNotFound(
+      kube.objects.delete({
+        apiVersion: 'admissionregistration.k8s.io/v1',
+        kind: 'ValidatingWebhookConfiguration',
+        metadata: { name: webhook.metadata!.name! },
+      }),
+    );
     released.push(`validatingwebhookconfiguration/${webhook.metadata?.name}`);
   }
   const nodes = await kube.core.listNode();

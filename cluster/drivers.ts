@@ -27,8 +27,10 @@ export function createClusterDriver(name: ClusterDriverName, kube: Kube | undefi
     return settings;
   };
   switch (name) {
-    case 'sim': return namespaceDriver(needKube(), { name, guards: false });
-    case 'namespace': return namespaceDriver(needKube(), { name, guards: true });
+    case 'sim':
+      return namespaceDriver(needKube(), { name, guards: false });
+    case 'namespace':
+      return namespaceDriver(needKube(), { name, guards: true });
     case 'kind':
       assertAvailable(name);
       return clusterPerSessionDriver(name, kindClusters(needSettings().clusters.kind));

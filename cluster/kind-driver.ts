@@ -23,16 +23,35 @@ export interface KindOptions {
 const scratchKubeconfig = (name: string) => join(tmpdir(), `fl-kind-${name}-${process.pid}.kubeconfig`);
 
 export function kindCreateArgs(name: string, options: KindOptions, kubeconfigPath: string): string[] {
-  return ['create', 'cluster', '--name', name, '--wait', `${options.waitSeconds}s`, '--kubeconfig', kubeconfigPath,
-    ...(options.nodeImage ? ['--image', options.nodeImage] : [])];
+  return [
+    'create',
+    'cluster',
+    '--name',
+    name,
+    '--wait',
+    `${options.waitSeconds}s`,
+    '--kubeconfig',
+    kubeconfigPath,
+    ...(options.nodeImage ? ['--image', options.nodeImage] : []),
+  ];
 }
 
 export const kindKubeconfigArgs = (name: string): string[] => ['get', 'kubeconfig', '--name', name];
-export const kindDeleteArgs = (name: string, kubeconfigPath: string): string[] => ['delete', 'cluster', '--name', name, '--kubeconfig', kubeconfigPath];
+export const kindDeleteArgs = (name: string, kubeconfigPath: string): string[] => [
+  'delete',
+  'cluster',
+  '--name',
+  name,
+  '--kubeconfig',
+  kubeconfigPath,
+];
 
 /** `kind get clusters` prints one name per line ("No kind clusters found." goes to stderr): this library's only. */
 export function parseKindClusters(stdout: string): string[] {
-  return stdout.split('\n').map((line) => line.trim()).filter((name) => sessionOfCluster(name) !== undefined);
+  return stdout
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((name) => sessionOfCluster(name) !== undefined);
 }
 
 async function withScratchKubeconfig<T>(name: string, run: (path: string) => Promise<T>): Promise<T> {
@@ -49,7 +68,9 @@ export function kindClusters(options: KindOptions): SessionClusters {
   return {
     async create(name) {
       if ((await list()).some((cluster) => cluster.name === name)) return;
-      await withScratchKubeconfig(name, (path) => runCli('kind', kindCreateArgs(name, options, path), { timeoutMs: (options.waitSeconds + 300) * 1000 }));
+      await withScratchKubeconfig(name, (path) =>
+        runCli('kind', kindCreateArgs(name, options, path), { timeoutMs: (options.waitSeconds + 300) * 1000 }),
+      );
     },
     kubeconfig: (name) => runCli('kind', kindKubeconfigArgs(name), { timeoutMs: 60_000 }),
     async delete(name) {

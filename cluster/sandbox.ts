@@ -4,7 +4,15 @@ import { ObjectSerializer } from '@kubernetes/client-node/dist/serializer.js';
 import { getSerializationType } from '@kubernetes/client-node/dist/util.js';
 import { parseAllDocuments } from 'yaml';
 import { ignoreNotFound, statusOf, type Kube } from './kube.ts';
-import { DEPLOY_FIELD_MANAGER, MANAGED_BY, MANAGED_BY_LABEL, PARTICIPANT_ACCOUNT, SESSION_LABEL, sandboxNamespace, sessionLabels } from './labels.ts';
+import {
+  DEPLOY_FIELD_MANAGER,
+  MANAGED_BY,
+  MANAGED_BY_LABEL,
+  PARTICIPANT_ACCOUNT,
+  SESSION_LABEL,
+  sandboxNamespace,
+  sessionLabels,
+} from './labels.ts';
 
 export class InvalidManifestError extends Error {}
 
@@ -60,7 +68,9 @@ export async function grantParticipantAccess(kube: Kube, sessionId: string, name
   await applyManifests(kube, sessionId, namespace, [
     { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: PARTICIPANT_ACCOUNT } },
     {
-      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'participant-edit' },
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: { name: 'participant-edit' },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'edit' },
       subjects: [{ kind: 'ServiceAccount', name: PARTICIPANT_ACCOUNT, namespace }],
     } as KubernetesObject,
@@ -68,9 +78,14 @@ export async function grantParticipantAccess(kube: Kube, sessionId: string, name
 }
 
 /** A short-lived token for the participant's service account (TokenRequest): never stored by the library. */
-export async function issueParticipantToken(kube: Kube, namespace: string, expirationSeconds: number): Promise<{ token: string; expiresAt: string }> {
+export async function issueParticipantToken(
+  kube: Kube,
+  namespace: string,
+  expirationSeconds: number,
+): Promise<{ token: string; expiresAt: string }> {
   const response = await kube.core.createNamespacedServiceAccountToken({
-    name: PARTICIPANT_ACCOUNT, namespace,
+    name: PARTICIPANT_ACCOUNT,
+    namespace,
     body: { spec: { expirationSeconds: Math.max(600, Math.round(expirationSeconds)), audiences: [] } },
   });
   const token = response.status?.token;
@@ -91,7 +106,8 @@ export async function participantCredentials(kube: Kube, namespace: string): Pro
 export async function deleteSandbox(kube: Kube, sessionId: string, name = sandboxNamespace(sessionId)): Promise<boolean> {
   const existing = await ignoreNotFound(kube.core.readNamespace({ name }));
   if (!existing) return true;
-  if (existing.metadata?.labels?.[SESSION_LABEL] !== sessionId) throw new Error(`refusing to delete ${name}: not labelled for session ${sessionId}`);
+  if (existing.metadata?.labels?.[SESSION_LABEL] !== sessionId)
+    throw new Error(`refusing to delete ${name}: not labelled for session ${sessionId}`);
   if (!existing.metadata?.deletionTimestamp) {
     // Remove workloads and then pods without grace first: the namespace controller otherwise waits out
     // each pod's grace period before it finishes, which makes teardown take half a minute.

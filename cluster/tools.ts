@@ -7,7 +7,12 @@ export const ROOT = resolve(import.meta.dirname, '..');
 export const TOOLS_DIR = process.env.FL_TOOLS ?? join(ROOT, '.tools');
 
 function isExecutable(path: string): boolean {
-  try { accessSync(path, constants.X_OK); return true; } catch { return false; }
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export function findTool(name: string, extraDirs: string[] = []): string | undefined {

@@ -27,18 +27,45 @@ export function vclusterServer(template: string, name: string, namespace: string
 }
 
 export function vclusterCreateArgs(name: string, namespace: string, options: VclusterOptions): string[] {
-  return ['create', name, '--namespace', namespace, '--connect=false', '--create-namespace=false',
+  return [
+    'create',
+    name,
+    '--namespace',
+    namespace,
+    '--connect=false',
+    '--create-namespace=false',
     ...(options.chartVersion ? ['--chart-version', options.chartVersion] : []),
-    ...(options.valuesFile ? ['--values', options.valuesFile] : [])];
+    ...(options.valuesFile ? ['--values', options.valuesFile] : []),
+  ];
 }
 
 export function vclusterConnectArgs(name: string, namespace: string, options: VclusterOptions): string[] {
-  return ['connect', name, '--namespace', namespace, '--print', '--server', vclusterServer(options.serverTemplate, name, namespace), '--background-proxy=false'];
+  return [
+    'connect',
+    name,
+    '--namespace',
+    namespace,
+    '--print',
+    '--server',
+    vclusterServer(options.serverTemplate, name, namespace),
+    '--background-proxy=false',
+  ];
 }
 
-export const vclusterDeleteArgs = (name: string, namespace: string): string[] => ['delete', name, '--namespace', namespace, '--ignore-not-found', '--wait'];
+export const vclusterDeleteArgs = (name: string, namespace: string): string[] => [
+  'delete',
+  name,
+  '--namespace',
+  namespace,
+  '--ignore-not-found',
+  '--wait',
+];
 
-interface ListedVcluster { Name?: unknown; Namespace?: unknown; Created?: unknown }
+interface ListedVcluster {
+  Name?: unknown;
+  Namespace?: unknown;
+  Created?: unknown;
+}
 
 /** `vcluster list --output json`: an array of { Name, Namespace, Created, Status, … }; this library's only. */
 export function parseVclusterList(stdout: string): { name: string; namespace: string; createdAt?: Date }[] {
@@ -76,8 +103,10 @@ export function vclusterClusters(host: Kube, options: VclusterOptions): SessionC
       // A host namespace whose vcluster was never created (a crash in between) is listed too, so it is swept.
       const [vclusters, namespaces] = await Promise.all([listVclusters(), listSandboxes(host)]);
       const byName = new Map<string, { name: string; createdAt?: Date }>();
-      for (const namespace of namespaces) byName.set(clusterName(namespace.sessionId), { name: clusterName(namespace.sessionId), createdAt: namespace.createdAt });
-      for (const vcluster of vclusters) byName.set(vcluster.name, { name: vcluster.name, ...(vcluster.createdAt ? { createdAt: vcluster.createdAt } : {}) });
+      for (const namespace of namespaces)
+        byName.set(clusterName(namespace.sessionId), { name: clusterName(namespace.sessionId), createdAt: namespace.createdAt });
+      for (const vcluster of vclusters)
+        byName.set(vcluster.name, { name: vcluster.name, ...(vcluster.createdAt ? { createdAt: vcluster.createdAt } : {}) });
       return [...byName.values()];
     },
   };

@@ -53,7 +53,10 @@ function slaConfig(env: NodeJS.ProcessEnv) {
   return {
     provider,
     prometheus: {
-      url: provider === 'prometheus' ? required(env, 'PROMETHEUS_URL', needs('prometheus')) : text(env, 'PROMETHEUS_URL', 'http://127.0.0.1:9090'),
+      url:
+        provider === 'prometheus'
+          ? required(env, 'PROMETHEUS_URL', needs('prometheus'))
+          : text(env, 'PROMETHEUS_URL', 'http://127.0.0.1:9090'),
       lagSeconds: integer(env, 'PROMETHEUS_LAG_SECONDS', 15),
     },
     probe: {
@@ -139,7 +142,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     readyTimeoutSeconds: integer(env, 'FL_READY_TIMEOUT_SECONDS', 1800),
     slaPollSeconds: integer(env, 'FL_SLA_POLL_SECONDS', 2),
     /** The worker's prebuilt workflow bundle (used only while it matches the sources); `none`: bundle at start. */
-    workflowBundle: env.FL_WORKFLOW_BUNDLE === 'none' ? undefined : resolve(ROOT, text(env, 'FL_WORKFLOW_BUNDLE', join(ROOT, 'worker/build/workflow-bundle.js'))),
+    workflowBundle:
+      env.FL_WORKFLOW_BUNDLE === 'none'
+        ? undefined
+        : resolve(ROOT, text(env, 'FL_WORKFLOW_BUNDLE', join(ROOT, 'worker/build/workflow-bundle.js'))),
     sla: slaConfig(env),
   };
 }

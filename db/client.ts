@@ -29,7 +29,12 @@ export function openDatabase(url: string, { maxConnections = 5 }: { maxConnectio
   return {
     db,
     async ping() {
-      try { await sql`select 1`; return true; } catch { return false; }
+      try {
+        await sql`select 1`;
+        return true;
+      } catch {
+        return false;
+      }
     },
     close: () => sql.end({ timeout: 5 }),
   };

@@ -11,9 +11,15 @@ export interface AuthThrottle {
   retryAfterSeconds(address: string): number;
 }
 
-interface Bucket { tokens: number; at: number }
+interface Bucket {
+  tokens: number;
+  at: number;
+}
 
-export function createAuthThrottle({ failuresPerMinute = 20, now = () => Date.now() }: { failuresPerMinute?: number; now?: () => number } = {}): AuthThrottle {
+export function createAuthThrottle({
+  failuresPerMinute = 20,
+  now = () => Date.now(),
+}: { failuresPerMinute?: number; now?: () => number } = {}): AuthThrottle {
   const buckets = new Map<string, Bucket>();
   const refillPerMs = failuresPerMinute / 60_000;
 

@@ -37,13 +37,24 @@ export function redact(body: unknown, resource: string): unknown {
   }
   if (!isRecord(body)) return body;
   if (Array.isArray(body.items)) return { ...body, items: body.items.map((item) => redact(item, resource)) };
-  if (body.kind === 'Secret' || (resource === 'secrets' && body.kind === undefined) || resource === 'secrets') return redactSecretObject(body);
+  if (body.kind === 'Secret' || (resource === 'secrets' && body.kind === undefined) || resource === 'secrets')
+    return redactSecretObject(body);
   if (body.kind === 'TokenRequest' && isRecord(body.status)) return { ...body, status: { ...body.status, token: REDACTED } };
   return body;
 }
 
 /** Fields the apiserver or controllers change on every write: not the participant's doing. */
-const IGNORED = new Set(['metadata.resourceVersion', 'metadata.managedFields', 'metadata.generation', 'metadata.uid', 'metadata.creationTimestamp', 'metadata.selfLink', 'status', `metadata.annotations["${LAST_APPLIED}"]`, 'metadata.annotations["deployment.kubernetes.io/revision"]']);
+const IGNORED = new Set([
+  'metadata.resourceVersion',
+  'metadata.managedFields',
+  'metadata.generation',
+  'metadata.uid',
+  'metadata.creationTimestamp',
+  'metadata.selfLink',
+  'status',
+  `metadata.annotations["${LAST_APPLIED}"]`,
+  'metadata.annotations["deployment.kubernetes.io/revision"]',
+]);
 
 function pathOf(parent: string, key: string): string {
   if (/^[A-Za-z_$][\w$]*$/.test(key)) return parent ? `${parent}.${key}` : key;
@@ -74,11 +85,16 @@ export function diffObjects(before: unknown, after: unknown): FieldChange[] {
   if (after !== undefined) leaves(after, '', b);
   const changes: FieldChange[] = [];
   // An empty object or list that gained (or lost) children on the other side is not a change of its own.
-  const hasChildren = (leafs: Map<string, unknown>, path: string) => [...leafs.keys()].some((other) => other.startsWith(`${path}.`) || other.startsWith(`${path}[`));
+  const hasChildren = (leafs: Map<string, unknown>, path: string) =>
+    [...leafs.keys()].some((other) => other.startsWith(`${path}.`) || other.startsWith(`${path}[`));
   for (const path of new Set([...a.keys(), ...b.keys()])) {
     if (JSON.stringify(a.get(path)) === JSON.stringify(b.get(path))) continue;
     if ((!b.has(path) && hasChildren(b, path)) || (!a.has(path) && hasChildren(a, path))) continue;
-    changes.push({ path, ...(a.has(path) ? { before: shorten(a.get(path)) } : {}), ...(b.has(path) ? { after: shorten(b.get(path)) } : {}) });
+    changes.push({
+      path,
+      ...(a.has(path) ? { before: shorten(a.get(path)) } : {}),
+      ...(b.has(path) ? { after: shorten(b.get(path)) } : {}),
+    });
     if (changes.length >= MAX_DIFF_ENTRIES) break;
   }
   return changes;

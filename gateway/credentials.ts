@@ -27,9 +27,12 @@ export async function authenticate(db: Database, authorization: string | undefin
   const token = authorization?.startsWith('Bearer ') ? authorization.slice(7).trim() : undefined;
   if (!token) return { ok: false, reason: 'a bearer token is required' };
   if (!TOKEN_SHAPE.test(token)) return { ok: false, reason: 'invalid bearer token' };
-  const [row] = await db.select({ sessionId: sessions.id, namespace: sessions.namespace, mode: sessions.mode, phase: sessions.phase })
-    .from(kubeCredentials).innerJoin(sessions, eq(sessions.id, kubeCredentials.sessionId))
-    .where(and(eq(kubeCredentials.tokenHash, hashToken(token)), gt(kubeCredentials.expiresAt, now))).limit(1);
+  const [row] = await db
+    .select({ sessionId: sessions.id, namespace: sessions.namespace, mode: sessions.mode, phase: sessions.phase })
+    .from(kubeCredentials)
+    .innerJoin(sessions, eq(sessions.id, kubeCredentials.sessionId))
+    .where(and(eq(kubeCredentials.tokenHash, hashToken(token)), gt(kubeCredentials.expiresAt, now)))
+    .limit(1);
   if (!row) return { ok: false, reason: 'invalid or expired bearer token' };
   if (isTerminalPhase(row.phase)) return { ok: false, reason: `the session has ended (${row.phase})` };
   if (!row.namespace) return { ok: false, reason: 'the session has no sandbox' };

@@ -22,9 +22,11 @@ function withoutEngineKeys(map: unknown): unknown {
 function withoutEngineFieldPaths(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutEngineFieldPaths);
   if (!isRecord(value)) return value;
-  return Object.fromEntries(Object.entries(value)
-    .filter(([key]) => !(key.startsWith('f:') && isEngineMark(key.slice(2))))
-    .map(([key, inner]) => [key, withoutEngineFieldPaths(inner)]));
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([key]) => !(key.startsWith('f:') && isEngineMark(key.slice(2))))
+      .map(([key, inner]) => [key, withoutEngineFieldPaths(inner)]),
+  );
 }
 
 function cleanMetadata(metadata: unknown): unknown {
@@ -48,7 +50,8 @@ function cleanObject(object: Json): Json {
   const cleaned: Json = { ...object, metadata: cleanMetadata(object.metadata) };
   // Workload templates carry metadata of their own (pods inherit it).
   const spec = object.spec;
-  if (isRecord(spec) && isRecord(spec.template)) cleaned.spec = { ...spec, template: { ...spec.template, metadata: cleanMetadata(spec.template.metadata) } };
+  if (isRecord(spec) && isRecord(spec.template))
+    cleaned.spec = { ...spec, template: { ...spec.template, metadata: cleanMetadata(spec.template.metadata) } };
   return cleaned;
 }
 
@@ -60,14 +63,18 @@ export function hideEngine(body: unknown, { named = false }: { named?: boolean }
   if (!isRecord(body)) return { body, hidden: false };
   if (body.kind === 'Status' || body.kind === 'APIResourceList') return { body, hidden: false };
   if (body.kind === 'APIGroupList' && Array.isArray(body.groups)) {
-    return { body: { ...body, groups: body.groups.filter((group) => !(isRecord(group) && group.name === FAULT_API_GROUP)) }, hidden: false };
+    return {
+      body: { ...body, groups: body.groups.filter((group) => !(isRecord(group) && group.name === FAULT_API_GROUP)) },
+      hidden: false,
+    };
   }
   if (body.kind === 'APIGroupDiscoveryList' && Array.isArray(body.items)) {
     const items = body.items.filter((item) => !(isRecord(item) && isRecord(item.metadata) && item.metadata.name === FAULT_API_GROUP));
     return { body: { ...body, items }, hidden: false };
   }
   if (body.kind === 'Table' && Array.isArray(body.rows)) {
-    const rows = body.rows.filter((row) => !(isRecord(row) && isFaultObject(row.object)))
+    const rows = body.rows
+      .filter((row) => !(isRecord(row) && isFaultObject(row.object)))
       .map((row) => (isRecord(row) && isRecord(row.object) ? { ...row, object: cleanObject(row.object) } : row));
     // A Table for one named object (kubectl get configmap x) whose only row was a fault: it does not exist.
     return { body: { ...body, rows }, hidden: named && rows.length === 0 && body.rows.length > 0 };

@@ -40,12 +40,18 @@ const MAX_RECORDED_BODY = 256 * 1024;
  * in the last minute. A valid token always passes (participants behind one NAT are not locked out by
  * someone guessing there).
  */
-export async function authenticated(context: GatewayContext, incoming: IncomingMessage, refuse: (code: number, message: string, headers?: Record<string, string>) => void): Promise<GatewaySession | undefined> {
+export async function authenticated(
+  context: GatewayContext,
+  incoming: IncomingMessage,
+  refuse: (code: number, message: string, headers?: Record<string, string>) => void,
+): Promise<GatewaySession | undefined> {
   const auth = await context.authenticate(incoming.headers.authorization);
   if (auth.ok) return auth.session;
   const address = incoming.socket.remoteAddress ?? '';
   if (!context.authThrottle.allows(address)) {
-    refuse(429, 'too many failed token checks from this address; try again later', { 'retry-after': String(context.authThrottle.retryAfterSeconds(address)) });
+    refuse(429, 'too many failed token checks from this address; try again later', {
+      'retry-after': String(context.authThrottle.retryAfterSeconds(address)),
+    });
     return undefined;
   }
   context.authThrottle.failed(address);
@@ -69,7 +75,11 @@ function isWatch(info: KubeRequestInfo): boolean {
 
 function parseJson(buffer: Buffer | undefined): unknown {
   if (!buffer || buffer.length === 0) return undefined;
-  try { return JSON.parse(buffer.toString('utf8')); } catch { return undefined; }
+  try {
+    return JSON.parse(buffer.toString('utf8'));
+  } catch {
+    return undefined;
+  }
 }
 
 /** What the participant may see of an answer: no server address ever, no engine marks in Challenge mode. */
@@ -84,7 +94,10 @@ function rewriterFor(session: GatewaySession, info: KubeRequestInfo): Rewrite {
 export async function handleRequest(context: GatewayContext, incoming: IncomingMessage, response: ServerResponse): Promise<void> {
   const started = performance.now();
   const info = parseKubeRequest(incoming.method ?? 'GET', incoming.url ?? '/');
-  const session = await authenticated(context, incoming, (code, message, headers) => { incoming.resume(); sendStatus(response, code, message, headers); });
+  const session = await authenticated(context, incoming, (code, message, headers) => {
+    incoming.resume();
+    sendStatus(response, code, message, headers);
+  });
   if (!session) return;
   if (!info) {
     incoming.resume();
@@ -120,40 +133,50 @@ export async function handleRequest(context: GatewayContext, incoming: IncomingM
     const engine = await target.engineOptions();
     options = { ...engine, headers: { ...headers, ...engine.headers }, path: ownNamespacePath(info, session.namespace), method: 'GET' };
   } else {
-    options = { agent: target.agent, path: incoming.url, method: incoming.method ?? 'GET', headers: { ...headers, authorization: target.authorization } };
+    options = {
+      agent: target.agent,
+      path: incoming.url,
+      method: incoming.method ?? 'GET',
+      headers: { ...headers, authorization: target.authorization },
+    };
   }
   const recordedChange = (after: unknown): RecordedChange | undefined =>
     change ? changeOf(info, write?.decoded, before, after, challenge) : undefined;
 
-  const upstreamRequest = httpsRequest({ ...options, protocol: url.protocol, hostname: url.hostname, port: url.port, ca: target.ca }, (upstreamResponse) => {
-    const status = upstreamResponse.statusCode ?? 502;
-    const json = String(upstreamResponse.headers['content-type'] ?? '').startsWith('application/json');
-    const rewrite = rewriterFor(session, info);
-    if (representation && challenge && !json && UNFILTERABLE.test(String(upstreamResponse.headers['content-type'] ?? ''))) {
-      // Asked for JSON, answered otherwise: never pass on what the filter cannot read.
-      upstreamResponse.resume();
-      sendStatus(response, 502, 'the sandbox answered in a form the gateway cannot filter');
-      return record(502);
-    }
-    if (representation && json && challenge && isWatch(info)) {
-      return respondWatch(upstreamResponse, response, rewrite, () => record(status));
-    }
-    if (representation && json) {
-      return respondRewritten(upstreamResponse, response, rewrite, representation.produce, (outcome) => {
-        if (!outcome.hidden) return record(outcome.status, recordedChange(outcome.body));
-        sendStatus(response, 404, `${info.resource} "${info.name ?? ''}" not found`);
-        record(404);
-      });
-    }
-    respondPlain(upstreamResponse, response, change ? MAX_RECORDED_BODY : 0, (kept) => record(status, recordedChange(parseJson(kept))));
-  });
+  const upstreamRequest = httpsRequest(
+    { ...options, protocol: url.protocol, hostname: url.hostname, port: url.port, ca: target.ca },
+    (upstreamResponse) => {
+      const status = upstreamResponse.statusCode ?? 502;
+      const json = String(upstreamResponse.headers['content-type'] ?? '').startsWith('application/json');
+      const rewrite = rewriterFor(session, info);
+      if (representation && challenge && !json && UNFILTERABLE.test(String(upstreamResponse.headers['content-type'] ?? ''))) {
+        // Asked for JSON, answered otherwise: never pass on what the filter cannot read.
+        upstreamResponse.resume();
+        sendStatus(response, 502, 'the sandbox answered in a form the gateway cannot filter');
+        return record(502);
+      }
+      if (representation && json && challenge && isWatch(info)) {
+        return respondWatch(upstreamResponse, response, rewrite, () => record(status));
+      }
+      if (representation && json) {
+        return respondRewritten(upstreamResponse, response, rewrite, representation.produce, (outcome) => {
+          if (!outcome.hidden) return record(outcome.status, recordedChange(outcome.body));
+          sendStatus(response, 404, `${info.resource} "${info.name ?? ''}" not found`);
+          record(404);
+        });
+      }
+      respondPlain(upstreamResponse, response, change ? MAX_RECORDED_BODY : 0, (kept) => record(status, recordedChange(parseJson(kept))));
+    },
+  );
   upstreamRequest.on('error', (error) => {
     context.logger.warn({ err: error, sessionId: session.sessionId }, 'sandbox API server unreachable');
     sendStatus(response, 503, 'the sandbox API server is not reachable');
     record(503, recordedChange(undefined));
   });
   // The participant went away (kubectl get -w interrupted): stop the upstream watch too.
-  response.on('close', () => { if (!response.writableFinished) upstreamRequest.destroy(); });
+  response.on('close', () => {
+    if (!response.writableFinished) upstreamRequest.destroy();
+  });
   if (write) {
     upstreamRequest.end(write.body);
     return;
@@ -162,7 +185,8 @@ export async function handleRequest(context: GatewayContext, incoming: IncomingM
 }
 
 function changeOf(info: KubeRequestInfo, body: unknown, before: unknown, after: unknown, challenge: boolean): RecordedChange {
-  const clean = (object: unknown) => (object === undefined ? undefined : redact(challenge ? hideEngine(object).body : withScaleDefaults(info, object), info.resource));
+  const clean = (object: unknown) =>
+    object === undefined ? undefined : redact(challenge ? hideEngine(object).body : withScaleDefaults(info, object), info.resource);
   const afterObject = info.verb === 'delete' || info.verb === 'deletecollection' || isStatus(after) ? undefined : after;
   const recordable = body !== undefined && JSON.stringify(body).length <= MAX_RECORDED_BODY;
   return {

@@ -3,8 +3,16 @@
 import type { ServerResponse } from 'node:http';
 
 const REASONS: Record<number, string> = {
-  400: 'BadRequest', 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound', 406: 'NotAcceptable', 413: 'RequestEntityTooLarge',
-  415: 'UnsupportedMediaType', 429: 'TooManyRequests', 502: 'ServiceUnavailable', 503: 'ServiceUnavailable',
+  400: 'BadRequest',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'NotFound',
+  406: 'NotAcceptable',
+  413: 'RequestEntityTooLarge',
+  415: 'UnsupportedMediaType',
+  429: 'TooManyRequests',
+  502: 'ServiceUnavailable',
+  503: 'ServiceUnavailable',
 };
 
 export function kubeStatus(code: number, message: string): Record<string, unknown> {
@@ -17,6 +25,11 @@ export function sendStatus(response: ServerResponse, code: number, message: stri
     return;
   }
   const body = JSON.stringify(kubeStatus(code, message));
-  response.writeHead(code, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store', ...headers });
+  response.writeHead(code, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(body),
+    'cache-control': 'no-store',
+    ...headers,
+  });
   response.end(body);
 }

@@ -27,12 +27,19 @@ function isWatch(query: URLSearchParams): boolean {
 function verbOf(method: string, named: boolean, query: URLSearchParams, subresource: string | undefined): string {
   if (subresource && CONNECT_SUBRESOURCES.has(subresource)) return 'connect';
   switch (method) {
-    case 'GET': case 'HEAD': return named ? 'get' : isWatch(query) ? 'watch' : 'list';
-    case 'POST': return 'create';
-    case 'PUT': return 'update';
-    case 'PATCH': return 'patch';
-    case 'DELETE': return named ? 'delete' : 'deletecollection';
-    default: return method.toLowerCase();
+    case 'GET':
+    case 'HEAD':
+      return named ? 'get' : isWatch(query) ? 'watch' : 'list';
+    case 'POST':
+      return 'create';
+    case 'PUT':
+      return 'update';
+    case 'PATCH':
+      return 'patch';
+    case 'DELETE':
+      return named ? 'delete' : 'deletecollection';
+    default:
+      return method.toLowerCase();
   }
 }
 
@@ -46,7 +53,11 @@ function segmentsOf(rawPath: string): string[] | undefined {
   const segments: string[] = [];
   for (const raw of rawPath.slice(1).split('/')) {
     let segment: string;
-    try { segment = decodeURIComponent(raw); } catch { return undefined; }
+    try {
+      segment = decodeURIComponent(raw);
+    } catch {
+      return undefined;
+    }
     if (segment === '' || segment === '.' || segment === '..' || segment.includes('/')) return undefined;
     segments.push(segment);
   }
@@ -72,7 +83,9 @@ export function parseKubeRequest(method: string, url: string): KubeRequestInfo |
     rest = segments.slice(2);
   } else if (root === 'apis') {
     if (segments.length <= 3) {
-      return method === 'GET' ? { ...base, discovery: true, verb: 'get', apiGroup: segments[1] ?? '', version: segments[2] ?? '' } : undefined;
+      return method === 'GET'
+        ? { ...base, discovery: true, verb: 'get', apiGroup: segments[1] ?? '', version: segments[2] ?? '' }
+        : undefined;
     }
     base.apiGroup = segments[1] ?? '';
     base.version = segments[2] ?? '';
@@ -89,9 +102,14 @@ export function parseKubeRequest(method: string, url: string): KubeRequestInfo |
     namespace = rest[1];
   }
   const [resource, name, subresource, ...extra] = rest;
-  if (!resource || extra.length > 0 && subresource !== 'proxy') return undefined;
+  if (!resource || (extra.length > 0 && subresource !== 'proxy')) return undefined;
   return {
-    ...base, discovery: false, resource, namespace, name, subresource,
+    ...base,
+    discovery: false,
+    resource,
+    namespace,
+    name,
+    subresource,
     verb: verbOf(method, name !== undefined, query, subresource),
   };
 }

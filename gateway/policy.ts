@@ -10,14 +10,21 @@ export interface PolicySubject {
 }
 
 export type Decision =
-  | { allowed: true; /** The request reads the session's own Namespace object (served specially: it is cluster-scoped). */ ownNamespace?: boolean }
+  | {
+      allowed: true;
+      /** The request reads the session's own Namespace object (served specially: it is cluster-scoped). */ ownNamespace?: boolean;
+    }
   | { allowed: false; reason: string };
 
 /** The fault engine's API group: in Challenge mode its objects would name the fault. */
 export const FAULT_API_GROUP = 'chaos-mesh.org';
 const READ_VERBS = new Set(['get', 'list', 'watch']);
 /** Cluster-scoped requests that only describe the caller: `kubectl auth can-i`, `kubectl auth whoami`. */
-const SELF_REVIEWS = new Set(['authorization.k8s.io/selfsubjectaccessreviews', 'authorization.k8s.io/selfsubjectrulesreviews', 'authentication.k8s.io/selfsubjectreviews']);
+const SELF_REVIEWS = new Set([
+  'authorization.k8s.io/selfsubjectaccessreviews',
+  'authorization.k8s.io/selfsubjectrulesreviews',
+  'authentication.k8s.io/selfsubjectreviews',
+]);
 
 function describe(info: KubeRequestInfo): string {
   const resource = info.apiGroup ? `${info.resource}.${info.apiGroup}` : info.resource;
@@ -40,7 +47,12 @@ export function decide(info: KubeRequestInfo, subject: PolicySubject): Decision 
   if (subject.mode === 'challenge' && info.apiGroup === FAULT_API_GROUP) {
     return refuse(info, `cannot ${info.verb} this resource in the sandbox`);
   }
-  if (info.apiGroup === '' && info.resource === 'namespaces' && info.subresource === undefined && (info.name === undefined || info.name === subject.namespace)) {
+  if (
+    info.apiGroup === '' &&
+    info.resource === 'namespaces' &&
+    info.subresource === undefined &&
+    (info.name === undefined || info.name === subject.namespace)
+  ) {
     if (READ_VERBS.has(info.verb)) return { allowed: true, ownNamespace: true };
     return refuse(info, `participants cannot ${info.verb} namespaces`);
   }
@@ -62,8 +74,16 @@ const isRecord = (value: unknown): value is Record<string, unknown> => typeof va
  * body, whose bytes can spell the type in many ways. The sandbox's admission policy refuses it as well.
  */
 export function mintsToken(info: KubeRequestInfo, object: unknown): string | undefined {
-  if (info.apiGroup !== '' || info.resource !== 'secrets' || info.subresource !== undefined || !['create', 'update', 'patch'].includes(info.verb)) return undefined;
+  if (
+    info.apiGroup !== '' ||
+    info.resource !== 'secrets' ||
+    info.subresource !== undefined ||
+    !['create', 'update', 'patch'].includes(info.verb)
+  )
+    return undefined;
   const secrets = isRecord(object) && Array.isArray(object.items) ? object.items : [object];
   const minting = secrets.some((secret) => isRecord(secret) && secret.type === 'kubernetes.io/service-account-token');
-  return minting ? `secrets${info.name ? ` "${info.name}"` : ''} is forbidden: participants cannot create service account token secrets` : undefined;
+  return minting
+    ? `secrets${info.name ? ` "${info.name}"` : ''} is forbidden: participants cannot create service account token secrets`
+    : undefined;
 }

@@ -18,22 +18,25 @@ const MAX_WRITE_BODY = 3 * 1024 * 1024;
 export type Preflight =
   | { ok: false; status: number; message: string; body?: unknown }
   | {
-    ok: true;
-    /** Forwarded only for the session's own Namespace (read with the engine's credentials). */
-    ownNamespace: boolean;
-    /** A write's body as forwarded, with its Content-Type; undefined for reads (the request streams). */
-    write?: { body: Buffer; contentType: string | undefined; decoded: unknown };
-    /** The object before a named change, for the recorded diff. */
-    before: unknown;
-    /** Set when the gateway reads the answer (Challenge mode, discovery, changes): what to ask and give. */
-    representation?: Representation;
-  };
+      ok: true;
+      /** Forwarded only for the session's own Namespace (read with the engine's credentials). */
+      ownNamespace: boolean;
+      /** A write's body as forwarded, with its Content-Type; undefined for reads (the request streams). */
+      write?: { body: Buffer; contentType: string | undefined; decoded: unknown };
+      /** The object before a named change, for the recorded diff. */
+      before: unknown;
+      /** Set when the gateway reads the answer (Challenge mode, discovery, changes): what to ask and give. */
+      representation?: Representation;
+    };
 
 function readBody(incoming: IncomingMessage, limit: number): Promise<Buffer | 'too-large'> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    incoming.on('data', (chunk: Buffer) => { size += chunk.length; if (size <= limit) chunks.push(chunk); });
+    incoming.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) chunks.push(chunk);
+    });
     incoming.on('end', () => resolve(size <= limit ? Buffer.concat(chunks) : 'too-large'));
     incoming.on('error', reject);
   });
@@ -43,7 +46,12 @@ export function isChange(info: KubeRequestInfo): boolean {
   return isWriteVerb(info.verb);
 }
 
-export async function preflight(upstream: Upstream, session: GatewaySession, info: KubeRequestInfo, incoming: IncomingMessage): Promise<Preflight> {
+export async function preflight(
+  upstream: Upstream,
+  session: GatewaySession,
+  info: KubeRequestInfo,
+  incoming: IncomingMessage,
+): Promise<Preflight> {
   const decision = decide(info, session);
   if (!decision.allowed) return { ok: false, status: 403, message: decision.reason };
   const challenge = session.mode === 'challenge';
@@ -55,7 +63,8 @@ export async function preflight(upstream: Upstream, session: GatewaySession, inf
   const objects = !info.discovery && info.verb !== 'connect' && info.subresource !== 'log';
   if ((challenge && objects) || groupDiscovery || change) {
     representation = negotiate(incoming.headers.accept);
-    if (!representation) return { ok: false, status: 406, message: `the gateway answers in JSON or YAML only, not ${incoming.headers.accept ?? ''}` };
+    if (!representation)
+      return { ok: false, status: 406, message: `the gateway answers in JSON or YAML only, not ${incoming.headers.accept ?? ''}` };
   }
   if (!change) return { ok: true, ownNamespace: decision.ownNamespace === true, before: undefined, representation };
 
@@ -70,7 +79,10 @@ export async function preflight(upstream: Upstream, session: GatewaySession, inf
   const minting = mintsToken(info, resultingObject(decoded.encoding, decoded.value, before));
   if (minting) return { ok: false, status: 403, message: minting, body: decoded.value };
   return {
-    ok: true, ownNamespace: false, before, representation,
+    ok: true,
+    ownNamespace: false,
+    before,
+    representation,
     write: { body: decoded.body, contentType: decoded.contentType, decoded: decoded.value },
   };
 }

@@ -18,13 +18,22 @@ export type RequestRecord = Omit<NewKubeRequestRow, 'id'>;
 
 export async function recordRequest(db: Database, unsafe: RequestRecord): Promise<void> {
   const record = storable(unsafe);
-  const [row] = await db.insert(kubeRequests).values({ ...record, change: record.change ?? null }).returning({ id: kubeRequests.id });
+  const [row] = await db
+    .insert(kubeRequests)
+    .values({ ...record, change: record.change ?? null })
+    .returning({ id: kubeRequests.id });
   if (!row || !isWriteVerb(record.verb) || record.status >= 400 || isDryRun(record.query)) return;
-  await db.insert(sessionEvents).values({
-    sessionId: record.sessionId, dedupeKey: `kube:${row.id}`, kind: 'kube', at: record.at ?? new Date(),
-    summary: describeChange({ ...record, apiGroup: record.apiGroup ?? '' }),
-    detail: { verb: record.verb, resource: record.resource, name: record.name ?? null, diff: record.change?.diff ?? [] },
-  }).onConflictDoNothing({ target: [sessionEvents.sessionId, sessionEvents.dedupeKey] });
+  await db
+    .insert(sessionEvents)
+    .values({
+      sessionId: record.sessionId,
+      dedupeKey: `kube:${row.id}`,
+      kind: 'kube',
+      at: record.at ?? new Date(),
+      summary: describeChange({ ...record, apiGroup: record.apiGroup ?? '' }),
+      detail: { verb: record.verb, resource: record.resource, name: record.name ?? null, diff: record.change?.diff ?? [] },
+    })
+    .onConflictDoNothing({ target: [sessionEvents.sessionId, sessionEvents.dedupeKey] });
 }
 
 function isDryRun(query: string | null | undefined): boolean {
@@ -34,13 +43,17 @@ function isDryRun(query: string | null | undefined): boolean {
 /** Fire and forget: recording must never slow down or break forwarding. */
 export function recordInBackground(db: Database, logger: FastifyBaseLogger, record: RequestRecord): void {
   const context = { sessionId: record.sessionId, verb: record.verb, resource: record.resource };
-  recordRequest(db, record).catch((error: unknown) => {
-    logger.warn({ err: error, ...context }, 'could not record a gateway request; recording it without its body');
-    const change = record.change ? { body: { unrecordable: 'the body could not be stored' }, diff: record.change.diff ?? [] } : undefined;
-    return recordRequest(db, { ...record, change }).catch(() => recordRequest(db, { ...record, change: { body: { unrecordable: 'the change could not be stored' } } }));
-  }).catch((error: unknown) => {
-    logger.error({ err: error, ...context }, 'could not record a gateway request');
-  });
+  recordRequest(db, record)
+    .catch((error: unknown) => {
+      logger.warn({ err: error, ...context }, 'could not record a gateway request; recording it without its body');
+      const change = record.change ? { body: { unrecordable: 'the body could not be stored' }, diff: record.change.diff ?? [] } : undefined;
+      return recordRequest(db, { ...record, change }).catch(() =>
+        recordRequest(db, { ...record, change: { body: { unrecordable: 'the change could not be stored' } } }),
+      );
+    })
+    .catch((error: unknown) => {
+      logger.error({ err: error, ...context }, 'could not record a gateway request');
+    });
 }
 
 function header(headers: IncomingHttpHeaders, name: string): string | null {
@@ -49,11 +62,28 @@ function header(headers: IncomingHttpHeaders, name: string): string | null {
 }
 
 /** The row for one request, once its status is known; latency runs from `started` (performance.now()). */
-export function requestRecord(sessionId: string, info: KubeRequestInfo, headers: IncomingHttpHeaders, started: number, status: number, change?: RecordedChange): RequestRecord {
+export function requestRecord(
+  sessionId: string,
+  info: KubeRequestInfo,
+  headers: IncomingHttpHeaders,
+  started: number,
+  status: number,
+  change?: RecordedChange,
+): RequestRecord {
   return {
-    sessionId, at: new Date(), verb: info.verb, apiGroup: info.apiGroup, resource: info.resource,
-    namespace: info.namespace ?? null, name: info.name ?? null, subresource: info.subresource ?? null, status,
-    latencyMs: Math.round(performance.now() - started), command: header(headers, 'kubectl-command'),
-    clientSession: header(headers, 'kubectl-session'), query: info.query.toString().slice(0, 1000) || null, change,
+    sessionId,
+    at: new Date(),
+    verb: info.verb,
+    apiGroup: info.apiGroup,
+    resource: info.resource,
+    namespace: info.namespace ?? null,
+    name: info.name ?? null,
+    subresource: info.subresource ?? null,
+    status,
+    latencyMs: Math.round(performance.now() - started),
+    command: header(headers, 'kubectl-command'),
+    clientSession: header(headers, 'kubectl-session'),
+    query: info.query.toString().slice(0, 1000) || null,
+    change,
   };
 }

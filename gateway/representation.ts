@@ -17,7 +17,10 @@ const JSON_TYPES = new Set(['application/json', 'application/*', '*/*']);
 
 /** Undefined when the client accepts nothing the gateway can produce (only protobuf or CBOR): 406. */
 export function negotiate(accept: string | undefined): Representation | undefined {
-  const entries = (accept?.trim() ? accept : 'application/json').split(',').map((entry) => entry.trim()).filter(Boolean);
+  const entries = (accept?.trim() ? accept : 'application/json')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
   const upstream: string[] = [];
   let produce: Produced | undefined;
   for (const entry of entries) {
@@ -40,7 +43,11 @@ export function negotiate(accept: string | undefined): Representation | undefine
  * discovery document, a Table), and clients read them, so they are kept.
  */
 export function encode(value: unknown, produce: Produced, upstreamType = 'application/json'): { body: Buffer; contentType: string } {
-  const parameters = upstreamType.split(';').slice(1).map((part) => part.trim()).filter((part) => part && !/^charset=/i.test(part));
+  const parameters = upstreamType
+    .split(';')
+    .slice(1)
+    .map((part) => part.trim())
+    .filter((part) => part && !/^charset=/i.test(part));
   if (produce === 'yaml') return { body: Buffer.from(stringify(value)), contentType: ['application/yaml', ...parameters].join(';') };
   return { body: Buffer.from(JSON.stringify(value)), contentType: upstreamType };
 }

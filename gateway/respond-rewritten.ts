@@ -9,14 +9,24 @@ export type Rewrite = (body: unknown) => { body: unknown; hidden: boolean };
 export type RewrittenOutcome = { hidden: true } | { hidden: false; status: number; body: unknown };
 
 function parseJson(buffer: Buffer): unknown {
-  try { return JSON.parse(buffer.toString('utf8')); } catch { return undefined; }
+  try {
+    return JSON.parse(buffer.toString('utf8'));
+  } catch {
+    return undefined;
+  }
 }
 
 /**
  * Calls `done` once the answer is read: `hidden` when the whole object must not exist for the participant (the
  * caller answers 404 then; nothing was sent yet), else after the rewritten answer was sent.
  */
-export function respondRewritten(upstream: IncomingMessage, response: ServerResponse, rewrite: Rewrite, produce: Produced, done: (outcome: RewrittenOutcome) => void): void {
+export function respondRewritten(
+  upstream: IncomingMessage,
+  response: ServerResponse,
+  rewrite: Rewrite,
+  produce: Produced,
+  done: (outcome: RewrittenOutcome) => void,
+): void {
   const status = upstream.statusCode ?? 502;
   const chunks: Buffer[] = [];
   upstream.on('data', (chunk: Buffer) => chunks.push(chunk));

@@ -11,6 +11,9 @@ export function respondWatch(upstream: IncomingMessage, response: ServerResponse
   delete headers['content-length'];
   response.writeHead(upstream.statusCode ?? 502, headers);
   response.flushHeaders();
-  const hide = rewriteJsonLine((event) => { const shown = rewrite(event); return shown.hidden ? undefined : shown.body; });
+  const hide = rewriteJsonLine((event) => {
+    const shown = rewrite(event);
+    return shown.hidden ? undefined : shown.body;
+  });
   pipeline(upstream, rewriteLines(hide), response, () => done());
 }

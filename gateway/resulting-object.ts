@@ -22,7 +22,12 @@ function mergePatch(target: unknown, patch: unknown, strategic: boolean): unknow
 /** RFC 6901: `~1` is `/`, `~0` is `~`. */
 function pointer(path: unknown): string[] | undefined {
   if (typeof path !== 'string' || (path !== '' && !path.startsWith('/'))) return undefined;
-  return path === '' ? [] : path.slice(1).split('/').map((token) => token.replaceAll('~1', '/').replaceAll('~0', '~'));
+  return path === ''
+    ? []
+    : path
+        .slice(1)
+        .split('/')
+        .map((token) => token.replaceAll('~1', '/').replaceAll('~0', '~'));
 }
 
 function parentOf(document: unknown, tokens: string[]): { parent: Json | unknown[]; key: string } | undefined {
@@ -35,7 +40,10 @@ function parentOf(document: unknown, tokens: string[]): { parent: Json | unknown
 }
 
 function read(document: unknown, tokens: string[]): unknown {
-  return tokens.reduce<unknown>((node, token) => (Array.isArray(node) ? node[Number(token)] : isRecord(node) ? node[token] : undefined), document);
+  return tokens.reduce<unknown>(
+    (node, token) => (Array.isArray(node) ? node[Number(token)] : isRecord(node) ? node[token] : undefined),
+    document,
+  );
 }
 
 function remove(document: unknown, tokens: string[]): void {
@@ -67,10 +75,17 @@ function jsonPatch(target: unknown, operations: unknown[]): unknown {
     if (!path) continue;
     const value = structuredClone(operation.value);
     switch (operation.op) {
-      case 'add': document = put(document, path, value, true); break;
-      case 'replace': document = put(document, path, value, false); break;
-      case 'remove': remove(document, path); break;
-      case 'copy': case 'move': {
+      case 'add':
+        document = put(document, path, value, true);
+        break;
+      case 'replace':
+        document = put(document, path, value, false);
+        break;
+      case 'remove':
+        remove(document, path);
+        break;
+      case 'copy':
+      case 'move': {
         const from = pointer(operation.from);
         if (!from) break;
         const moved = structuredClone(read(document, from));
@@ -78,7 +93,8 @@ function jsonPatch(target: unknown, operations: unknown[]): unknown {
         document = put(document, path, moved, true);
         break;
       }
-      default: break;
+      default:
+        break;
     }
   }
   return document;
@@ -86,11 +102,17 @@ function jsonPatch(target: unknown, operations: unknown[]): unknown {
 
 export function resultingObject(encoding: WriteEncoding, body: unknown, before: unknown): unknown {
   switch (encoding) {
-    case 'json': case 'yaml': return body;
-    case 'merge-patch': return mergePatch(before, body, false);
-    case 'strategic-merge-patch': return mergePatch(before, body, true);
+    case 'json':
+    case 'yaml':
+      return body;
+    case 'merge-patch':
+      return mergePatch(before, body, false);
+    case 'strategic-merge-patch':
+      return mergePatch(before, body, true);
     // Server-side apply sets the fields it names and keeps the others (for a decision, a merge).
-    case 'apply-patch': return mergePatch(before, body, false);
-    case 'json-patch': return jsonPatch(before, Array.isArray(body) ? body : []);
+    case 'apply-patch':
+      return mergePatch(before, body, false);
+    case 'json-patch':
+      return jsonPatch(before, Array.isArray(body) ? body : []);
   }
 }

@@ -57,7 +57,11 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const tls = await loadOrCreateGatewayTls(join(options.dataDir, 'gateway'), certificateHosts(options.publicUrl));
   const logger = options.logger;
   const context: GatewayContext = {
-    db: options.db, logger, upstream: createUpstream(options.driver), authenticate: cachedAuthentication(options.db), authThrottle: createAuthThrottle(),
+    db: options.db,
+    logger,
+    upstream: createUpstream(options.driver),
+    authenticate: cachedAuthentication(options.db),
+    authThrottle: createAuthThrottle(),
   };
   const server = createServer({ cert: tls.certPem, key: tls.keyPem }, (incoming, response) => {
     handleRequest(context, incoming, response).catch((error: unknown) => {
@@ -84,11 +88,14 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const publicUrl = options.publicUrl ?? `https://127.0.0.1:${port}`;
   logger.info({ publicUrl }, 'kube gateway listening');
   return {
-    publicUrl, caPem: tls.caPem, server,
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-      for (const socket of upgraded) socket.destroy();
-    }),
+    publicUrl,
+    caPem: tls.caPem,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+        for (const socket of upgraded) socket.destroy();
+      }),
   };
 }

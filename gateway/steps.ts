@@ -5,8 +5,8 @@ import type { FieldChange, KubeRequestRow } from '../db/schema.ts';
 import { isWriteVerb } from '../domain/session-terms.ts';
 
 /** A kube_requests row, or the part of it known before it is written. */
-export type RecordedRequest = Pick<KubeRequestRow, 'verb' | 'apiGroup' | 'resource' | 'status'>
-  & Partial<Pick<KubeRequestRow, 'id' | 'at' | 'namespace' | 'name' | 'subresource' | 'command' | 'clientSession' | 'query' | 'change'>>;
+export type RecordedRequest = Pick<KubeRequestRow, 'verb' | 'apiGroup' | 'resource' | 'status'> &
+  Partial<Pick<KubeRequestRow, 'id' | 'at' | 'namespace' | 'name' | 'subresource' | 'command' | 'clientSession' | 'query' | 'change'>>;
 
 export interface Step {
   at?: Date;
@@ -17,10 +17,21 @@ export interface Step {
 const MAX_DIFF_IN_SUMMARY = 3;
 
 const FALLBACK_COMMAND: Record<string, string> = {
-  get: 'kubectl get', list: 'kubectl get', watch: 'kubectl get', create: 'kubectl create', update: 'kubectl replace',
-  patch: 'kubectl patch', delete: 'kubectl delete', deletecollection: 'kubectl delete',
+  get: 'kubectl get',
+  list: 'kubectl get',
+  watch: 'kubectl get',
+  create: 'kubectl create',
+  update: 'kubectl replace',
+  patch: 'kubectl patch',
+  delete: 'kubectl delete',
+  deletecollection: 'kubectl delete',
 };
-const CONNECT_COMMAND: Record<string, string> = { exec: 'kubectl exec', attach: 'kubectl attach', portforward: 'kubectl port-forward', proxy: 'kubectl proxy' };
+const CONNECT_COMMAND: Record<string, string> = {
+  exec: 'kubectl exec',
+  attach: 'kubectl attach',
+  portforward: 'kubectl port-forward',
+  proxy: 'kubectl proxy',
+};
 
 /** deployments → deployment, ingresses → ingress, networkpolicies → networkpolicy. */
 export function singular(resource: string): string {
@@ -68,7 +79,8 @@ export function describeChange(request: RecordedRequest): string {
 
 /** One read: `kubectl get pods -w`, `kubectl logs web-7c9 -f`, `kubectl describe deployment web`. */
 export function describeRead(request: RecordedRequest): string {
-  if (request.verb === 'connect') return `${CONNECT_COMMAND[request.subresource ?? ''] ?? commandOf(request)} ${request.name ?? ''}`.trimEnd();
+  if (request.verb === 'connect')
+    return `${CONNECT_COMMAND[request.subresource ?? ''] ?? commandOf(request)} ${request.name ?? ''}`.trimEnd();
   if (request.subresource === 'log') {
     const follow = new URLSearchParams(request.query ?? '').get('follow') === 'true';
     return `kubectl logs ${request.name ?? ''}${follow ? ' -f' : ''}`;
@@ -88,8 +100,12 @@ export function describeInvocation(requests: RecordedRequest[]): string {
     return `${commandOf(first)} ${targets.join(', ')}`;
   }
   const resources = requests.filter((request) => request.resource !== '');
-  const primary = resources.find((request) => request.verb === 'connect') ?? resources.find((request) => request.subresource === 'log')
-    ?? resources.find(isWatch) ?? resources[0] ?? requests[0];
+  const primary =
+    resources.find((request) => request.verb === 'connect') ??
+    resources.find((request) => request.subresource === 'log') ??
+    resources.find(isWatch) ??
+    resources[0] ??
+    requests[0];
   return primary ? describeRead(primary) : '';
 }
 

@@ -6,10 +6,12 @@ const UNSTORABLE = /[\u0000\ud800-\udfff]/u;
 
 function storableText(text: string): string {
   if (!UNSTORABLE.test(text)) return text;
-  return [...text].map((char) => {
-    const code = char.codePointAt(0)!;
-    return code === 0 || (code >= 0xd800 && code <= 0xdfff) ? `\\u${code.toString(16).padStart(4, '0')}` : char;
-  }).join('');
+  return [...text]
+    .map((char) => {
+      const code = char.codePointAt(0)!;
+      return code === 0 || (code >= 0xd800 && code <= 0xdfff) ? `\\u${code.toString(16).padStart(4, '0')}` : char;
+    })
+    .join('');
 }
 
 /** The value with every string (and object key) made storable; other values unchanged. */

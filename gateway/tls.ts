@@ -23,7 +23,11 @@ const ALGORITHM = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as con
 const DAY = 24 * 60 * 60 * 1000;
 
 function pem(label: string, der: ArrayBuffer): string {
-  const body = Buffer.from(der).toString('base64').match(/.{1,64}/g)?.join('\n') ?? '';
+  const body =
+    Buffer.from(der)
+      .toString('base64')
+      .match(/.{1,64}/g)
+      ?.join('\n') ?? '';
   return `-----BEGIN ${label}-----\n${body}\n-----END ${label}-----\n`;
 }
 
@@ -34,15 +38,21 @@ export function certificateHosts(publicUrl: string | undefined): string[] {
   return [...hosts].sort();
 }
 
-interface Ca { cert: x509.X509Certificate; key: CryptoKey }
+interface Ca {
+  cert: x509.X509Certificate;
+  key: CryptoKey;
+}
 
 async function createCa(): Promise<Ca & { keyPem: string }> {
   const subtle = webcrypto.subtle;
   const now = new Date(Date.now() - 60_000);
-  const keys = await subtle.generateKey(ALGORITHM, true, ['sign', 'verify']) as CryptoKeyPair;
+  const keys = (await subtle.generateKey(ALGORITHM, true, ['sign', 'verify'])) as CryptoKeyPair;
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
-    name: 'CN=Failure Library gateway CA', keys, signingAlgorithm: ALGORITHM,
-    notBefore: now, notAfter: new Date(now.getTime() + 3650 * DAY),
+    name: 'CN=Failure Library gateway CA',
+    keys,
+    signingAlgorithm: ALGORITHM,
+    notBefore: now,
+    notAfter: new Date(now.getTime() + 3650 * DAY),
     extensions: [
       new x509.BasicConstraintsExtension(true, 0, true),
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
@@ -61,15 +71,22 @@ async function loadCa(certPem: string, keyPem: string): Promise<Ca> {
 async function createServerCert(ca: Ca, hosts: string[]): Promise<{ certPem: string; keyPem: string }> {
   const subtle = webcrypto.subtle;
   const now = new Date(Date.now() - 60_000);
-  const keys = await subtle.generateKey(ALGORITHM, true, ['sign', 'verify']) as CryptoKeyPair;
+  const keys = (await subtle.generateKey(ALGORITHM, true, ['sign', 'verify'])) as CryptoKeyPair;
   const cert = await x509.X509CertificateGenerator.create({
-    subject: 'CN=failurelib-gateway', issuer: ca.cert.subject, publicKey: keys.publicKey, signingKey: ca.key,
-    signingAlgorithm: ALGORITHM, notBefore: now, notAfter: new Date(now.getTime() + 825 * DAY),
+    subject: 'CN=failurelib-gateway',
+    issuer: ca.cert.subject,
+    publicKey: keys.publicKey,
+    signingKey: ca.key,
+    signingAlgorithm: ALGORITHM,
+    notBefore: now,
+    notAfter: new Date(now.getTime() + 825 * DAY),
     extensions: [
       new x509.BasicConstraintsExtension(false, undefined, true),
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
       new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
-      new x509.SubjectAlternativeNameExtension(hosts.map((host) => ({ type: isIP(host) ? 'ip' as const : 'dns' as const, value: host }))),
+      new x509.SubjectAlternativeNameExtension(
+        hosts.map((host) => ({ type: isIP(host) ? ('ip' as const) : ('dns' as const), value: host })),
+      ),
       await x509.AuthorityKeyIdentifierExtension.create(ca.cert, false),
     ],
   });
@@ -81,7 +98,13 @@ async function createServerCert(ca: Ca, hosts: string[]): Promise<{ certPem: str
  * `server.key`), re-signed when the wanted hosts changed. Keys are written mode 0600.
  */
 export async function loadOrCreateGatewayTls(dir: string, hosts: string[]): Promise<GatewayTls> {
-  const paths = { caCert: join(dir, 'ca.crt'), caKey: join(dir, 'ca.key'), cert: join(dir, 'server.crt'), key: join(dir, 'server.key'), hosts: join(dir, 'hosts.json') };
+  const paths = {
+    caCert: join(dir, 'ca.crt'),
+    caKey: join(dir, 'ca.key'),
+    cert: join(dir, 'server.crt'),
+    key: join(dir, 'server.key'),
+    hosts: join(dir, 'hosts.json'),
+  };
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const write = (path: string, text: string) => writeFileSync(path, text, { mode: 0o600 });
   let ca: Ca;

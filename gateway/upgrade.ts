@@ -11,12 +11,22 @@ import { parseKubeRequest } from './kube-url.ts';
 import { decide } from './policy.ts';
 import { recordInBackground, requestRecord } from './recorder.ts';
 
-const REFUSAL_TEXT: Record<number, string> = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 429: 'Too Many Requests', 503: 'Service Unavailable' };
+const REFUSAL_TEXT: Record<number, string> = {
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  429: 'Too Many Requests',
+  503: 'Service Unavailable',
+};
 
 function refuse(socket: Duplex, code: number, message: string, headers: Record<string, string> = {}): void {
   const body = JSON.stringify(kubeStatus(code, message));
-  const extra = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('');
-  socket.end(`HTTP/1.1 ${code} ${REFUSAL_TEXT[code] ?? 'Error'}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n${extra}connection: close\r\n\r\n${body}`);
+  const extra = Object.entries(headers)
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join('');
+  socket.end(
+    `HTTP/1.1 ${code} ${REFUSAL_TEXT[code] ?? 'Error'}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n${extra}connection: close\r\n\r\n${body}`,
+  );
 }
 
 /** The request line and headers for the upstream: the caller's own, minus credentials and Host. */
@@ -54,7 +64,13 @@ export async function handleUpgrade(context: GatewayContext, incoming: IncomingM
     return record();
   }
   const { url, ca, authorization } = await context.upstream.targetFor(session);
-  const upstream = connect({ host: url.hostname, port: Number(url.port || 443), ca, servername: isIP(url.hostname) ? undefined : url.hostname, ALPNProtocols: ['http/1.1'] });
+  const upstream = connect({
+    host: url.hostname,
+    port: Number(url.port || 443),
+    ca,
+    servername: isIP(url.hostname) ? undefined : url.hostname,
+    ALPNProtocols: ['http/1.1'],
+  });
   upstream.once('secureConnect', () => {
     upstream.write(requestHead(incoming, url.host, authorization));
     if (head.length > 0) upstream.write(head);
@@ -67,9 +83,15 @@ export async function handleUpgrade(context: GatewayContext, incoming: IncomingM
   });
   upstream.on('error', (error) => {
     context.logger.warn({ err: error, sessionId: session.sessionId }, 'upgrade to the sandbox API server failed');
-    if (status === 0) { status = 503; refuse(socket, 503, 'the sandbox API server is not reachable'); } else socket.destroy();
+    if (status === 0) {
+      status = 503;
+      refuse(socket, 503, 'the sandbox API server is not reachable');
+    } else socket.destroy();
     record();
   });
-  socket.on('close', () => { upstream.destroy(); record(); });
+  socket.on('close', () => {
+    upstream.destroy();
+    record();
+  });
   upstream.on('close', () => socket.destroy());
 }

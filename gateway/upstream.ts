@@ -18,7 +18,10 @@ const IDLE_MS = 30 * 60 * 1000;
 const RENEW_BEFORE_MS = 5 * 60 * 1000;
 
 /** The sandbox a request goes to. */
-export interface SandboxRef { sessionId: string; namespace: string }
+export interface SandboxRef {
+  sessionId: string;
+  namespace: string;
+}
 
 /** One session's upstream: its API server, the CA it is checked against and a keep-alive agent for it. */
 export interface UpstreamTarget {
@@ -86,15 +89,29 @@ export function createUpstream(driver: UpstreamDriver): Upstream {
   async function readJson(sandbox: SandboxRef, path: string): Promise<unknown> {
     const { url, agent, authorization } = await targetFor(sandbox);
     return new Promise((resolve) => {
-      const outgoing = request({ protocol: url.protocol, hostname: url.hostname, port: url.port, path, agent, headers: { authorization, accept: 'application/json' } }, (incoming: IncomingMessage) => {
-        const chunks: Buffer[] = [];
-        incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
-        incoming.on('end', () => {
-          if ((incoming.statusCode ?? 500) >= 300) return resolve(undefined);
-          try { resolve(JSON.parse(Buffer.concat(chunks).toString('utf8'))); } catch { resolve(undefined); }
-        });
-        incoming.on('error', () => resolve(undefined));
-      });
+      const outgoing = request(
+        {
+          protocol: url.protocol,
+          hostname: url.hostname,
+          port: url.port,
+          path,
+          agent,
+          headers: { authorization, accept: 'application/json' },
+        },
+        (incoming: IncomingMessage) => {
+          const chunks: Buffer[] = [];
+          incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+          incoming.on('end', () => {
+            if ((incoming.statusCode ?? 500) >= 300) return resolve(undefined);
+            try {
+              resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+            } catch {
+              resolve(undefined);
+            }
+          });
+          incoming.on('error', () => resolve(undefined));
+        },
+      );
       outgoing.on('error', () => resolve(undefined));
       outgoing.end();
     });

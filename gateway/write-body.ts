@@ -27,7 +27,12 @@ export function mediaTypeOf(contentType: string | undefined): string {
 }
 
 function isJson(text: string): boolean {
-  try { JSON.parse(text); return true; } catch { return false; }
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function parse(encoding: WriteEncoding, text: string): unknown {
@@ -38,7 +43,12 @@ function parse(encoding: WriteEncoding, text: string): unknown {
  * `method` decides what an absent Content-Type means: the API server reads it as JSON for POST and PUT and
  * refuses it for PATCH. An empty body (a DELETE without options) passes as undefined.
  */
-export function decodeWrite(method: string, contentType: string | undefined, contentEncoding: string | undefined, body: Buffer): DecodedWrite {
+export function decodeWrite(
+  method: string,
+  contentType: string | undefined,
+  contentEncoding: string | undefined,
+  body: Buffer,
+): DecodedWrite {
   if (body.length === 0) return { ok: true, encoding: 'json', value: undefined, body, contentType };
   if (contentEncoding && contentEncoding.trim().toLowerCase() !== 'identity') {
     return { ok: false, status: 415, message: `the gateway cannot decode request bodies with Content-Encoding ${contentEncoding}` };
@@ -46,20 +56,34 @@ export function decodeWrite(method: string, contentType: string | undefined, con
   const media = mediaTypeOf(contentType);
   const encoding = media === '' && method !== 'PATCH' ? 'json' : ENCODINGS[media];
   if (!encoding) {
-    return { ok: false, status: 415, message: `the gateway decides on the objects it forwards and cannot decode ${media || 'a body without a Content-Type'}; send JSON or YAML` };
+    return {
+      ok: false,
+      status: 415,
+      message: `the gateway decides on the objects it forwards and cannot decode ${media || 'a body without a Content-Type'}; send JSON or YAML`,
+    };
   }
   let value: unknown;
   try {
     value = parse(encoding, body.toString('utf8'));
   } catch (error) {
-    return { ok: false, status: 400, message: `the request body is not valid ${encoding === 'yaml' || encoding === 'apply-patch' ? 'YAML' : 'JSON'}: ${(error as Error).message.split('\n')[0]}` };
+    return {
+      ok: false,
+      status: 400,
+      message: `the request body is not valid ${encoding === 'yaml' || encoding === 'apply-patch' ? 'YAML' : 'JSON'}: ${(error as Error).message.split('\n')[0]}`,
+    };
   }
   if (encoding === 'json-patch' ? !Array.isArray(value) : !(typeof value === 'object' && value !== null && !Array.isArray(value))) {
-    return { ok: false, status: 400, message: `the request body is not a ${encoding === 'json-patch' ? 'JSON patch (a list of operations)' : 'single object'}` };
+    return {
+      ok: false,
+      status: 400,
+      message: `the request body is not a ${encoding === 'json-patch' ? 'JSON patch (a list of operations)' : 'single object'}`,
+    };
   }
   if (encoding === 'yaml') return { ok: true, encoding, value, body: Buffer.from(JSON.stringify(value)), contentType: 'application/json' };
   // kubectl apply --server-side sends JSON: forwarded as sent, like any JSON.
-  if (encoding === 'apply-patch' && isJson(body.toString('utf8'))) return { ok: true, encoding, value: JSON.parse(body.toString('utf8')) as unknown, body, contentType };
-  if (encoding === 'apply-patch') return { ok: true, encoding, value, body: Buffer.from(JSON.stringify(value)), contentType: 'application/apply-patch+yaml' };
+  if (encoding === 'apply-patch' && isJson(body.toString('utf8')))
+    return { ok: true, encoding, value: JSON.parse(body.toString('utf8')) as unknown, body, contentType };
+  if (encoding === 'apply-patch')
+    return { ok: true, encoding, value, body: Buffer.from(JSON.stringify(value)), contentType: 'application/apply-patch+yaml' };
   return { ok: true, encoding, value, body, contentType };
 }

@@ -25,7 +25,10 @@ export function bearerToken(headers: Record<string, string | string[] | undefine
   if (typeof authorization === 'string' && authorization.startsWith('Bearer ')) return authorization.slice(7).trim() || undefined;
   const protocols = headers['sec-websocket-protocol'];
   if (typeof protocols === 'string') {
-    const bearer = protocols.split(',').map((p) => p.trim()).find((p) => p.startsWith('bearer.'));
+    const bearer = protocols
+      .split(',')
+      .map((p) => p.trim())
+      .find((p) => p.startsWith('bearer.'));
     return bearer?.slice(7) || undefined;
   }
   return undefined;

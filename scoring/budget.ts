@@ -29,7 +29,8 @@ export function redTime(readings: readonly SlaReading[], from: string, to: strin
     const seconds = (ends - begins) / 1000;
     if (reading.status === 'red') result.redSeconds += seconds;
     for (const objective of reading.objectives) {
-      if (objective.status === 'red') result.objectiveRedSeconds[objective.name] = (result.objectiveRedSeconds[objective.name] ?? 0) + seconds;
+      if (objective.status === 'red')
+        result.objectiveRedSeconds[objective.name] = (result.objectiveRedSeconds[objective.name] ?? 0) + seconds;
     }
   }
   return result;

@@ -4,11 +4,13 @@ import type { KubeRequestRow } from '../db/schema.ts';
 import { isWriteVerb } from '../domain/session-terms.ts';
 
 /** One recorded kubectl request, as the kube gateway stores it (kube_requests), with its time as ISO text. */
-export type KubeAction = Pick<KubeRequestRow, 'verb' | 'resource' | 'status'>
-  & Partial<Pick<KubeRequestRow, 'namespace' | 'name' | 'subresource' | 'command' | 'change'>>
-  & { at: string };
+export type KubeAction = Pick<KubeRequestRow, 'verb' | 'resource' | 'status'> &
+  Partial<Pick<KubeRequestRow, 'namespace' | 'name' | 'subresource' | 'command' | 'change'>> & { at: string };
 
-export interface Finding { points: number; message: string }
+export interface Finding {
+  points: number;
+  message: string;
+}
 
 export const COLLATERAL = {
   namespaceDeleted: 300,
@@ -52,33 +54,58 @@ export function collateralFindings(actions: readonly KubeAction[], faultTargets:
   const findings: Finding[] = [];
 
   for (const action of done.filter((a) => a.resource === 'namespaces' && a.verb === 'delete')) {
-    findings.push({ points: COLLATERAL.namespaceDeleted, message: `deleted the namespace ${action.name ?? ''}: the whole system went down with it`.trim() });
+    findings.push({
+      points: COLLATERAL.namespaceDeleted,
+      message: `deleted the namespace ${action.name ?? ''}: the whole system went down with it`.trim(),
+    });
   }
 
   // Pods: a deletecollection or a burst of single deletes is a mass deletion; many single deletes over time only move the symptom.
   const collections = done.filter((a) => a.resource === 'pods' && a.verb === 'deletecollection');
-  for (const action of collections) findings.push({ points: COLLATERAL.massPodDeletion, message: `deleted all pods at once${action.namespace ? ` in ${action.namespace}` : ''}` });
+  for (const action of collections)
+    findings.push({
+      points: COLLATERAL.massPodDeletion,
+      message: `deleted all pods at once${action.namespace ? ` in ${action.namespace}` : ''}`,
+    });
   const podDeletes = done.filter((a) => a.resource === 'pods' && a.verb === 'delete' && !a.subresource);
   let singles = 0;
-  for (const burst of bursts(podDeletes.map((a) => seconds(a.at)), COLLATERAL.massPodWindowSeconds)) {
-    if (burst.length >= COLLATERAL.massPodCount) findings.push({ points: COLLATERAL.massPodDeletion, message: `deleted ${burst.length} pods within ${COLLATERAL.massPodWindowSeconds} s` });
+  for (const burst of bursts(
+    podDeletes.map((a) => seconds(a.at)),
+    COLLATERAL.massPodWindowSeconds,
+  )) {
+    if (burst.length >= COLLATERAL.massPodCount)
+      findings.push({
+        points: COLLATERAL.massPodDeletion,
+        message: `deleted ${burst.length} pods within ${COLLATERAL.massPodWindowSeconds} s`,
+      });
     else singles += burst.length;
   }
   if (singles >= COLLATERAL.massPodCount) {
-    findings.push({ points: COLLATERAL.repeatedPodDeletes, message: `deleted pods ${singles} times: restarting pods treats the symptom, not the cause` });
+    findings.push({
+      points: COLLATERAL.repeatedPodDeletes,
+      message: `deleted pods ${singles} times: restarting pods treats the symptom, not the cause`,
+    });
   }
 
   // Rollout restarts of many workloads in a short time: restarting everything to see what sticks.
   const restarts = done.filter(isRolloutRestart);
   const blind = new Set<string>();
   for (const [index, restart] of restarts.entries()) {
-    const names = new Set(restarts.slice(index).filter((r) => seconds(r.at) - seconds(restart.at) <= COLLATERAL.blindRestartWindowSeconds).map((r) => `${r.resource}/${r.name}`));
+    const names = new Set(
+      restarts
+        .slice(index)
+        .filter((r) => seconds(r.at) - seconds(restart.at) <= COLLATERAL.blindRestartWindowSeconds)
+        .map((r) => `${r.resource}/${r.name}`),
+    );
     if (names.size >= COLLATERAL.blindRestartCount) {
       for (const name of names) blind.add(name);
     }
   }
   if (blind.size > 0) {
-    findings.push({ points: COLLATERAL.blindRestart, message: `restarted ${blind.size} workloads within ${COLLATERAL.blindRestartWindowSeconds} s (${[...blind].sort().join(', ')}) instead of the one at fault` });
+    findings.push({
+      points: COLLATERAL.blindRestart,
+      message: `restarted ${blind.size} workloads within ${COLLATERAL.blindRestartWindowSeconds} s (${[...blind].sort().join(', ')}) instead of the one at fault`,
+    });
   }
 
   // Scaling, deleting or restarting a workload the fault never touched (blind restarts already counted above).
@@ -89,7 +116,12 @@ export function collateralFindings(actions: readonly KubeAction[], faultTargets:
     if (!WORKLOADS.has(action.resource) || !action.name || related(action.name) || action.verb === 'create') continue;
     const key = `${action.resource}/${action.name}`;
     if (blind.has(key)) continue;
-    const changesIt = action.verb === 'delete' || action.subresource === 'scale' || isRolloutRestart(action) || action.verb === 'update' || action.verb === 'patch';
+    const changesIt =
+      action.verb === 'delete' ||
+      action.subresource === 'scale' ||
+      isRolloutRestart(action) ||
+      action.verb === 'update' ||
+      action.verb === 'patch';
     if (changesIt) unrelated.add(key);
   }
   for (const key of [...unrelated].sort()) {

@@ -32,8 +32,19 @@ export interface ScoreRecording extends ScoreInput {
   faultTargets: string[];
 }
 
-export interface ScoreBreakdown { base: number; timePenalty: number; budgetPenalty: number; hintPenalty: number; collateralPenalty: number; total: number }
-export interface ScoreReason { term: 'time' | 'budget' | 'hints' | 'collateral' | 'floor'; points: number; message: string }
+export interface ScoreBreakdown {
+  base: number;
+  timePenalty: number;
+  budgetPenalty: number;
+  hintPenalty: number;
+  collateralPenalty: number;
+  total: number;
+}
+export interface ScoreReason {
+  term: 'time' | 'budget' | 'hints' | 'collateral' | 'floor';
+  points: number;
+  message: string;
+}
 
 export interface ScoreResult {
   score: number;
@@ -53,7 +64,12 @@ export function computeScore(recording: ScoreRecording): ScoreResult {
 
   const overPar = Math.max(0, recording.timeToRepairSeconds - par);
   const timePenalty = Math.round((overPar / 60) * TIME_PENALTY_PER_MINUTE);
-  if (timePenalty > 0) reasons.push({ term: 'time', points: timePenalty, message: `repaired in ${minutes(recording.timeToRepairSeconds)}, ${minutes(overPar)} over the par of ${minutes(par)}` });
+  if (timePenalty > 0)
+    reasons.push({
+      term: 'time',
+      points: timePenalty,
+      message: `repaired in ${minutes(recording.timeToRepairSeconds)}, ${minutes(overPar)} over the par of ${minutes(par)}`,
+    });
 
   let budgetPenalty = 0;
   let redSeconds = 0;
@@ -65,12 +81,21 @@ export function computeScore(recording: ScoreRecording): ScoreResult {
       const points = Math.round((Math.max(0, seconds - par) / 60) * BUDGET_PENALTY_PER_MINUTE);
       if (points === 0) continue;
       budgetPenalty += points;
-      reasons.push({ term: 'budget', points, message: `${objective} was red for ${minutes(seconds)}: ${minutes(seconds - par)} beyond its error budget` });
+      reasons.push({
+        term: 'budget',
+        points,
+        message: `${objective} was red for ${minutes(seconds)}: ${minutes(seconds - par)} beyond its error budget`,
+      });
     }
   }
 
   const hintPenalty = recording.hintsUsed * HINT_COST[recording.mode];
-  if (hintPenalty > 0) reasons.push({ term: 'hints', points: hintPenalty, message: `${recording.hintsUsed} hint${recording.hintsUsed === 1 ? '' : 's'} in Challenge mode` });
+  if (hintPenalty > 0)
+    reasons.push({
+      term: 'hints',
+      points: hintPenalty,
+      message: `${recording.hintsUsed} hint${recording.hintsUsed === 1 ? '' : 's'} in Challenge mode`,
+    });
 
   let collateralPenalty = 0;
   for (const finding of collateralFindings(recording.kubeRequests, recording.faultTargets)) {
@@ -82,7 +107,8 @@ export function computeScore(recording: ScoreRecording): ScoreResult {
 
   const raw = BASE_SCORE - timePenalty - budgetPenalty - hintPenalty - collateralPenalty;
   const score = Math.max(MIN_SCORE, raw);
-  if (score > raw) reasons.push({ term: 'floor', points: score - raw, message: `given back: a repaired session never scores below ${MIN_SCORE}` });
+  if (score > raw)
+    reasons.push({ term: 'floor', points: score - raw, message: `given back: a repaired session never scores below ${MIN_SCORE}` });
   return {
     score,
     breakdown: { base: BASE_SCORE, timePenalty, budgetPenalty, hintPenalty, collateralPenalty, total: score },

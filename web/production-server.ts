@@ -25,12 +25,14 @@ export interface SiteSettings {
 /** WEB_HOST (default 127.0.0.1), WEB_PORT (5173) and WEB_ORIGIN (default http://127.0.0.1:<port>), checked. */
 export function siteSettings(env: NodeJS.ProcessEnv): SiteSettings {
   const port = Number(env.WEB_PORT || 5173);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`WEB_PORT must be an integer between 1 and 65535, got "${env.WEB_PORT}"`);
+  if (!Number.isInteger(port) || port < 1 || port > 65535)
+    throw new Error(`WEB_PORT must be an integer between 1 and 65535, got "${env.WEB_PORT}"`);
   const rawOrigin = env.WEB_ORIGIN || `http://127.0.0.1:${port}`;
   if (!URL.canParse(rawOrigin)) throw new Error(`WEB_ORIGIN must be an absolute URL such as http://127.0.0.1:5173, got "${rawOrigin}"`);
   const origin = new URL(rawOrigin);
   if (origin.protocol !== 'http:' && origin.protocol !== 'https:') throw new Error(`WEB_ORIGIN must be http(s), got "${rawOrigin}"`);
-  if (origin.pathname !== '/' || origin.search !== '' || origin.hash !== '') throw new Error(`WEB_ORIGIN is an origin only (scheme, host, port), got "${rawOrigin}"`);
+  if (origin.pathname !== '/' || origin.search !== '' || origin.hash !== '')
+    throw new Error(`WEB_ORIGIN is an origin only (scheme, host, port), got "${rawOrigin}"`);
   return { host: env.WEB_HOST || '127.0.0.1', port, origin };
 }
 
@@ -47,7 +49,9 @@ async function main(): Promise<void> {
     request.headers[HOST_HEADER] = site.origin.host;
     handler(request, response, () => response.writeHead(404).end());
   });
-  server.listen(site.port, site.host, () => process.stdout.write(`website (built) on http://${site.host}:${site.port}, origin ${site.origin.origin}\n`));
+  server.listen(site.port, site.host, () =>
+    process.stdout.write(`website (built) on http://${site.host}:${site.port}, origin ${site.origin.origin}\n`),
+  );
 
   const stop = () => {
     server.close(() => process.exit(0));

@@ -14,7 +14,13 @@ export interface WorkerOptions {
   workflowBundle?: string | undefined;
 }
 
-export async function createSessionWorker({ temporalAddress, namespace, taskQueue, deps, workflowBundle }: WorkerOptions): Promise<{ worker: Worker; connection: NativeConnection; bundle: BundleChoice }> {
+export async function createSessionWorker({
+  temporalAddress,
+  namespace,
+  taskQueue,
+  deps,
+  workflowBundle,
+}: WorkerOptions): Promise<{ worker: Worker; connection: NativeConnection; bundle: BundleChoice }> {
   const bundle = chooseWorkflowBundle(workflowBundle);
   const connection = await NativeConnection.connect({ address: temporalAddress });
   const worker = await Worker.create({

@@ -12,13 +12,17 @@ import { Client, Connection } from '@temporalio/client';
 
 const config = loadConfig();
 Runtime.install({ telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } } });
-if (!config.databaseUrl) throw new Error('DATABASE_URL is not set: start the worker through the stack (npm run stack), which serves the embedded database');
+if (!config.databaseUrl)
+  throw new Error('DATABASE_URL is not set: start the worker through the stack (npm run stack), which serves the embedded database');
 const database = openDatabase(config.databaseUrl, { maxConnections: 10 });
 // Throws at start, naming what is missing, when the configured driver cannot run here (kind without Docker).
 const { driver } = connectCluster(config);
 // One batched SLA evaluation per poll interval serves every session watched by this worker.
 const slaProvider = createSlaProvider(config.sla, driver.kubeFor, (error) => {
-  Runtime.instance().logger.warn('SLA provider could not answer', { provider: config.sla.provider, error: error instanceof Error ? error.message : String(error) });
+  Runtime.instance().logger.warn('SLA provider could not answer', {
+    provider: config.sla.provider,
+    error: error instanceof Error ? error.message : String(error),
+  });
 });
 const slaEvaluator = new SlaEvaluator(slaProvider, config.slaPollSeconds * 1000);
 const { worker, connection, bundle } = await createSessionWorker({
@@ -26,10 +30,22 @@ const { worker, connection, bundle } = await createSessionWorker({
   temporalAddress: config.temporalAddress,
   namespace: config.temporalNamespace,
   taskQueue: config.taskQueue,
-  deps: { db: database.db, library: loadLibrary(config.scenariosDir), slaPollSeconds: config.slaPollSeconds, slaEvaluator, sumo: config.sla.sumo, driver },
+  deps: {
+    db: database.db,
+    library: loadLibrary(config.scenariosDir),
+    slaPollSeconds: config.slaPollSeconds,
+    slaEvaluator,
+    sumo: config.sla.sumo,
+    driver,
+  },
 });
-Runtime.instance().logger.info(bundle.use === 'prebuilt' ? `workflows from the prebuilt bundle ${bundle.codePath}` : `workflows bundled at start: ${bundle.reason}`);
-const client = new Client({ connection: await Connection.connect({ address: config.temporalAddress }), namespace: config.temporalNamespace });
+Runtime.instance().logger.info(
+  bundle.use === 'prebuilt' ? `workflows from the prebuilt bundle ${bundle.codePath}` : `workflows bundled at start: ${bundle.reason}`,
+);
+const client = new Client({
+  connection: await Connection.connect({ address: config.temporalAddress }),
+  namespace: config.temporalNamespace,
+});
 await ensureSweeperSchedule(client, config.taskQueue);
 try {
   await worker.run();

@@ -53,7 +53,10 @@ export async function buildWorkflowBundle(codePath = DEFAULT_WORKFLOW_BUNDLE, wo
   const manifest: BundleManifest = {
     bundlerVersion: BUNDLER_VERSION,
     workflowsPath: relative(ROOT, workflowsPath),
-    files: digestFiles(ROOT, [...read].filter((file) => file.startsWith(ROOT + '/') && statSync(file, { throwIfNoEntry: false })?.isFile())),
+    files: digestFiles(
+      ROOT,
+      [...read].filter((file) => file.startsWith(ROOT + '/') && statSync(file, { throwIfNoEntry: false })?.isFile()),
+    ),
   };
   mkdirSync(dirname(codePath), { recursive: true });
   // Written beside and renamed: a worker starting meanwhile sees the old pair or the new one, never half of one.
@@ -66,15 +69,18 @@ export async function buildWorkflowBundle(codePath = DEFAULT_WORKFLOW_BUNDLE, wo
 
 /** Why the bundle at `codePath` cannot stand for `workflowsPath` as the sources are now; undefined when it can. */
 export function staleness(codePath: string, workflowsPath = WORKFLOWS_PATH): string | undefined {
-  if (!statSync(codePath, { throwIfNoEntry: false })?.isFile()) return `no prebuilt bundle at ${relative(ROOT, codePath)} (npm run build makes one)`;
+  if (!statSync(codePath, { throwIfNoEntry: false })?.isFile())
+    return `no prebuilt bundle at ${relative(ROOT, codePath)} (npm run build makes one)`;
   let manifest: BundleManifest;
   try {
     manifest = JSON.parse(readFileSync(manifestPath(codePath), 'utf8')) as BundleManifest;
   } catch {
     return `the prebuilt bundle has no readable manifest (${relative(ROOT, manifestPath(codePath))})`;
   }
-  if (manifest.bundlerVersion !== BUNDLER_VERSION) return `the prebuilt bundle was made by @temporalio/worker ${manifest.bundlerVersion}, this is ${BUNDLER_VERSION}`;
-  if (manifest.workflowsPath !== relative(ROOT, workflowsPath)) return `the prebuilt bundle is of ${manifest.workflowsPath}, not ${relative(ROOT, workflowsPath)}`;
+  if (manifest.bundlerVersion !== BUNDLER_VERSION)
+    return `the prebuilt bundle was made by @temporalio/worker ${manifest.bundlerVersion}, this is ${BUNDLER_VERSION}`;
+  if (manifest.workflowsPath !== relative(ROOT, workflowsPath))
+    return `the prebuilt bundle is of ${manifest.workflowsPath}, not ${relative(ROOT, workflowsPath)}`;
   const change = firstChange(ROOT, manifest.files);
   return change === undefined ? undefined : `${change} since the bundle was built`;
 }

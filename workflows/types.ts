@@ -58,7 +58,11 @@ export interface SessionState {
   dashboardUrl?: string;
 }
 
-export interface HintResult { hint: string; hintsUsed: number; cost: number }
+export interface HintResult {
+  hint: string;
+  hintsUsed: number;
+  cost: number;
+}
 
 export interface ScoreInput {
   sessionId: string;

@@ -7,7 +7,9 @@ import { handlerFor } from './registry.ts';
 
 export { FaultTargetMissingError } from './handler.ts';
 
-export interface FaultOptions { sessionId?: string }
+export interface FaultOptions {
+  sessionId?: string;
+}
 
 /** Applies the fault; returns a one-line summary for the session log. Safe to retry. */
 export async function applyFault(kube: Kube, namespace: string, fault: Fault, options: FaultOptions = {}): Promise<string> {

@@ -11,7 +11,8 @@ export class ChaosMeshMissingError extends FaultTargetMissingError {}
 function experiment(context: Pick<FaultContext, 'namespace' | 'sessionId'>, { args }: FaultOf<'chaos-mesh'>): KubernetesObject {
   const selector = { ...(args.spec.selector as Record<string, unknown> | undefined), namespaces: [context.namespace] };
   return markedObject('chaos-mesh', {
-    apiVersion: 'chaos-mesh.org/v1alpha1', kind: args.kind,
+    apiVersion: 'chaos-mesh.org/v1alpha1',
+    kind: args.kind,
     metadata: { name: args.name, namespace: context.namespace },
     spec: { ...args.spec, selector },
   } as KubernetesObject);
@@ -24,7 +25,9 @@ async function withChaosMesh<T>(kind: string, work: () => Promise<T>): Promise<T
   } catch (error) {
     const message = String((error as Error)?.message ?? error);
     if (/Unrecognized API version and kind|not find the requested resource|404/.test(message)) {
-      throw new ChaosMeshMissingError(`Chaos Mesh is not installed in this cluster (no chaos-mesh.org/v1alpha1 ${kind}): this fault needs a cluster that runs Chaos Mesh`);
+      throw new ChaosMeshMissingError(
+        `Chaos Mesh is not installed in this cluster (no chaos-mesh.org/v1alpha1 ${kind}): this fault needs a cluster that runs Chaos Mesh`,
+      );
     }
     throw error;
   }
@@ -40,11 +43,13 @@ export const chaosMesh: FaultHandler<'chaos-mesh'> = {
     return (await withChaosMesh(fault.args.kind, () => readCreated(context, experiment(context, fault)))) !== undefined;
   },
   async revert(context, fault) {
-    const deleted = await withChaosMesh(fault.args.kind, () => deleteCreated(context, 'chaos-mesh', experiment(context, fault))).catch((error: unknown) => {
-      // Nothing can exist where Chaos Mesh is not installed: nothing to revert.
-      if (error instanceof ChaosMeshMissingError) return false;
-      throw error;
-    });
+    const deleted = await withChaosMesh(fault.args.kind, () => deleteCreated(context, 'chaos-mesh', experiment(context, fault))).catch(
+      (error: unknown) => {
+        // Nothing can exist where Chaos Mesh is not installed: nothing to revert.
+        if (error instanceof ChaosMeshMissingError) return false;
+        throw error;
+      },
+    );
     return deleted ? `${fault.args.kind.toLowerCase()}/${fault.args.name} deleted` : 'nothing to revert';
   },
 };

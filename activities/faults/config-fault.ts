@@ -9,7 +9,9 @@ import { currentPodsFailing, deploymentRef, mutate, readObject, saveOnce, takeSa
 type ConfigFaultType = 'secret-credentials-corrupted' | 'configmap-broken';
 type ConfigArgs = FaultOf<ConfigFaultType>['args'];
 const argsOf = (fault: unknown) => (fault as { args: ConfigArgs }).args;
-interface ConfigObject extends KubernetesObject { data?: Record<string, string> }
+interface ConfigObject extends KubernetesObject {
+  data?: Record<string, string>;
+}
 
 interface ConfigAccess {
   ref(args: ConfigArgs): ObjectRef;
@@ -77,7 +79,9 @@ function configFault<T extends ConfigFaultType>(type: T, access: ConfigAccess): 
         const saved = takeSaved<string | null>(deployment, type);
         if (saved !== undefined) setTemplateChecksum(deployment, ref.name, saved);
       });
-      return restored ? `${ref.kind.toLowerCase()}/${ref.name} restored; deployment/${args.deployment} rolled back` : `${ref.kind.toLowerCase()}/${ref.name}: nothing to revert`;
+      return restored
+        ? `${ref.kind.toLowerCase()}/${ref.name} restored; deployment/${args.deployment} rolled back`
+        : `${ref.kind.toLowerCase()}/${ref.name}: nothing to revert`;
     },
   };
 }

@@ -5,7 +5,8 @@ import type { FaultArgs } from '../../scenarios/lib/schema.ts';
 import type { FaultHandler } from './handler.ts';
 import { containerIn, currentPodsFailing, deploymentRef, mutate, readObject, saveOnce, takeSaved } from './objects.ts';
 
-type ContainerFaultType = 'nonexistent-image' | 'env-var-changed' | 'liveness-probe-too-aggressive' | 'cpu-limit-throttling' | 'memory-limit-oom';
+type ContainerFaultType =
+  'nonexistent-image' | 'env-var-changed' | 'liveness-probe-too-aggressive' | 'cpu-limit-throttling' | 'memory-limit-oom';
 
 export function containerFault<T extends ContainerFaultType>(
   type: T,

@@ -19,7 +19,13 @@ export async function createOnce(context: FaultContext, object: KubernetesObject
 }
 
 export async function readCreated<T extends KubernetesObject>(context: FaultContext, object: T): Promise<T | undefined> {
-  return ignoreNotFound(context.kube.objects.read<T>({ apiVersion: object.apiVersion!, kind: object.kind!, metadata: { name: object.metadata!.name!, namespace: object.metadata?.namespace } }));
+  return ignoreNotFound(
+    context.kube.objects.read<T>({
+      apiVersion: object.apiVersion!,
+      kind: object.kind!,
+      metadata: { name: object.metadata!.name!, namespace: object.metadata?.namespace },
+    }),
+  );
 }
 
 /** Deletes the object if the engine created it; true when something was deleted. */

@@ -7,13 +7,18 @@ import { deploymentRef, mutate, readObject, saveOnce, takeSaved, type ObjectRef 
 
 const hpaRef = (name: string): ObjectRef => ({ apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', name });
 
-function autoscaler(context: Pick<FaultContext, 'namespace' | 'sessionId'>, { args }: FaultOf<'hpa-max-too-low'>): V2HorizontalPodAutoscaler {
+function autoscaler(
+  context: Pick<FaultContext, 'namespace' | 'sessionId'>,
+  { args }: FaultOf<'hpa-max-too-low'>,
+): V2HorizontalPodAutoscaler {
   return markedObject('hpa-max-too-low', {
-    apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler',
+    apiVersion: 'autoscaling/v2',
+    kind: 'HorizontalPodAutoscaler',
     metadata: { name: args.deployment, namespace: context.namespace },
     spec: {
       scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: args.deployment },
-      minReplicas: 1, maxReplicas: args.maxReplicas,
+      minReplicas: 1,
+      maxReplicas: args.maxReplicas,
       metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } }],
     },
   });
@@ -23,7 +28,9 @@ export const hpaMaxTooLow: FaultHandler<'hpa-max-too-low'> = {
   creates: (context, fault) => [autoscaler(context, fault)],
   async apply(context, fault) {
     // The autoscaler scales the Deployment down; revert gives it back the replicas it had.
-    await mutate<V1Deployment>(context, deploymentRef(fault.args.deployment), (deployment) => saveOnce(deployment, 'hpa-max-too-low', deployment.spec?.replicas ?? 1));
+    await mutate<V1Deployment>(context, deploymentRef(fault.args.deployment), (deployment) =>
+      saveOnce(deployment, 'hpa-max-too-low', deployment.spec?.replicas ?? 1),
+    );
     const existing = await readObject<V2HorizontalPodAutoscaler>(context, hpaRef(fault.args.deployment));
     if (!existing) {
       await createOnce(context, autoscaler(context, fault));

@@ -5,8 +5,10 @@ export const livenessProbeTooAggressive = containerFault('liveness-probe-too-agg
   const port = container.ports?.[0]?.name ?? container.ports?.[0]?.containerPort ?? 8080;
   container.livenessProbe = {
     httpGet: { path: container.livenessProbe?.httpGet?.path ?? '/healthz', port },
-    initialDelaySeconds: args.initialDelaySeconds, periodSeconds: args.periodSeconds,
-    failureThreshold: args.failureThreshold, timeoutSeconds: args.timeoutSeconds,
+    initialDelaySeconds: args.initialDelaySeconds,
+    periodSeconds: args.periodSeconds,
+    failureThreshold: args.failureThreshold,
+    timeoutSeconds: args.timeoutSeconds,
   };
   return `container ${container.name} liveness probe after ${args.initialDelaySeconds}s, every ${args.periodSeconds}s, ${args.failureThreshold} failure(s)`;
 });

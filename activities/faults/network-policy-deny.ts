@@ -6,7 +6,8 @@ import type { FaultContext, FaultHandler } from './handler.ts';
 
 function policy(context: Pick<FaultContext, 'namespace' | 'sessionId'>, { args }: FaultOf<'network-policy-deny'>): V1NetworkPolicy {
   return markedObject('network-policy-deny', {
-    apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy',
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
     metadata: { name: args.name, namespace: context.namespace },
     spec: {
       podSelector: { matchLabels: args.podSelector },
@@ -26,6 +27,8 @@ export const networkPolicyDeny: FaultHandler<'network-policy-deny'> = {
     return (await readCreated(context, policy(context, fault))) !== undefined;
   },
   async revert(context, fault) {
-    return (await deleteCreated(context, 'network-policy-deny', policy(context, fault))) ? `networkpolicy/${fault.args.name} deleted` : 'nothing to revert';
+    return (await deleteCreated(context, 'network-policy-deny', policy(context, fault)))
+      ? `networkpolicy/${fault.args.name} deleted`
+      : 'nothing to revert';
   },
 };

@@ -10,7 +10,11 @@ export const nodeAffinityUnsatisfiable: FaultHandler<'node-affinity-unsatisfiabl
       saveOnce(deployment, 'node-affinity-unsatisfiable', pod.affinity ?? null);
       pod.affinity = {
         ...pod.affinity,
-        nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: args.key, operator: 'In', values: [args.value] }] }] } },
+        nodeAffinity: {
+          requiredDuringSchedulingIgnoredDuringExecution: {
+            nodeSelectorTerms: [{ matchExpressions: [{ key: args.key, operator: 'In', values: [args.value] }] }],
+          },
+        },
       };
     });
     return `deployment/${args.deployment} requires nodes with ${args.key}=${args.value}`;

@@ -17,7 +17,11 @@ export const nodeCordonDrain: FaultHandler<'node-cordon-drain'> = {
   async apply(context, { args }) {
     await mutateNode(context, args.node, (node) => holdNode(node, context.namespace));
     const pods = await context.kube.core.listNamespacedPod({ namespace: context.namespace, fieldSelector: `spec.nodeName=${args.node}` });
-    await Promise.all(pods.items.map((pod) => ignoreNotFound(context.kube.core.deleteNamespacedPod({ name: pod.metadata!.name!, namespace: context.namespace }))));
+    await Promise.all(
+      pods.items.map((pod) =>
+        ignoreNotFound(context.kube.core.deleteNamespacedPod({ name: pod.metadata!.name!, namespace: context.namespace })),
+      ),
+    );
     return `node/${args.node} cordoned; ${pods.items.length} sandbox pod(s) evicted`;
   },
   async tookEffect(context, { args }) {

@@ -6,10 +6,20 @@ import { podTrouble } from '../oracle/pods.ts';
 import { labelSelectorString } from '../oracle/selectors.ts';
 import { FaultTargetMissingError, revertAnnotation, type FaultContext } from './handler.ts';
 
-export interface ObjectRef { apiVersion: string; kind: string; name: string }
+export interface ObjectRef {
+  apiVersion: string;
+  kind: string;
+  name: string;
+}
 
 export async function readObject<T extends KubernetesObject>(context: FaultContext, ref: ObjectRef): Promise<T | undefined> {
-  return ignoreNotFound(context.kube.objects.read<T>({ apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, namespace: context.namespace } }));
+  return ignoreNotFound(
+    context.kube.objects.read<T>({
+      apiVersion: ref.apiVersion,
+      kind: ref.kind,
+      metadata: { name: ref.name, namespace: context.namespace },
+    }),
+  );
 }
 
 /** Reads, changes and replaces an object; retries when someone else changed it in between (409). */
@@ -62,7 +72,10 @@ export async function currentPods(context: FaultContext, deploymentName: string)
   const current = sets.items.find((set) => set.metadata?.annotations?.['deployment.kubernetes.io/revision'] === revision);
   const hash = current?.metadata?.labels?.['pod-template-hash'];
   if (!hash) return [];
-  const pods = await kube.core.listNamespacedPod({ namespace, labelSelector: labelSelectorString({ ...labels, 'pod-template-hash': hash }) });
+  const pods = await kube.core.listNamespacedPod({
+    namespace,
+    labelSelector: labelSelectorString({ ...labels, 'pod-template-hash': hash }),
+  });
   return pods.items;
 }
 

@@ -7,7 +7,10 @@ import { deploymentRef, markRestart, mutate, readObject } from './objects.ts';
 
 function quota(context: Pick<FaultContext, 'namespace' | 'sessionId'>, { args }: FaultOf<'resource-quota-too-small'>): V1ResourceQuota {
   return markedObject('resource-quota-too-small', {
-    apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: args.name, namespace: context.namespace }, spec: { hard: args.hard },
+    apiVersion: 'v1',
+    kind: 'ResourceQuota',
+    metadata: { name: args.name, namespace: context.namespace },
+    spec: { hard: args.hard },
   });
 }
 
@@ -27,6 +30,8 @@ export const resourceQuotaTooSmall: FaultHandler<'resource-quota-too-small'> = {
     return refused || (deployment?.status?.availableReplicas ?? 0) < (deployment?.spec?.replicas ?? 0);
   },
   async revert(context, fault) {
-    return (await deleteCreated(context, 'resource-quota-too-small', quota(context, fault))) ? `resourcequota/${fault.args.name} deleted` : 'nothing to revert';
+    return (await deleteCreated(context, 'resource-quota-too-small', quota(context, fault)))
+      ? `resourcequota/${fault.args.name} deleted`
+      : 'nothing to revert';
   },
 };

@@ -21,6 +21,8 @@ export const scaleToZero: FaultHandler<'scale-to-zero'> = {
       replicas = takeSaved<number>(deployment, 'scale-to-zero');
       if (replicas !== undefined) deployment.spec!.replicas = replicas;
     });
-    return replicas === undefined ? `deployment/${args.deployment}: nothing to revert` : `scaled deployment/${args.deployment} back to ${replicas}`;
+    return replicas === undefined
+      ? `deployment/${args.deployment}: nothing to revert`
+      : `scaled deployment/${args.deployment} back to ${replicas}`;
   },
 };

@@ -1,7 +1,14 @@
 // How a pod is doing, read from its status the way `kubectl get pods` shows it.
 import type { V1Pod } from '@kubernetes/client-node';
 
-const BACK_OFF = new Set(['CrashLoopBackOff', 'ImagePullBackOff', 'ErrImagePull', 'CreateContainerConfigError', 'InvalidImageName', 'RunContainerError']);
+const BACK_OFF = new Set([
+  'CrashLoopBackOff',
+  'ImagePullBackOff',
+  'ErrImagePull',
+  'CreateContainerConfigError',
+  'InvalidImageName',
+  'RunContainerError',
+]);
 
 export function isTerminating(pod: V1Pod): boolean {
   return Boolean(pod.metadata?.deletionTimestamp);

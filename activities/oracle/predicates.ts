@@ -6,15 +6,24 @@ import { ignoreNotFound, type Kube } from '../../cluster/kube.ts';
 import { isReady, isTerminating, podTrouble } from './pods.ts';
 import { matchesLabels, matchesSelector } from './selectors.ts';
 
-export interface PredicateResult { ok: boolean; value: number; target: number }
+export interface PredicateResult {
+  ok: boolean;
+  value: number;
+  target: number;
+}
 
-type Evaluator<K extends string> = (kube: Kube, namespace: string, args: Extract<Predicate, Record<K, unknown>>[K & keyof Extract<Predicate, Record<K, unknown>>]) => Promise<PredicateResult>;
+type Evaluator<K extends string> = (
+  kube: Kube,
+  namespace: string,
+  args: Extract<Predicate, Record<K, unknown>>[K & keyof Extract<Predicate, Record<K, unknown>>],
+) => Promise<PredicateResult>;
 type Evaluators = { [P in Predicate as keyof P & string]: Evaluator<keyof P & string> };
 
 const result = (value: number, target: number, ok = value >= target): PredicateResult => ({ ok, value, target });
 const flag = (ok: boolean): PredicateResult => ({ ok, value: ok ? 1 : 0, target: 1 });
 
-const readDeployment = (kube: Kube, namespace: string, name: string) => ignoreNotFound(kube.apps.readNamespacedDeployment({ name, namespace }));
+const readDeployment = (kube: Kube, namespace: string, name: string) =>
+  ignoreNotFound(kube.apps.readNamespacedDeployment({ name, namespace }));
 
 function containerOf(deployment: V1Deployment | undefined, name?: string) {
   const containers = deployment?.spec?.template.spec?.containers ?? [];
@@ -57,11 +66,16 @@ function ingressAllowed(pod: V1Pod, port: number, portName: string | undefined, 
     return types.includes('Ingress') && matchesSelector(pod.metadata?.labels, policy.spec?.podSelector ?? {});
   });
   if (selecting.length === 0) return true;
-  return selecting.some((policy) => (policy.spec?.ingress ?? []).some((rule) => {
-    const portOk = !rule.ports?.length || rule.ports.some((p) => p.port === undefined || p.port === port || (portName !== undefined && p.port === portName));
-    const fromOk = !rule._from?.length || rule._from.some((peer) => peer.podSelector !== undefined || peer.namespaceSelector !== undefined);
-    return portOk && fromOk;
-  }));
+  return selecting.some((policy) =>
+    (policy.spec?.ingress ?? []).some((rule) => {
+      const portOk =
+        !rule.ports?.length ||
+        rule.ports.some((p) => p.port === undefined || p.port === port || (portName !== undefined && p.port === portName));
+      const fromOk =
+        !rule._from?.length || rule._from.some((peer) => peer.podSelector !== undefined || peer.namespaceSelector !== undefined);
+      return portOk && fromOk;
+    }),
+  );
 }
 
 async function reachablePods(kube: Kube, namespace: string, service: V1Service): Promise<number> {
@@ -91,8 +105,13 @@ const evaluators: Evaluators = {
     const d = await readDeployment(kube, namespace, name);
     const desired = d?.spec?.replicas ?? 0;
     const s = d?.status;
-    const done = Boolean(d) && (s?.observedGeneration ?? 0) >= (d?.metadata?.generation ?? 0)
-      && (s?.updatedReplicas ?? 0) === desired && (s?.availableReplicas ?? 0) === desired && (s?.replicas ?? 0) === desired && desired > 0;
+    const done =
+      Boolean(d) &&
+      (s?.observedGeneration ?? 0) >= (d?.metadata?.generation ?? 0) &&
+      (s?.updatedReplicas ?? 0) === desired &&
+      (s?.availableReplicas ?? 0) === desired &&
+      (s?.replicas ?? 0) === desired &&
+      desired > 0;
     return result(s?.updatedReplicas ?? 0, desired, done);
   },
   async deploymentImage(kube, namespace, { name, container, image }) {
@@ -130,9 +149,15 @@ const evaluators: Evaluators = {
     return flag(value !== undefined && createHash('sha256').update(value).digest('hex') === sha256);
   },
   async hpaAllows(kube, namespace, { name, replicas }) {
-    const hpa = await ignoreNotFound(kube.objects.read<V1HorizontalPodAutoscaler>({ apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name, namespace } }));
+    const hpa = await ignoreNotFound(
+      kube.objects.read<V1HorizontalPodAutoscaler>({
+        apiVersion: 'autoscaling/v2',
+        kind: 'HorizontalPodAutoscaler',
+        metadata: { name, namespace },
+      }),
+    );
     // No autoscaler at all does not cap the Deployment.
-    return result(hpa ? hpa.spec?.maxReplicas ?? 0 : replicas, replicas);
+    return result(hpa ? (hpa.spec?.maxReplicas ?? 0) : replicas, replicas);
   },
   async anyOf(kube, namespace, predicates) {
     const results = await Promise.all(predicates.map((p) => evaluatePredicate(kube, namespace, p)));
@@ -151,5 +176,3 @@ export async function predicatesHold(kube: Kube, namespace: string, predicates: 
   }
   return true;
 }
-
-

@@ -2,10 +2,20 @@
 // waiting share one batched provider call instead of making N.
 import { unknownReading, type SlaProvider, type SlaReading, type SlaTarget } from './types.ts';
 
-interface Waiter { resolve(reading: SlaReading): void; reject(reason: unknown): void }
-interface Pending { target: SlaTarget; waiters: Set<Waiter> }
+interface Waiter {
+  resolve(reading: SlaReading): void;
+  reject(reason: unknown): void;
+}
+interface Pending {
+  target: SlaTarget;
+  waiters: Set<Waiter>;
+}
 
-export interface EvaluatorStats { evaluations: number; lastBatchSize: number; largestBatch: number }
+export interface EvaluatorStats {
+  evaluations: number;
+  lastBatchSize: number;
+  largestBatch: number;
+}
 
 export class SlaEvaluator {
   readonly provider: SlaProvider;
@@ -33,8 +43,14 @@ export class SlaEvaluator {
         reject(signal?.reason);
       };
       const waiter: Waiter = {
-        resolve: (reading) => { signal?.removeEventListener('abort', onAbort); resolve(reading); },
-        reject: (reason) => { signal?.removeEventListener('abort', onAbort); reject(reason); },
+        resolve: (reading) => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve(reading);
+        },
+        reject: (reason) => {
+          signal?.removeEventListener('abort', onAbort);
+          reject(reason);
+        },
       };
       entry.waiters.add(waiter);
       this.pending.set(target.sessionId, entry);
@@ -46,7 +62,10 @@ export class SlaEvaluator {
   private schedule(): void {
     if (this.timer || this.running || this.pending.size === 0) return;
     const delay = Math.max(0, this.lastStart + this.pollMs - Date.now());
-    this.timer = setTimeout(() => { this.timer = undefined; void this.run(); }, delay);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.run();
+    }, delay);
   }
 
   private async run(): Promise<void> {

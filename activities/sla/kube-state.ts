@@ -26,7 +26,8 @@ export async function measureDeployment(kube: Kube, namespace: string, name: str
   return {
     availableRatio: desired === 0 ? 0 : available / desired,
     restarts: containers.reduce((sum, c) => sum + (c.restartCount ?? 0), 0),
-    oomKilled: containers.filter((c) => c.lastState?.terminated?.reason === 'OOMKilled' || c.state?.terminated?.reason === 'OOMKilled').length,
+    oomKilled: containers.filter((c) => c.lastState?.terminated?.reason === 'OOMKilled' || c.state?.terminated?.reason === 'OOMKilled')
+      .length,
     pendingPods: pods.filter((pod) => pod.status?.phase === 'Pending').length,
   };
 }

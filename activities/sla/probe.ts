@@ -18,14 +18,20 @@ export function probeUrl(template: string, namespace: string, sli: ProbeSli): st
   return template.replaceAll('{service}', sli.service).replaceAll('{namespace}', namespace).replaceAll('{path}', sli.path);
 }
 
-interface Outcome { ok: boolean; ms: number }
+interface Outcome {
+  ok: boolean;
+  ms: number;
+}
 
 async function probeOnce(url: string, timeoutMs: number): Promise<Outcome> {
   const started = performance.now();
   try {
     // A unique query and no-cache headers: every check is fresh load, never a cached answer.
     const fresh = `${url}${url.includes('?') ? '&' : '?'}fl_probe=${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
-    const response = await fetch(fresh, { signal: AbortSignal.timeout(timeoutMs), headers: { 'cache-control': 'no-cache', 'user-agent': 'failurelib-probe' } });
+    const response = await fetch(fresh, {
+      signal: AbortSignal.timeout(timeoutMs),
+      headers: { 'cache-control': 'no-cache', 'user-agent': 'failurelib-probe' },
+    });
     await response.arrayBuffer();
     return { ok: response.status < 400, ms: performance.now() - started };
   } catch {
@@ -52,13 +58,17 @@ export function judgeProbe(objective: Objective, sli: ProbeSli, outcomes: Outcom
   const p50Ms = percentile(latencies, 50);
   const p95Ms = percentile(latencies, 95);
   const p99Ms = percentile(latencies, 99);
-  const ok = successRate >= sli.minSuccessRate
-    && (sli.maxP95Ms === undefined || p95Ms <= sli.maxP95Ms)
-    && (sli.maxP99Ms === undefined || p99Ms <= sli.maxP99Ms);
+  const ok =
+    successRate >= sli.minSuccessRate &&
+    (sli.maxP95Ms === undefined || p95Ms <= sli.maxP95Ms) &&
+    (sli.maxP99Ms === undefined || p99Ms <= sli.maxP99Ms);
   const round = (n: number) => Math.round(n);
   return {
-    name: objective.name, description: objective.description, status: ok ? 'green' : 'red',
-    value: successRate, target: sli.minSuccessRate,
+    name: objective.name,
+    description: objective.description,
+    status: ok ? 'green' : 'red',
+    value: successRate,
+    target: sli.minSuccessRate,
     slis: { successRate, p50Ms: round(p50Ms), p95Ms: round(p95Ms), p99Ms: round(p99Ms), requests: outcomes.length },
   };
 }
@@ -67,15 +77,19 @@ export function probeProvider(settings: ProbeSettings): SlaProvider {
   return {
     name: 'probe',
     async evaluate(targets: SlaTarget[]) {
-      const entries = await Promise.all(targets.map(async (target) => {
-        const startedAt = Date.now(); // the burst's data is no older than this
-        const results = await Promise.all(target.objectives.map(async (objective): Promise<ObjectiveResult> => {
-          if (!objective.probe) return unknownReading([objective]).objectives[0]!;
-          const outcomes = await burst(probeUrl(settings.urlTemplate, target.namespace, objective.probe), settings);
-          return judgeProbe(objective, objective.probe, outcomes);
-        }));
-        return [target.sessionId, readingOf(results, startedAt)] as const;
-      }));
+      const entries = await Promise.all(
+        targets.map(async (target) => {
+          const startedAt = Date.now(); // the burst's data is no older than this
+          const results = await Promise.all(
+            target.objectives.map(async (objective): Promise<ObjectiveResult> => {
+              if (!objective.probe) return unknownReading([objective]).objectives[0]!;
+              const outcomes = await burst(probeUrl(settings.urlTemplate, target.namespace, objective.probe), settings);
+              return judgeProbe(objective, objective.probe, outcomes);
+            }),
+          );
+          return [target.sessionId, readingOf(results, startedAt)] as const;
+        }),
+      );
       return new Map(entries);
     },
   };

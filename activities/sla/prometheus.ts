@@ -21,24 +21,38 @@ export function renderQuery(query: string, namespace: string): string {
   return query.replaceAll('{{namespace}}', namespace.replace(/["\\]/g, '\\$&'));
 }
 
-interface InstantSample { value: number; at: number }
+interface InstantSample {
+  value: number;
+  at: number;
+}
 
 /** The first sample of an instant query; undefined when the result is empty. Throws when Prometheus cannot answer. */
 export async function instantQuery(settings: PrometheusSettings, query: string): Promise<InstantSample | undefined> {
   const url = new URL('api/v1/query', settings.url.endsWith('/') ? settings.url : `${settings.url}/`);
   const response = await fetch(url, {
-    method: 'POST', body: new URLSearchParams({ query }), signal: AbortSignal.timeout(settings.timeoutMs),
+    method: 'POST',
+    body: new URLSearchParams({ query }),
+    signal: AbortSignal.timeout(settings.timeoutMs),
   });
-  const body = await response.json() as { status: string; error?: string; data?: { resultType: string; result: unknown } };
+  const body = (await response.json()) as { status: string; error?: string; data?: { resultType: string; result: unknown } };
   if (body.status !== 'success' || !body.data) throw new Error(`prometheus: ${body.error ?? `HTTP ${response.status}`}`);
   const { resultType, result } = body.data;
-  const pair = resultType === 'vector' ? (result as { value: [number, string] }[])[0]?.value
-    : resultType === 'scalar' ? (result as [number, string]) : undefined;
+  const pair =
+    resultType === 'vector'
+      ? (result as { value: [number, string] }[])[0]?.value
+      : resultType === 'scalar'
+        ? (result as [number, string])
+        : undefined;
   if (!pair) return undefined;
   return { at: pair[0] * 1000 - settings.lagMs, value: Number(pair[1]) };
 }
 
-export async function judgePrometheus(settings: PrometheusSettings, namespace: string, objective: Objective, sli: PrometheusSli): Promise<{ result: ObjectiveResult; at?: number }> {
+export async function judgePrometheus(
+  settings: PrometheusSettings,
+  namespace: string,
+  objective: Objective,
+  sli: PrometheusSli,
+): Promise<{ result: ObjectiveResult; at?: number }> {
   const base = { name: objective.name, description: objective.description, target: boundTarget(sli) };
   try {
     const sample = await instantQuery(settings, renderQuery(sli.query, namespace));
@@ -55,9 +69,11 @@ export function prometheusProvider(settings: PrometheusSettings): SlaProvider {
     async evaluate(targets: SlaTarget[]) {
       const jobs = targets.flatMap((target) => target.objectives.map((objective) => ({ target, objective })));
       const startedAt = Date.now();
-      const judged = await mapLimited(jobs, settings.concurrency, async ({ target, objective }) => (objective.prometheus
-        ? judgePrometheus(settings, target.namespace, objective, objective.prometheus)
-        : { result: { name: objective.name, description: objective.description, status: 'unknown' as const }, at: undefined }));
+      const judged = await mapLimited(jobs, settings.concurrency, async ({ target, objective }) =>
+        objective.prometheus
+          ? judgePrometheus(settings, target.namespace, objective, objective.prometheus)
+          : { result: { name: objective.name, description: objective.description, status: 'unknown' as const }, at: undefined },
+      );
       const readings = new Map<string, ObjectiveResult[]>();
       const sampled = new Map<string, number>();
       judged.forEach(({ result, at }, index) => {

@@ -11,7 +11,11 @@ import { sumoProvider } from './sumo/provider.ts';
 import type { SlaProvider } from './types.ts';
 
 /** `cluster`: the driven cluster, or a session's own (ClusterDriver.kubeFor), for the kube-state SLIs. */
-export function createSlaProvider(sla: Config['sla'], cluster: Kube | ((sessionId: string) => Promise<Kube>), onError?: (error: unknown) => void): SlaProvider {
+export function createSlaProvider(
+  sla: Config['sla'],
+  cluster: Kube | ((sessionId: string) => Promise<Kube>),
+  onError?: (error: unknown) => void,
+): SlaProvider {
   const kubeState = kubeStateProvider(cluster);
   switch (sla.provider) {
     case 'kube-state':
@@ -21,11 +25,15 @@ export function createSlaProvider(sla: Config['sla'], cluster: Kube | ((sessionI
     case 'prometheus':
       return compositeProvider(
         prometheusProvider({ url: sla.prometheus.url, timeoutMs: 5000, concurrency: 8, lagMs: sla.prometheus.lagSeconds * 1000 }),
-        (o: Objective) => o.prometheus !== undefined, kubeState);
+        (o: Objective) => o.prometheus !== undefined,
+        kubeState,
+      );
     case 'sumo':
       return compositeProvider(
         sumoProvider(sumoClientOf(sla), { ingestLagSeconds: sla.sumo.ingestLagSeconds, windowSeconds: sla.sumo.windowSeconds, onError }),
-        (o: Objective) => o.sumo !== undefined, kubeState);
+        (o: Objective) => o.sumo !== undefined,
+        kubeState,
+      );
   }
 }
 

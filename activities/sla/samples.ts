@@ -26,7 +26,12 @@ export class SlaSeriesWriter {
   /** Writes the reading if it differs from the session's last sample (also across activity retries). */
   async write(reading: SlaReading, at: Date): Promise<boolean> {
     if (!this.loaded) {
-      const [last] = await this.db.select().from(slaSamples).where(eq(slaSamples.sessionId, this.sessionId)).orderBy(desc(slaSamples.id)).limit(1);
+      const [last] = await this.db
+        .select()
+        .from(slaSamples)
+        .where(eq(slaSamples.sessionId, this.sessionId))
+        .orderBy(desc(slaSamples.id))
+        .limit(1);
       this.lastKey = last ? sampleKey({ status: last.status, objectives: last.objectives as SlaReading['objectives'] }) : undefined;
       this.loaded = true;
     }
@@ -45,7 +50,13 @@ export async function readSeries(db: Database, sessionId: string) {
 }
 
 /** Error budget burned by a session between `start` and `end`, from its SLA series and objective weights. */
-export async function sessionErrorBudget(db: Database, sessionId: string, objectives: Objective[], start: Date, end: Date): Promise<ErrorBudget> {
+export async function sessionErrorBudget(
+  db: Database,
+  sessionId: string,
+  objectives: Objective[],
+  start: Date,
+  end: Date,
+): Promise<ErrorBudget> {
   const weights = Object.fromEntries(objectives.flatMap((o) => (o.weight === undefined ? [] : [[o.name, o.weight]])));
   return errorBudget(await readSeries(db, sessionId), start.getTime(), end.getTime(), weights);
 }

@@ -51,7 +51,11 @@ export function boundTarget(bounds: { min?: number; max?: number }): number | un
 }
 
 export function unknownReading(objectives: Objective[], sampledAt = Date.now()): SlaReading {
-  return { status: 'unknown', objectives: objectives.map((o) => ({ name: o.name, description: o.description, status: 'unknown' })), sampledAt };
+  return {
+    status: 'unknown',
+    objectives: objectives.map((o) => ({ name: o.name, description: o.description, status: 'unknown' })),
+    sampledAt,
+  };
 }
 
 export function readingOf(objectives: ObjectiveResult[], sampledAt: number): SlaReading {

@@ -19,7 +19,11 @@ export interface WatchInput {
 }
 
 /** What survives an activity retry (heartbeat details). `last`/`transitions` are the original fields. */
-export interface WatchProgress { last?: SlaStatus; transitions?: number; machine?: SlaMachineState }
+export interface WatchProgress {
+  last?: SlaStatus;
+  transitions?: number;
+  machine?: SlaMachineState;
+}
 
 export interface WatchEnvironment {
   db: Database;
@@ -57,7 +61,10 @@ export async function watch(input: WatchInput, env: WatchEnvironment): Promise<{
     const beat = setInterval(() => env.heartbeat(progress()), 5000);
     let reading: SlaReading;
     try {
-      reading = await env.evaluator.next({ sessionId: input.sessionId, namespace: input.namespace, objectives: env.objectives }, env.signal);
+      reading = await env.evaluator.next(
+        { sessionId: input.sessionId, namespace: input.namespace, objectives: env.objectives },
+        env.signal,
+      );
     } finally {
       clearInterval(beat);
     }
@@ -71,17 +78,25 @@ export async function watch(input: WatchInput, env: WatchEnvironment): Promise<{
     if (next.changed || key !== objectivesKey) {
       await recordSla(env.db, input.sessionId, machine.status, reading.objectives);
       objectivesKey = key;
-      await env.onReading?.({
-        sessionId: input.sessionId, phase: input.until === 'repaired' ? 'running' : 'provisioning', event: 'sla', sla: machine.status,
-        elapsedSeconds: Math.round((observedAt - startedAt) / 1000),
-        violated: reading.objectives.filter((o) => o.status !== 'green').map((o) => o.name),
-        slis: Object.fromEntries(reading.objectives.flatMap((o) => (o.value === undefined ? [] : [[o.name, o.value]]))),
-      }).catch(() => {});
+      await env
+        .onReading?.({
+          sessionId: input.sessionId,
+          phase: input.until === 'repaired' ? 'running' : 'provisioning',
+          event: 'sla',
+          sla: machine.status,
+          elapsedSeconds: Math.round((observedAt - startedAt) / 1000),
+          violated: reading.objectives.filter((o) => o.status !== 'green').map((o) => o.name),
+          slis: Object.fromEntries(reading.objectives.flatMap((o) => (o.value === undefined ? [] : [[o.name, o.value]]))),
+        })
+        .catch(() => {});
     }
     if (next.changed) {
       await recordEvent(env.db, {
-        sessionId: input.sessionId, dedupeKey: `sla:${input.until}:${transitions}`, kind: 'sla',
-        summary: summaryOf(machine.status, reading, oracleFailed), detail: reading,
+        sessionId: input.sessionId,
+        dedupeKey: `sla:${input.until}:${transitions}`,
+        kind: 'sla',
+        summary: summaryOf(machine.status, reading, oracleFailed),
+        detail: reading,
       });
       transitions += 1;
     }

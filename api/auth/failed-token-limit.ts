@@ -22,14 +22,20 @@ function tokenTarget(request: FastifyRequest): string {
 
 export function installFailedTokenLimit(app: FastifyInstance, limit: FailedTokenLimit): void {
   // The socket's address: the app does not trust proxy headers, so a client cannot pick its own key.
-  const failures = app.createRateLimit({ max: limit.max, timeWindow: limit.timeWindow, keyGenerator: (request) => `${request.ip}|${tokenTarget(request)}` });
+  const failures = app.createRateLimit({
+    max: limit.max,
+    timeWindow: limit.timeWindow,
+    keyGenerator: (request) => `${request.ip}|${tokenTarget(request)}`,
+  });
 
   app.addHook('onRequest', async (request, reply) => {
     if (!bearerToken(request.headers)) return;
     const state = await failures(request, { increment: false });
     if (state.isAllowed || state.remaining > 0) return;
     void reply.header('retry-after', String(state.ttlInSeconds));
-    throw new HttpError(429, 'rate_limited', `too many failed token checks from this address: try again in ${state.ttlInSeconds} seconds`, { retryAfter: `${state.ttlInSeconds} seconds` });
+    throw new HttpError(429, 'rate_limited', `too many failed token checks from this address: try again in ${state.ttlInSeconds} seconds`, {
+      retryAfter: `${state.ttlInSeconds} seconds`,
+    });
   });
 
   app.addHook('onResponse', async (request, reply) => {

@@ -27,7 +27,10 @@ export async function authorizeParticipant(db: Database, request: FastifyRequest
 }
 
 export async function eventsAfter(db: Database, sessionId: string, afterId: number, limit = 500): Promise<SessionEventRow[]> {
-  return db.select().from(sessionEvents)
+  return db
+    .select()
+    .from(sessionEvents)
     .where(and(eq(sessionEvents.sessionId, sessionId), gt(sessionEvents.id, afterId)))
-    .orderBy(asc(sessionEvents.id)).limit(limit);
+    .orderBy(asc(sessionEvents.id))
+    .limit(limit);
 }

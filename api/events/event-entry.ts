@@ -8,7 +8,11 @@ import type { CreateSessionBody } from '../contract.ts';
 import { badRequest, conflict, HttpError } from '../errors.ts';
 import { findEvent } from './event-views.ts';
 
-export interface EventEntry { eventId: string; badgeId: string; participantName: string }
+export interface EventEntry {
+  eventId: string;
+  badgeId: string;
+  participantName: string;
+}
 
 export async function checkEventEntry(db: Database, body: CreateSessionBody, scenario: Scenario, now = new Date()): Promise<EventEntry> {
   const eventId = body.eventId ?? '';
@@ -18,14 +22,21 @@ export async function checkEventEntry(db: Database, body: CreateSessionBody, sce
   if (now >= event.endsAt) throw conflict(`event "${event.name}" is over: it closed at ${event.endsAt.toISOString()}`);
   const problems: { field: string; message: string }[] = [];
   if (body.mode !== event.mode) problems.push({ field: 'mode', message: `this event runs in ${event.mode} mode` });
-  if (!event.scenarioIds.includes(scenario.metadata.name)) problems.push({ field: 'scenarioId', message: 'not one of this event\'s scenarios' });
+  if (!event.scenarioIds.includes(scenario.metadata.name))
+    problems.push({ field: 'scenarioId', message: "not one of this event's scenarios" });
   const badgeId = body.participant.badgeId?.trim();
   if (!badgeId) problems.push({ field: 'participant.badgeId', message: 'required to join an event: scan your badge at the booth first' });
-  if (problems.length > 0 || !badgeId) throw badRequest(`cannot join event "${event.id}": ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}`, problems);
-  const [registered] = await db.select().from(eventParticipants)
-    .where(and(eq(eventParticipants.eventId, event.id), eq(eventParticipants.badgeId, badgeId))).limit(1);
+  if (problems.length > 0 || !badgeId)
+    throw badRequest(`cannot join event "${event.id}": ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}`, problems);
+  const [registered] = await db
+    .select()
+    .from(eventParticipants)
+    .where(and(eq(eventParticipants.eventId, event.id), eq(eventParticipants.badgeId, badgeId)))
+    .limit(1);
   if (!registered) {
-    throw new HttpError(404, 'badge_not_registered', `badge ${badgeId} is not registered for "${event.name}": scan it at the booth first`, [{ field: 'participant.badgeId', message: 'not registered for this event' }]);
+    throw new HttpError(404, 'badge_not_registered', `badge ${badgeId} is not registered for "${event.name}": scan it at the booth first`, [
+      { field: 'participant.badgeId', message: 'not registered for this event' },
+    ]);
   }
   return { eventId: event.id, badgeId, participantName: registered.name };
 }

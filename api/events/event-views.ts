@@ -27,25 +27,47 @@ export async function eventDto(db: Database, library: Library, identities: Scena
   const learn = row.mode === 'learn';
   const scenarios = row.scenarioIds.flatMap((id) => library.scenarios.get(id) ?? []);
   return {
-    id: row.id, name: row.name, startsAt: row.startsAt.toISOString(), endsAt: row.endsAt.toISOString(), mode: row.mode,
+    id: row.id,
+    name: row.name,
+    startsAt: row.startsAt.toISOString(),
+    endsAt: row.endsAt.toISOString(),
+    mode: row.mode,
     scenarios: learn
       ? scenarios.map((scenario) => ({
-        id: scenario.metadata.name, systemIds: scenario.spec.systems, title: scenario.spec.title,
-        difficulty: scenario.spec.difficulty, parTimeSeconds: scenario.spec.parTimeSeconds,
-      }))
-      // The event's own codenames, ordered by codename: the operator's order could pair them with the Learn catalog.
-      : scenarios.map((scenario) => ({ ...identities.challenge(scenario, row.id), systemIds: scenario.spec.systems })).sort((a, b) => a.id.localeCompare(b.id)),
+          id: scenario.metadata.name,
+          systemIds: scenario.spec.systems,
+          title: scenario.spec.title,
+          difficulty: scenario.spec.difficulty,
+          parTimeSeconds: scenario.spec.parTimeSeconds,
+        }))
+      : // The event's own codenames, ordered by codename: the operator's order could pair them with the Learn catalog.
+        scenarios
+          .map((scenario) => ({ ...identities.challenge(scenario, row.id), systemIds: scenario.spec.systems }))
+          .sort((a, b) => a.id.localeCompare(b.id)),
     participantCount: Number(registered?.n ?? 0),
   };
 }
 
 /** Completed sessions only: abandoned, timed-out and failed runs never reach the board. */
-export async function eventLeaderboard(db: Database, library: Library, identities: ScenarioIdentities, row: EventRow): Promise<LeaderboardRowDto[]> {
-  const completed = await db.select().from(sessions)
+export async function eventLeaderboard(
+  db: Database,
+  library: Library,
+  identities: ScenarioIdentities,
+  row: EventRow,
+): Promise<LeaderboardRowDto[]> {
+  const completed = await db
+    .select()
+    .from(sessions)
     .where(and(eq(sessions.eventId, row.id), eq(sessions.phase, 'completed'), isNotNull(sessions.result)));
   const runs: EventRun[] = completed.map((session) => {
     const result = session.result as { score: number; timeToRepairSeconds: number };
-    return { badgeId: session.badgeId, participantName: session.participantName, scenarioId: session.scenarioId, score: result.score, timeToRepairSeconds: result.timeToRepairSeconds };
+    return {
+      badgeId: session.badgeId,
+      participantName: session.participantName,
+      scenarioId: session.scenarioId,
+      score: result.score,
+      timeToRepairSeconds: result.timeToRepairSeconds,
+    };
   });
   // Per-scenario scores are keyed by the id of the event's mode: a Challenge board never names a fault.
   const publicId = (id: string) => {
@@ -53,6 +75,7 @@ export async function eventLeaderboard(db: Database, library: Library, identitie
     return scenario ? identities.publicId(scenario, row.mode, row.id) : id;
   };
   return rankLeaderboard(row.id, row.scenarioIds, runs).map((entry) => ({
-    ...entry, scores: Object.fromEntries(Object.entries(entry.scores).map(([id, score]) => [publicId(id), score])),
+    ...entry,
+    scores: Object.fromEntries(Object.entries(entry.scores).map(([id, score]) => [publicId(id), score])),
   }));
 }

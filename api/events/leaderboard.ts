@@ -25,10 +25,17 @@ export interface LeaderboardRow {
   scores: Record<string, number>;
 }
 
-interface Person { key: string; name: string; best: Map<string, { score: number; seconds: number }> }
+interface Person {
+  key: string;
+  name: string;
+  best: Map<string, { score: number; seconds: number }>;
+}
 
 const personKey = (eventId: string, run: EventRun) =>
-  createHash('sha256').update(`${eventId}\0${run.badgeId ?? `name:${run.participantName.toLowerCase()}`}`).digest('hex').slice(0, 16);
+  createHash('sha256')
+    .update(`${eventId}\0${run.badgeId ?? `name:${run.participantName.toLowerCase()}`}`)
+    .digest('hex')
+    .slice(0, 16);
 
 /** Runs must be completed sessions of the event; runs of scenarios outside `scenarioIds` are ignored. */
 export function rankLeaderboard(eventId: string, scenarioIds: readonly string[], runs: readonly EventRun[]): LeaderboardRow[] {
@@ -60,7 +67,8 @@ export function rankLeaderboard(eventId: string, scenarioIds: readonly string[],
   // Competition ranking (1, 2, 2, 4): a tie on score and time shares the place.
   return rows.map((row, index, all) => {
     let first = index;
-    while (first > 0 && all[first - 1]!.totalScore === row.totalScore && all[first - 1]!.totalTimeSeconds === row.totalTimeSeconds) first -= 1;
+    while (first > 0 && all[first - 1]!.totalScore === row.totalScore && all[first - 1]!.totalTimeSeconds === row.totalTimeSeconds)
+      first -= 1;
     return { rank: first + 1, ...row };
   });
 }

@@ -1,8 +1,15 @@
 // Parses the badge export a booth imports before an event: `badgeId,name` with a header line, RFC 4180 quoting.
 // Every problem names its line; the caller writes nothing unless the whole file is good.
 
-export interface CsvParticipant { line: number; badgeId: string; name: string }
-export interface CsvProblem { line: number; message: string }
+export interface CsvParticipant {
+  line: number;
+  badgeId: string;
+  name: string;
+}
+export interface CsvProblem {
+  line: number;
+  message: string;
+}
 
 const MAX_FIELD = 100;
 const BADGE = /^[^\s,"\u0000-\u001f\u007f]+$/;
@@ -20,7 +27,11 @@ function fields(line: string): string[] | undefined {
       for (;;) {
         if (index >= line.length) return undefined;
         if (line[index] === '"') {
-          if (line[index + 1] === '"') { value += '"'; index += 2; continue; }
+          if (line[index + 1] === '"') {
+            value += '"';
+            index += 2;
+            continue;
+          }
           index += 1;
           break;
         }
@@ -53,13 +64,28 @@ export function parseParticipantsCsv(text: string): { participants: CsvParticipa
     const line = index + 1;
     if (index === 0 || raw.trim() === '') continue;
     const parsed = fields(raw);
-    if (!parsed || parsed.length !== 2) { problems.push({ line, message: 'expected two fields: badgeId,name' }); continue; }
+    if (!parsed || parsed.length !== 2) {
+      problems.push({ line, message: 'expected two fields: badgeId,name' });
+      continue;
+    }
     const [badgeId = '', name = ''] = parsed;
-    if (!BADGE.test(badgeId) || badgeId.length > MAX_FIELD) { problems.push({ line, message: `badgeId must be 1–${MAX_FIELD} characters without spaces, commas, quotes or control characters` }); continue; }
-    if (name === '' || name.length > MAX_FIELD) { problems.push({ line, message: `name must be 1–${MAX_FIELD} characters` }); continue; }
-    if (CONTROL_CHARACTER.test(name)) { problems.push({ line, message: 'name must not contain control characters' }); continue; }
+    if (!BADGE.test(badgeId) || badgeId.length > MAX_FIELD) {
+      problems.push({ line, message: `badgeId must be 1–${MAX_FIELD} characters without spaces, commas, quotes or control characters` });
+      continue;
+    }
+    if (name === '' || name.length > MAX_FIELD) {
+      problems.push({ line, message: `name must be 1–${MAX_FIELD} characters` });
+      continue;
+    }
+    if (CONTROL_CHARACTER.test(name)) {
+      problems.push({ line, message: 'name must not contain control characters' });
+      continue;
+    }
     const first = seen.get(badgeId);
-    if (first !== undefined) { problems.push({ line, message: `badge ${badgeId} is already on line ${first}` }); continue; }
+    if (first !== undefined) {
+      problems.push({ line, message: `badge ${badgeId} is already on line ${first}` });
+      continue;
+    }
     seen.set(badgeId, line);
     participants.push({ line, badgeId, name });
   }

@@ -16,7 +16,13 @@ export interface Subscriber {
 const LOOKBACK_IDS = 50;
 const BATCH = 1000;
 
-interface Watch { subscriber: Subscriber; sent: Set<number>; floor: number; newest: number; lastState: string }
+interface Watch {
+  subscriber: Subscriber;
+  sent: Set<number>;
+  floor: number;
+  newest: number;
+  lastState: string;
+}
 
 export class EventHub {
   readonly #db: Database;
@@ -80,7 +86,12 @@ export class EventHub {
       }
       const ids = [...this.#watches.keys()];
       const [events, rows] = await Promise.all([
-        this.#db.select().from(sessionEvents).where(gt(sessionEvents.id, Math.max(0, this.#cursor - LOOKBACK_IDS))).orderBy(asc(sessionEvents.id)).limit(BATCH),
+        this.#db
+          .select()
+          .from(sessionEvents)
+          .where(gt(sessionEvents.id, Math.max(0, this.#cursor - LOOKBACK_IDS)))
+          .orderBy(asc(sessionEvents.id))
+          .limit(BATCH),
         this.#db.select().from(sessions).where(inArray(sessions.id, ids)),
       ]);
       for (const event of events) {

@@ -15,7 +15,9 @@ const line = (text: string) => text.replace(/[\r\n]+/g, ' ').replace(/([\\`*_[\]
 
 export function postmortemMarkdown(row: SessionRow, scenario: Scenario | undefined, result: ResultDto): string {
   const title = scenario?.spec.title ?? row.scenarioId;
-  const fixes = result.replay.filter((step) => step.kind === 'kube' && step.offsetSeconds >= 0 && (!result.greenAt || step.at <= result.greenAt));
+  const fixes = result.replay.filter(
+    (step) => step.kind === 'kube' && step.offsetSeconds >= 0 && (!result.greenAt || step.at <= result.greenAt),
+  );
   const out = [
     `# Postmortem draft: ${line(title)}`,
     '',
@@ -46,8 +48,12 @@ export function postmortemMarkdown(row: SessionRow, scenario: Scenario | undefin
     '',
     '## What fixed it',
     '',
-    ...(fixes.length > 0 ? fixes.map((step) => `- ${clock(step.offsetSeconds)} \`${step.summary.replaceAll('`', "'")}\``) : ['- (no kubectl changes were recorded)']),
-    ...(scenario?.spec.solutions[0] ? ['', 'The library\'s reference fix:', '', '```sh', ...scenario.spec.solutions[0].commands, '```'] : []),
+    ...(fixes.length > 0
+      ? fixes.map((step) => `- ${clock(step.offsetSeconds)} \`${step.summary.replaceAll('`', "'")}\``)
+      : ['- (no kubectl changes were recorded)']),
+    ...(scenario?.spec.solutions[0]
+      ? ['', "The library's reference fix:", '', '```sh', ...scenario.spec.solutions[0].commands, '```']
+      : []),
     '',
     '## Follow-ups',
     '',

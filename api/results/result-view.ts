@@ -7,14 +7,27 @@ import type { ResultDto } from '../contract.ts';
 import { eventDto } from '../sessions/session-view.ts';
 
 /** Results stored before scoring read the recording: `{ score, breakdown: { base, timeOverPar, hints, floor }, timeToRepairSeconds }`. */
-interface LegacyResult { score: number; breakdown: Record<string, number>; timeToRepairSeconds: number }
+interface LegacyResult {
+  score: number;
+  breakdown: Record<string, number>;
+  timeToRepairSeconds: number;
+}
 
-export function normalizeResult(stored: ScoreResult | LegacyResult): Omit<ScoreResult, 'parTimeSeconds' | 'redSeconds'> & Partial<ScoreResult> {
+export function normalizeResult(
+  stored: ScoreResult | LegacyResult,
+): Omit<ScoreResult, 'parTimeSeconds' | 'redSeconds'> & Partial<ScoreResult> {
   if ('reasons' in stored) return stored;
   const b = stored.breakdown;
   return {
     score: stored.score,
-    breakdown: { base: b.base ?? 1000, timePenalty: Math.abs(b.timeOverPar ?? 0), budgetPenalty: 0, hintPenalty: Math.abs(b.hints ?? 0), collateralPenalty: 0, total: stored.score },
+    breakdown: {
+      base: b.base ?? 1000,
+      timePenalty: Math.abs(b.timeOverPar ?? 0),
+      budgetPenalty: 0,
+      hintPenalty: Math.abs(b.hints ?? 0),
+      collateralPenalty: 0,
+      total: stored.score,
+    },
     reasons: [],
     formula: SCORE_FORMULA,
     timeToRepairSeconds: stored.timeToRepairSeconds,
@@ -31,7 +44,11 @@ export function resultDto(row: SessionRow, events: SessionEventRow[], scenario: 
     reasons: result.reasons,
     formula: result.formula,
     timeToRepairSeconds: result.timeToRepairSeconds,
-    ...(result.parTimeSeconds !== undefined ? { parTimeSeconds: result.parTimeSeconds } : scenario ? { parTimeSeconds: scenario.spec.parTimeSeconds } : {}),
+    ...(result.parTimeSeconds !== undefined
+      ? { parTimeSeconds: result.parTimeSeconds }
+      : scenario
+        ? { parTimeSeconds: scenario.spec.parTimeSeconds }
+        : {}),
     ...(result.redSeconds !== undefined ? { redSeconds: result.redSeconds } : {}),
     ...(row.startedAt ? { startedAt: row.startedAt.toISOString() } : {}),
     ...(greenAt ? { greenAt: greenAt.toISOString() } : {}),
@@ -40,6 +57,8 @@ export function resultDto(row: SessionRow, events: SessionEventRow[], scenario: 
       const { id: _id, ...step } = eventDto(event, 'learn');
       return { ...step, offsetSeconds: Math.round((event.at.getTime() - startedAt.getTime()) / 100) / 10 };
     }),
-    ...(scenario ? { rootCause: scenario.spec.rootCause, explanation: scenario.spec.explanation, solution: scenario.spec.solutions[0]?.commands ?? [] } : {}),
+    ...(scenario
+      ? { rootCause: scenario.spec.rootCause, explanation: scenario.spec.explanation, solution: scenario.spec.solutions[0]?.commands ?? [] }
+      : {}),
   };
 }

@@ -23,24 +23,39 @@ export function resultRoutes(fastify: FastifyInstance, { db, library }: ApiDeps)
 
   const markdown = async (request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply) => {
     const { row, scenario, result } = await load(request);
-    return reply.header('content-type', 'text/markdown; charset=utf-8')
+    return reply
+      .header('content-type', 'text/markdown; charset=utf-8')
       .header('content-disposition', `attachment; filename="postmortem-${row.id}.md"`)
       .header('cache-control', 'no-store')
       .send(postmortemMarkdown(row, scenario, result));
   };
 
-  app.get('/api/sessions/:id/result', {
-    schema: {
-      tags: ['sessions'], params: Params,
-      querystring: Type.Object({ format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('markdown')])) }),
-      response: { 200: ResultSchema, ...errors },
+  app.get(
+    '/api/sessions/:id/result',
+    {
+      schema: {
+        tags: ['sessions'],
+        params: Params,
+        querystring: Type.Object({ format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('markdown')])) }),
+        response: { 200: ResultSchema, ...errors },
+      },
     },
-  }, async (request, reply) => {
-    if (request.query.format === 'markdown') return markdown(request, reply);
-    return (await load(request)).result;
-  });
+    async (request, reply) => {
+      if (request.query.format === 'markdown') return markdown(request, reply);
+      return (await load(request)).result;
+    },
+  );
 
-  app.get('/api/sessions/:id/result.md', {
-    schema: { tags: ['sessions'], params: Params, description: 'A Markdown postmortem draft of the session.', response: { 200: Type.String(), ...errors } },
-  }, markdown);
+  app.get(
+    '/api/sessions/:id/result.md',
+    {
+      schema: {
+        tags: ['sessions'],
+        params: Params,
+        description: 'A Markdown postmortem draft of the session.',
+        response: { 200: Type.String(), ...errors },
+      },
+    },
+    markdown,
+  );
 }

@@ -7,7 +7,13 @@ import { faultTargets } from '../../scenarios/lib/steps.ts';
 import type { LibrarySnapshot, SessionPlan } from '../../workflows/types.ts';
 import type { CreateSessionBody } from '../contract.ts';
 
-export function sessionPlan(sessionId: string, scenario: Scenario, system: LoadedSystem, body: CreateSessionBody, config: Config): SessionPlan {
+export function sessionPlan(
+  sessionId: string,
+  scenario: Scenario,
+  system: LoadedSystem,
+  body: CreateSessionBody,
+  config: Config,
+): SessionPlan {
   return {
     sessionId,
     scenarioId: scenario.metadata.name,

@@ -7,7 +7,13 @@ import type { ScenarioIdentities } from '../scenario-ids.ts';
 
 export function eventDto(row: SessionEventRow, mode: Mode): SessionEventDto {
   const hideDetail = mode === 'challenge' && row.kind === 'note';
-  return { id: row.id, at: row.at.toISOString(), kind: row.kind, summary: row.summary, ...(row.detail != null && !hideDetail ? { detail: row.detail } : {}) };
+  return {
+    id: row.id,
+    at: row.at.toISOString(),
+    kind: row.kind,
+    summary: row.summary,
+    ...(row.detail != null && !hideDetail ? { detail: row.detail } : {}),
+  };
 }
 
 export function elapsedSeconds(row: SessionRow, now = Date.now()): number {
@@ -16,7 +22,13 @@ export function elapsedSeconds(row: SessionRow, now = Date.now()): number {
   return Math.max(0, Math.round((end.getTime() - row.startedAt.getTime()) / 1000));
 }
 
-export function sessionDto(row: SessionRow, events: SessionEventRow[], library: Library, identities: ScenarioIdentities, now = Date.now()): SessionDto {
+export function sessionDto(
+  row: SessionRow,
+  events: SessionEventRow[],
+  library: Library,
+  identities: ScenarioIdentities,
+  now = Date.now(),
+): SessionDto {
   const scenario = library.scenarios.get(row.scenarioId);
   const learn = row.mode === 'learn';
   // A Challenge session is known by its event's codename (or the open catalog's), never by its title.
@@ -25,7 +37,7 @@ export function sessionDto(row: SessionRow, events: SessionEventRow[], library: 
     id: row.id,
     phase: row.phase,
     mode: row.mode,
-    scenarioId: learn ? row.scenarioId : challenge?.id ?? 'unknown',
+    scenarioId: learn ? row.scenarioId : (challenge?.id ?? 'unknown'),
     systemId: row.systemId,
     ...(learn && scenario ? { title: scenario.spec.title } : {}),
     ...(challenge ? { codename: challenge.codename } : {}),

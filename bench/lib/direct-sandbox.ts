@@ -25,7 +25,13 @@ export async function deployDirect(kube: Kube, library: Library): Promise<Direct
 }
 
 /** Polls the system's SLA objectives (the engine's kube-state check) until green or red, every `intervalMs`. */
-export async function waitForSla(kube: Kube, library: Library, namespace: string, status: 'green' | 'red', { intervalMs = 100, timeoutMs = 120_000 } = {}): Promise<number> {
+export async function waitForSla(
+  kube: Kube,
+  library: Library,
+  namespace: string,
+  status: 'green' | 'red',
+  { intervalMs = 100, timeoutMs = 120_000 } = {},
+): Promise<number> {
   const objectives = library.systems.get(SYSTEM_ID)?.system.spec.objectives ?? [];
   const deadline = performance.now() + timeoutMs;
   for (;;) {
@@ -51,7 +57,11 @@ export async function timeManyDirect(kube: Kube, library: Library, n: number): P
   try {
     const refused = outcomes.find((outcome) => outcome.status === 'rejected');
     if (refused) throw refused.reason;
-    await Promise.all(sandboxes.map((sandbox) => waitForSla(kube, library, sandbox.namespace, 'green', { intervalMs: 1000, timeoutMs: 120_000 + n * 3_000 })));
+    await Promise.all(
+      sandboxes.map((sandbox) =>
+        waitForSla(kube, library, sandbox.namespace, 'green', { intervalMs: 1000, timeoutMs: 120_000 + n * 3_000 }),
+      ),
+    );
     return (performance.now() - started) / 1000;
   } finally {
     await Promise.all(sandboxes.map((sandbox) => removeDirect(kube, sandbox, 300_000)));

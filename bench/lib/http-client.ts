@@ -22,7 +22,7 @@ const agents = new Map<string, Agent>();
 export function sourceAddress(from: number): string {
   // 127.0.0.0/8 is all loopback on Linux; skip .0 and .255 in each octet.
   const n = Math.abs(Math.trunc(from));
-  return `127.0.${Math.floor(n / 254) % 254 + 1}.${(n % 254) + 1}`;
+  return `127.0.${(Math.floor(n / 254) % 254) + 1}.${(n % 254) + 1}`;
 }
 
 function agentFor(localAddress: string): Agent {
@@ -38,16 +38,21 @@ export function callApi(baseUrl: string, method: string, path: string, { token, 
   const payload = body === undefined ? undefined : JSON.stringify(body);
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const req = request(`${baseUrl}${path}`, {
-      method, agent: agentFor(sourceAddress(from)),
-      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(payload ? { 'content-type': 'application/json' } : {}) },
-    }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (text += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text, ms: performance.now() - started }));
-      res.on('error', reject);
-    });
+    const req = request(
+      `${baseUrl}${path}`,
+      {
+        method,
+        agent: agentFor(sourceAddress(from)),
+        headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(payload ? { 'content-type': 'application/json' } : {}) },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text, ms: performance.now() - started }));
+        res.on('error', reject);
+      },
+    );
     req.setTimeout(30_000, () => req.destroy(new Error(`${method} ${path}: no answer within 30 s`)));
     req.on('error', reject);
     req.end(payload);

@@ -12,7 +12,12 @@ export interface LoadResult {
 }
 
 /** GET /api/sessions/:id for the sessions in turn, `ratePerSecond` requests a second, for `durationMs`. */
-export async function loadSessionReads(apiUrl: string, sessions: readonly BenchSession[], ratePerSecond: number, durationMs: number): Promise<LoadResult> {
+export async function loadSessionReads(
+  apiUrl: string,
+  sessions: readonly BenchSession[],
+  ratePerSecond: number,
+  durationMs: number,
+): Promise<LoadResult> {
   const latenciesMs: number[] = [];
   let errors = 0;
   let sent = 0;
@@ -23,7 +28,15 @@ export async function loadSessionReads(apiUrl: string, sessions: readonly BenchS
     const session = sessions[sent % sessions.length] as BenchSession;
     sent += 1;
     const request: Promise<void> = callApi(apiUrl, 'GET', `/api/sessions/${session.id}`, { token: session.token, from: session.from })
-      .then((response) => { if (response.status === 200) latenciesMs.push(response.ms); else errors += 1; }, () => { errors += 1; })
+      .then(
+        (response) => {
+          if (response.status === 200) latenciesMs.push(response.ms);
+          else errors += 1;
+        },
+        () => {
+          errors += 1;
+        },
+      )
       .finally(() => inflight.delete(request));
     inflight.add(request);
     await sleep(Math.max(0, started + sent * gap - performance.now()));

@@ -49,7 +49,9 @@ function row(metric: Metric): string {
 
 function section(result: BenchResult): string {
   const { machine } = result;
-  const params = Object.entries(result.params).map(([key, value]) => `${key}=${value}`).join(', ');
+  const params = Object.entries(result.params)
+    .map(([key, value]) => `${key}=${value}`)
+    .join(', ');
   return [
     `## ${result.title} (\`${result.name}\`)`,
     '',

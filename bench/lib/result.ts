@@ -9,9 +9,7 @@ import { summarize, type Summary } from './stats.ts';
  * (`max`, in the metric's unit) or a bound relative to the baseline measured beside it (`maxRatio`: the
  * statistic ÷ the same statistic of the baseline, e.g. "gateway median ≤ 1.2 × direct median").
  */
-export type Goal =
-  | { stat: 'median' | 'p95'; max: number }
-  | { stat: 'median' | 'p95'; maxRatio: number };
+export type Goal = { stat: 'median' | 'p95'; max: number } | { stat: 'median' | 'p95'; maxRatio: number };
 
 export interface Metric {
   name: string;
@@ -59,7 +57,9 @@ export function machineInfo(): MachineInfo {
 }
 
 export function metric(
-  name: string, unit: string, samples: number[],
+  name: string,
+  unit: string,
+  samples: number[],
   options: { baseline?: { label: string; samples: number[] }; goal?: Goal } = {},
 ): Metric {
   const { baseline, goal } = options;
@@ -68,7 +68,10 @@ export function metric(
     throw new Error(`metric "${name}": a maxRatio goal needs baseline samples`);
   }
   return {
-    name, unit, samples, summary: summarize(samples),
+    name,
+    unit,
+    samples,
+    summary: summarize(samples),
     ...(baseline && baseline.samples.length > 0 ? { baseline: { ...baseline, summary: summarize(baseline.samples) } } : {}),
     ...(goal ? { goal } : {}),
   };
@@ -87,7 +90,9 @@ export function writeResult(dir: string, result: BenchResult): string {
 export function readResults(dir: string): { results: BenchResult[]; skipped: string[] } {
   let files: string[];
   try {
-    files = readdirSync(dir).filter((file) => file.endsWith('.json')).sort();
+    files = readdirSync(dir)
+      .filter((file) => file.endsWith('.json'))
+      .sort();
   } catch {
     return { results: [], skipped: [] };
   }
@@ -107,7 +112,12 @@ export function readResults(dir: string): { results: BenchResult[]; skipped: str
 
 function isBenchResult(value: unknown): value is BenchResult {
   const candidate = value as Partial<BenchResult> | null;
-  return typeof candidate?.name === 'string' && typeof candidate.title === 'string' && typeof candidate.date === 'string'
-    && Array.isArray(candidate.metrics) && candidate.metrics.every((m) => typeof m?.name === 'string' && typeof m.summary?.median === 'number')
-    && typeof candidate.machine?.cpuModel === 'string';
+  return (
+    typeof candidate?.name === 'string' &&
+    typeof candidate.title === 'string' &&
+    typeof candidate.date === 'string' &&
+    Array.isArray(candidate.metrics) &&
+    candidate.metrics.every((m) => typeof m?.name === 'string' && typeof m.summary?.median === 'number') &&
+    typeof candidate.machine?.cpuModel === 'string'
+  );
 }

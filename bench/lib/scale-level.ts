@@ -33,7 +33,14 @@ export interface LevelResult {
 const inWindow = (samples: readonly ProcessSample[], from: number, to: number) =>
   samples.filter((sample) => sample.at >= from && sample.at <= to).map((sample) => sample.cpuPercent);
 
-export async function runScaleLevel(infra: Infra, kube: Kube, library: Library, n: number, windowMs: number, log: (message: string) => void): Promise<LevelResult> {
+export async function runScaleLevel(
+  infra: Infra,
+  kube: Kube,
+  library: Library,
+  n: number,
+  windowMs: number,
+  log: (message: string) => void,
+): Promise<LevelResult> {
   // First, before the API and worker exist: the cluster work alone, so "all ready" has a baseline at the same N.
   const directAllReadySeconds = await timeManyDirect(kube, library, n);
   log(`N=${n}: ${n} sandboxes deployed directly, all green after ${directAllReadySeconds.toFixed(1)} s`);

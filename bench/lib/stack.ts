@@ -28,13 +28,28 @@ export async function startInfra({ dir, nodeCount }: { dir: string; nodeCount: n
   };
   try {
     const [temporal, cluster, database] = await Promise.all([
-      (async () => startTemporalDevServer({ port: await freePort(), uiPort: await freePort(), logFile: join(dir, 'temporal.log') }))()
-        .then((started) => { stops.push(started.stop); return started; }),
-      (async () => startSimCluster({ dataDir: join(dir, 'sim'), apiPort: await freePort(), etcdPort: await freePort(), etcdPeerPort: await freePort(), nodeCount }))()
-        .then((started) => { stops.push(started.stop); return started; }),
+      (async () => startTemporalDevServer({ port: await freePort(), uiPort: await freePort(), logFile: join(dir, 'temporal.log') }))().then(
+        (started) => {
+          stops.push(started.stop);
+          return started;
+        },
+      ),
+      (async () =>
+        startSimCluster({
+          dataDir: join(dir, 'sim'),
+          apiPort: await freePort(),
+          etcdPort: await freePort(),
+          etcdPeerPort: await freePort(),
+          nodeCount,
+        }))().then((started) => {
+        stops.push(started.stop);
+        return started;
+      }),
       // Its own process: PGlite's one thread must not share an event loop with the load generators here.
-      (async () => startEmbeddedDatabaseProcess({ port: await freePort(), logFile: join(dir, 'pglite.log') }))()
-        .then((started) => { stops.push(started.stop); return started; }),
+      (async () => startEmbeddedDatabaseProcess({ port: await freePort(), logFile: join(dir, 'pglite.log') }))().then((started) => {
+        stops.push(started.stop);
+        return started;
+      }),
     ]);
     await migrateDatabase(database.url);
     return { temporalAddress: temporal.address, kubeconfig: cluster.kubeconfigPath, databaseUrl: database.url, logDir: dir, stop };
@@ -56,18 +71,33 @@ export interface Services {
  * One API process and one worker process on a fresh task queue, ready to serve sessions (or, with
  * waitForWorker false, as soon as the API answers, as a stack that has just started).
  */
-export async function startServices(infra: Infra, name: string, env: Record<string, string> = {}, { waitForWorker = true } = {}): Promise<Services> {
+export async function startServices(
+  infra: Infra,
+  name: string,
+  env: Record<string, string> = {},
+  { waitForWorker = true } = {},
+): Promise<Services> {
   const taskQueue = `bench-${name}-${randomUUID().slice(0, 8)}`;
   const apiPort = await freePort();
   const processEnv = {
     ...process.env,
-    TEMPORAL_ADDRESS: infra.temporalAddress, TEMPORAL_TASK_QUEUE: taskQueue, DATABASE_URL: infra.databaseUrl,
-    FL_KUBECONFIG: infra.kubeconfig, API_HOST: '127.0.0.1', API_PORT: String(apiPort), LOG_LEVEL: 'warn',
-    FL_HOLD_SECONDS: '2', FL_OPERATOR_TOKEN: `bench-${randomUUID()}`,
+    TEMPORAL_ADDRESS: infra.temporalAddress,
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    DATABASE_URL: infra.databaseUrl,
+    FL_KUBECONFIG: infra.kubeconfig,
+    API_HOST: '127.0.0.1',
+    API_PORT: String(apiPort),
+    LOG_LEVEL: 'warn',
+    FL_HOLD_SECONDS: '2',
+    FL_OPERATOR_TOKEN: `bench-${randomUUID()}`,
     ...env,
   };
   const start = (role: 'api' | 'worker') =>
-    startProcess(`${name}-${role}`, process.execPath, [`${role}/main.ts`], { cwd: ROOT, env: processEnv, logFile: join(infra.logDir, `${name}-${role}.log`) });
+    startProcess(`${name}-${role}`, process.execPath, [`${role}/main.ts`], {
+      cwd: ROOT,
+      env: processEnv,
+      logFile: join(infra.logDir, `${name}-${role}.log`),
+    });
   const worker = start('worker');
   const api = start('api');
   const stop = async () => {
@@ -76,7 +106,12 @@ export async function startServices(infra: Infra, name: string, env: Record<stri
   try {
     const apiUrl = `http://127.0.0.1:${apiPort}`;
     await waitUntil('API', async () => (await fetch(`${apiUrl}/api/health`)).ok, { process: api, timeoutMs: 60_000, intervalMs: 250 });
-    if (waitForWorker) await waitUntil('worker polling its task queue', () => hasPollers(infra.temporalAddress, taskQueue), { process: worker, timeoutMs: 60_000, intervalMs: 500 });
+    if (waitForWorker)
+      await waitUntil('worker polling its task queue', () => hasPollers(infra.temporalAddress, taskQueue), {
+        process: worker,
+        timeoutMs: 60_000,
+        intervalMs: 500,
+      });
     return { apiUrl, api, worker, taskQueue, stop };
   } catch (error) {
     await stop();
@@ -88,7 +123,11 @@ async function hasPollers(address: string, taskQueue: string): Promise<boolean> 
   const connection = await Connection.connect({ address });
   try {
     // taskQueueType 1 = TASK_QUEUE_TYPE_WORKFLOW: the worker polls workflow tasks as soon as it runs.
-    const response = await connection.workflowService.describeTaskQueue({ namespace: 'default', taskQueue: { name: taskQueue }, taskQueueType: 1 });
+    const response = await connection.workflowService.describeTaskQueue({
+      namespace: 'default',
+      taskQueue: { name: taskQueue },
+      taskQueueType: 1,
+    });
     return (response.pollers?.length ?? 0) > 0;
   } finally {
     await connection.close();

@@ -8,7 +8,12 @@ import { sessions } from '../../db/schema.ts';
 import { isTerminalPhase } from '../../domain/session-terms.ts';
 import type { BenchSession } from './sessions.ts';
 
-export async function waitForPhasesInDatabase(db: Database, wanted: readonly BenchSession[], phases: readonly string[], timeoutMs: number): Promise<void> {
+export async function waitForPhasesInDatabase(
+  db: Database,
+  wanted: readonly BenchSession[],
+  phases: readonly string[],
+  timeoutMs: number,
+): Promise<void> {
   const deadline = performance.now() + timeoutMs;
   const ids = wanted.map((session) => session.id);
   for (;;) {
@@ -17,7 +22,8 @@ export async function waitForPhasesInDatabase(db: Database, wanted: readonly Ben
     const ended = waiting.filter((row) => isTerminalPhase(row.phase));
     if (ended.length > 0) throw new Error(`${ended.length} sessions ended (${ended[0]!.phase}) while waiting for ${phases.join('|')}`);
     if (rows.length === ids.length && waiting.length === 0) return;
-    if (performance.now() > deadline) throw new Error(`${waiting.length} sessions not ${phases.join('|')} within ${timeoutMs} ms (e.g. ${waiting[0]?.phase})`);
+    if (performance.now() > deadline)
+      throw new Error(`${waiting.length} sessions not ${phases.join('|')} within ${timeoutMs} ms (e.g. ${waiting[0]?.phase})`);
     await sleep(1000);
   }
 }

@@ -18,7 +18,8 @@ export function render(library: Library, id: string | undefined, systemId: strin
   const scenario = id ? library.scenarios.get(id) : undefined;
   if (!scenario) throw new UsageError(id ? `no scenario "${id}" (see \`failurelib list\`)` : 'render needs a scenario id');
   const chosen = systemId ?? scenario.spec.systems[0]!;
-  if (!scenario.spec.systems.includes(chosen)) throw new UsageError(`scenario ${id} does not run on system "${chosen}" (it runs on: ${scenario.spec.systems.join(', ')})`);
+  if (!scenario.spec.systems.includes(chosen))
+    throw new UsageError(`scenario ${id} does not run on system "${chosen}" (it runs on: ${scenario.spec.systems.join(', ')})`);
   const system = library.systems.get(chosen)!;
   out(`# System ${chosen}, applied into the sandbox namespace (${NAMESPACE} here)`);
   out(system.manifests.trimEnd());

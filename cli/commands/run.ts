@@ -16,7 +16,14 @@ import { isMode, isTerminalPhase } from '../../domain/session-terms.ts';
 import type { Library } from '../../scenarios/lib/load.ts';
 import { UsageError } from '../usage-error.ts';
 
-export interface RunOptions { system?: string; mode?: string; solve?: boolean; api?: string; name?: string; 'red-timeout'?: string }
+export interface RunOptions {
+  system?: string;
+  mode?: string;
+  solve?: boolean;
+  api?: string;
+  name?: string;
+  'red-timeout'?: string;
+}
 
 /** How long --solve waits, once the fault is in, for the SLA to go red: a few SLA polls and a slow rollout. */
 const DEFAULT_RED_TIMEOUT_SECONDS = 120;
@@ -28,20 +35,27 @@ export async function run(library: Library, id: string | undefined, options: Run
   const mode = options.mode ?? 'learn';
   if (!isMode(mode)) throw new UsageError('--mode must be learn or challenge');
   const redTimeoutSeconds = Number(options['red-timeout'] ?? DEFAULT_RED_TIMEOUT_SECONDS);
-  if (!Number.isInteger(redTimeoutSeconds) || redTimeoutSeconds <= 0) throw new UsageError('--red-timeout must be a whole number of seconds');
+  if (!Number.isInteger(redTimeoutSeconds) || redTimeoutSeconds <= 0)
+    throw new UsageError('--red-timeout must be a whole number of seconds');
   const api = (options.api ?? 'http://127.0.0.1:3000').replace(/\/$/, '');
   const call = async (method: string, path: string, token?: string, body?: unknown) => {
     const response = await fetch(`${api}${path}`, {
-      method, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
+      method,
+      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
       body: body ? JSON.stringify(body) : undefined,
-    }).catch((error: Error) => { throw new Error(`cannot reach the API at ${api}: ${error.message} (is the stack running? npm run stack)`); });
+    }).catch((error: Error) => {
+      throw new Error(`cannot reach the API at ${api}: ${error.message} (is the stack running? npm run stack)`);
+    });
     if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
     return response;
   };
 
   // Challenge ids are drawn with the stack's secret (its data dir, or FL_CHALLENGE_SECRET): the same machine's stack knows it.
-  const scenarioId = mode === 'challenge' ? new ScenarioIdentities(library, challengeSecret(loadConfig())).challenge(scenario).id : scenario.metadata.name;
-  const created = await (await call('POST', '/api/sessions', undefined, { scenarioId, systemId, mode, participant: { name: options.name ?? 'failurelib run' } })).json() as { id: string; participantToken: string };
+  const scenarioId =
+    mode === 'challenge' ? new ScenarioIdentities(library, challengeSecret(loadConfig())).challenge(scenario).id : scenario.metadata.name;
+  const created = (await (
+    await call('POST', '/api/sessions', undefined, { scenarioId, systemId, mode, participant: { name: options.name ?? 'failurelib run' } })
+  ).json()) as { id: string; participantToken: string };
   const token = created.participantToken;
   out(`session ${created.id} (${scenario.metadata.name} on ${systemId}, ${mode} mode)`);
   const dir = mkdtempSync(join(tmpdir(), 'failurelib-run-'));
@@ -56,8 +70,15 @@ export async function run(library: Library, id: string | undefined, options: Run
   let failure: string | undefined;
   try {
     for (;;) {
-      const session = await (await call('GET', `/api/sessions/${created.id}`, token)).json() as SessionDto;
-      const line = `phase ${session.phase} · SLA ${session.sla.status}${session.sla.status === 'red' ? ` (${session.sla.objectives.filter((o) => o.status !== 'green').map((o) => o.name).join(', ')})` : ''}`;
+      const session = (await (await call('GET', `/api/sessions/${created.id}`, token)).json()) as SessionDto;
+      const line = `phase ${session.phase} · SLA ${session.sla.status}${
+        session.sla.status === 'red'
+          ? ` (${session.sla.objectives
+              .filter((o) => o.status !== 'green')
+              .map((o) => o.name)
+              .join(', ')})`
+          : ''
+      }`;
       if (line !== last) out(`[${String(Math.round((Date.now() - started) / 1000)).padStart(4)}s] ${line}`);
       last = line;
       if (session.phase === 'ready') {
@@ -78,15 +99,24 @@ export async function run(library: Library, id: string | undefined, options: Run
       if (session.phase === 'running' && options.solve && wentRed && !solved && !failure) {
         solved = true;
         for (const command of scenario.spec.solutions[0]!.commands) {
-          const result = await promisify(execFile)('bash', ['-c', `set -o pipefail; ${command}`], { env: { ...process.env, KUBECONFIG: kubeconfig } }).then(() => 'ok', (error: { stderr?: string }) => `failed: ${error.stderr?.trim()}`);
+          const result = await promisify(execFile)('bash', ['-c', `set -o pipefail; ${command}`], {
+            env: { ...process.env, KUBECONFIG: kubeconfig },
+          }).then(
+            () => 'ok',
+            (error: { stderr?: string }) => `failed: ${error.stderr?.trim()}`,
+          );
           out(`$ ${command}\n  ${result}`);
         }
       }
       if (isTerminalPhase(session.phase)) {
         if (failure) throw new Error(failure);
-        if (options.solve && !wentRed) throw new Error(`session ${session.phase} but the SLA never went red after Start: the fault breaks nothing the SLA measures`);
+        if (options.solve && !wentRed)
+          throw new Error(`session ${session.phase} but the SLA never went red after Start: the fault breaks nothing the SLA measures`);
         if (session.phase === 'completed') {
-          const result = await (await call('GET', `/api/sessions/${created.id}/result`, token)).json() as { score: number; timeToRepairSeconds: number };
+          const result = (await (await call('GET', `/api/sessions/${created.id}/result`, token)).json()) as {
+            score: number;
+            timeToRepairSeconds: number;
+          };
           out(`score ${result.score}, repaired in ${result.timeToRepairSeconds}s`);
         }
         return session.phase === 'completed' ? 0 : 1;

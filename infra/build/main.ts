@@ -5,7 +5,10 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_WORKFLOW_BUNDLE, buildWorkflowBundle, staleness } from '../../worker/workflow-bundle.ts';
 import { buildWebsite } from './website.ts';
 
-export async function buildForProduction({ force = false, say = console.log }: { force?: boolean; say?: (message: string) => void } = {}): Promise<void> {
+export async function buildForProduction({
+  force = false,
+  say = console.log,
+}: { force?: boolean; say?: (message: string) => void } = {}): Promise<void> {
   const website = await buildWebsite({ force });
   say(website.built ? `website built in ${(website.ms / 1000).toFixed(1)} s (${website.reason})` : `website: ${website.reason}`);
   const stale = force ? 'asked to rebuild' : staleness(DEFAULT_WORKFLOW_BUNDLE);

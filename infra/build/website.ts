@@ -22,7 +22,9 @@ export function websiteStaleness(): string | undefined {
     return 'no website build yet';
   }
   // A file added under web/ (a new route) is an input the recorded build never saw.
-  const added = webFiles().map((file) => file.slice(ROOT.length + 1)).find((file) => !(file in inputs));
+  const added = webFiles()
+    .map((file) => file.slice(ROOT.length + 1))
+    .find((file) => !(file in inputs));
   if (added !== undefined) return `${added} is new`;
   return firstChange(ROOT, inputs);
 }
@@ -36,10 +38,19 @@ export async function buildWebsite({ force = false }: { force?: boolean } = {}):
   const builder = await createBuilder({
     configFile: join(WEB, 'vite.config.ts'),
     logLevel: 'warn',
-    plugins: [{ name: 'failurelib-build-inputs', buildEnd() { for (const id of this.getModuleIds()) modules.add(id); } }],
+    plugins: [
+      {
+        name: 'failurelib-build-inputs',
+        buildEnd() {
+          for (const id of this.getModuleIds()) modules.add(id);
+        },
+      },
+    ],
   });
   await builder.buildApp();
-  const read = [...modules].map((id) => id.split('?')[0] ?? id).filter((file) => file.startsWith(ROOT + '/') && !file.includes('/node_modules/') && !file.includes('/.svelte-kit/'));
+  const read = [...modules]
+    .map((id) => id.split('?')[0] ?? id)
+    .filter((file) => file.startsWith(ROOT + '/') && !file.includes('/node_modules/') && !file.includes('/.svelte-kit/'));
   writeFileSync(INPUTS, JSON.stringify(digestFiles(ROOT, [...read, ...webFiles(), join(ROOT, 'package-lock.json')]), null, 2) + '\n');
   return { built: true, reason, ms: performance.now() - started };
 }

@@ -12,6 +12,8 @@ if (!Number.isInteger(port) || port <= 0) {
 }
 const database = await startEmbeddedDatabase({ port, ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}) });
 process.stdout.write(`ready ${database.url}\n`);
-const stop = () => { void database.stop().finally(() => process.exit(0)); };
+const stop = () => {
+  void database.stop().finally(() => process.exit(0));
+};
 process.once('SIGTERM', stop);
 process.once('SIGINT', stop);

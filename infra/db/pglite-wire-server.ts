@@ -96,9 +96,16 @@ export function servePglite(db: PGlite, { port, host = '127.0.0.1' }: { port: nu
     handleClient(socket, nextClient++, queue);
   });
   // close() waits for clients to leave; a stopping database ends their connections instead.
-  server.on('close', () => { queue.close(); for (const socket of sockets) socket.destroy(); });
+  server.on('close', () => {
+    queue.close();
+    for (const socket of sockets) socket.destroy();
+  });
   const close = server.close.bind(server);
-  server.close = (callback) => { queue.close(); for (const socket of sockets) socket.destroy(); return close(callback); };
+  server.close = (callback) => {
+    queue.close();
+    for (const socket of sockets) socket.destroy();
+    return close(callback);
+  };
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve(server));
@@ -131,9 +138,20 @@ function handleClient(socket: Socket, client: number, queue: BatchQueue): void {
 
   const send = (bytes: Buffer, holdsSession = false) => {
     const payload = Buffer.from(bytes);
-    inFlight = inFlight.then(() => new Promise<void>((done) => {
-      queue.push({ client, holdsSession, bytes: payload, reply: (data) => { if (socket.writable) socket.write(data); }, done });
-    }));
+    inFlight = inFlight.then(
+      () =>
+        new Promise<void>((done) => {
+          queue.push({
+            client,
+            holdsSession,
+            bytes: payload,
+            reply: (data) => {
+              if (socket.writable) socket.write(data);
+            },
+            done,
+          });
+        }),
+    );
   };
 
   socket.on('data', (chunk) => {
@@ -146,9 +164,19 @@ function handleClient(socket: Socket, client: number, queue: BatchQueue): void {
         const code = buffer.readInt32BE(4);
         const message = buffer.subarray(0, length);
         buffer = buffer.subarray(length);
-        if (code === SSL_REQUEST) { socket.write('N'); continue; }
-        if (code === CANCEL_REQUEST) { socket.end(); return; }
-        if (code === PROTOCOL_V3) { started = true; send(message); continue; }
+        if (code === SSL_REQUEST) {
+          socket.write('N');
+          continue;
+        }
+        if (code === CANCEL_REQUEST) {
+          socket.end();
+          return;
+        }
+        if (code === PROTOCOL_V3) {
+          started = true;
+          send(message);
+          continue;
+        }
         socket.destroy();
         return;
       }
@@ -160,7 +188,10 @@ function handleClient(socket: Socket, client: number, queue: BatchQueue): void {
       if (type === PARSE && statementName(message) !== '') namedStatements.add(statementName(message));
       collected.push(message);
       buffer = buffer.subarray(length);
-      if (type === TERMINATE) { socket.end(); return; }
+      if (type === TERMINATE) {
+        socket.end();
+        return;
+      }
       if (type === SYNC || type === QUERY || type === FLUSH) {
         send(Buffer.concat(collected), type === FLUSH && needsSessionAfterFlush(collected));
         collected = [];

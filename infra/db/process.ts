@@ -6,7 +6,15 @@ import { isPortOpen } from '../lib/ports.ts';
 import { ROOT } from '../lib/tools.ts';
 import type { EmbeddedDatabase } from './pglite-server.ts';
 
-export async function startEmbeddedDatabaseProcess({ port, dataDir, logFile }: { port: number; dataDir?: string; logFile: string }): Promise<EmbeddedDatabase> {
+export async function startEmbeddedDatabaseProcess({
+  port,
+  dataDir,
+  logFile,
+}: {
+  port: number;
+  dataDir?: string;
+  logFile: string;
+}): Promise<EmbeddedDatabase> {
   const args = [join(ROOT, 'infra/db/main.ts'), '--port', String(port), ...(dataDir ? ['--data-dir', dataDir] : [])];
   const database = startProcess('embedded-database', process.execPath, args, { logFile, cwd: ROOT });
   try {

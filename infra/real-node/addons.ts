@@ -17,9 +17,11 @@ export interface AddonOptions {
 
 export async function deployNodeAddons({ kubectl, configDir, progress, watched }: AddonOptions): Promise<void> {
   const enforcesNetworkPolicies = kernelCanQueueToUserspace();
-  progress(enforcesNetworkPolicies
-    ? 'deploying cluster DNS (CoreDNS as kube-dns) and NetworkPolicy enforcement (kube-network-policies)'
-    : 'deploying cluster DNS (CoreDNS as kube-dns); NetworkPolicies are NOT enforced: this kernel has no nftables queue (CONFIG_NFT_QUEUE)');
+  progress(
+    enforcesNetworkPolicies
+      ? 'deploying cluster DNS (CoreDNS as kube-dns) and NetworkPolicy enforcement (kube-network-policies)'
+      : 'deploying cluster DNS (CoreDNS as kube-dns); NetworkPolicies are NOT enforced: this kernel has no nftables queue (CONFIG_NFT_QUEUE)',
+  );
   const apiServer = (await kubectl(['config', 'view', '--minify', '-o', 'jsonpath={.clusters[0].cluster.server}'])).trim();
   const manifest = join(configDir, 'node-addons.json');
   const items = [...clusterDnsObjects(apiServer), ...(enforcesNetworkPolicies ? networkPolicyObjects(apiServer) : [])];
@@ -27,7 +29,11 @@ export async function deployNodeAddons({ kubectl, configDir, progress, watched }
   await kubectl(['apply', '-f', manifest]);
   const ready = async (kind: string, name: string, field: string) =>
     (await kubectl(['-n', 'kube-system', 'get', kind, name, '-o', `jsonpath={.status.${field}}`])).trim() === '1';
-  await waitUntil('cluster DNS and NetworkPolicy enforcement', async () =>
-    await ready('deployment', 'coredns', 'readyReplicas') && (!enforcesNetworkPolicies || await ready('daemonset', 'kube-network-policies', 'numberReady')),
-  { process: watched, timeoutMs: 60_000, intervalMs: 500 });
+  await waitUntil(
+    'cluster DNS and NetworkPolicy enforcement',
+    async () =>
+      (await ready('deployment', 'coredns', 'readyReplicas')) &&
+      (!enforcesNetworkPolicies || (await ready('daemonset', 'kube-network-policies', 'numberReady'))),
+    { process: watched, timeoutMs: 60_000, intervalMs: 500 },
+  );
 }

@@ -26,7 +26,9 @@ export function clusterDnsObjects(apiServer: string): object[] {
 }
 `;
   const kubeconfig = JSON.stringify({
-    apiVersion: 'v1', kind: 'Config', 'current-context': 'failurelib',
+    apiVersion: 'v1',
+    kind: 'Config',
+    'current-context': 'failurelib',
     clusters: [{ name: 'sim', cluster: { server: apiServer, 'certificate-authority': `${SERVICE_ACCOUNT_DIR}/ca.crt` } }],
     users: [{ name: 'coredns', user: { tokenFile: `${SERVICE_ACCOUNT_DIR}/token` } }],
     contexts: [{ name: 'failurelib', context: { cluster: 'sim', user: 'coredns' } }],
@@ -34,47 +36,66 @@ export function clusterDnsObjects(apiServer: string): object[] {
   return [
     { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'coredns', namespace: NAMESPACE } },
     {
-      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'failurelib:coredns' },
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRole',
+      metadata: { name: 'failurelib:coredns' },
       rules: [
         { apiGroups: [''], resources: ['endpoints', 'services', 'pods', 'namespaces'], verbs: ['list', 'watch'] },
         { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['list', 'watch'] },
       ],
     },
     {
-      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'failurelib:coredns' },
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name: 'failurelib:coredns' },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'failurelib:coredns' },
       subjects: [{ kind: 'ServiceAccount', name: 'coredns', namespace: NAMESPACE }],
     },
     { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'coredns', namespace: NAMESPACE }, data: { Corefile: corefile, kubeconfig } },
     {
-      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'coredns', namespace: NAMESPACE, labels },
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'coredns', namespace: NAMESPACE, labels },
       spec: {
-        replicas: 1, selector: { matchLabels: labels },
+        replicas: 1,
+        selector: { matchLabels: labels },
         strategy: { type: 'Recreate' }, // one node, one host port 53
         template: {
           metadata: { labels },
           spec: {
-            serviceAccountName: 'coredns', hostNetwork: true, dnsPolicy: 'Default',
+            serviceAccountName: 'coredns',
+            hostNetwork: true,
+            dnsPolicy: 'Default',
             nodeSelector: { [REAL_NODE_LABEL.key]: REAL_NODE_LABEL.value },
             tolerations: [{ operator: 'Equal', ...REAL_NODE_TAINT }],
-            containers: [{
-              name: 'coredns', image: imageName('coredns'), imagePullPolicy: 'Never',
-              args: ['-conf', '/etc/coredns/Corefile'],
-              resources: { requests: { cpu: '50m', memory: '32Mi' }, limits: { memory: '128Mi' } },
-              volumeMounts: [{ name: 'config', mountPath: '/etc/coredns', readOnly: true }],
-              readinessProbe: { httpGet: { host: nodeIp, port: 8181, path: '/ready' }, periodSeconds: 2 },
-              livenessProbe: { httpGet: { host: nodeIp, port: 8080, path: '/health' }, periodSeconds: 10, failureThreshold: 5 },
-            }],
+            containers: [
+              {
+                name: 'coredns',
+                image: imageName('coredns'),
+                imagePullPolicy: 'Never',
+                args: ['-conf', '/etc/coredns/Corefile'],
+                resources: { requests: { cpu: '50m', memory: '32Mi' }, limits: { memory: '128Mi' } },
+                volumeMounts: [{ name: 'config', mountPath: '/etc/coredns', readOnly: true }],
+                readinessProbe: { httpGet: { host: nodeIp, port: 8181, path: '/ready' }, periodSeconds: 2 },
+                livenessProbe: { httpGet: { host: nodeIp, port: 8080, path: '/health' }, periodSeconds: 10, failureThreshold: 5 },
+              },
+            ],
             volumes: [{ name: 'config', configMap: { name: 'coredns' } }],
           },
         },
       },
     },
     {
-      apiVersion: 'v1', kind: 'Service', metadata: { name: 'kube-dns', namespace: NAMESPACE, labels },
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'kube-dns', namespace: NAMESPACE, labels },
       spec: {
-        clusterIP: clusterDnsIp, selector: labels,
-        ports: [{ name: 'dns', port: 53, protocol: 'UDP' }, { name: 'dns-tcp', port: 53, protocol: 'TCP' }],
+        clusterIP: clusterDnsIp,
+        selector: labels,
+        ports: [
+          { name: 'dns', port: 53, protocol: 'UDP' },
+          { name: 'dns-tcp', port: 53, protocol: 'TCP' },
+        ],
       },
     },
   ];

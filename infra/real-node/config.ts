@@ -99,12 +99,17 @@ export function cniConflist(layout: RealNodeLayout): object {
     name: 'failurelib-real-node',
     plugins: [
       {
-        type: 'bridge', bridge, isGateway: true, hairpinMode: true,
+        type: 'bridge',
+        bridge,
+        isGateway: true,
+        hairpinMode: true,
         // No masquerade: pod traffic never leaves the machine (host-network.ts drops it at the bridge).
         ipMasq: false,
         ipam: {
-          type: 'host-local', dataDir: join(layout.dataDir, 'cni-ipam'),
-          ranges: [[{ subnet: podSubnet, gateway: nodeIp }]], routes: [{ dst: '0.0.0.0/0' }],
+          type: 'host-local',
+          dataDir: join(layout.dataDir, 'cni-ipam'),
+          ranges: [[{ subnet: podSubnet, gateway: nodeIp }]],
+          routes: [{ dst: '0.0.0.0/0' }],
         },
       },
       { type: 'portmap', capabilities: { portMappings: true } },

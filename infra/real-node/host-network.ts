@@ -16,7 +16,11 @@ async function sh(command: string, args: string[]): Promise<string> {
   const { stdout } = await run(command, args);
   return stdout;
 }
-const quietly = (promise: Promise<unknown>) => promise.then(() => true, () => false);
+const quietly = (promise: Promise<unknown>) =>
+  promise.then(
+    () => true,
+    () => false,
+  );
 
 /**
  * Creates the bridge with the node's IP, turns on forwarding and bridged-traffic filtering (remembering the
@@ -83,7 +87,10 @@ export async function removeKubeChains(): Promise<void> {
 /** Interfaces attached to the bridge: the host ends of the pods' veths. */
 export async function bridgePorts(): Promise<string[]> {
   const out = await sh('ip', ['-o', 'link', 'show', 'master', bridge]).catch(() => '');
-  return out.split('\n').map((line) => /^\d+: ([^:@]+)/.exec(line)?.[1]).filter((name): name is string => Boolean(name));
+  return out
+    .split('\n')
+    .map((line) => /^\d+: ([^:@]+)/.exec(line)?.[1])
+    .filter((name): name is string => Boolean(name));
 }
 
 /** Removes the guard, any veth left on the bridge, the bridge, and puts the sysctls back as they were. */

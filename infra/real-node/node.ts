@@ -10,8 +10,15 @@ import { promisify } from 'node:util';
 import { startProcess, waitUntil, type ManagedProcess } from '../lib/processes.ts';
 import { requireTool } from '../lib/tools.ts';
 import {
-  REAL_NODE_LABEL, REAL_NODE_NAME, REAL_NODE_NETWORK, cniConflist, containerdConfig, kubeProxyConfiguration,
-  kubeletConfiguration, realNodeLayout, type RealNodeLayout,
+  REAL_NODE_LABEL,
+  REAL_NODE_NAME,
+  REAL_NODE_NETWORK,
+  cniConflist,
+  containerdConfig,
+  kubeProxyConfiguration,
+  kubeletConfiguration,
+  realNodeLayout,
+  type RealNodeLayout,
 } from './config.ts';
 import { deployNodeAddons } from './addons.ts';
 import { NETWORK_POLICY_TABLE } from './network-policies.ts';
@@ -49,10 +56,17 @@ export async function startRealNode(options: RealNodeOptions): Promise<RealNode>
   const layout = realNodeLayout(options.dataDir);
   const sysctlsFile = join(layout.dataDir, 'saved-sysctls.json');
   for (const dir of [layout.logs, layout.cniConfDir, layout.kubeletRootDir]) mkdirSync(dir, { recursive: true });
-  const tools = { kubelet: requireTool('kubelet'), kubeProxy: requireTool('kube-proxy'), crictl: requireTool('crictl'), kubectl: requireTool('kubectl') };
+  const tools = {
+    kubelet: requireTool('kubelet'),
+    kubeProxy: requireTool('kube-proxy'),
+    crictl: requireTool('crictl'),
+    kubectl: requireTool('kubectl'),
+  };
   // Stopping a sandbox runs CNI DEL and waits for its processes: far more than crictl's default 2 s on a busy machine.
-  const crictl = async (args: string[]) => (await run(tools.crictl, ['--config', layout.crictlConfig, ...args], { timeout: 120_000 })).stdout;
-  const kubectl = async (args: string[]) => (await run(tools.kubectl, ['--kubeconfig', options.kubeconfigPath, ...args], { timeout: 15_000 })).stdout;
+  const crictl = async (args: string[]) =>
+    (await run(tools.crictl, ['--config', layout.crictlConfig, ...args], { timeout: 120_000 })).stdout;
+  const kubectl = async (args: string[]) =>
+    (await run(tools.kubectl, ['--kubeconfig', options.kubeconfigPath, ...args], { timeout: 15_000 })).stdout;
 
   if (await containerdAnswers(layout.containerdSocket)) {
     throw new Error(`a real node is already running on ${layout.containerdSocket} (stop it first)`);
@@ -61,9 +75,19 @@ export async function startRealNode(options: RealNodeOptions): Promise<RealNode>
   await removeHostLeftovers(layout, sysctlsFile, tools.kubeProxy);
 
   writeFileSync(layout.containerdConfig, containerdConfig(layout));
-  writeFileSync(layout.crictlConfig, `runtime-endpoint: unix://${layout.containerdSocket}\nimage-endpoint: unix://${layout.containerdSocket}\ntimeout: 90\n`);
+  writeFileSync(
+    layout.crictlConfig,
+    `runtime-endpoint: unix://${layout.containerdSocket}\nimage-endpoint: unix://${layout.containerdSocket}\ntimeout: 90\n`,
+  );
   writeFileSync(join(layout.cniConfDir, '10-failurelib.conflist'), JSON.stringify(cniConflist(layout), null, 2));
-  writeFileSync(layout.kubeletConfig, JSON.stringify(kubeletConfiguration(layout, { kubeletClientCaFile: options.kubeletClientCaFile, clusterDns: REAL_NODE_NETWORK.clusterDnsIp }), null, 2));
+  writeFileSync(
+    layout.kubeletConfig,
+    JSON.stringify(
+      kubeletConfiguration(layout, { kubeletClientCaFile: options.kubeletClientCaFile, clusterDns: REAL_NODE_NETWORK.clusterDnsIp }),
+      null,
+      2,
+    ),
+  );
   writeFileSync(layout.kubeProxyConfig, JSON.stringify(kubeProxyConfiguration(options.kubeconfigPath), null, 2));
 
   const processes: ManagedProcess[] = [];
@@ -88,7 +112,9 @@ export async function startRealNode(options: RealNodeOptions): Promise<RealNode>
     progress('creating the node bridge');
     await createHostNetwork(sysctlsFile);
     progress('starting containerd');
-    const containerd = startProcess('containerd', requireTool('containerd'), ['--config', layout.containerdConfig], { logFile: join(layout.logs, 'containerd.log') });
+    const containerd = startProcess('containerd', requireTool('containerd'), ['--config', layout.containerdConfig], {
+      logFile: join(layout.logs, 'containerd.log'),
+    });
     processes.push(containerd);
     await waitUntil('containerd', () => containerdAnswers(layout.containerdSocket), { process: containerd, timeoutMs: 30_000 });
     await crictl(['rmp', '--all', '--force']); // sandboxes of a node that crashed: the kubelet recreates what it should run
@@ -96,32 +122,59 @@ export async function startRealNode(options: RealNodeOptions): Promise<RealNode>
     if (imported.length > 0) progress(`imported images: ${imported.join(', ')}`);
 
     progress('starting kubelet and kube-proxy');
-    const kubelet = startProcess('kubelet', tools.kubelet, [
-      `--config=${layout.kubeletConfig}`, `--kubeconfig=${options.kubeconfigPath}`,
-      `--root-dir=${layout.kubeletRootDir}`, `--cert-dir=${join(layout.kubeletRootDir, 'pki')}`,
-      `--hostname-override=${REAL_NODE_NAME}`, `--node-ip=${REAL_NODE_NETWORK.nodeIp}`,
-      `--node-labels=${REAL_NODE_LABEL.key}=${REAL_NODE_LABEL.value}`,
-      // A crash-looping container's status stays `terminated` between restarts, so `kubectl logs --previous` asks
-      // for the instance before it: keep two dead instances, not one (no KubeletConfiguration field for this).
-      '--maximum-dead-containers-per-container=2', '--v=1',
-    ], { logFile: join(layout.logs, 'kubelet.log') });
+    const kubelet = startProcess(
+      'kubelet',
+      tools.kubelet,
+      [
+        `--config=${layout.kubeletConfig}`,
+        `--kubeconfig=${options.kubeconfigPath}`,
+        `--root-dir=${layout.kubeletRootDir}`,
+        `--cert-dir=${join(layout.kubeletRootDir, 'pki')}`,
+        `--hostname-override=${REAL_NODE_NAME}`,
+        `--node-ip=${REAL_NODE_NETWORK.nodeIp}`,
+        `--node-labels=${REAL_NODE_LABEL.key}=${REAL_NODE_LABEL.value}`,
+        // A crash-looping container's status stays `terminated` between restarts, so `kubectl logs --previous` asks
+        // for the instance before it: keep two dead instances, not one (no KubeletConfiguration field for this).
+        '--maximum-dead-containers-per-container=2',
+        '--v=1',
+      ],
+      { logFile: join(layout.logs, 'kubelet.log') },
+    );
     processes.push(kubelet);
-    processes.push(startProcess('kube-proxy', tools.kubeProxy, [`--config=${layout.kubeProxyConfig}`, '--v=1'], { logFile: join(layout.logs, 'kube-proxy.log') }));
+    processes.push(
+      startProcess('kube-proxy', tools.kubeProxy, [`--config=${layout.kubeProxyConfig}`, '--v=1'], {
+        logFile: join(layout.logs, 'kube-proxy.log'),
+      }),
+    );
 
     progress('waiting for the node to be Ready');
-    await waitUntil('real node Ready', async () => {
-      const status = await kubectl(['get', 'node', REAL_NODE_NAME, '-o', 'jsonpath={.status.conditions[?(@.type=="Ready")].status}']);
-      return status.trim() === 'True';
-    }, { process: kubelet, timeoutMs: 120_000, intervalMs: 500 });
+    await waitUntil(
+      'real node Ready',
+      async () => {
+        const status = await kubectl(['get', 'node', REAL_NODE_NAME, '-o', 'jsonpath={.status.conditions[?(@.type=="Ready")].status}']);
+        return status.trim() === 'True';
+      },
+      { process: kubelet, timeoutMs: 120_000, intervalMs: 500 },
+    );
     // The kubelet registers with the not-ready taint; the node-lifecycle controller that would lift it is off in
     // the sim cluster (kwok nodes have no kubelet), so the node lifts it itself once Ready.
     await kubectl(['taint', 'node', REAL_NODE_NAME, 'node.kubernetes.io/not-ready:NoSchedule-']).catch(() => {});
     const readySeconds = (Date.now() - started) / 1000;
     await deployNodeAddons({ kubectl, configDir: join(layout.dataDir, 'config'), progress, watched: kubelet });
     for (const managed of processes) {
-      void managed.exited.then((code) => { if (!stopped) progress(`${managed.name} exited with code ${code}; see ${managed.logFile}`); });
+      void managed.exited.then((code) => {
+        if (!stopped) progress(`${managed.name} exited with code ${code}; see ${managed.logFile}`);
+      });
     }
-    return { name: REAL_NODE_NAME, nodeIp: REAL_NODE_NETWORK.nodeIp, layout, readySeconds, dnsReadySeconds: (Date.now() - started) / 1000, crictl, stop };
+    return {
+      name: REAL_NODE_NAME,
+      nodeIp: REAL_NODE_NETWORK.nodeIp,
+      layout,
+      readySeconds,
+      dnsReadySeconds: (Date.now() - started) / 1000,
+      crictl,
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;
@@ -155,15 +208,26 @@ async function removeHostLeftovers(layout: RealNodeLayout, sysctlsFile: string, 
 function removeContainerLogLinks(podLogsDir: string): void {
   const dir = '/var/log/containers';
   let links: string[];
-  try { links = readdirSync(dir); } catch { return; }
+  try {
+    links = readdirSync(dir);
+  } catch {
+    return;
+  }
   for (const link of links) {
-    const target = (() => { try { return readlinkSync(join(dir, link)); } catch { return ''; } })();
+    const target = (() => {
+      try {
+        return readlinkSync(join(dir, link));
+      } catch {
+        return '';
+      }
+    })();
     if (target.startsWith(`${podLogsDir}/`)) rmSync(join(dir, link), { force: true });
   }
 }
 
 function mountsUnder(dir: string): string[] {
-  const mountPoints = readFileSync('/proc/self/mountinfo', 'utf8').split('\n')
+  const mountPoints = readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
     .map((line) => line.split(' ')[4]?.replace(/\\040/g, ' '))
     .filter((point): point is string => Boolean(point?.startsWith(`${dir}/`)));
   return mountPoints.sort((a, b) => b.length - a.length);
@@ -171,5 +235,8 @@ function mountsUnder(dir: string): string[] {
 
 /** The kubelet's cgroupfs tree (`kubepods` in each v1 hierarchy), deepest first; only empty groups go. */
 async function removeKubepodsCgroups(): Promise<void> {
-  await run('sh', ['-c', 'for d in /sys/fs/cgroup/*/kubepods; do [ -d "$d" ] && find "$d" -depth -type d -exec rmdir {} + 2>/dev/null; done; true']).catch(() => {});
+  await run('sh', [
+    '-c',
+    'for d in /sys/fs/cgroup/*/kubepods; do [ -d "$d" ] && find "$d" -depth -type d -exec rmdir {} + 2>/dev/null; done; true',
+  ]).catch(() => {});
 }

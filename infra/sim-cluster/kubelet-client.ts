@@ -21,7 +21,11 @@ export interface KubeletClientCredentials {
 }
 
 function pem(label: string, der: ArrayBuffer): string {
-  const body = Buffer.from(der).toString('base64').match(/.{1,64}/g)?.join('\n') ?? '';
+  const body =
+    Buffer.from(der)
+      .toString('base64')
+      .match(/.{1,64}/g)
+      ?.join('\n') ?? '';
   return `-----BEGIN ${label}-----\n${body}\n-----END ${label}-----\n`;
 }
 
@@ -32,25 +36,37 @@ export function kubeletClientCaFile(simDataDir: string): string {
 
 /** `dir` is the sim cluster's credentials folder. */
 export async function ensureKubeletClientCredentials(dir: string): Promise<KubeletClientCredentials> {
-  const paths = { caFile: join(dir, 'kubelet-client-ca.crt'), certFile: join(dir, 'kubelet-client.crt'), keyFile: join(dir, 'kubelet-client.key') };
+  const paths = {
+    caFile: join(dir, 'kubelet-client-ca.crt'),
+    certFile: join(dir, 'kubelet-client.crt'),
+    keyFile: join(dir, 'kubelet-client.key'),
+  };
   if (existsSync(paths.caFile) && existsSync(paths.certFile) && existsSync(paths.keyFile)) return paths;
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const subtle = webcrypto.subtle;
   const now = new Date(Date.now() - 60_000);
-  const caKeys = await subtle.generateKey(ALGORITHM, true, ['sign', 'verify']) as WebCrypto.CryptoKeyPair;
+  const caKeys = (await subtle.generateKey(ALGORITHM, true, ['sign', 'verify'])) as WebCrypto.CryptoKeyPair;
   const ca = await x509.X509CertificateGenerator.createSelfSigned({
-    name: 'CN=Failure Library kubelet client CA', keys: caKeys, signingAlgorithm: ALGORITHM,
-    notBefore: now, notAfter: new Date(now.getTime() + 3650 * DAY),
+    name: 'CN=Failure Library kubelet client CA',
+    keys: caKeys,
+    signingAlgorithm: ALGORITHM,
+    notBefore: now,
+    notAfter: new Date(now.getTime() + 3650 * DAY),
     extensions: [
       new x509.BasicConstraintsExtension(true, 0, true),
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign, true),
       await x509.SubjectKeyIdentifierExtension.create(caKeys.publicKey),
     ],
   });
-  const keys = await subtle.generateKey(ALGORITHM, true, ['sign', 'verify']) as WebCrypto.CryptoKeyPair;
+  const keys = (await subtle.generateKey(ALGORITHM, true, ['sign', 'verify'])) as WebCrypto.CryptoKeyPair;
   const cert = await x509.X509CertificateGenerator.create({
-    subject: 'CN=kube-apiserver-kubelet-client', issuer: ca.subject, publicKey: keys.publicKey,
-    signingKey: caKeys.privateKey, signingAlgorithm: ALGORITHM, notBefore: now, notAfter: new Date(now.getTime() + 3650 * DAY),
+    subject: 'CN=kube-apiserver-kubelet-client',
+    issuer: ca.subject,
+    publicKey: keys.publicKey,
+    signingKey: caKeys.privateKey,
+    signingAlgorithm: ALGORITHM,
+    notBefore: now,
+    notAfter: new Date(now.getTime() + 3650 * DAY),
     extensions: [
       new x509.BasicConstraintsExtension(false, undefined, true),
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),

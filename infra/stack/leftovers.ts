@@ -6,7 +6,10 @@ import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { groupAlive, startedProcessGroups } from '../lib/processes.ts';
 
-interface Record { launcher: number; groups: { pid: number; command: string }[] }
+interface Record {
+  launcher: number;
+  groups: { pid: number; command: string }[];
+}
 
 export function recordProcessGroups(file: string): void {
   const record: Record = { launcher: process.pid, groups: startedProcessGroups() };
@@ -49,5 +52,9 @@ export async function stopLeftovers(file: string): Promise<string[]> {
 }
 
 function signalGroup(pid: number, signal: NodeJS.Signals): void {
-  try { process.kill(-pid, signal); } catch { /* already gone */ }
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    /* already gone */
+  }
 }

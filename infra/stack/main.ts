@@ -29,13 +29,18 @@ function child(name: string, args: string[], env: NodeJS.ProcessEnv): ManagedPro
 
 async function ensurePortsFree(): Promise<void> {
   const ports = [
-    Number(config.temporalAddress.split(':').at(-1)), config.temporalUiPort, config.apiPort, config.webPort, config.gatewayPort,
+    Number(config.temporalAddress.split(':').at(-1)),
+    config.temporalUiPort,
+    config.apiPort,
+    config.webPort,
+    config.gatewayPort,
     ...(config.databaseUrl ? [] : [config.pgliteSocketPort]),
     ...(config.clusterDriver === 'sim' ? [config.simApiPort, config.simEtcdPort, config.simEtcdPeerPort] : []),
   ];
   const busy = [];
   for (const port of ports) if (await isPortOpen(port)) busy.push(port);
-  if (busy.length > 0) throw new Error(`ports already in use: ${busy.join(', ')} (is another stack running? stop it, or set the *_PORT keys of .env.example)`);
+  if (busy.length > 0)
+    throw new Error(`ports already in use: ${busy.join(', ')} (is another stack running? stop it, or set the *_PORT keys of .env.example)`);
 }
 
 try {
@@ -47,7 +52,11 @@ try {
   await prepareWorkflowsAndWebsite(mode, say);
   say('starting Temporal dev server');
   const temporalPort = Number(config.temporalAddress.split(':').at(-1));
-  const temporal = await startTemporalDevServer({ port: temporalPort, uiPort: config.temporalUiPort, ...defaultTemporalPaths(config.dataDir) });
+  const temporal = await startTemporalDevServer({
+    port: temporalPort,
+    uiPort: config.temporalUiPort,
+    ...defaultTemporalPaths(config.dataDir),
+  });
   supervisor.add('Temporal dev server', temporal.stop);
 
   let databaseUrl = config.databaseUrl;
@@ -62,13 +71,18 @@ try {
 
   if (config.clusterDriver === 'sim') {
     const cluster = await startSimCluster({
-      dataDir: join(config.dataDir, 'sim-cluster'), apiPort: config.simApiPort, etcdPort: config.simEtcdPort, etcdPeerPort: config.simEtcdPeerPort,
+      dataDir: join(config.dataDir, 'sim-cluster'),
+      apiPort: config.simApiPort,
+      etcdPort: config.simEtcdPort,
+      etcdPeerPort: config.simEtcdPeerPort,
       onProgress: (message) => say(`sim cluster: ${message}`),
     });
     supervisor.add('sim cluster', cluster.stop);
     if (config.realNode) {
       const node = await startRealNode({
-        dataDir: join(config.dataDir, 'real-node'), kubeconfigPath: cluster.kubeconfigPath, kubeletClientCaFile: cluster.kubeletClientCaFile,
+        dataDir: join(config.dataDir, 'real-node'),
+        kubeconfigPath: cluster.kubeconfigPath,
+        kubeletClientCaFile: cluster.kubeletClientCaFile,
         onProgress: (message) => say(`real node: ${message}`),
       });
       supervisor.add('real node', node.stop);

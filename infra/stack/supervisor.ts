@@ -9,7 +9,10 @@ import { forgetProcessGroups, recordProcessGroups, stopLeftovers } from './lefto
 
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
-interface Service { name: string; stop(): Promise<void> }
+interface Service {
+  name: string;
+  stop(): Promise<void>;
+}
 
 export interface SupervisorOptions {
   /** Where each child process's log goes (`<name>.log`). */
@@ -43,7 +46,8 @@ export class Supervisor {
   async stopLeftovers(): Promise<void> {
     if (!this.options.recordFile) return;
     const stopped = await stopLeftovers(this.options.recordFile);
-    if (stopped.length > 0) this.options.say(`stopped ${stopped.length} process group(s) a previous launcher left running: ${stopped.join(', ')}`);
+    if (stopped.length > 0)
+      this.options.say(`stopped ${stopped.length} process group(s) a previous launcher left running: ${stopped.join(', ')}`);
   }
 
   /** A service stopped by a function (an in-process server, or one that manages its own processes). */
@@ -79,7 +83,10 @@ export class Supervisor {
     // Popped one at a time: a service that a start still in progress registers meanwhile is stopped too.
     for (let service = this.services.pop(); service; service = this.services.pop()) {
       const outcome = await Promise.race([
-        service.stop().then(() => 'stopped' as const, (error: unknown) => error),
+        service.stop().then(
+          () => 'stopped' as const,
+          (error: unknown) => error,
+        ),
         sleep(this.options.serviceStopMs).then(() => 'timed out' as const),
       ]);
       if (outcome === 'stopped') continue;
@@ -99,5 +106,9 @@ export class Supervisor {
 }
 
 function killGroup(pid: number): void {
-  try { process.kill(-pid, 'SIGKILL'); } catch { /* already gone */ }
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    /* already gone */
+  }
 }

@@ -25,8 +25,20 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
   // Loopback only, the Web UI too: it has no login, shows every session's real scenario and fault arguments,
   // and sends signals. Operators on another machine use an SSH tunnel (README, "Operator-only services").
   const args = [
-    'server', 'start-dev', '--ip', '127.0.0.1', '--ui-ip', '127.0.0.1', '--port', String(options.port), '--ui-port', String(options.uiPort),
-    '--log-level', 'warn', '--log-format', 'pretty',
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--ui-ip',
+    '127.0.0.1',
+    '--port',
+    String(options.port),
+    '--ui-port',
+    String(options.uiPort),
+    '--log-level',
+    'warn',
+    '--log-format',
+    'pretty',
     ...Object.entries(SEARCH_ATTRIBUTES).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]),
   ];
   if (options.dbFile) {

@@ -31,7 +31,9 @@ describe('an event leaderboard on the big screen', () => {
     if (!database) throw new Error('the global setup provides no pglite database');
     const [apiPort, webPort] = [await freePort(), await freePort()];
     harness = await startHarness({
-      temporalAddress: inject('temporalAddress'), kubeconfig: inject('kubeconfig'), databaseUrl: database.url,
+      temporalAddress: inject('temporalAddress'),
+      kubeconfig: inject('kubeconfig'),
+      databaseUrl: database.url,
       env: { WEB_ORIGIN: `http://127.0.0.1:${webPort}` },
     });
     await harness.app.listen({ port: apiPort, host: '127.0.0.1' });
@@ -41,12 +43,25 @@ describe('an event leaderboard on the big screen', () => {
     ]);
     mkdirSync(SCREENSHOTS, { recursive: true });
     const hour = 3600_000;
-    const event = await harness.app.inject({ method: 'POST', url: '/api/events', headers: OPERATOR, payload: {
-      id: EVENT_ID, name: 'KubeCon Booth', startsAt: new Date(Date.now() - hour).toISOString(), endsAt: new Date(Date.now() + hour).toISOString(),
-      scenarioIds: ['storefront-scaled-to-zero'],
-    } });
+    const event = await harness.app.inject({
+      method: 'POST',
+      url: '/api/events',
+      headers: OPERATOR,
+      payload: {
+        id: EVENT_ID,
+        name: 'KubeCon Booth',
+        startsAt: new Date(Date.now() - hour).toISOString(),
+        endsAt: new Date(Date.now() + hour).toISOString(),
+        scenarioIds: ['storefront-scaled-to-zero'],
+      },
+    });
     expect(event.statusCode, event.body).toBe(201);
-    const badge = await harness.app.inject({ method: 'POST', url: `/api/events/${EVENT_ID}/participants`, headers: OPERATOR, payload: { badgeId: 'KC-0042', name: 'Grace Hopper' } });
+    const badge = await harness.app.inject({
+      method: 'POST',
+      url: `/api/events/${EVENT_ID}/participants`,
+      headers: OPERATOR,
+      payload: { badgeId: 'KC-0042', name: 'Grace Hopper' },
+    });
     expect(badge.statusCode, badge.body).toBe(201);
   });
 
@@ -70,7 +85,9 @@ describe('an event leaderboard on the big screen', () => {
     await board.goto(`/events/${EVENT_ID}`, { waitUntil: 'networkidle' });
     await waitForText(board.getByTestId('event-name'), 'KubeCon Booth');
     await board.getByTestId('leaderboard-empty').waitFor();
-    await board.evaluate(() => { (globalThis as unknown as { notReloaded: boolean }).notReloaded = true; });
+    await board.evaluate(() => {
+      (globalThis as unknown as { notReloaded: boolean }).notReloaded = true;
+    });
 
     // The participant: the event's catalog shows only its scenarios, no mode switch, and asks for the badge.
     const page = await newPage();
@@ -79,10 +96,13 @@ describe('an event leaderboard on the big screen', () => {
     expect(await page.getByTestId('mode-learn').count()).toBe(0);
     const cards = page.getByTestId('catalog-scenario');
     // Under the event's own codename, which is neither the open catalog's nor the library's nickname.
-    expect(await cards.evaluateAll((items) => items.map((item) => item.getAttribute('data-scenario-id')))).toEqual([harness.challengeId('storefront-scaled-to-zero', EVENT_ID)]);
+    expect(await cards.evaluateAll((items) => items.map((item) => item.getAttribute('data-scenario-id')))).toEqual([
+      harness.challengeId('storefront-scaled-to-zero', EVENT_ID),
+    ]);
     const catalogHtml = await page.content();
     const spec = harness.library.scenarios.get('storefront-scaled-to-zero')!.spec;
-    for (const secret of ['storefront-scaled-to-zero', spec.title, spec.codename, harness.challengeId('storefront-scaled-to-zero')]) expect(catalogHtml).not.toContain(secret);
+    for (const secret of ['storefront-scaled-to-zero', spec.title, spec.codename, harness.challengeId('storefront-scaled-to-zero')])
+      expect(catalogHtml).not.toContain(secret);
     const choose = page.locator('[data-testid="catalog-scenario"] button');
     for (let attempt = 0; (await choose.getAttribute('aria-pressed')) !== 'true'; attempt += 1) {
       if (attempt === 20) throw new Error('choosing the scenario had no effect');

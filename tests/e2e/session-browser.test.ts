@@ -35,14 +35,13 @@ describe('a participant in the browser', () => {
     const [apiPort, webPort] = [await freePort(), await freePort()];
     apiUrl = `http://127.0.0.1:${apiPort}`;
     harness = await startHarness({
-      temporalAddress: inject('temporalAddress'), kubeconfig: inject('kubeconfig'), databaseUrl: database.url,
+      temporalAddress: inject('temporalAddress'),
+      kubeconfig: inject('kubeconfig'),
+      databaseUrl: database.url,
       env: { WEB_ORIGIN: `http://127.0.0.1:${webPort}` },
     });
     await harness.app.listen({ port: apiPort, host: '127.0.0.1' });
-    [web, browser] = await Promise.all([
-      startWebServer({ apiUrl, port: webPort, logFile: join(RESULTS, 'e2e-web.log') }),
-      launchBrowser(),
-    ]);
+    [web, browser] = await Promise.all([startWebServer({ apiUrl, port: webPort, logFile: join(RESULTS, 'e2e-web.log') }), launchBrowser()]);
     mkdirSync(SCREENSHOTS, { recursive: true });
   });
 
@@ -163,10 +162,17 @@ describe('a participant in the browser', () => {
     const ours = (url: string) => url.startsWith(web.url) || url.startsWith(apiUrl);
     page.on('response', (response) => {
       if (!ours(response.url())) return;
-      seen.push(response.text().then((body) => ({ where: `response ${response.url()}`, body }), () => ({ where: response.url(), body: '' })));
+      seen.push(
+        response.text().then(
+          (body) => ({ where: `response ${response.url()}`, body }),
+          () => ({ where: response.url(), body: '' }),
+        ),
+      );
     });
     page.on('websocket', (socket) => {
-      socket.on('framereceived', ({ payload }) => seen.push(Promise.resolve({ where: `websocket ${socket.url()}`, body: String(payload) })));
+      socket.on('framereceived', ({ payload }) =>
+        seen.push(Promise.resolve({ where: `websocket ${socket.url()}`, body: String(payload) })),
+      );
     });
     const snapshot = async (label: string) => seen.push(Promise.resolve({ where: `page HTML (${label})`, body: await page.content() }));
     const leaks = async () => {
@@ -195,7 +201,9 @@ describe('a participant in the browser', () => {
     // Another tab of the same browser opens a page on another origin (another port of this host: the same
     // site, so the session's SameSite cookie goes along) that posts the abandon form: refused, session intact.
     const sessionUrl = page.url();
-    const attacker = await serveAttackerPage(`<form method="POST" action="${sessionUrl}?/abandon"><button id="go">Win a prize</button></form>`);
+    const attacker = await serveAttackerPage(
+      `<form method="POST" action="${sessionUrl}?/abandon"><button id="go">Win a prize</button></form>`,
+    );
     try {
       const tab = await context!.newPage();
       await tab.goto(attacker.url);

@@ -7,13 +7,21 @@ import { recordEvent } from '../../activities/session-store.ts';
 import { newParticipantToken } from '../../lib/tokens.ts';
 import { startHarness, type Harness } from '../support/session-harness.ts';
 
-interface Message { type: 'event' | 'session'; event?: { id: number; summary: string; detail?: unknown }; session?: { phase: string } }
+interface Message {
+  type: 'event' | 'session';
+  event?: { id: number; summary: string; detail?: unknown };
+  session?: { phase: string };
+}
 
 describe('WS /api/sessions/:id/events', () => {
   let harness: Harness;
   let base: string;
   beforeAll(async () => {
-    harness = await startHarness({ temporalAddress: inject('temporalAddress'), kubeconfig: inject('kubeconfig'), databaseUrl: inject('databases')[0]!.url });
+    harness = await startHarness({
+      temporalAddress: inject('temporalAddress'),
+      kubeconfig: inject('kubeconfig'),
+      databaseUrl: inject('databases')[0]!.url,
+    });
     const address = await harness.app.listen({ host: '127.0.0.1', port: 0 });
     base = address.replace('http', 'ws');
   });
@@ -23,7 +31,14 @@ describe('WS /api/sessions/:id/events', () => {
     const id = randomUUID();
     const { token, hash } = newParticipantToken();
     await harness.database.db.insert(sessions).values({
-      id, workflowId: `session-${id}`, scenarioId: 'storefront-scaled-to-zero', systemId: 'demo-app', mode, participantName: 'Stream', tokenHash: hash, phase: 'running',
+      id,
+      workflowId: `session-${id}`,
+      scenarioId: 'storefront-scaled-to-zero',
+      systemId: 'demo-app',
+      mode,
+      participantName: 'Stream',
+      tokenHash: hash,
+      phase: 'running',
     });
     return { id, token };
   }
@@ -32,7 +47,10 @@ describe('WS /api/sessions/:id/events', () => {
 
   function connect(id: string, token: string | undefined, after = 0) {
     const messages: Message[] = [];
-    const socket = new WebSocket(`${base}/api/sessions/${id}/events?after=${after}`, token ? ['failurelib', `bearer.${token}`] : ['failurelib']);
+    const socket = new WebSocket(
+      `${base}/api/sessions/${id}/events?after=${after}`,
+      token ? ['failurelib', `bearer.${token}`] : ['failurelib'],
+    );
     socket.addEventListener('message', (message) => messages.push(JSON.parse(String(message.data)) as Message));
     const opened = new Promise<boolean>((resolve) => {
       socket.addEventListener('open', () => resolve(true));
@@ -49,7 +67,7 @@ describe('WS /api/sessions/:id/events', () => {
     return { socket, opened, messages, events, until };
   }
 
-  it('sends each of the session\'s events once, in order, and none of another session\'s', async () => {
+  it("sends each of the session's events once, in order, and none of another session's", async () => {
     const mine = await session();
     const other = await session();
     await write(mine.id, 1);
@@ -87,7 +105,7 @@ describe('WS /api/sessions/:id/events', () => {
     second.socket.close();
   });
 
-  it('hides the engine\'s notes\' details in Challenge mode', async () => {
+  it("hides the engine's notes' details in Challenge mode", async () => {
     const { id, token } = await session('challenge');
     await write(id, 1);
     const stream = connect(id, token);
@@ -96,7 +114,7 @@ describe('WS /api/sessions/:id/events', () => {
     stream.socket.close();
   });
 
-  it('opens no socket without the session\'s token', async () => {
+  it("opens no socket without the session's token", async () => {
     const { id } = await session();
     const other = await session();
     expect(await connect(id, undefined).opened).toBe(false);

@@ -34,7 +34,11 @@ describe('the public API at its edges', () => {
   };
 
   beforeAll(async () => {
-    harness = await startHarness({ temporalAddress: inject('temporalAddress'), kubeconfig: inject('kubeconfig'), databaseUrl: inject('databases')[0]!.url });
+    harness = await startHarness({
+      temporalAddress: inject('temporalAddress'),
+      kubeconfig: inject('kubeconfig'),
+      databaseUrl: inject('databases')[0]!.url,
+    });
     learn = await createSession(harness.app);
     challengeId = harness.challengeId(REAL_ID);
     challenge = await createSession(harness.app, { mode: 'challenge', scenarioId: challengeId });
@@ -58,12 +62,20 @@ describe('the public API at its edges', () => {
   describe('before the sandbox is ready', () => {
     // Runs first, right after creation: the session is still provisioning.
     it('has no kubeconfig yet (409)', async () => {
-      const response = await harness.app.inject({ method: 'GET', url: `/api/sessions/${learn.id}/kubeconfig`, headers: bearer(learn.participantToken) });
+      const response = await harness.app.inject({
+        method: 'GET',
+        url: `/api/sessions/${learn.id}/kubeconfig`,
+        headers: bearer(learn.participantToken),
+      });
       expectError(response, 409, 'conflict');
     });
 
     it('has no result yet (409)', async () => {
-      const response = await harness.app.inject({ method: 'GET', url: `/api/sessions/${learn.id}/result`, headers: bearer(learn.participantToken) });
+      const response = await harness.app.inject({
+        method: 'GET',
+        url: `/api/sessions/${learn.id}/result`,
+        headers: bearer(learn.participantToken),
+      });
       expectError(response, 409, 'conflict');
     });
   });
@@ -112,11 +124,23 @@ describe('the public API at its edges', () => {
       const response = await harness.app.inject({ method: 'GET', url: '/api/docs/json' });
       expect(response.statusCode).toBe(200);
       const paths = Object.keys(response.json().paths);
-      expect(paths).toEqual(expect.arrayContaining([
-        '/api/sessions', '/api/sessions/{id}', '/api/sessions/{id}/kubeconfig', '/api/sessions/{id}/start',
-        '/api/sessions/{id}/abandon', '/api/sessions/{id}/hints', '/api/sessions/{id}/result', '/api/sessions/{id}/result.md',
-        '/api/events', '/api/events/{id}', '/api/events/{id}/leaderboard', '/api/events/{id}/participants', '/api/events/{id}/participants/import',
-      ]));
+      expect(paths).toEqual(
+        expect.arrayContaining([
+          '/api/sessions',
+          '/api/sessions/{id}',
+          '/api/sessions/{id}/kubeconfig',
+          '/api/sessions/{id}/start',
+          '/api/sessions/{id}/abandon',
+          '/api/sessions/{id}/hints',
+          '/api/sessions/{id}/result',
+          '/api/sessions/{id}/result.md',
+          '/api/events',
+          '/api/events/{id}',
+          '/api/events/{id}/leaderboard',
+          '/api/events/{id}/participants',
+          '/api/events/{id}/participants/import',
+        ]),
+      );
     });
 
     it('serves the browsable API docs at /api/docs', async () => {
@@ -138,8 +162,16 @@ describe('the public API at its edges', () => {
       const scenarios = [...harness.library.scenarios.values()];
       const challengeNames = scenarios.flatMap((s) => Object.values(harness.identities.challenge(s)));
       const learnNames = scenarios.flatMap((s) => [s.metadata.name, s.spec.title, s.spec.rootCause, s.spec.codename]);
-      const learnAnswers = [await get('/api/scenarios?mode=learn'), await get('/api/scenarios'), await get(`/api/sessions/${learn.id}`, learn.participantToken), await get('/api/docs/json')];
-      const challengeAnswers = [await get('/api/scenarios?mode=challenge'), await get(`/api/sessions/${challenge.id}`, challenge.participantToken)];
+      const learnAnswers = [
+        await get('/api/scenarios?mode=learn'),
+        await get('/api/scenarios'),
+        await get(`/api/sessions/${learn.id}`, learn.participantToken),
+        await get('/api/docs/json'),
+      ];
+      const challengeAnswers = [
+        await get('/api/scenarios?mode=challenge'),
+        await get(`/api/sessions/${challenge.id}`, challenge.participantToken),
+      ];
       for (const body of learnAnswers) for (const name of challengeNames) expect(body).not.toContain(name);
       for (const body of challengeAnswers) for (const name of learnNames) expect(body).not.toContain(name);
     });
@@ -174,7 +206,12 @@ describe('the public API at its edges', () => {
     });
 
     it('refuses malformed JSON (400)', async () => {
-      const response = await harness.app.inject({ method: 'POST', url: '/api/sessions', headers: { 'content-type': 'application/json' }, payload: '{"scenarioId": "storefront-' });
+      const response = await harness.app.inject({
+        method: 'POST',
+        url: '/api/sessions',
+        headers: { 'content-type': 'application/json' },
+        payload: '{"scenarioId": "storefront-',
+      });
       expectError(response, 400);
     });
 
@@ -198,7 +235,11 @@ describe('the public API at its edges', () => {
         expect(error.details).toContainEqual(expect.objectContaining({ field }));
       }
       // Names from anywhere in the world pass: this one is refused only for its unknown system.
-      const worldly = expectError(await post({ ...valid, systemId: 'mainframe', participant: { name: 'Zoë Ørsted 山田' } }), 400, 'bad_request');
+      const worldly = expectError(
+        await post({ ...valid, systemId: 'mainframe', participant: { name: 'Zoë Ørsted 山田' } }),
+        400,
+        'bad_request',
+      );
       expect(worldly.details).toEqual([expect.objectContaining({ field: 'systemId' })]);
     });
 
@@ -212,21 +253,33 @@ describe('the public API at its edges', () => {
 
   describe('a session is closed to everyone without its token', () => {
     const routes = [
-      { method: 'GET', path: '' }, { method: 'GET', path: '/kubeconfig' }, { method: 'GET', path: '/result' },
-      { method: 'POST', path: '/start' }, { method: 'POST', path: '/abandon' }, { method: 'POST', path: '/hints' },
+      { method: 'GET', path: '' },
+      { method: 'GET', path: '/kubeconfig' },
+      { method: 'GET', path: '/result' },
+      { method: 'POST', path: '/start' },
+      { method: 'POST', path: '/abandon' },
+      { method: 'POST', path: '/hints' },
     ] as const;
 
     it.each(routes)('$method $path without a token: 401', async ({ method, path }) => {
       expectError(await harness.app.inject({ method, url: `/api/sessions/${learn.id}${path}` }), 401, 'unauthorized');
     });
 
-    it.each(routes)('$method $path with another session\'s token: 401', async ({ method, path }) => {
-      const response = await harness.app.inject({ method, url: `/api/sessions/${learn.id}${path}`, headers: bearer(challenge.participantToken) });
+    it.each(routes)("$method $path with another session's token: 401", async ({ method, path }) => {
+      const response = await harness.app.inject({
+        method,
+        url: `/api/sessions/${learn.id}${path}`,
+        headers: bearer(challenge.participantToken),
+      });
       expectError(response, 401, 'unauthorized');
     });
 
     it.each(routes)('$method $path of an unknown session: 404', async ({ method, path }) => {
-      const response = await harness.app.inject({ method, url: `/api/sessions/${randomUUID()}${path}`, headers: bearer(learn.participantToken) });
+      const response = await harness.app.inject({
+        method,
+        url: `/api/sessions/${randomUUID()}${path}`,
+        headers: bearer(learn.participantToken),
+      });
       expectError(response, 404, 'not_found');
     });
 
@@ -237,7 +290,11 @@ describe('the public API at its edges', () => {
     });
 
     it('shows a Challenge session under its codename only', async () => {
-      const response = await harness.app.inject({ method: 'GET', url: `/api/sessions/${challenge.id}`, headers: bearer(challenge.participantToken) });
+      const response = await harness.app.inject({
+        method: 'GET',
+        url: `/api/sessions/${challenge.id}`,
+        headers: bearer(challenge.participantToken),
+      });
       expect(response.statusCode).toBe(200);
       expect(response.json().scenarioId).toBe(challengeId);
       const spec = harness.library.scenarios.get(REAL_ID)!.spec;
@@ -249,7 +306,7 @@ describe('the public API at its edges', () => {
     const extend = (id: string, headers: Record<string, string> = {}, payload: object = { seconds: 300 }) =>
       harness.app.inject({ method: 'POST', url: `/api/sessions/${id}/extend`, headers, payload });
 
-    it('refuses to extend time without the operator token, even for the session\'s participant', async () => {
+    it("refuses to extend time without the operator token, even for the session's participant", async () => {
       expectError(await extend(learn.id), 401, 'unauthorized');
       expectError(await extend(learn.id, bearer(learn.participantToken)), 401, 'unauthorized');
       expectError(await extend(learn.id, bearer('operator-test-token-but-longer')), 401, 'unauthorized');
@@ -264,7 +321,16 @@ describe('the public API at its edges', () => {
     it('checks the operator token before the body: a bad body without the token is 401, not 400', async () => {
       expectError(await extend(learn.id, {}, { seconds: 'many' }), 401, 'unauthorized');
       expectError(await extend(learn.id, bearer('wrong'), { hours: 1 }), 401, 'unauthorized');
-      expectError(await harness.app.inject({ method: 'POST', url: `/api/sessions/${learn.id}/extend`, headers: { ...bearer('wrong'), 'content-type': 'application/json' }, payload: '{"seconds":' }), 401, 'unauthorized');
+      expectError(
+        await harness.app.inject({
+          method: 'POST',
+          url: `/api/sessions/${learn.id}/extend`,
+          headers: { ...bearer('wrong'), 'content-type': 'application/json' },
+          payload: '{"seconds":',
+        }),
+        401,
+        'unauthorized',
+      );
     });
 
     it('refuses a bad extension and an unknown session', async () => {
@@ -276,7 +342,11 @@ describe('the public API at its edges', () => {
   it('treats a session id no session can have as unknown, not as a server error', async () => {
     // A NUL byte cannot be stored in Postgres text: sent to the database, it failed the query with a 500.
     for (const path of ['', '/kubeconfig', '/result']) {
-      const response = await harness.app.inject({ method: 'GET', url: `/api/sessions/%00abc${path}`, headers: bearer(learn.participantToken) });
+      const response = await harness.app.inject({
+        method: 'GET',
+        url: `/api/sessions/%00abc${path}`,
+        headers: bearer(learn.participantToken),
+      });
       expectError(response, 404, 'not_found');
     }
   });

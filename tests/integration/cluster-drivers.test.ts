@@ -48,8 +48,7 @@ describe('cluster drivers', () => {
     expect((await kube.core.listNamespacedResourceQuota({ namespace })).items).toEqual([]);
     const credentials = await driver.sandboxCredentials(sessionId, namespace);
     expect(credentials.expiresAt.getTime()).toBeGreaterThan(Date.now() + 30 * 60 * 1000);
-    const review = await kube.config.makeApiClient(AuthenticationV1Api)
-      .createTokenReview({ body: { spec: { token: credentials.token } } });
+    const review = await kube.config.makeApiClient(AuthenticationV1Api).createTokenReview({ body: { spec: { token: credentials.token } } });
     expect(review.status?.authenticated).toBe(true);
     expect(review.status?.user?.username).toBe(`system:serviceaccount:${namespace}:participant`);
     await expect.poll(() => driver.deleteSandbox(sessionId), { timeout: 60_000, interval: 500 }).toBe(true);

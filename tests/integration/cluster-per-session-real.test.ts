@@ -39,15 +39,25 @@ const skipped = (missing: string[]) => (missing.length > 0 ? ` (skipped: ${missi
 
 describe('cluster-per-session drivers against the real tools', () => {
   const kindMissing = missingFor('kind');
-  it.skipIf(kindMissing.length > 0)(`kind: a real kind cluster per session${skipped(kindMissing)}`, async () => {
-    const config = loadConfig({ CLUSTER_DRIVER: 'kind' });
-    await roundTrip(createClusterDriver('kind', undefined, { clusters: config.clusters, kubeconfig: config.kubeconfig }));
-  }, CLUSTER_MINUTES * 2);
+  it.skipIf(kindMissing.length > 0)(
+    `kind: a real kind cluster per session${skipped(kindMissing)}`,
+    async () => {
+      const config = loadConfig({ CLUSTER_DRIVER: 'kind' });
+      await roundTrip(createClusterDriver('kind', undefined, { clusters: config.clusters, kubeconfig: config.kubeconfig }));
+    },
+    CLUSTER_MINUTES * 2,
+  );
 
   const host = process.env.FL_VCLUSTER_HOST_KUBECONFIG;
   const vclusterMissing = [...missingFor('vcluster'), ...(host ? [] : ['FL_VCLUSTER_HOST_KUBECONFIG names no host cluster'])];
-  it.skipIf(vclusterMissing.length > 0)(`vcluster: a real virtual cluster per session${skipped(vclusterMissing)}`, async () => {
-    const config = loadConfig({ ...process.env, CLUSTER_DRIVER: 'vcluster', FL_KUBECONFIG: host });
-    await roundTrip(createClusterDriver('vcluster', connectKube(config.kubeconfig), { clusters: config.clusters, kubeconfig: config.kubeconfig }));
-  }, CLUSTER_MINUTES * 2);
+  it.skipIf(vclusterMissing.length > 0)(
+    `vcluster: a real virtual cluster per session${skipped(vclusterMissing)}`,
+    async () => {
+      const config = loadConfig({ ...process.env, CLUSTER_DRIVER: 'vcluster', FL_KUBECONFIG: host });
+      await roundTrip(
+        createClusterDriver('vcluster', connectKube(config.kubeconfig), { clusters: config.clusters, kubeconfig: config.kubeconfig }),
+      );
+    },
+    CLUSTER_MINUTES * 2,
+  );
 });

@@ -23,7 +23,12 @@ describe('kind driver (stand-in kind CLI)', () => {
   let harness: Harness;
   beforeAll(async () => {
     tools = useStandInClusterTools(inject('kubeconfig'));
-    harness = await startHarness({ temporalAddress: inject('temporalAddress'), kubeconfig: inject('kubeconfig'), databaseUrl: database().url, env: { CLUSTER_DRIVER: 'kind' } });
+    harness = await startHarness({
+      temporalAddress: inject('temporalAddress'),
+      kubeconfig: inject('kubeconfig'),
+      databaseUrl: database().url,
+      env: { CLUSTER_DRIVER: 'kind' },
+    });
   });
   afterAll(async () => {
     await harness?.close();
@@ -36,7 +41,9 @@ describe('kind driver (stand-in kind CLI)', () => {
     const { id, participantToken: token } = await createSession(app, { scenarioId: 'flights-missing-image-tag', systemId: 'travel-logic' });
     const name = clusterName(id);
     await waitForPhase(app, id, token, ['ready'], 120_000);
-    expect(tools.calls()).toContainEqual(expect.stringMatching(new RegExp(`^kind create cluster --name ${name} --wait 180s --kubeconfig \\S+$`)));
+    expect(tools.calls()).toContainEqual(
+      expect.stringMatching(new RegExp(`^kind create cluster --name ${name} --wait 180s --kubeconfig \\S+$`)),
+    );
     expect(tools.calls()).toContain(`kind get kubeconfig --name ${name}`);
 
     // The participant's kubeconfig names the gateway and a gateway token, never the cluster's own credentials.
@@ -48,13 +55,17 @@ describe('kind driver (stand-in kind CLI)', () => {
 
     await app.inject({ method: 'POST', url: `/api/sessions/${id}/start`, headers: { authorization: `Bearer ${token}` } });
     await waitForPhase(app, id, token, ['running'], 120_000);
-    expect((await kubectl(kubeconfig, ['get', 'deployment', 'flights', '-o', 'jsonpath={.spec.template.spec.containers[0].image}'])).out).toContain('1.0.0-hotfix1');
+    expect(
+      (await kubectl(kubeconfig, ['get', 'deployment', 'flights', '-o', 'jsonpath={.spec.template.spec.containers[0].image}'])).out,
+    ).toContain('1.0.0-hotfix1');
     expect((await kubectl(kubeconfig, ['rollout', 'undo', 'deployment/flights'])).ok).toBe(true);
     const done = await waitForPhase(app, id, token, ['completed'], 120_000);
     expect(done.events.map((event) => event.summary)).toContain('SLA green and holding: repaired');
 
     // Teardown deleted the session's cluster (and, with it, everything in it).
-    await expect.poll(() => tools.calls().some((call) => call.startsWith(`kind delete cluster --name ${name} --kubeconfig `)), { timeout: 30_000 }).toBe(true);
+    await expect
+      .poll(() => tools.calls().some((call) => call.startsWith(`kind delete cluster --name ${name} --kubeconfig `)), { timeout: 30_000 })
+      .toBe(true);
     await expect.poll(() => namespaceExists(kube, sandboxNamespace(id)), { timeout: 30_000 }).toBe(false);
   });
 
@@ -75,7 +86,9 @@ describe('kind driver (stand-in kind CLI)', () => {
 
 describe('vcluster driver (stand-in vcluster CLI)', () => {
   let tools: StandInTools;
-  beforeAll(() => { tools = useStandInClusterTools(inject('kubeconfig')); });
+  beforeAll(() => {
+    tools = useStandInClusterTools(inject('kubeconfig'));
+  });
   afterAll(() => tools?.restore());
 
   it('creates a labelled host namespace and a vcluster in it, reaches it through --server, and deletes both', async () => {
@@ -92,19 +105,29 @@ describe('vcluster driver (stand-in vcluster CLI)', () => {
     const hostNamespace = await host.core.readNamespace({ name });
     expect(hostNamespace.metadata?.labels?.[SESSION_LABEL]).toBe(sessionId);
     const creates = tools.calls().filter((call) => call.startsWith('vcluster create'));
-    expect(creates).toEqual([`vcluster create ${name} --namespace ${name} --connect=false --create-namespace=false --chart-version 0.26.0 KUBECONFIG=${inject('kubeconfig')}`]);
-    expect(tools.calls()).toContain(`vcluster connect ${name} --namespace ${name} --print --server ${host.server} --background-proxy=false KUBECONFIG=${inject('kubeconfig')}`);
+    expect(creates).toEqual([
+      `vcluster create ${name} --namespace ${name} --connect=false --create-namespace=false --chart-version 0.26.0 KUBECONFIG=${inject('kubeconfig')}`,
+    ]);
+    expect(tools.calls()).toContain(
+      `vcluster connect ${name} --namespace ${name} --print --server ${host.server} --background-proxy=false KUBECONFIG=${inject('kubeconfig')}`,
+    );
 
     await driver.grantParticipantAccess(sessionId, namespace);
     const credentials = await driver.sandboxCredentials(sessionId, namespace);
-    const review = await (await driver.kubeFor(sessionId)).config.makeApiClient(AuthenticationV1Api).createTokenReview({ body: { spec: { token: credentials.token } } });
+    const review = await (
+      await driver.kubeFor(sessionId)
+    ).config
+      .makeApiClient(AuthenticationV1Api)
+      .createTokenReview({ body: { spec: { token: credentials.token } } });
     expect(review.status?.user?.username).toBe(`system:serviceaccount:${namespace}:participant`);
     const listed = (await driver.listSandboxes()).find((sandbox) => sandbox.sessionId === sessionId);
     expect(listed?.namespace).toBe(namespace);
     expect(Date.now() - listed!.createdAt.getTime()).toBeLessThan(120_000);
 
     await expect.poll(() => driver.deleteSandbox(sessionId), { timeout: 60_000, interval: 500 }).toBe(true);
-    expect(tools.calls()).toContainEqual(expect.stringMatching(new RegExp(`^vcluster delete ${name} --namespace ${name} --ignore-not-found --wait `)));
+    expect(tools.calls()).toContainEqual(
+      expect.stringMatching(new RegExp(`^vcluster delete ${name} --namespace ${name} --ignore-not-found --wait `)),
+    );
     expect(await namespaceExists(host, name)).toBe(false);
     expect((await driver.listSandboxes()).map((sandbox) => sandbox.sessionId)).not.toContain(sessionId);
   });

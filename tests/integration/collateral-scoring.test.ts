@@ -15,7 +15,11 @@ const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'recordings');
 describe('collateral actions scored from the gateway recording', () => {
   let harness: Harness;
   beforeAll(async () => {
-    harness = await startHarness({ temporalAddress: inject('temporalAddress'), kubeconfig: inject('kubeconfig'), databaseUrl: inject('databases')[0]!.url });
+    harness = await startHarness({
+      temporalAddress: inject('temporalAddress'),
+      kubeconfig: inject('kubeconfig'),
+      databaseUrl: inject('databases')[0]!.url,
+    });
   });
   afterAll(async () => harness?.close());
 
@@ -24,26 +28,39 @@ describe('collateral actions scored from the gateway recording', () => {
     const { id, participantToken: token } = await createSession(app);
     await waitForPhase(app, id, token, ['ready']);
     const kubeconfig = await participantKubeconfig(app, id, token);
-    expect((await app.inject({ method: 'POST', url: `/api/sessions/${id}/start`, headers: { authorization: `Bearer ${token}` } })).statusCode).toBe(200);
+    expect(
+      (await app.inject({ method: 'POST', url: `/api/sessions/${id}/start`, headers: { authorization: `Bearer ${token}` } })).statusCode,
+    ).toBe(200);
     await waitForPhase(app, id, token, ['running']);
     for (const move of [...moves, ['scale', 'deployment/storefront', '--replicas=2']]) {
       const result = await kubectl(kubeconfig, move);
       expect(result.ok, `kubectl ${move.join(' ')}: ${result.out}`).toBe(true);
     }
     await waitForPhase(app, id, token, ['completed'], 120_000);
-    const result = (await app.inject({ method: 'GET', url: `/api/sessions/${id}/result`, headers: { authorization: `Bearer ${token}` } })).json() as ScoreResult;
+    const result = (
+      await app.inject({ method: 'GET', url: `/api/sessions/${id}/result`, headers: { authorization: `Bearer ${token}` } })
+    ).json() as ScoreResult;
     if (process.env.FL_RECORD_FIXTURES === '1') {
       const recording = await readScoreRecording(harness.database.db, harness.library, {
-        sessionId: id, mode: 'learn', parTimeSeconds: harness.library.scenarios.get('storefront-scaled-to-zero')!.spec.parTimeSeconds,
-        timeToRepairSeconds: result.timeToRepairSeconds, hintsUsed: 0,
+        sessionId: id,
+        mode: 'learn',
+        parTimeSeconds: harness.library.scenarios.get('storefront-scaled-to-zero')!.spec.parTimeSeconds,
+        timeToRepairSeconds: result.timeToRepairSeconds,
+        hintsUsed: 0,
       });
-      writeFileSync(join(FIXTURES, `${name}.json`), `${JSON.stringify({ recording, score: result.score, breakdown: result.breakdown }, null, 2)}\n`);
+      writeFileSync(
+        join(FIXTURES, `${name}.json`),
+        `${JSON.stringify({ recording, score: result.score, breakdown: result.breakdown }, null, 2)}\n`,
+      );
     }
     return result;
   }
 
   it('takes nothing off a clean repair', async () => {
-    const result = await play('clean-repair', [['get', 'deployments'], ['describe', 'service', 'storefront']]);
+    const result = await play('clean-repair', [
+      ['get', 'deployments'],
+      ['describe', 'service', 'storefront'],
+    ]);
     expect(result.breakdown.collateralPenalty).toBe(0);
   });
 
@@ -54,7 +71,10 @@ describe('collateral actions scored from the gateway recording', () => {
       ['scale', 'deployment/catalog', '--replicas=3'],
     ]);
     expect(result.breakdown.collateralPenalty).toBeGreaterThan(0);
-    const collateral = result.reasons.filter((reason) => reason.term === 'collateral').map((reason) => reason.message).join('\n');
+    const collateral = result.reasons
+      .filter((reason) => reason.term === 'collateral')
+      .map((reason) => reason.message)
+      .join('\n');
     expect(collateral).toMatch(/pod/i);
     expect(collateral).toMatch(/restart/i);
     expect(collateral).toMatch(/catalog/);

@@ -15,7 +15,11 @@ describe('PostgreSQL restarted mid-session', () => {
   beforeAll(async () => {
     postgres = await startPostgresServer(await freePort());
     await migrateDatabase(postgres.url);
-    harness = await startHarness({ temporalAddress: inject('temporalAddress'), kubeconfig: inject('kubeconfig'), databaseUrl: postgres.url });
+    harness = await startHarness({
+      temporalAddress: inject('temporalAddress'),
+      kubeconfig: inject('kubeconfig'),
+      databaseUrl: postgres.url,
+    });
   });
   afterAll(async () => {
     await harness?.close();
@@ -28,7 +32,9 @@ describe('PostgreSQL restarted mid-session', () => {
     const { id, participantToken: token } = await createSession(app);
     await waitForPhase(app, id, token, ['ready']);
     const kubeconfig = await participantKubeconfig(app, id, token);
-    expect((await app.inject({ method: 'POST', url: `/api/sessions/${id}/start`, headers: { authorization: `Bearer ${token}` } })).statusCode).toBe(200);
+    expect(
+      (await app.inject({ method: 'POST', url: `/api/sessions/${id}/start`, headers: { authorization: `Bearer ${token}` } })).statusCode,
+    ).toBe(200);
     await waitForPhase(app, id, token, ['running']);
 
     const seen: number[] = [];

@@ -15,12 +15,17 @@ describe('Temporal dev server restarted mid-session', () => {
   let ports: { port: number; uiPort: number };
   let server: TemporalDevServer | undefined;
   let harness: Harness | undefined;
-  const startServer = async (n: number) => (server = await startTemporalDevServer({ ...ports, dbFile, logFile: join(dir, `restart-temporal-${n}.log`) }));
+  const startServer = async (n: number) =>
+    (server = await startTemporalDevServer({ ...ports, dbFile, logFile: join(dir, `restart-temporal-${n}.log`) }));
 
   beforeAll(async () => {
     ports = { port: await freePort(), uiPort: await freePort() };
     await startServer(1);
-    harness = await startHarness({ temporalAddress: (server as TemporalDevServer).address, kubeconfig: inject('kubeconfig'), databaseUrl: inject('databases')[0]!.url });
+    harness = await startHarness({
+      temporalAddress: (server as TemporalDevServer).address,
+      kubeconfig: inject('kubeconfig'),
+      databaseUrl: inject('databases')[0]!.url,
+    });
   });
   afterAll(async () => {
     await harness?.close();
@@ -32,7 +37,9 @@ describe('Temporal dev server restarted mid-session', () => {
     const { id, participantToken: token } = await createSession(app);
     await waitForPhase(app, id, token, ['ready']);
     const kubeconfig = await participantKubeconfig(app, id, token);
-    expect((await app.inject({ method: 'POST', url: `/api/sessions/${id}/start`, headers: { authorization: `Bearer ${token}` } })).statusCode).toBe(200);
+    expect(
+      (await app.inject({ method: 'POST', url: `/api/sessions/${id}/start`, headers: { authorization: `Bearer ${token}` } })).statusCode,
+    ).toBe(200);
     await waitForPhase(app, id, token, ['running']);
 
     await server?.stop();
@@ -42,8 +49,9 @@ describe('Temporal dev server restarted mid-session', () => {
 
     const done = await waitForPhase(app, id, token, ['completed'], 120_000);
     expect(done.repairedAt).toBeDefined();
-    expect(done.events.filter((event) => event.kind === 'phase').map((event) => event.summary))
-      .toEqual(expect.arrayContaining(['SLA green and holding: repaired', 'Session completed']));
+    expect(done.events.filter((event) => event.kind === 'phase').map((event) => event.summary)).toEqual(
+      expect.arrayContaining(['SLA green and holding: repaired', 'Session completed']),
+    );
     expect(await namespaceExists(kube, sandboxNamespace(id))).toBe(false);
   }, 180_000);
 });

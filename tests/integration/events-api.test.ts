@@ -17,7 +17,9 @@ const hour = 3600_000;
 
 function expectError(response: LightMyRequestResponse, status: number) {
   expect(response.statusCode, response.body).toBe(status);
-  const body = response.json() as { error: { code: string; message: string; details?: { field?: string; line?: number; message: string }[] } };
+  const body = response.json() as {
+    error: { code: string; message: string; details?: { field?: string; line?: number; message: string }[] };
+  };
   expect(body.error.message).not.toBe('');
   return body.error;
 }
@@ -31,28 +33,46 @@ describe.each(inject('databases').map((database, index) => ({ ...database, full:
 
   const post = (path: string, payload: unknown, headers: Record<string, string> = OPERATOR) =>
     harness.app.inject({ method: 'POST', url: path, headers, payload: payload as object });
-  const createEvent = (overrides: Record<string, unknown> = {}) => post('/api/events', {
-    id: eventId, name: 'KubeCon booth', startsAt: new Date(Date.now() - hour).toISOString(), endsAt: new Date(Date.now() + hour).toISOString(),
-    scenarioIds: [SCENARIO], ...overrides,
-  });
+  const createEvent = (overrides: Record<string, unknown> = {}) =>
+    post('/api/events', {
+      id: eventId,
+      name: 'KubeCon booth',
+      startsAt: new Date(Date.now() - hour).toISOString(),
+      endsAt: new Date(Date.now() + hour).toISOString(),
+      scenarioIds: [SCENARIO],
+      ...overrides,
+    });
   /** Each event has its own Challenge codenames. */
   const challengeId = (scenarioId = SCENARIO, event = eventId) => harness.challengeId(scenarioId, event);
-  const join = async (overrides: Record<string, unknown> = {}, participant: Record<string, unknown> = { name: 'Someone', badgeId: 'B-100' }) => {
+  const join = async (
+    overrides: Record<string, unknown> = {},
+    participant: Record<string, unknown> = { name: 'Someone', badgeId: 'B-100' },
+  ) => {
     const scenarioId = challengeId(SCENARIO, typeof overrides.eventId === 'string' ? overrides.eventId : eventId);
-    const response = await post('/api/sessions', { scenarioId, systemId: 'demo-app', mode: 'challenge', eventId, participant, ...overrides }, {});
+    const response = await post(
+      '/api/sessions',
+      { scenarioId, systemId: 'demo-app', mode: 'challenge', eventId, participant, ...overrides },
+      {},
+    );
     if (response.statusCode === 201) created.push(response.json());
     return response;
   };
 
   beforeAll(async () => {
-    harness = await startHarness({ temporalAddress: inject('temporalAddress'), kubeconfig: inject('kubeconfig'), databaseUrl: url, env: { FL_SCENARIOS_DIR: library.dir } });
+    harness = await startHarness({
+      temporalAddress: inject('temporalAddress'),
+      kubeconfig: inject('kubeconfig'),
+      databaseUrl: url,
+      env: { FL_SCENARIOS_DIR: library.dir },
+    });
   });
 
   afterAll(async () => {
     if (harness) {
       for (const session of created) {
         const { phase } = await getSession(harness.app, session.id, session.participantToken);
-        if (!isTerminalPhase(phase)) await post(`/api/sessions/${session.id}/abandon`, {}, { authorization: `Bearer ${session.participantToken}` });
+        if (!isTerminalPhase(phase))
+          await post(`/api/sessions/${session.id}/abandon`, {}, { authorization: `Bearer ${session.participantToken}` });
         await waitForPhase(harness.app, session.id, session.participantToken, [...TERMINAL_PHASES]);
       }
       await harness.close();
@@ -65,12 +85,20 @@ describe.each(inject('databases').map((database, index) => ({ ...database, full:
       expectError(await post('/api/events', { nonsense: true }, {}), 401);
       expectError(await post('/api/events', {}, { authorization: 'Bearer wrong' }), 401);
       expectError(await post(`/api/events/${eventId}/participants`, { badgeId: 'B-1', name: 'x' }, {}), 401);
-      const csv = await harness.app.inject({ method: 'POST', url: `/api/events/${eventId}/participants/import`, headers: { 'content-type': 'text/csv' }, payload: 'badgeId,name\nB-1,x\n' });
+      const csv = await harness.app.inject({
+        method: 'POST',
+        url: `/api/events/${eventId}/participants/import`,
+        headers: { 'content-type': 'text/csv' },
+        payload: 'badgeId,name\nB-1,x\n',
+      });
       expectError(csv, 401);
     });
 
     it('refuses a bad event naming every field (400)', async () => {
-      const error = expectError(await createEvent({ scenarioIds: [SCENARIO, 'no-such-failure'], endsAt: new Date(Date.now() - 2 * hour).toISOString() }), 400);
+      const error = expectError(
+        await createEvent({ scenarioIds: [SCENARIO, 'no-such-failure'], endsAt: new Date(Date.now() - 2 * hour).toISOString() }),
+        400,
+      );
       expect(error.details?.map((d) => d.field)).toEqual(['scenarioIds.1', 'endsAt']);
       expectError(await createEvent({ id: 'Not A Slug' }), 400);
       expectError(await createEvent({ mode: 'spoiler' }), 400);
@@ -91,7 +119,12 @@ describe.each(inject('databases').map((database, index) => ({ ...database, full:
       const { id, codename } = harness.identities.challenge(harness.library.scenarios.get(SCENARIO)!, eventId);
       expect(response.json().scenarios).toEqual([{ id, codename, systemIds: ['demo-app'] }]);
       const spec = harness.library.scenarios.get(SCENARIO)!.spec;
-      for (const secret of [SCENARIO, spec.title, spec.codename, ...Object.values(harness.identities.challenge(harness.library.scenarios.get(SCENARIO)!))]) {
+      for (const secret of [
+        SCENARIO,
+        spec.title,
+        spec.codename,
+        ...Object.values(harness.identities.challenge(harness.library.scenarios.get(SCENARIO)!)),
+      ]) {
         expect(response.body).not.toContain(secret); // nor the open catalog's codename: the two lists cannot be paired up
       }
       expectError(await harness.app.inject({ method: 'GET', url: '/api/events/no-such-event' }), 404);
@@ -103,15 +136,30 @@ describe.each(inject('databases').map((database, index) => ({ ...database, full:
       expect(response.statusCode, response.body).toBe(201);
       expect(response.json()).toEqual({ eventId, badgeId: 'B-100', name: 'Ada Lovelace' });
       expectError(await post(`/api/events/${eventId}/participants`, { badgeId: 'B-100', name: 'Someone Else' }), 409);
-      expect(expectError(await post(`/api/events/${eventId}/participants`, { badgeId: '', name: 'x' }), 400).details?.map((d) => d.field)).toEqual(['badgeId']);
-      expect(expectError(await post(`/api/events/${eventId}/participants`, { badgeId: 'B-1' }), 400).details?.map((d) => d.field)).toEqual(['name']);
-      expect(expectError(await post(`/api/events/${eventId}/participants`, { badgeId: 'has space', name: 'x' }), 400).details?.map((d) => d.field)).toEqual(['badgeId']);
+      expect(
+        expectError(await post(`/api/events/${eventId}/participants`, { badgeId: '', name: 'x' }), 400).details?.map((d) => d.field),
+      ).toEqual(['badgeId']);
+      expect(expectError(await post(`/api/events/${eventId}/participants`, { badgeId: 'B-1' }), 400).details?.map((d) => d.field)).toEqual([
+        'name',
+      ]);
+      expect(
+        expectError(await post(`/api/events/${eventId}/participants`, { badgeId: 'has space', name: 'x' }), 400).details?.map(
+          (d) => d.field,
+        ),
+      ).toEqual(['badgeId']);
       expectError(await post('/api/events/no-such-event/participants', { badgeId: 'B-1', name: 'x' }), 404);
     });
 
     it('imports a CSV all or nothing: one bad line is named and nothing is written', async () => {
-      const importCsv = (csv: string) => harness.app.inject({ method: 'POST', url: `/api/events/${eventId}/participants/import`, headers: { ...OPERATOR, 'content-type': 'text/csv' }, payload: csv });
-      const count = async () => (await harness.app.inject({ method: 'GET', url: `/api/events/${eventId}` })).json().participantCount as number;
+      const importCsv = (csv: string) =>
+        harness.app.inject({
+          method: 'POST',
+          url: `/api/events/${eventId}/participants/import`,
+          headers: { ...OPERATOR, 'content-type': 'text/csv' },
+          payload: csv,
+        });
+      const count = async () =>
+        (await harness.app.inject({ method: 'GET', url: `/api/events/${eventId}` })).json().participantCount as number;
 
       const badLine = expectError(await importCsv('badgeId,name\nB-201,Grace Hopper\nB-202\nB-203,Alan Turing\n'), 400);
       expect(badLine.message).toContain('line 3');
@@ -133,10 +181,22 @@ describe.each(inject('databases').map((database, index) => ({ ...database, full:
     it('refuses an unknown event (404), a closed or future event (409)', async () => {
       expectError(await join({ eventId: 'no-such-event' }), 404);
       const closed = `closed-${suffix}`;
-      await post('/api/events', { id: closed, name: 'Yesterday', startsAt: new Date(Date.now() - 3 * hour).toISOString(), endsAt: new Date(Date.now() - hour).toISOString(), scenarioIds: [SCENARIO] });
+      await post('/api/events', {
+        id: closed,
+        name: 'Yesterday',
+        startsAt: new Date(Date.now() - 3 * hour).toISOString(),
+        endsAt: new Date(Date.now() - hour).toISOString(),
+        scenarioIds: [SCENARIO],
+      });
       expect(expectError(await join({ eventId: closed }), 409).message).toContain('is over');
       const future = `future-${suffix}`;
-      await post('/api/events', { id: future, name: 'Tomorrow', startsAt: new Date(Date.now() + hour).toISOString(), endsAt: new Date(Date.now() + 3 * hour).toISOString(), scenarioIds: [SCENARIO] });
+      await post('/api/events', {
+        id: future,
+        name: 'Tomorrow',
+        startsAt: new Date(Date.now() + hour).toISOString(),
+        endsAt: new Date(Date.now() + 3 * hour).toISOString(),
+        scenarioIds: [SCENARIO],
+      });
       expect(expectError(await join({ eventId: future }), 409).message).toContain('has not started');
     });
 
@@ -166,8 +226,18 @@ describe.each(inject('databases').map((database, index) => ({ ...database, full:
     /** A session as the workflow leaves it, for the ranking's inputs the real run below does not cover. */
     async function storedSession(badgeId: string, name: string, phase: Phase, result?: { score: number; timeToRepairSeconds: number }) {
       await harness.database.db.insert(sessions).values({
-        id: randomUUID(), workflowId: 'none', scenarioId: SCENARIO, systemId: 'demo-app', mode: 'challenge', participantName: name,
-        badgeId, eventId, tokenHash: 'x', phase, ...(result ? { result } : {}), endedAt: new Date(),
+        id: randomUUID(),
+        workflowId: 'none',
+        scenarioId: SCENARIO,
+        systemId: 'demo-app',
+        mode: 'challenge',
+        participantName: name,
+        badgeId,
+        eventId,
+        tokenHash: 'x',
+        phase,
+        ...(result ? { result } : {}),
+        endedAt: new Date(),
       });
     }
 
@@ -178,7 +248,18 @@ describe.each(inject('databases').map((database, index) => ({ ...database, full:
       await storedSession('B-202', 'Alan Turing', 'timed_out');
       const response = await harness.app.inject({ method: 'GET', url: `/api/events/${eventId}/leaderboard` });
       expect(response.statusCode).toBe(200);
-      expect(response.json()).toEqual([expect.objectContaining({ rank: 1, name: 'Hopper, Grace', totalScore: 700, solved: 1, scenarioCount: 1, totalTimeSeconds: 380, solvedAll: true, scores: { [challengeId()]: 700 } })]);
+      expect(response.json()).toEqual([
+        expect.objectContaining({
+          rank: 1,
+          name: 'Hopper, Grace',
+          totalScore: 700,
+          solved: 1,
+          scenarioCount: 1,
+          totalTimeSeconds: 380,
+          solvedAll: true,
+          scores: { [challengeId()]: 700 },
+        }),
+      ]);
       expect(response.body).not.toContain('B-201');
     });
 
@@ -193,22 +274,46 @@ describe.each(inject('databases').map((database, index) => ({ ...database, full:
       await waitForPhase(harness.app, id, token, ['running']);
       // Like a participant, act once the dashboard shows red: a fix before the first SLA reading of `running`
       // would leave no red sample to score (the SLA would read green from the start).
-      await vi.waitFor(async () => expect((await getSession(harness.app, id, token)).sla?.status).toBe('red'), { timeout: 15_000, interval: 100 });
+      await vi.waitFor(async () => expect((await getSession(harness.app, id, token)).sla?.status).toBe('red'), {
+        timeout: 15_000,
+        interval: 100,
+      });
       // A blind change to a workload the failure did not touch, recorded as the kube gateway records it.
       const catalog = await kubectl(kubeconfig, ['scale', 'deployment/catalog', '--replicas=3']);
       expect(catalog.ok, catalog.out).toBe(true);
-      await harness.database.db.insert(kubeRequests).values({ sessionId: id, verb: 'patch', resource: 'deployments', apiGroup: 'apps', name: 'catalog', subresource: 'scale', status: 200, latencyMs: 5, command: 'kubectl scale', change: { body: { spec: { replicas: 3 } } } });
-      await harness.database.db.insert(sessionEvents).values({ sessionId: id, dedupeKey: 'kube:test:1', kind: 'kube', summary: 'kubectl scale deployment/catalog (spec.replicas 2→3)' });
+      await harness.database.db.insert(kubeRequests).values({
+        sessionId: id,
+        verb: 'patch',
+        resource: 'deployments',
+        apiGroup: 'apps',
+        name: 'catalog',
+        subresource: 'scale',
+        status: 200,
+        latencyMs: 5,
+        command: 'kubectl scale',
+        change: { body: { spec: { replicas: 3 } } },
+      });
+      await harness.database.db
+        .insert(sessionEvents)
+        .values({ sessionId: id, dedupeKey: 'kube:test:1', kind: 'kube', summary: 'kubectl scale deployment/catalog (spec.replicas 2→3)' });
       const fix = await kubectl(kubeconfig, ['scale', 'deployment/storefront', '--replicas=2']);
       expect(fix.ok, fix.out).toBe(true);
       await waitForPhase(harness.app, id, token, ['completed']);
 
-      const result = await harness.app.inject({ method: 'GET', url: `/api/sessions/${id}/result`, headers: { authorization: `Bearer ${token}` } });
+      const result = await harness.app.inject({
+        method: 'GET',
+        url: `/api/sessions/${id}/result`,
+        headers: { authorization: `Bearer ${token}` },
+      });
       expect(result.statusCode, result.body).toBe(200);
       const body = result.json();
       expect(body.breakdown).toMatchObject({ base: 1000, collateralPenalty: 50, hintPenalty: 0 });
       expect(body.breakdown.total).toBe(body.score);
-      expect(body.reasons).toContainEqual({ term: 'collateral', points: 50, message: 'changed deployments/catalog, which the failure did not involve' });
+      expect(body.reasons).toContainEqual({
+        term: 'collateral',
+        points: 50,
+        message: 'changed deployments/catalog, which the failure did not involve',
+      });
       expect(body.redSeconds).toBeGreaterThan(0);
       expect(Date.parse(body.greenAt)).toBeGreaterThan(Date.parse(body.startedAt));
       expect(body.rootCause).toBe(harness.library.scenarios.get(SCENARIO)!.spec.rootCause); // ended: Challenge reveals it now
@@ -216,17 +321,32 @@ describe.each(inject('databases').map((database, index) => ({ ...database, full:
       expect([...kinds]).toEqual(expect.arrayContaining(['phase', 'sla', 'kube']));
       expect(body.replay.find((step: { summary: string }) => step.summary.startsWith('Injecting')).offsetSeconds).toBeCloseTo(0, 0);
 
-      const markdown = await harness.app.inject({ method: 'GET', url: `/api/sessions/${id}/result.md`, headers: { authorization: `Bearer ${token}` } });
+      const markdown = await harness.app.inject({
+        method: 'GET',
+        url: `/api/sessions/${id}/result.md`,
+        headers: { authorization: `Bearer ${token}` },
+      });
       expect(markdown.statusCode).toBe(200);
       expect(markdown.headers['content-type']).toContain('text/markdown');
-      for (const heading of ['# Postmortem draft', '## Impact', '## Timeline', '## Root cause', '## What fixed it']) expect(markdown.body).toContain(heading);
+      for (const heading of ['# Postmortem draft', '## Impact', '## Timeline', '## Root cause', '## What fixed it'])
+        expect(markdown.body).toContain(heading);
       expect(markdown.body).toContain('kubectl scale deployment/catalog');
-      const query = await harness.app.inject({ method: 'GET', url: `/api/sessions/${id}/result?format=markdown`, headers: { authorization: `Bearer ${token}` } });
+      const query = await harness.app.inject({
+        method: 'GET',
+        url: `/api/sessions/${id}/result?format=markdown`,
+        headers: { authorization: `Bearer ${token}` },
+      });
       expect(query.body).toBe(markdown.body);
 
-      const board = (await harness.app.inject({ method: 'GET', url: `/api/events/${eventId}/leaderboard` })).json() as { name: string; totalScore: number; rank: number }[];
+      const board = (await harness.app.inject({ method: 'GET', url: `/api/events/${eventId}/leaderboard` })).json() as {
+        name: string;
+        totalScore: number;
+        rank: number;
+      }[];
       expect(board.find((row) => row.name === 'Ada Lovelace')).toMatchObject({ totalScore: body.score });
-      expect(board.map((row) => row.name)).toEqual(body.score >= 700 ? ['Ada Lovelace', 'Hopper, Grace'] : ['Hopper, Grace', 'Ada Lovelace']);
+      expect(board.map((row) => row.name)).toEqual(
+        body.score >= 700 ? ['Ada Lovelace', 'Hopper, Grace'] : ['Hopper, Grace', 'Ada Lovelace'],
+      );
     });
   });
 });

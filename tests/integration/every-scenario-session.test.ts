@@ -12,13 +12,20 @@ describe('every scenario, end to end through the gateway', () => {
   let harness: Harness;
   beforeAll(async () => {
     harness = await startHarness({
-      temporalAddress: inject('temporalAddress'), kubeconfig: inject('kubeconfig'), databaseUrl: inject('databases')[0]!.url,
+      temporalAddress: inject('temporalAddress'),
+      kubeconfig: inject('kubeconfig'),
+      databaseUrl: inject('databases')[0]!.url,
       env: { FL_SESSION_CREATE_LIMIT: '1000' },
     });
   });
   afterAll(async () => harness?.close());
 
-  const cases = () => [...harness.library.scenarios.values()].map((scenario) => ({ id: scenario.metadata.name, systemId: scenario.spec.systems[0]!, solution: scenario.spec.solutions[0]!.commands }));
+  const cases = () =>
+    [...harness.library.scenarios.values()].map((scenario) => ({
+      id: scenario.metadata.name,
+      systemId: scenario.spec.systems[0]!,
+      solution: scenario.spec.solutions[0]!.commands,
+    }));
 
   it('runs each scenario to completed with its reference solution', { timeout: 1_200_000 }, async () => {
     const { app, kube } = harness;
@@ -43,7 +50,9 @@ describe('every scenario, end to end through the gateway', () => {
         }
         const done = await waitForPhase(app, sessionId, token, ['completed', 'timed_out', 'failed'], 240_000);
         if (done.phase !== 'completed') throw new Error(`ended ${done.phase}`);
-        const result = (await app.inject({ method: 'GET', url: `/api/sessions/${sessionId}/result`, headers: { authorization: `Bearer ${token}` } })).json() as { replay: { kind: string }[] };
+        const result = (
+          await app.inject({ method: 'GET', url: `/api/sessions/${sessionId}/result`, headers: { authorization: `Bearer ${token}` } })
+        ).json() as { replay: { kind: string }[] };
         if (!result.replay.some((step) => step.kind === 'kube')) throw new Error('the fix is missing from the replay');
         if (await namespaceExists(kube, sandboxNamespace(sessionId))) throw new Error('sandbox left behind');
       } catch (error) {
@@ -53,9 +62,11 @@ describe('every scenario, end to end through the gateway', () => {
     };
     // A few at a time: the fake nodes and this machine are shared by every session.
     const queue = cases();
-    await Promise.all(Array.from({ length: 4 }, async () => {
-      for (let next = queue.shift(); next; next = queue.shift()) await runOne(next);
-    }));
+    await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        for (let next = queue.shift(); next; next = queue.shift()) await runOne(next);
+      }),
+    );
     expect(failures).toEqual([]);
   });
 });

@@ -13,7 +13,10 @@ const ROOT = resolve(import.meta.dirname, '../..');
 
 async function failurelib(args: string[], timeout: number): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [join(ROOT, 'cli/failurelib.ts'), ...args], { cwd: ROOT, timeout });
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [join(ROOT, 'cli/failurelib.ts'), ...args], {
+      cwd: ROOT,
+      timeout,
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -28,7 +31,9 @@ async function failurelib(args: string[], timeout: number): Promise<{ code: numb
 function libraryWithHarmlessFault(): string {
   const root = mkdtempSync(join(tmpdir(), 'fl-harmless-library-'));
   for (const folder of ['systems', 'library']) cpSync(join(ROOT, 'scenarios', folder), join(root, folder), { recursive: true });
-  appendFileSync(join(root, 'systems/demo-app/manifests.yaml'), `---
+  appendFileSync(
+    join(root, 'systems/demo-app/manifests.yaml'),
+    `---
 apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -47,9 +52,12 @@ spec:
         - name: spare
           image: docker.io/nginxinc/nginx-unprivileged:1.27.3-alpine
           resources: { requests: { cpu: 10m, memory: 16Mi }, limits: { cpu: 50m, memory: 32Mi } }
-`);
+`,
+  );
   mkdirSync(join(root, 'library/spare-scaled-to-zero'), { recursive: true });
-  writeFileSync(join(root, 'library/spare-scaled-to-zero/scenario.yaml'), `apiVersion: failurelib.dev/v1
+  writeFileSync(
+    join(root, 'library/spare-scaled-to-zero/scenario.yaml'),
+    `apiVersion: failurelib.dev/v1
 kind: Scenario
 metadata:
   name: spare-scaled-to-zero
@@ -74,7 +82,8 @@ spec:
       - deploymentAvailable: { name: spare, minAvailable: 1 }
   solutions:
     - commands: [kubectl scale deployment/spare --replicas=1]
-`);
+`,
+  );
   return root;
 }
 
@@ -85,7 +94,9 @@ describe('failurelib run', () => {
   beforeAll(async () => {
     const pglite = inject('databases').find((database) => database.name === 'pglite')!;
     harness = await startHarness({
-      temporalAddress: inject('temporalAddress'), kubeconfig: inject('kubeconfig'), databaseUrl: pglite.url,
+      temporalAddress: inject('temporalAddress'),
+      kubeconfig: inject('kubeconfig'),
+      databaseUrl: pglite.url,
       env: { FL_SCENARIOS_DIR: harmlessLibrary },
     });
     api = await harness.app.listen({ host: '127.0.0.1', port: 0 });
@@ -96,26 +107,35 @@ describe('failurelib run', () => {
   });
 
   it('plays a scenario headless and repairs it with --solve', async () => {
-    const { code, stdout, stderr } = await failurelib(['run', 'storefront-scaled-to-zero', '--system', 'demo-app', '--solve', '--api', api], 150_000);
+    const { code, stdout, stderr } = await failurelib(
+      ['run', 'storefront-scaled-to-zero', '--system', 'demo-app', '--solve', '--api', api],
+      150_000,
+    );
     expect(stderr).toBe('');
     expect(code).toBe(0);
     expect(stdout).toMatch(/^session [0-9a-f-]+ \(storefront-scaled-to-zero on demo-app, learn mode\)/);
     // The fix comes only after the SLA reading went red.
-    expect(stdout).toMatch(/phase running · SLA red \(storefront-reachable\)[\s\S]*\$ kubectl scale deployment\/storefront --replicas=2\n {2}ok/);
+    expect(stdout).toMatch(
+      /phase running · SLA red \(storefront-reachable\)[\s\S]*\$ kubectl scale deployment\/storefront --replicas=2\n {2}ok/,
+    );
     expect(stdout).toMatch(/phase completed · SLA green/);
     expect(stdout).toMatch(/score \d+, repaired in \d+s/);
   }, 180_000);
 
   it('fails --solve, without applying the fix, when the fault never turns the SLA red', async () => {
     const { code, stdout, stderr } = await failurelib(
-      ['run', 'spare-scaled-to-zero', '--library', harmlessLibrary, '--solve', '--red-timeout', '15', '--api', api], 150_000);
+      ['run', 'spare-scaled-to-zero', '--library', harmlessLibrary, '--solve', '--red-timeout', '15', '--api', api],
+      150_000,
+    );
     const [beforeFailure, afterFailure] = stdout.split('the SLA never went red within 15s');
     expect(beforeFailure).toMatch(/phase running/);
     // No objective read red (the light alone reads red from the start of running, before any reading).
     expect(beforeFailure).not.toMatch(/SLA red \(\w/);
     expect(afterFailure).toMatch(/phase abandoned/);
     expect(stdout).not.toContain('$ kubectl');
-    expect(stderr).toBe('failurelib: the SLA never went red within 15s after the fault was injected: the fault breaks nothing the SLA measures; the fix was not applied and the session is abandoned\n');
+    expect(stderr).toBe(
+      'failurelib: the SLA never went red within 15s after the fault was injected: the fault breaks nothing the SLA measures; the fix was not applied and the session is abandoned\n',
+    );
     expect(code).toBe(1);
   }, 180_000);
 });

@@ -27,11 +27,18 @@ for (const scenario of library.scenarios.values()) {
 
 async function engineAnnotationsLeft(namespace: string): Promise<string[]> {
   const lists = await Promise.all([
-    kube.apps.listNamespacedDeployment({ namespace }), kube.core.listNamespacedService({ namespace }),
-    kube.core.listNamespacedSecret({ namespace }), kube.core.listNamespacedConfigMap({ namespace }),
+    kube.apps.listNamespacedDeployment({ namespace }),
+    kube.core.listNamespacedService({ namespace }),
+    kube.core.listNamespacedSecret({ namespace }),
+    kube.core.listNamespacedConfigMap({ namespace }),
   ]);
-  return lists.flatMap((list) => list.items as { metadata?: { name?: string; annotations?: Record<string, string> } }[])
-    .flatMap((item) => Object.keys(item.metadata?.annotations ?? {}).filter((key) => key.startsWith('failurelib.dev/revert.')).map((key) => `${item.metadata?.name}: ${key}`));
+  return lists
+    .flatMap((list) => list.items as { metadata?: { name?: string; annotations?: Record<string, string> } }[])
+    .flatMap((item) =>
+      Object.keys(item.metadata?.annotations ?? {})
+        .filter((key) => key.startsWith('failurelib.dev/revert.'))
+        .map((key) => `${item.metadata?.name}: ${key}`),
+    );
 }
 
 /** Runs a case in its own sandbox and deletes it afterwards (the fake nodes' pod capacity is shared). */
@@ -46,30 +53,45 @@ async function inSandbox(systemId: string, work: (namespace: string, sessionId: 
 }
 
 describe('reverting faults', () => {
-  it.concurrent.each([...byType.entries()].map(([type, entry]) => ({ type, ...entry })))('$type: applied twice, reverted once, healthy again', async ({ fault, systemId }) => {
-    const system = library.systems.get(systemId)!;
-    await inSandbox(systemId, async (namespace) => {
-      await waitFor('baseline green', () => slaIs(kube, namespace, system, 'green'), 60_000);
-      await applyFault(kube, namespace, fault);
-      await applyFault(kube, namespace, fault);
-      await waitFor('fault took effect', () => faultTookEffect(kube, namespace, fault), 60_000);
-      expect(await revertFault(kube, namespace, fault)).not.toMatch(/nothing to revert/);
-      expect(await revertFault(kube, namespace, fault)).toMatch(/nothing to revert/);
-      await waitFor('SLA green again after the revert', () => slaIs(kube, namespace, system, 'green'), 90_000);
-      expect(await engineAnnotationsLeft(namespace)).toEqual([]);
-    });
-  }, 240_000);
+  it.concurrent.each([...byType.entries()].map(([type, entry]) => ({ type, ...entry })))(
+    '$type: applied twice, reverted once, healthy again',
+    async ({ fault, systemId }) => {
+      const system = library.systems.get(systemId)!;
+      await inSandbox(systemId, async (namespace) => {
+        await waitFor('baseline green', () => slaIs(kube, namespace, system, 'green'), 60_000);
+        await applyFault(kube, namespace, fault);
+        await applyFault(kube, namespace, fault);
+        await waitFor('fault took effect', () => faultTookEffect(kube, namespace, fault), 60_000);
+        expect(await revertFault(kube, namespace, fault)).not.toMatch(/nothing to revert/);
+        expect(await revertFault(kube, namespace, fault)).toMatch(/nothing to revert/);
+        await waitFor('SLA green again after the revert', () => slaIs(kube, namespace, system, 'green'), 90_000);
+        expect(await engineAnnotationsLeft(namespace)).toEqual([]);
+      });
+    },
+    240_000,
+  );
 
   it('webhook-fail-closed refuses pod creation in its sandbox only, until reverted', async () => {
     await inSandbox('demo-app', async (namespace, sessionId) => {
-      await kube.core.createNamespacedService({ namespace, body: { metadata: { name: 'policy-webhook' }, spec: { selector: { app: 'policy-webhook' }, ports: [{ port: 443 }] } } });
+      await kube.core.createNamespacedService({
+        namespace,
+        body: { metadata: { name: 'policy-webhook' }, spec: { selector: { app: 'policy-webhook' }, ports: [{ port: 443 }] } },
+      });
       const fault: Fault = { type: 'webhook-fail-closed', args: { name: 'pod-policy', service: 'policy-webhook' } };
       await applyFault(kube, namespace, fault, { sessionId });
       expect(await faultTookEffect(kube, namespace, fault)).toBe(true);
       const pod = { metadata: { name: 'probe' }, spec: { containers: [{ name: 'c', image: 'docker.io/library/busybox:1.37.0' }] } };
       await expect(kube.core.createNamespacedPod({ namespace, body: pod })).rejects.toThrow(/pod-policy/);
       await revertFault(kube, namespace, fault, { sessionId });
-      await waitFor('pods admitted again', () => kube.core.createNamespacedPod({ namespace, body: pod }).then(() => true, () => false), 30_000);
+      await waitFor(
+        'pods admitted again',
+        () =>
+          kube.core.createNamespacedPod({ namespace, body: pod }).then(
+            () => true,
+            () => false,
+          ),
+        30_000,
+      );
     });
   }, 120_000);
 

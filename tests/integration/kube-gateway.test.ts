@@ -23,7 +23,10 @@ const SECRET_VALUE = 'hunter2-do-not-record-me';
 
 async function kubectl(kubeconfig: string, args: string[], env: Record<string, string> = {}): Promise<{ ok: boolean; out: string }> {
   try {
-    const { stdout } = await run(requireTool('kubectl'), ['--kubeconfig', kubeconfig, ...args], { timeout: 30_000, env: { ...process.env, ...env } });
+    const { stdout } = await run(requireTool('kubectl'), ['--kubeconfig', kubeconfig, ...args], {
+      timeout: 30_000,
+      env: { ...process.env, ...env },
+    });
     return { ok: true, out: stdout };
   } catch (error) {
     return { ok: false, out: String((error as { stderr?: string }).stderr ?? error) };
@@ -37,11 +40,17 @@ async function kubectl(kubeconfig: string, args: string[], env: Record<string, s
  */
 function watchUntilModified(kubeconfig: string, args: string[], change: () => Promise<void>): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(requireTool('kubectl'), ['--kubeconfig', kubeconfig, ...args, '--output-watch-events'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(requireTool('kubectl'), ['--kubeconfig', kubeconfig, ...args, '--output-watch-events'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     let changed = false;
-    const fail = (error: Error) => { clearTimeout(timer); child.kill(); reject(error); };
+    const fail = (error: Error) => {
+      clearTimeout(timer);
+      child.kill();
+      reject(error);
+    };
     const timer = setTimeout(() => fail(new Error(`no MODIFIED event within 20 s: ${out} ${err}`)), 20_000);
     child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();
@@ -55,8 +64,12 @@ function watchUntilModified(kubeconfig: string, args: string[], change: () => Pr
         resolve(out);
       }
     });
-    child.stderr.on('data', (chunk: Buffer) => { err += chunk.toString(); });
-    child.on('exit', (code) => { if (code !== null && code !== 0) fail(new Error(`kubectl exited ${code}: ${err}`)); });
+    child.stderr.on('data', (chunk: Buffer) => {
+      err += chunk.toString();
+    });
+    child.on('exit', (code) => {
+      if (code !== null && code !== 0) fail(new Error(`kubectl exited ${code}: ${err}`));
+    });
   });
 }
 
@@ -99,7 +112,12 @@ describe(`kube gateway on ${database?.name}`, () => {
   beforeAll(async () => {
     const gatewayLog = new PassThrough();
     gatewayLog.on('data', (chunk: Buffer) => logLines.push(chunk.toString()));
-    harness = await startHarness({ temporalAddress: inject('temporalAddress'), kubeconfig: inject('kubeconfig'), databaseUrl: database?.url ?? '', gatewayLog });
+    harness = await startHarness({
+      temporalAddress: inject('temporalAddress'),
+      kubeconfig: inject('kubeconfig'),
+      databaseUrl: database?.url ?? '',
+      gatewayLog,
+    });
     [learn, challenge] = await Promise.all([readySession('learn'), readySession('challenge')]);
   });
   afterAll(async () => harness?.close());
@@ -127,7 +145,14 @@ describe(`kube gateway on ${database?.name}`, () => {
     const image = await harness.kube.apps.readNamespacedDeployment({ name: 'storefront', namespace });
     expect(image.spec?.template.spec?.containers[0]?.image).toMatch(/1\.27\.4-alpine$/);
     // The controller-manager records revision 2 shortly after the edit; undo needs it.
-    await expect.poll(async () => (await harness.kube.apps.listNamespacedReplicaSet({ namespace, labelSelector: 'app.kubernetes.io/name=storefront' })).items.length, { timeout: 15_000 }).toBe(2);
+    await expect
+      .poll(
+        async () =>
+          (await harness.kube.apps.listNamespacedReplicaSet({ namespace, labelSelector: 'app.kubernetes.io/name=storefront' })).items
+            .length,
+        { timeout: 15_000 },
+      )
+      .toBe(2);
     const undo = await kubectl(kubeconfig, ['rollout', 'undo', 'deployment/storefront']);
     expect(undo.ok, undo.out).toBe(true);
     const manifest = join(tmpdir(), `fl-apply-${id}.yaml`);
@@ -139,29 +164,67 @@ describe(`kube gateway on ${database?.name}`, () => {
 
     const rows = await requestsOf(id);
     const find = (verb: string, resource: string, name?: string, command?: string) =>
-      rows.find((row) => row.verb === verb && row.resource === resource && (name === undefined || row.name === name) && (command === undefined || row.command === command));
+      rows.find(
+        (row) =>
+          row.verb === verb &&
+          row.resource === resource &&
+          (name === undefined || row.name === name) &&
+          (command === undefined || row.command === command),
+      );
     expect(find('list', 'deployments', undefined, 'kubectl get')).toMatchObject({ status: 200, namespace });
     expect(find('get', 'deployments', 'catalog', 'kubectl describe')).toBeDefined();
-    expect(find('patch', 'deployments', 'catalog', 'kubectl patch')?.change).toMatchObject({ diff: [{ path: 'metadata.annotations.team', after: 'checkout' }] });
+    expect(find('patch', 'deployments', 'catalog', 'kubectl patch')?.change).toMatchObject({
+      diff: [{ path: 'metadata.annotations.team', after: 'checkout' }],
+    });
     const scaled = find('patch', 'deployments', 'cart', 'kubectl scale');
     expect(scaled).toMatchObject({ subresource: 'scale', status: 200 });
     expect(scaled?.change).toMatchObject({ diff: [{ path: 'spec.replicas', before: 1, after: 3 }] });
     const edited = find('patch', 'deployments', 'storefront', 'kubectl edit');
-    expect(edited?.change).toMatchObject({ diff: [{ path: 'spec.template.spec.containers[0].image', before: expect.stringMatching(/1\.27\.3/), after: expect.stringMatching(/1\.27\.4/) }] });
-    expect(find('patch', 'deployments', 'storefront', 'kubectl rollout undo')?.change).toMatchObject({ diff: expect.arrayContaining([expect.objectContaining({ path: 'spec.template.spec.containers[0].image', after: expect.stringMatching(/1\.27\.3/) })]) });
+    expect(edited?.change).toMatchObject({
+      diff: [
+        {
+          path: 'spec.template.spec.containers[0].image',
+          before: expect.stringMatching(/1\.27\.3/),
+          after: expect.stringMatching(/1\.27\.4/),
+        },
+      ],
+    });
+    expect(find('patch', 'deployments', 'storefront', 'kubectl rollout undo')?.change).toMatchObject({
+      diff: expect.arrayContaining([
+        expect.objectContaining({ path: 'spec.template.spec.containers[0].image', after: expect.stringMatching(/1\.27\.3/) }),
+      ]),
+    });
     expect(find('create', 'configmaps', undefined, 'kubectl apply')).toMatchObject({ status: 201 });
     expect(find('delete', 'configmaps', 'feature-flags', 'kubectl delete')).toMatchObject({ status: 200 });
     expect(rows.every((row) => row.clientSession)).toBe(true);
 
-    const events = await harness.database.db.select().from(sessionEvents).where(and(eq(sessionEvents.sessionId, id), eq(sessionEvents.kind, 'kube'))).orderBy(asc(sessionEvents.id));
+    const events = await harness.database.db
+      .select()
+      .from(sessionEvents)
+      .where(and(eq(sessionEvents.sessionId, id), eq(sessionEvents.kind, 'kube')))
+      .orderBy(asc(sessionEvents.id));
     const summaries = events.map((event) => event.summary);
     expect(summaries).toContain('kubectl scale deployment/cart (spec.replicas 1→3)');
-    expect(summaries).toContainEqual(expect.stringMatching(/^kubectl edit deployment\/storefront \(spec\.template\.spec\.containers\[0\]\.image .*1\.27\.3-alpine→.*1\.27\.4-alpine\)$/));
+    expect(summaries).toContainEqual(
+      expect.stringMatching(
+        /^kubectl edit deployment\/storefront \(spec\.template\.spec\.containers\[0\]\.image .*1\.27\.3-alpine→.*1\.27\.4-alpine\)$/,
+      ),
+    );
     expect(summaries).toContain('kubectl delete configmap feature-flags');
-    expect(events.find((event) => event.summary.startsWith('kubectl scale'))?.detail).toMatchObject({ verb: 'patch', resource: 'deployments', name: 'cart' });
+    expect(events.find((event) => event.summary.startsWith('kubectl scale'))?.detail).toMatchObject({
+      verb: 'patch',
+      resource: 'deployments',
+      name: 'cart',
+    });
     // The session's own event list (live stream and replay) carries the steps.
-    const session = await harness.app.inject({ method: 'GET', url: `/api/sessions/${id}`, headers: { authorization: `Bearer ${learn.token}` } });
-    expect(session.json().events.map((event: { summary: string }) => event.summary)).toContain('kubectl scale deployment/cart (spec.replicas 1→3)');
+    const session = await harness.app.inject({
+      method: 'GET',
+      url: `/api/sessions/${id}`,
+      headers: { authorization: `Bearer ${learn.token}` },
+    });
+    expect(session.json().events.map((event: { summary: string }) => event.summary)).toContain(
+      'kubectl scale deployment/cart (spec.replicas 1→3)',
+    );
   });
 
   it('streams watches: the first event of kubectl get -w arrives and the watch is recorded', async () => {
@@ -169,10 +232,13 @@ describe(`kube gateway on ${database?.name}`, () => {
     const printed = await watchUntilModified(learn.kubeconfig, ['get', 'deployments', '-w'], touch);
     expect(printed).toMatch(/^MODIFIED +catalog /m);
     // A watch is recorded when it ends (kubectl was stopped after the event): give that write a moment.
-    await vi.waitFor(async () => {
-      const rows = await requestsOf(learn.id);
-      expect(rows.find((row) => row.verb === 'watch' && row.resource === 'deployments')).toBeDefined();
-    }, { timeout: 5000, interval: 100 });
+    await vi.waitFor(
+      async () => {
+        const rows = await requestsOf(learn.id);
+        expect(rows.find((row) => row.verb === 'watch' && row.resource === 'deployments')).toBeDefined();
+      },
+      { timeout: 5000, interval: 100 },
+    );
   });
 
   it('forwards exec and logs faithfully (kwok pods have no kubelet) and records them', async () => {
@@ -187,34 +253,65 @@ describe(`kube gateway on ${database?.name}`, () => {
     const outside = await kubectl(learn.kubeconfig, ['exec', '-n', challenge.namespace, pod, '--', 'true']);
     expect(outside.ok).toBe(false);
     const rows = await requestsOf(learn.id);
-    expect(rows.find((row) => row.verb === 'connect' && row.subresource === 'exec' && row.name === pod && row.namespace === learn.namespace)).toMatchObject({ command: 'kubectl exec' });
+    expect(
+      rows.find((row) => row.verb === 'connect' && row.subresource === 'exec' && row.name === pod && row.namespace === learn.namespace),
+    ).toMatchObject({ command: 'kubectl exec' });
     expect(rows.find((row) => row.verb === 'get' && row.subresource === 'log' && row.name === pod)).toBeDefined();
     expect(rows.find((row) => row.verb === 'get' && row.namespace === challenge.namespace)).toMatchObject({ status: 403 });
     // The upgrade itself is checked too: a WebSocket exec straight into another sandbox is refused.
     const refused = await new Promise<number>((resolve, reject) => {
-      const outgoing = httpsRequest(`${harness.gatewayUrl}/api/v1/namespaces/${challenge.namespace}/pods/${pod}/exec?command=true&stdout=true`, {
-        ca: harness.gateway.caPem, headers: { authorization: `Bearer ${tokenOf(learn.kubeconfig)}`, connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==', 'sec-websocket-protocol': 'v5.channel.k8s.io' },
+      const outgoing = httpsRequest(
+        `${harness.gatewayUrl}/api/v1/namespaces/${challenge.namespace}/pods/${pod}/exec?command=true&stdout=true`,
+        {
+          ca: harness.gateway.caPem,
+          headers: {
+            authorization: `Bearer ${tokenOf(learn.kubeconfig)}`,
+            connection: 'Upgrade',
+            upgrade: 'websocket',
+            'sec-websocket-version': '13',
+            'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==',
+            'sec-websocket-protocol': 'v5.channel.k8s.io',
+          },
+        },
+      );
+      outgoing.on('response', (response) => {
+        response.resume();
+        resolve(response.statusCode ?? 0);
       });
-      outgoing.on('response', (response) => { response.resume(); resolve(response.statusCode ?? 0); });
-      outgoing.on('upgrade', (_response, socket) => { socket.destroy(); resolve(101); });
+      outgoing.on('upgrade', (_response, socket) => {
+        socket.destroy();
+        resolve(101);
+      });
       outgoing.on('error', reject);
       outgoing.end();
     });
     expect(refused).toBe(403);
-    expect((await requestsOf(learn.id)).find((row) => row.verb === 'connect' && row.namespace === challenge.namespace)).toMatchObject({ status: 403 });
+    expect((await requestsOf(learn.id)).find((row) => row.verb === 'connect' && row.namespace === challenge.namespace)).toMatchObject({
+      status: 403,
+    });
   });
 
   it('never records or logs Secret values', async () => {
     const manifest = join(tmpdir(), `fl-secret-${learn.id}.yaml`);
     writeFileSync(manifest, `apiVersion: v1\nkind: Secret\nmetadata:\n  name: db-password\nstringData:\n  password: ${SECRET_VALUE}\n`);
     expect((await kubectl(learn.kubeconfig, ['apply', '-f', manifest])).ok).toBe(true);
-    const patched = await kubectl(learn.kubeconfig, ['patch', 'secret', 'db-password', '-p', JSON.stringify({ stringData: { password: `${SECRET_VALUE}-2` } })]);
+    const patched = await kubectl(learn.kubeconfig, [
+      'patch',
+      'secret',
+      'db-password',
+      '-p',
+      JSON.stringify({ stringData: { password: `${SECRET_VALUE}-2` } }),
+    ]);
     expect(patched.ok, patched.out).toBe(true);
     expect((await kubectl(learn.kubeconfig, ['get', 'secret', 'db-password', '-o', 'yaml'])).ok).toBe(true);
     const rows = await requestsOf(learn.id);
-    expect(rows.filter((row) => row.resource === 'secrets').map((row) => row.verb)).toEqual(expect.arrayContaining(['create', 'patch', 'get']));
+    expect(rows.filter((row) => row.resource === 'secrets').map((row) => row.verb)).toEqual(
+      expect.arrayContaining(['create', 'patch', 'get']),
+    );
     const encoded = Buffer.from(SECRET_VALUE).toString('base64').slice(0, 16);
-    const stored = JSON.stringify(rows) + JSON.stringify(await harness.database.db.select().from(sessionEvents).where(eq(sessionEvents.sessionId, learn.id)));
+    const stored =
+      JSON.stringify(rows) +
+      JSON.stringify(await harness.database.db.select().from(sessionEvents).where(eq(sessionEvents.sessionId, learn.id)));
     expect(stored).not.toContain(SECRET_VALUE);
     expect(stored).not.toContain(encoded);
     expect(stored).toContain('(redacted)');
@@ -223,13 +320,15 @@ describe(`kube gateway on ${database?.name}`, () => {
     expect(logs).not.toContain(tokenOf(learn.kubeconfig));
   });
 
-  it('refuses another session\'s namespace, and the other sandbox is untouched', async () => {
+  it("refuses another session's namespace, and the other sandbox is untouched", async () => {
     const read = await kubectl(learn.kubeconfig, ['get', 'pods', '-n', challenge.namespace]);
     expect(read.ok).toBe(false);
     expect(read.out).toMatch(/Forbidden/);
     const write = await kubectl(learn.kubeconfig, ['delete', 'deployment', 'storefront', '-n', challenge.namespace]);
     expect(write.ok).toBe(false);
-    expect(await ignoreNotFound(harness.kube.apps.readNamespacedDeployment({ name: 'storefront', namespace: challenge.namespace }))).toBeDefined();
+    expect(
+      await ignoreNotFound(harness.kube.apps.readNamespacedDeployment({ name: 'storefront', namespace: challenge.namespace })),
+    ).toBeDefined();
     const system = await kubectl(learn.kubeconfig, ['get', 'pods', '-n', 'kube-system']);
     expect(system.out).toMatch(/forbidden/i);
     const rows = await requestsOf(learn.id);
@@ -241,27 +340,53 @@ describe(`kube gateway on ${database?.name}`, () => {
     expect(minted.ok).toBe(false);
     expect(minted.out).toMatch(/forbidden/i);
     const manifest = join(tmpdir(), `fl-token-secret-${learn.id}.yaml`);
-    writeFileSync(manifest, 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: participant-token\n  annotations:\n    kubernetes.io/service-account.name: participant\ntype: kubernetes.io/service-account-token\n');
+    writeFileSync(
+      manifest,
+      'apiVersion: v1\nkind: Secret\nmetadata:\n  name: participant-token\n  annotations:\n    kubernetes.io/service-account.name: participant\ntype: kubernetes.io/service-account-token\n',
+    );
     const secret = await kubectl(learn.kubeconfig, ['apply', '-f', manifest]);
     expect(secret.ok).toBe(false);
     expect(secret.out).toMatch(/forbidden/i);
-    expect(await ignoreNotFound(harness.kube.core.readNamespacedSecret({ name: 'participant-token', namespace: learn.namespace }))).toBeUndefined();
+    expect(
+      await ignoreNotFound(harness.kube.core.readNamespacedSecret({ name: 'participant-token', namespace: learn.namespace })),
+    ).toBeUndefined();
   });
 
   it('refuses RBAC changes: no ClusterRoleBinding, no RoleBinding', async () => {
-    const clusterWide = await kubectl(learn.kubeconfig, ['create', 'clusterrolebinding', 'take-over', '--clusterrole=cluster-admin', `--serviceaccount=${learn.namespace}:participant`]);
+    const clusterWide = await kubectl(learn.kubeconfig, [
+      'create',
+      'clusterrolebinding',
+      'take-over',
+      '--clusterrole=cluster-admin',
+      `--serviceaccount=${learn.namespace}:participant`,
+    ]);
     expect(clusterWide.ok).toBe(false);
     expect(clusterWide.out).toMatch(/forbidden/i);
     expect(await ignoreNotFound(harness.kube.rbac.readClusterRoleBinding({ name: 'take-over' }))).toBeUndefined();
-    const local = await kubectl(learn.kubeconfig, ['create', 'rolebinding', 'more-power', '--clusterrole=admin', `--serviceaccount=${learn.namespace}:participant`]);
+    const local = await kubectl(learn.kubeconfig, [
+      'create',
+      'rolebinding',
+      'more-power',
+      '--clusterrole=admin',
+      `--serviceaccount=${learn.namespace}:participant`,
+    ]);
     expect(local.ok).toBe(false);
     expect(local.out).toMatch(/forbidden/i);
-    expect(await ignoreNotFound(harness.kube.rbac.readNamespacedRoleBinding({ name: 'more-power', namespace: learn.namespace }))).toBeUndefined();
+    expect(
+      await ignoreNotFound(harness.kube.rbac.readNamespacedRoleBinding({ name: 'more-power', namespace: learn.namespace })),
+    ).toBeUndefined();
   });
 
-  it('in Challenge mode hides fault objects and the engine\'s labels; Learn mode shows the labels', async () => {
-    await harness.kube.core.createNamespacedConfigMap({ namespace: challenge.namespace, body: { metadata: { name: 'fault-settings', labels: { [FAULT_LABEL]: 'scale-to-zero' } }, data: { fault: 'scale-to-zero' } } });
-    const chaos = await kubectl(challenge.kubeconfig, ['get', '--raw', `/apis/chaos-mesh.org/v1alpha1/namespaces/${challenge.namespace}/podchaos`]);
+  it("in Challenge mode hides fault objects and the engine's labels; Learn mode shows the labels", async () => {
+    await harness.kube.core.createNamespacedConfigMap({
+      namespace: challenge.namespace,
+      body: { metadata: { name: 'fault-settings', labels: { [FAULT_LABEL]: 'scale-to-zero' } }, data: { fault: 'scale-to-zero' } },
+    });
+    const chaos = await kubectl(challenge.kubeconfig, [
+      'get',
+      '--raw',
+      `/apis/chaos-mesh.org/v1alpha1/namespaces/${challenge.namespace}/podchaos`,
+    ]);
     expect(chaos.ok).toBe(false);
     expect(chaos.out).toMatch(/Forbidden|NotFound/);
     const single = await kubectl(challenge.kubeconfig, ['get', 'configmap', 'fault-settings']);
@@ -272,8 +397,14 @@ describe(`kube gateway on ${database?.name}`, () => {
     expect(listed.out).not.toContain('fault-settings');
     const deleted = await kubectl(challenge.kubeconfig, ['delete', 'configmap', 'fault-settings']);
     expect(deleted.ok).toBe(false);
-    expect(await ignoreNotFound(harness.kube.core.readNamespacedConfigMap({ name: 'fault-settings', namespace: challenge.namespace }))).toBeDefined();
-    for (const args of [['get', 'deployments', '--show-labels'], ['get', 'deployment', 'storefront', '-o', 'json'], ['get', 'namespace', challenge.namespace, '-o', 'yaml']]) {
+    expect(
+      await ignoreNotFound(harness.kube.core.readNamespacedConfigMap({ name: 'fault-settings', namespace: challenge.namespace })),
+    ).toBeDefined();
+    for (const args of [
+      ['get', 'deployments', '--show-labels'],
+      ['get', 'deployment', 'storefront', '-o', 'json'],
+      ['get', 'namespace', challenge.namespace, '-o', 'yaml'],
+    ]) {
       const shown = await kubectl(challenge.kubeconfig, args);
       expect(shown.ok, shown.out).toBe(true);
       expect(shown.out).not.toContain('failurelib.dev/');
@@ -298,7 +429,11 @@ describe(`kube gateway on ${database?.name}`, () => {
   });
 
   it('refuses a token once its session has ended', async () => {
-    const abandon = await harness.app.inject({ method: 'POST', url: `/api/sessions/${challenge.id}/abandon`, headers: { authorization: `Bearer ${challenge.token}` } });
+    const abandon = await harness.app.inject({
+      method: 'POST',
+      url: `/api/sessions/${challenge.id}/abandon`,
+      headers: { authorization: `Bearer ${challenge.token}` },
+    });
     expect(abandon.statusCode).toBe(202);
     await waitForPhase(harness.app, challenge.id, challenge.token, ['abandoned']);
     await new Promise((resolve) => setTimeout(resolve, 2100));

@@ -57,7 +57,7 @@ describe.each(['pglite', 'postgres'] as const)('the phase enum migration on %s',
     for (const cleanup of cleanups.reverse()) await cleanup();
   });
 
-  it('keeps every session\'s phase and then refuses an unknown phase', async () => {
+  it("keeps every session's phase and then refuses an unknown phase", async () => {
     const database = await freshDatabase(kind);
     cleanups.push(database.drop);
     const before = migrationsBeforeEnum();
@@ -67,7 +67,12 @@ describe.each(['pglite', 'postgres'] as const)('the phase enum migration on %s',
 
     // The database as the previous release left it, with a session in every phase.
     await migrate(drizzle(sql), { migrationsFolder: before.dir });
-    const columnType = async () => (await sql<{ type: string }[]>`select udt_name as type from information_schema.columns where table_name = 'sessions' and column_name = 'phase'`)[0]?.type;
+    const columnType = async () =>
+      (
+        await sql<
+          { type: string }[]
+        >`select udt_name as type from information_schema.columns where table_name = 'sessions' and column_name = 'phase'`
+      )[0]?.type;
     expect(await columnType()).toBe('text');
     for (const phase of PHASES) {
       await sql`insert into sessions (id, workflow_id, scenario_id, system_id, mode, participant_name, token_hash, phase)
@@ -81,6 +86,8 @@ describe.each(['pglite', 'postgres'] as const)('the phase enum migration on %s',
     const rows = await handle.db.select({ id: sessions.id, phase: sessions.phase }).from(sessions);
     expect(new Map(rows.map((row) => [row.id, row.phase]))).toEqual(new Map(PHASES.map((phase) => [`s-${phase}`, phase])));
     expect(await columnType()).toBe('session_phase');
-    await expect(sql`update sessions set phase = 'exploded' where id = 's-running'`).rejects.toThrow(/invalid input value for enum session_phase/);
+    await expect(sql`update sessions set phase = 'exploded' where id = 's-running'`).rejects.toThrow(
+      /invalid input value for enum session_phase/,
+    );
   });
 });

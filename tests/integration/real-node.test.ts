@@ -25,25 +25,42 @@ const CRASH_MESSAGE = 'fatal: cannot read /etc/booking/config.yaml: no such file
 
 function podManifest(name: string, command: string): string {
   return JSON.stringify({
-    apiVersion: 'v1', kind: 'Pod', metadata: { name, labels: { app: name } },
-    spec: { containers: [{ name: 'main', image: BASE_IMAGE, command: ['sh', '-c', command], resources: { limits: { memory: '64Mi', cpu: '200m' } } }] },
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, labels: { app: name } },
+    spec: {
+      containers: [
+        { name: 'main', image: BASE_IMAGE, command: ['sh', '-c', command], resources: { limits: { memory: '64Mi', cpu: '200m' } } },
+      ],
+    },
   });
 }
 
 /** `kubectl port-forward` to the pod; resolves with the local port once kubectl says it forwards. */
 function portForward(kubeconfig: string, pod: string, port: number): Promise<{ localPort: number; close(): void }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(requireTool('kubectl'), ['--kubeconfig', kubeconfig, 'port-forward', `pod/${pod}`, `:${port}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(requireTool('kubectl'), ['--kubeconfig', kubeconfig, 'port-forward', `pod/${pod}`, `:${port}`], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
-    const timer = setTimeout(() => { child.kill(); reject(new Error(`port-forward did not start: ${output}`)); }, 20_000);
+    const timer = setTimeout(() => {
+      child.kill();
+      reject(new Error(`port-forward did not start: ${output}`));
+    }, 20_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const match = /Forwarding from 127\.0\.0\.1:(\d+)/.exec(output);
-      if (match) { clearTimeout(timer); resolve({ localPort: Number(match[1]), close: () => child.kill() }); }
+      if (match) {
+        clearTimeout(timer);
+        resolve({ localPort: Number(match[1]), close: () => child.kill() });
+      }
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
-    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`port-forward exited ${code}: ${output}`)); });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`port-forward exited ${code}: ${output}`));
+    });
   });
 }
 
@@ -65,9 +82,19 @@ describe('real node', () => {
     await waitForPhase(harness.app, id, token, ['ready']);
     const namespace = sandboxNamespace(id);
     // What a cluster driver does for a session on the real node: every pod of the namespace goes there.
-    const annotate = await kubectl(admin, ['annotate', 'namespace', namespace, ...Object.entries(realNodeNamespaceAnnotations()).map(([key, value]) => `${key}=${value}`)]);
+    const annotate = await kubectl(admin, [
+      'annotate',
+      'namespace',
+      namespace,
+      ...Object.entries(realNodeNamespaceAnnotations()).map(([key, value]) => `${key}=${value}`),
+    ]);
     if (!annotate.ok) throw new Error(`annotating ${namespace}: ${annotate.out}`);
-    const label = await kubectl(admin, ['label', 'namespace', namespace, ...Object.entries(realNodeNamespaceLabels()).map(([key, value]) => `${key}=${value}`)]);
+    const label = await kubectl(admin, [
+      'label',
+      'namespace',
+      namespace,
+      ...Object.entries(realNodeNamespaceLabels()).map(([key, value]) => `${key}=${value}`),
+    ]);
     if (!label.ok) throw new Error(`labelling ${namespace}: ${label.out}`);
     session = { id, token, namespace, kubeconfig: await participantKubeconfig(harness.app, id, token) };
   }, 240_000);
@@ -90,7 +117,10 @@ describe('real node', () => {
 
   it('runs a pod created through the gateway from a locally built image: exec, cp and port-forward work', async () => {
     const manifest = join(tmpdir(), `fl-real-web-${session.id}.json`);
-    writeFileSync(manifest, podManifest('web', 'mkdir -p /srv && echo "served by $(hostname)" > /srv/index.html && exec busybox httpd -f -p 8080 -h /srv'));
+    writeFileSync(
+      manifest,
+      podManifest('web', 'mkdir -p /srv && echo "served by $(hostname)" > /srv/index.html && exec busybox httpd -f -p 8080 -h /srv'),
+    );
     const started = Date.now();
     const create = await kubectl(session.kubeconfig, ['apply', '-f', manifest]);
     expect(create.ok, create.out).toBe(true);
@@ -111,7 +141,8 @@ describe('real node', () => {
     expect(viaService.out).toBe('served by web\n');
     // The node's guard: pods reach nothing of the machine but DNS. A connection to the kubelet's port is dropped
     // (no answer: timeout's exit 124), while one to the pod's own server connects (0).
-    const connect = (address: string, port: number) => kubectl(session.kubeconfig, ['exec', 'web', '--', 'sh', '-c', `timeout 3 busybox nc ${address} ${port} </dev/null; echo "exit $?"`]);
+    const connect = (address: string, port: number) =>
+      kubectl(session.kubeconfig, ['exec', 'web', '--', 'sh', '-c', `timeout 3 busybox nc ${address} ${port} </dev/null; echo "exit $?"`]);
     expect((await connect('10.250.0.1', 10250)).out).toContain('exit 124');
     expect((await connect('127.0.0.1', 8080)).out).toContain('exit 0');
 
@@ -133,10 +164,20 @@ describe('real node', () => {
 
   it('refuses a participant pod that would reach into the node (host network, NET_ADMIN)', async () => {
     const manifest = join(tmpdir(), `fl-real-hostnet-${session.id}.json`);
-    writeFileSync(manifest, JSON.stringify({
-      apiVersion: 'v1', kind: 'Pod', metadata: { name: 'escape' },
-      spec: { hostNetwork: true, containers: [{ name: 'main', image: BASE_IMAGE, command: ['sleep', '60'], securityContext: { capabilities: { add: ['NET_ADMIN'] } } }] },
-    }));
+    writeFileSync(
+      manifest,
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'escape' },
+        spec: {
+          hostNetwork: true,
+          containers: [
+            { name: 'main', image: BASE_IMAGE, command: ['sleep', '60'], securityContext: { capabilities: { add: ['NET_ADMIN'] } } },
+          ],
+        },
+      }),
+    );
     const create = await kubectl(session.kubeconfig, ['apply', '-f', manifest]);
     expect(create.ok).toBe(false);
     expect(create.out).toMatch(/violates PodSecurity "baseline.*host namespaces/);
@@ -144,39 +185,73 @@ describe('real node', () => {
 
   // kube-network-policies needs nftables' queue expression; this project's VMs are built without it (see
   // kernelCanQueueToUserspace), so here the node does not deploy it and this test cannot run.
-  it.skipIf(!kernelCanQueueToUserspace())('enforces a NetworkPolicy: denying ingress to web really blocks a request from another pod', async () => {
-    const manifest = join(tmpdir(), `fl-real-client-${session.id}.json`);
-    writeFileSync(manifest, podManifest('client', 'exec sleep 3600'));
-    expect((await kubectl(session.kubeconfig, ['apply', '-f', manifest])).ok).toBe(true);
-    const wait = await kubectl(session.kubeconfig, ['wait', '--for=condition=Ready', 'pod/client', '--timeout=25s']);
-    expect(wait.ok, wait.out).toBe(true);
-    const webIp = (await kubectl(session.kubeconfig, ['get', 'pod', 'web', '-o', 'jsonpath={.status.podIP}'])).out;
-    // A dropped connection never answers: timeout ends wget with 124.
-    const request = async () => (await kubectl(session.kubeconfig, ['exec', 'client', '--', 'sh', '-c', `timeout 3 busybox wget -qO- http://${webIp}:8080/; echo "exit $?"`])).out;
-    expect(await request()).toBe('served by web\nexit 0\n');
+  it.skipIf(!kernelCanQueueToUserspace())(
+    'enforces a NetworkPolicy: denying ingress to web really blocks a request from another pod',
+    async () => {
+      const manifest = join(tmpdir(), `fl-real-client-${session.id}.json`);
+      writeFileSync(manifest, podManifest('client', 'exec sleep 3600'));
+      expect((await kubectl(session.kubeconfig, ['apply', '-f', manifest])).ok).toBe(true);
+      const wait = await kubectl(session.kubeconfig, ['wait', '--for=condition=Ready', 'pod/client', '--timeout=25s']);
+      expect(wait.ok, wait.out).toBe(true);
+      const webIp = (await kubectl(session.kubeconfig, ['get', 'pod', 'web', '-o', 'jsonpath={.status.podIP}'])).out;
+      // A dropped connection never answers: timeout ends wget with 124.
+      const request = async () =>
+        (
+          await kubectl(session.kubeconfig, [
+            'exec',
+            'client',
+            '--',
+            'sh',
+            '-c',
+            `timeout 3 busybox wget -qO- http://${webIp}:8080/; echo "exit $?"`,
+          ])
+        ).out;
+      expect(await request()).toBe('served by web\nexit 0\n');
 
-    const policy = join(tmpdir(), `fl-real-policy-${session.id}.json`);
-    writeFileSync(policy, JSON.stringify({
-      apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'deny-web' },
-      spec: { podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Ingress'] },
-    }));
-    expect((await kubectl(session.kubeconfig, ['apply', '-f', policy])).ok).toBe(true);
-    await expect.poll(request, { timeout: 20_000, interval: 500 }).toBe('exit 124\n');
-    expect((await kubectl(session.kubeconfig, ['delete', 'networkpolicy', 'deny-web'])).ok).toBe(true);
-    await expect.poll(request, { timeout: 20_000, interval: 500 }).toBe('served by web\nexit 0\n');
-  }, 90_000);
+      const policy = join(tmpdir(), `fl-real-policy-${session.id}.json`);
+      writeFileSync(
+        policy,
+        JSON.stringify({
+          apiVersion: 'networking.k8s.io/v1',
+          kind: 'NetworkPolicy',
+          metadata: { name: 'deny-web' },
+          spec: { podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Ingress'] },
+        }),
+      );
+      expect((await kubectl(session.kubeconfig, ['apply', '-f', policy])).ok).toBe(true);
+      await expect.poll(request, { timeout: 20_000, interval: 500 }).toBe('exit 124\n');
+      expect((await kubectl(session.kubeconfig, ['delete', 'networkpolicy', 'deny-web'])).ok).toBe(true);
+      await expect.poll(request, { timeout: 20_000, interval: 500 }).toBe('served by web\nexit 0\n');
+    },
+    90_000,
+  );
 
   it("shows the crashed container's own error with kubectl logs --previous", async () => {
     const manifest = join(tmpdir(), `fl-real-crash-${session.id}.json`);
     writeFileSync(manifest, podManifest('booking', `echo "booting booking" && echo "${CRASH_MESSAGE}" >&2 && exit 3`));
     const create = await kubectl(session.kubeconfig, ['apply', '-f', manifest]);
     expect(create.ok, create.out).toBe(true);
-    await expect.poll(async () => Number((await kubectl(session.kubeconfig, ['get', 'pod', 'booking', '-o', 'jsonpath={.status.containerStatuses[0].restartCount}'])).out || 0), { timeout: 60_000, interval: 1000 }).toBeGreaterThanOrEqual(1);
+    await expect
+      .poll(
+        async () =>
+          Number(
+            (await kubectl(session.kubeconfig, ['get', 'pod', 'booking', '-o', 'jsonpath={.status.containerStatuses[0].restartCount}']))
+              .out || 0,
+          ),
+        { timeout: 60_000, interval: 1000 },
+      )
+      .toBeGreaterThanOrEqual(1);
     const previous = await kubectl(session.kubeconfig, ['logs', 'booking', '--previous']);
     expect(previous.ok, previous.out).toBe(true);
     expect(previous.out).toContain('booting booking');
     expect(previous.out).toContain(CRASH_MESSAGE);
-    const state = await kubectl(session.kubeconfig, ['get', 'pod', 'booking', '-o', 'jsonpath={.status.containerStatuses[0].lastState.terminated.exitCode}']);
+    const state = await kubectl(session.kubeconfig, [
+      'get',
+      'pod',
+      'booking',
+      '-o',
+      'jsonpath={.status.containerStatuses[0].lastState.terminated.exitCode}',
+    ]);
     expect(state.out).toBe('3');
   }, 90_000);
 
@@ -184,7 +259,11 @@ describe('real node', () => {
     // The session's pods only: the node's own (CoreDNS, host network, no veth) stay until the node stops.
     const sessionSandboxes = async () => (await node!.crictl(['pods', '--namespace', session.namespace, '-q'])).trim();
     expect(await sessionSandboxes()).not.toBe('');
-    const abandon = await harness.app.inject({ method: 'POST', url: `/api/sessions/${session.id}/abandon`, headers: { authorization: `Bearer ${session.token}` } });
+    const abandon = await harness.app.inject({
+      method: 'POST',
+      url: `/api/sessions/${session.id}/abandon`,
+      headers: { authorization: `Bearer ${session.token}` },
+    });
     expect(abandon.statusCode).toBeLessThan(300);
     await waitForPhase(harness.app, session.id, session.token, ['abandoned'], 90_000);
     await expect.poll(sessionSandboxes, { timeout: 60_000, interval: 1000 }).toBe('');
@@ -192,6 +271,15 @@ describe('real node', () => {
     expect(await bridgePorts()).toEqual([]);
 
     await node!.stop();
-    expect(await realNodeLeftovers()).toEqual({ processes: [], mounts: [], bridge: [], iptables: [], nftables: [], cgroups: [], netns: [], logLinks: [] });
+    expect(await realNodeLeftovers()).toEqual({
+      processes: [],
+      mounts: [],
+      bridge: [],
+      iptables: [],
+      nftables: [],
+      cgroups: [],
+      netns: [],
+      logLinks: [],
+    });
   }, 180_000);
 });

@@ -14,12 +14,23 @@ describe('sandbox sweeper', () => {
   const kube = connectKube(inject('kubeconfig'));
   const driver = createClusterDriver('sim', kube);
   let database: DatabaseHandle;
-  beforeAll(() => { database = openDatabase(inject('databases')[0]!.url); });
+  beforeAll(() => {
+    database = openDatabase(inject('databases')[0]!.url);
+  });
   afterAll(async () => database?.close());
 
   async function sessionRow(phase: Phase): Promise<string> {
     const id = randomUUID();
-    await database.db.insert(sessions).values({ id, workflowId: `session-${id}`, scenarioId: 's', systemId: 'demo-app', mode: 'learn', participantName: 'Sweep', tokenHash: 'x', phase });
+    await database.db.insert(sessions).values({
+      id,
+      workflowId: `session-${id}`,
+      scenarioId: 's',
+      systemId: 'demo-app',
+      mode: 'learn',
+      participantName: 'Sweep',
+      tokenHash: 'x',
+      phase,
+    });
     return id;
   }
 

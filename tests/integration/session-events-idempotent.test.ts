@@ -14,17 +14,28 @@ describe.each(inject('databases'))('session read model on $name', ({ url }) => {
   const newSession = async () => {
     const id = randomUUID();
     await database.db.insert(sessions).values({
-      id, workflowId: `session-${id}`, scenarioId: 'storefront-scaled-to-zero', systemId: 'demo-app', mode: 'learn',
-      participantName: 'Idempotent Ida', tokenHash: 'a'.repeat(64), phase: 'provisioning',
+      id,
+      workflowId: `session-${id}`,
+      scenarioId: 'storefront-scaled-to-zero',
+      systemId: 'demo-app',
+      mode: 'learn',
+      participantName: 'Idempotent Ida',
+      tokenHash: 'a'.repeat(64),
+      phase: 'provisioning',
     });
     created.push(id);
     return id;
   };
-  const eventsOf = (id: string) => database.db.select().from(sessionEvents).where(eq(sessionEvents.sessionId, id)).orderBy(asc(sessionEvents.id));
+  const eventsOf = (id: string) =>
+    database.db.select().from(sessionEvents).where(eq(sessionEvents.sessionId, id)).orderBy(asc(sessionEvents.id));
   const sessionRow = async (id: string) => (await database.db.select().from(sessions).where(eq(sessions.id, id)))[0]!;
 
-  beforeAll(() => { database = openDatabase(url); });
-  beforeEach(async () => { sessionId = await newSession(); });
+  beforeAll(() => {
+    database = openDatabase(url);
+  });
+  beforeEach(async () => {
+    sessionId = await newSession();
+  });
   afterAll(async () => {
     for (const id of created) await database.db.delete(sessions).where(eq(sessions.id, id));
     await database.close();
@@ -38,7 +49,9 @@ describe.each(inject('databases'))('session read model on $name', ({ url }) => {
   });
 
   it('stores one event when retries race each other', async () => {
-    await Promise.all(Array.from({ length: 5 }, () => recordEvent(database.db, { sessionId, dedupeKey: 'hint:0', kind: 'hint', summary: 'Hint 1 used' })));
+    await Promise.all(
+      Array.from({ length: 5 }, () => recordEvent(database.db, { sessionId, dedupeKey: 'hint:0', kind: 'hint', summary: 'Hint 1 used' })),
+    );
     expect(await eventsOf(sessionId)).toHaveLength(1);
   });
 
@@ -57,7 +70,10 @@ describe.each(inject('databases'))('session read model on $name', ({ url }) => {
     await recordPhase(database.db, sessionId, 'injecting', at, 'Injecting the fault');
     await recordPhase(database.db, sessionId, 'injecting', at, 'Injecting the fault');
     const events = await eventsOf(sessionId);
-    expect(events.filter((event) => event.kind === 'phase').map((event) => event.summary)).toEqual(['Sandbox ready', 'Injecting the fault']);
+    expect(events.filter((event) => event.kind === 'phase').map((event) => event.summary)).toEqual([
+      'Sandbox ready',
+      'Injecting the fault',
+    ]);
     const row = await sessionRow(sessionId);
     expect(row.phase).toBe('injecting');
     expect(row.startedAt?.toISOString()).toBe(at.toISOString());

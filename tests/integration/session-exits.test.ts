@@ -11,12 +11,15 @@ describe('session exits on the real stack', () => {
   const database = inject('databases')[0]!;
   let harness: Harness | undefined;
   const start = (env: Record<string, string> = {}) =>
-    startHarness({ temporalAddress: inject('temporalAddress'), kubeconfig: inject('kubeconfig'), databaseUrl: database.url, env }).then((started) => (harness = started));
+    startHarness({ temporalAddress: inject('temporalAddress'), kubeconfig: inject('kubeconfig'), databaseUrl: database.url, env }).then(
+      (started) => (harness = started),
+    );
   afterEach(async () => {
     await harness?.close();
     harness = undefined;
   });
-  const post = (app: Harness['app'], url: string, token: string) => app.inject({ method: 'POST', url, headers: { authorization: `Bearer ${token}` } });
+  const post = (app: Harness['app'], url: string, token: string) =>
+    app.inject({ method: 'POST', url, headers: { authorization: `Bearer ${token}` } });
 
   async function expectEnded(id: string, token: string, phase: string, history: string) {
     const { app, kube } = harness as Harness;

@@ -48,7 +48,9 @@ describe.each(inject('databases'))('session lifecycle on $name', ({ name, url })
     expect(result.json().score).toBeGreaterThan(0);
     // The replay lists the participant's fix, reconstructed by the gateway from the recorded request.
     const replay = result.json().replay as { kind: string; summary: string }[];
-    expect(replay.filter((step) => step.kind === "kube").map((step) => step.summary)).toContainEqual(expect.stringMatching(/kubectl scale deployment\/storefront.*0→2/));
+    expect(replay.filter((step) => step.kind === 'kube').map((step) => step.summary)).toContainEqual(
+      expect.stringMatching(/kubectl scale deployment\/storefront.*0→2/),
+    );
     // Once repaired, the recording is closed: the kubeconfig no longer works.
     const after = await kubectl(kubeconfig, ['get', 'deployments']);
     expect(after.ok).toBe(false);
@@ -58,7 +60,10 @@ describe.each(inject('databases'))('session lifecycle on $name', ({ name, url })
 
   it('abandoning a ready session ends it and deletes its sandbox', async () => {
     const { app, kube } = harness;
-    const { id, participantToken: token } = await createSession(app, { mode: 'challenge', scenarioId: harness.challengeId('storefront-scaled-to-zero') });
+    const { id, participantToken: token } = await createSession(app, {
+      mode: 'challenge',
+      scenarioId: harness.challengeId('storefront-scaled-to-zero'),
+    });
     const ready = await waitForPhase(app, id, token, ['ready']);
     expect(ready.title).toBeUndefined();
     expect(await namespaceExists(kube, sandboxNamespace(id))).toBe(true);

@@ -12,8 +12,16 @@ describe('session monitoring in Sumo Logic', () => {
   beforeAll(async () => {
     sumo = await startFakeSumo();
     harness = await startHarness({
-      temporalAddress: inject('temporalAddress'), kubeconfig: inject('kubeconfig'), databaseUrl: inject('databases')[0]!.url,
-      env: { SUMO_ACCESS_ID: sumo.accessId, SUMO_ACCESS_KEY: sumo.accessKey, SUMO_API_URL: sumo.apiUrl, SUMO_HTTP_SOURCE_URL: sumo.httpSourceUrl, SUMO_UI_URL: sumo.uiUrl },
+      temporalAddress: inject('temporalAddress'),
+      kubeconfig: inject('kubeconfig'),
+      databaseUrl: inject('databases')[0]!.url,
+      env: {
+        SUMO_ACCESS_ID: sumo.accessId,
+        SUMO_ACCESS_KEY: sumo.accessKey,
+        SUMO_API_URL: sumo.apiUrl,
+        SUMO_HTTP_SOURCE_URL: sumo.httpSourceUrl,
+        SUMO_UI_URL: sumo.uiUrl,
+      },
     });
   });
   afterAll(async () => {
@@ -28,12 +36,16 @@ describe('session monitoring in Sumo Logic', () => {
     expect(ready.dashboardUrl).toMatch(new RegExp(`^${sumo.uiUrl.replace(/\/$/, '')}/dashboard/`));
     expect(sumo.live().dashboards).toBe(1);
 
-    expect((await app.inject({ method: 'POST', url: `/api/sessions/${id}/abandon`, headers: { authorization: `Bearer ${token}` } })).statusCode).toBe(202);
+    expect(
+      (await app.inject({ method: 'POST', url: `/api/sessions/${id}/abandon`, headers: { authorization: `Bearer ${token}` } })).statusCode,
+    ).toBe(202);
     await waitForPhase(app, id, token, ['abandoned']);
     for (let i = 0; i < 50 && sumo.live().dashboards > 0; i += 1) await new Promise((resolve) => setTimeout(resolve, 200));
     expect(sumo.live().dashboards).toBe(0);
 
     const lines = sumo.lines.map((entry) => JSON.parse(entry.line) as { sessionId: string; phase: string });
-    expect(lines.filter((line) => line.sessionId === id).map((line) => line.phase)).toEqual(expect.arrayContaining(['provisioning', 'ready', 'abandoned']));
+    expect(lines.filter((line) => line.sessionId === id).map((line) => line.phase)).toEqual(
+      expect.arrayContaining(['provisioning', 'ready', 'abandoned']),
+    );
   });
 });

@@ -44,7 +44,12 @@ describe('a running session keeps the library it was created with', () => {
   let dir: string;
   beforeAll(async () => {
     dir = libraryCopy();
-    harness = await startHarness({ temporalAddress: inject('temporalAddress'), kubeconfig: inject('kubeconfig'), databaseUrl: database().url, env: { FL_SCENARIOS_DIR: dir } });
+    harness = await startHarness({
+      temporalAddress: inject('temporalAddress'),
+      kubeconfig: inject('kubeconfig'),
+      databaseUrl: database().url,
+      env: { FL_SCENARIOS_DIR: dir },
+    });
   });
   afterAll(async () => {
     await harness?.close();
@@ -63,12 +68,16 @@ describe('a running session keeps the library it was created with', () => {
     // Every edit would change this session if it were read again: an oracle and an objective that never hold
     // at two replicas (no repair), other hints, a fault on another deployment (scaling the storefront becomes
     // collateral) and a par of one second.
-    edit(dir, SCENARIO_FILE, (text) => text
-      .replace('deploymentAvailable: { name: storefront, minAvailable: 1 }', 'deploymentAvailable: { name: storefront, minAvailable: 5 }')
-      .replace('The Service for the storefront exists. Does it have any endpoints?', 'Edited hint, look at the checkout instead.')
-      .replace('args: { deployment: storefront }', 'args: { deployment: checkout }')
-      .replace('parTimeSeconds: 180', 'parTimeSeconds: 1'));
-    edit(dir, SYSTEM_FILE, (text) => text.replace('serviceReachable: { name: storefront, minPods: 2 }', 'serviceReachable: { name: storefront, minPods: 5 }'));
+    edit(dir, SCENARIO_FILE, (text) =>
+      text
+        .replace('deploymentAvailable: { name: storefront, minAvailable: 1 }', 'deploymentAvailable: { name: storefront, minAvailable: 5 }')
+        .replace('The Service for the storefront exists. Does it have any endpoints?', 'Edited hint, look at the checkout instead.')
+        .replace('args: { deployment: storefront }', 'args: { deployment: checkout }')
+        .replace('parTimeSeconds: 180', 'parTimeSeconds: 1'),
+    );
+    edit(dir, SYSTEM_FILE, (text) =>
+      text.replace('serviceReachable: { name: storefront, minPods: 2 }', 'serviceReachable: { name: storefront, minPods: 5 }'),
+    );
     reloadInto(library, dir);
     expect(library.scenarios.get('storefront-scaled-to-zero')!.spec.hints[0]).toBe('Edited hint, look at the checkout instead.');
 
@@ -99,8 +108,11 @@ describe('a system changed between the creation of a session and its deploy', ()
     apiDir = libraryCopy();
     edit(apiDir, MANIFESTS_FILE, (text) => `# a newer demo-app\n${text}`);
     harness = await startHarness({
-      temporalAddress: inject('temporalAddress'), kubeconfig: inject('kubeconfig'), databaseUrl: database().url,
-      env: { FL_SCENARIOS_DIR: apiDir }, workerScenariosDir: SCENARIOS,
+      temporalAddress: inject('temporalAddress'),
+      kubeconfig: inject('kubeconfig'),
+      databaseUrl: database().url,
+      env: { FL_SCENARIOS_DIR: apiDir },
+      workerScenariosDir: SCENARIOS,
     });
   });
   afterAll(async () => {
@@ -113,7 +125,9 @@ describe('a system changed between the creation of a session and its deploy', ()
     const { id, participantToken: token } = await createSession(app);
     const failed = await waitForPhase(app, id, token, ['failed', 'ready'], 30_000);
     expect(failed.phase).toBe('failed');
-    expect(failed.events.map((event) => event.summary)).toContainEqual(expect.stringMatching(/system demo-app changed since this session was created.*start a new session/));
+    expect(failed.events.map((event) => event.summary)).toContainEqual(
+      expect.stringMatching(/system demo-app changed since this session was created.*start a new session/),
+    );
     expect(await namespaceExists(kube, sandboxNamespace(id))).toBe(false);
   });
 });

@@ -27,21 +27,43 @@ function fakeActivities(calls: string[], phases: Phase[], behaviour: Behaviour):
     }
   };
   return {
-    recordPhase: async ({ phase }) => { phases.push(phase); },
+    recordPhase: async ({ phase }) => {
+      phases.push(phase);
+    },
     recordNote: async () => {},
-    provisionSandbox: async () => { calls.push('provision'); return { namespace: 'fl-test' }; },
-    deploySystem: async () => { calls.push('deploy'); },
-    injectFault: async () => { calls.push('inject (old sessions)'); },
+    provisionSandbox: async () => {
+      calls.push('provision');
+      return { namespace: 'fl-test' };
+    },
+    deploySystem: async () => {
+      calls.push('deploy');
+    },
+    injectFault: async () => {
+      calls.push('inject (old sessions)');
+    },
     applyFaultStep: async ({ fault, key }) => {
       calls.push(`inject:${key}`);
       if (behaviour.injectFails) throw ApplicationFailure.nonRetryable('deployment storefront not found', 'FaultTargetMissing');
       return `applied ${fault.type}`;
     },
-    revertFaultStep: async ({ key }) => { calls.push(`revert:${key}`); return 'reverted'; },
-    waitForCondition: async () => { calls.push('waitUntil'); },
-    closeRecording: async () => { calls.push('closeRecording'); return { revoked: 0 }; },
-    wireMonitoring: async () => { calls.push('wireMonitoring'); return { dashboardUrl: 'https://sumo.example/dashboard/1' }; },
-    unwireMonitoring: async () => { calls.push('unwireMonitoring'); },
+    revertFaultStep: async ({ key }) => {
+      calls.push(`revert:${key}`);
+      return 'reverted';
+    },
+    waitForCondition: async () => {
+      calls.push('waitUntil');
+    },
+    closeRecording: async () => {
+      calls.push('closeRecording');
+      return { revoked: 0 };
+    },
+    wireMonitoring: async () => {
+      calls.push('wireMonitoring');
+      return { dashboardUrl: 'https://sumo.example/dashboard/1' };
+    },
+    unwireMonitoring: async () => {
+      calls.push('unwireMonitoring');
+    },
     pushStatusLine: async () => {},
     watchSla: async ({ until }) => {
       if (until === 'green') return { status: 'green', at: new Date().toISOString() };
@@ -53,17 +75,33 @@ function fakeActivities(calls: string[], phases: Phase[], behaviour: Behaviour):
       return { status: 'green', at: new Date().toISOString() };
     },
     revealHint: async ({ index }) => ({ hint: `hint ${index + 1}`, hintsUsed: index + 1, cost: 0 }),
-    scoreSession: async (input) => { calls.push(`score:${input.timeToRepairSeconds}`); return computeScore({ ...input, slaReadings: [], kubeRequests: [], faultTargets: [] }); },
-    teardownSandbox: async () => { calls.push('teardown'); },
+    scoreSession: async (input) => {
+      calls.push(`score:${input.timeToRepairSeconds}`);
+      return computeScore({ ...input, slaReadings: [], kubeRequests: [], faultTargets: [] });
+    },
+    teardownSandbox: async () => {
+      calls.push('teardown');
+    },
     sweepSandboxes: async () => ({ checked: 0, deleted: [] }),
   } as SessionActivities;
 }
 
 function plan(overrides: Partial<SessionPlan> = {}): SessionPlan {
   return {
-    sessionId: randomUUID(), scenarioId: 'storefront-scaled-to-zero', systemId: 'demo-app', mode: 'learn', participantName: 'Test',
-    parTimeSeconds: 180, timeLimitSeconds: 1800, provisionTimeoutSeconds: 600, readyTimeoutSeconds: 1800, holdSeconds: 10,
-    hintCount: 3, slaPollSeconds: 5, steps: [{ fault: { type: 'scale-to-zero', args: { deployment: 'storefront' } } }], ...overrides,
+    sessionId: randomUUID(),
+    scenarioId: 'storefront-scaled-to-zero',
+    systemId: 'demo-app',
+    mode: 'learn',
+    participantName: 'Test',
+    parTimeSeconds: 180,
+    timeLimitSeconds: 1800,
+    provisionTimeoutSeconds: 600,
+    readyTimeoutSeconds: 1800,
+    holdSeconds: 10,
+    hintCount: 3,
+    slaPollSeconds: 5,
+    steps: [{ fault: { type: 'scale-to-zero', args: { deployment: 'storefront' } } }],
+    ...overrides,
   };
 }
 
@@ -76,18 +114,33 @@ describe('scenarioSession paths (time-skipping)', () => {
     // The workflow upserts FlPhase; a server without the attribute refuses the workflow task.
     await env.connection.operatorService.addSearchAttributes({
       namespace: env.namespace ?? 'default',
-      searchAttributes: Object.fromEntries(Object.keys(SEARCH_ATTRIBUTES).map((name) => [name, IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD])),
+      searchAttributes: Object.fromEntries(
+        Object.keys(SEARCH_ATTRIBUTES).map((name) => [name, IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD]),
+      ),
     });
   });
   afterAll(async () => env?.teardown());
 
-  async function run(behaviour: Behaviour, sessionPlan: SessionPlan, drive: (handle: Awaited<ReturnType<typeof env.client.workflow.start>>) => Promise<void>) {
+  async function run(
+    behaviour: Behaviour,
+    sessionPlan: SessionPlan,
+    drive: (handle: Awaited<ReturnType<typeof env.client.workflow.start>>) => Promise<void>,
+  ) {
     const calls: string[] = [];
     const phases: Phase[] = [];
     const taskQueue = `paths-${randomUUID()}`;
-    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath: WORKFLOWS_PATH, activities: fakeActivities(calls, phases, behaviour) });
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowsPath: WORKFLOWS_PATH,
+      activities: fakeActivities(calls, phases, behaviour),
+    });
     const state = await worker.runUntil(async () => {
-      const handle = await env.client.workflow.start('scenarioSession', { taskQueue, workflowId: `session-${sessionPlan.sessionId}`, args: [sessionPlan] });
+      const handle = await env.client.workflow.start('scenarioSession', {
+        taskQueue,
+        workflowId: `session-${sessionPlan.sessionId}`,
+        args: [sessionPlan],
+      });
       await drive(handle);
       const result = (await handle.result()) as SessionState;
       const history = await handle.fetchHistory();
@@ -115,7 +168,10 @@ describe('scenarioSession paths (time-skipping)', () => {
     const { result, calls, phases } = await run({ repairAfterMs: 200 }, plan(), async (handle) => {
       await waitForPhase(handle, 'ready');
       await handle.executeUpdate(startUpdate, { args: [] });
-      const second = await handle.executeUpdate(startUpdate, { args: [] }).then(() => undefined, (error: Error) => error);
+      const second = await handle.executeUpdate(startUpdate, { args: [] }).then(
+        () => undefined,
+        (error: Error) => error,
+      );
       expect((second?.cause as Error | undefined)?.message).toMatch(/not ready/);
     });
     expect(result.phase).toBe('completed');
@@ -158,7 +214,12 @@ describe('scenarioSession paths (time-skipping)', () => {
     const fault = (deployment: string) => ({ type: 'scale-to-zero' as const, args: { deployment } });
     const steps: SessionPlan['steps'] = [
       { id: 'first', fault: fault('storefront') },
-      { serial: [{ wait: { seconds: 5 } }, { waitUntil: { condition: { deploymentAvailable: { name: 'catalog', minAvailable: 1 } }, timeoutSeconds: 60 } }] },
+      {
+        serial: [
+          { wait: { seconds: 5 } },
+          { waitUntil: { condition: { deploymentAvailable: { name: 'catalog', minAvailable: 1 } }, timeoutSeconds: 60 } },
+        ],
+      },
       { parallel: [{ fault: fault('cart') }, { fault: fault('checkout') }] },
       { revert: { fault: 'first' } },
     ];

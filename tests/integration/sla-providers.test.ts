@@ -23,10 +23,18 @@ import { createSlaSandbox, type SlaSandbox } from '../support/sla-sandbox.ts';
 const library = loadLibrary(loadConfig({}).scenariosDir);
 // The test's own objectives over the demo app (the library's may change shape): availability per
 // deployment, and the storefront Service's endpoints.
-const available = (name: string): Objective => ({ name: `${name}-available`, description: `${name} has an available replica`, kubeState: { deploymentAvailable: { name, minAvailable: 1 } } });
+const available = (name: string): Objective => ({
+  name: `${name}-available`,
+  description: `${name} has an available replica`,
+  kubeState: { deploymentAvailable: { name, minAvailable: 1 } },
+});
 const demoObjectives: Objective[] = [
   available('storefront'),
-  { name: 'storefront-endpoints', description: 'the storefront Service has ready endpoints', kubeState: { serviceHasReadyEndpoints: { name: 'storefront' } } },
+  {
+    name: 'storefront-endpoints',
+    description: 'the storefront Service has ready endpoints',
+    kubeState: { serviceHasReadyEndpoints: { name: 'storefront' } },
+  },
   available('catalog'),
 ];
 const HOLD_SECONDS = 3;
@@ -85,10 +93,17 @@ describe('kube-state provider on the sim cluster', () => {
 describe('prometheus provider against a real Prometheus', () => {
   let prometheus: PrometheusServer | undefined;
   let exporter: Awaited<ReturnType<typeof startKubeStateExporter>>;
-  const promObjectives: Objective[] = demoObjectives.map((objective) => (objective.name === 'storefront-endpoints' ? objective : {
-    ...objective,
-    prometheus: { query: `sum(kube_deployment_status_replicas_available{namespace="{{namespace}}",deployment="${objective.name.replace(/-available$/, '')}"})`, min: 1 },
-  }));
+  const promObjectives: Objective[] = demoObjectives.map((objective) =>
+    objective.name === 'storefront-endpoints'
+      ? objective
+      : {
+          ...objective,
+          prometheus: {
+            query: `sum(kube_deployment_status_replicas_available{namespace="{{namespace}}",deployment="${objective.name.replace(/-available$/, '')}"})`,
+            min: 1,
+          },
+        },
+  );
 
   beforeAll(async () => {
     exporter = await startKubeStateExporter(kube);
@@ -132,7 +147,9 @@ describe('probe provider against a local service', () => {
   let mode: 'ok' | 'failing' | 'slow' = 'ok';
   const seen = new Set<string>();
   const objective: Objective = {
-    name: 'storefront-probe', description: 'The storefront answers', kubeState: { serviceHasReadyEndpoints: { name: 'storefront' } },
+    name: 'storefront-probe',
+    description: 'The storefront answers',
+    kubeState: { serviceHasReadyEndpoints: { name: 'storefront' } },
     probe: { service: 'storefront', path: '/health', minSuccessRate: 0.9, maxP95Ms: 200 },
   };
   let requestNumber = 0;
@@ -150,7 +167,12 @@ describe('probe provider against a local service', () => {
 
   it('judges success rate and p95 latency from fresh requests', async () => {
     const port = (server.address() as AddressInfo).port;
-    const provider = probeProvider({ urlTemplate: `http://127.0.0.1:${port}{path}?ns={namespace}`, requests: 10, concurrency: 5, timeoutMs: 1000 });
+    const provider = probeProvider({
+      urlTemplate: `http://127.0.0.1:${port}{path}?ns={namespace}`,
+      requests: 10,
+      concurrency: 5,
+      timeoutMs: 1000,
+    });
     const evaluate = async () => (await provider.evaluate([{ sessionId: 's', namespace: 'fl-probe', objectives: [objective] }])).get('s')!;
 
     const healthy = await evaluate();

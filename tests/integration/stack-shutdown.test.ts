@@ -27,7 +27,9 @@ async function launch(command: string, args: string[], env: NodeJS.ProcessEnv, r
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => child.once('exit', (code, signal) => done({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) =>
+    child.once('exit', (code, signal) => done({ code, signal })),
+  );
   const deadline = Date.now() + timeoutMs;
   while (!readyLine.test(output)) {
     if (child.exitCode !== null) throw new Error(`${command} exited with code ${child.exitCode}:\n${output}`);
@@ -53,9 +55,19 @@ function send(launched: Launched, signal: NodeJS.Signals, target: Target): void 
  * Waits until the launcher and every process seen under it are gone (or time runs out), then checks that the
  * launcher said it stopped everything, by pid and by port. `exit` is the launcher's expected exit status.
  */
-async function expectEverythingStopped(launched: Launched, pids: Map<number, string>, ports: number[], timeoutMs: number, exit?: { code: number | null; signal: NodeJS.Signals | null }) {
+async function expectEverythingStopped(
+  launched: Launched,
+  pids: Map<number, string>,
+  ports: number[],
+  timeoutMs: number,
+  exit?: { code: number | null; signal: NodeJS.Signals | null },
+) {
   const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline && (launched.child.exitCode === null && launched.child.signalCode === null || [...pids.keys()].some(isRunning))) await sleep(200);
+  while (
+    Date.now() < deadline &&
+    ((launched.child.exitCode === null && launched.child.signalCode === null) || [...pids.keys()].some(isRunning))
+  )
+    await sleep(200);
   const left = [...pids].filter(([pid]) => isRunning(pid)).map(([pid, command]) => `${pid} ${command}`);
   for (const [pid] of pids) if (isRunning(pid)) process.kill(pid, 'SIGKILL');
   expect(launched.output()).toMatch(/stopping…[\s\S]*stopped/);
@@ -73,32 +85,52 @@ describe('the stack supervisor', () => {
     ['SIGINT', 'group'],
     ['SIGTERM', 'group'],
     ['SIGTERM', 'group, then process (npm run forwards it)'],
-  ])('%s to the %s stops every child', async (signal, target) => {
-    const port = await freePort();
-    const launched = await launch(process.execPath, [join(ROOT, 'tests/support/supervisor-fixture.ts'), mkdtempSync(join(dir, 'fixture-')), String(port)], process.env, /^up$/m, 30_000);
-    await expect.poll(() => isPortOpen(port), { timeout: 10_000 }).toBe(true);
-    // The listener's own child is in place too (three processes at least: listener, its sleep, sleeper).
-    await expect.poll(() => descendants(launched.child.pid!).length, { timeout: 10_000 }).toBeGreaterThanOrEqual(3);
-    const pids = new Map(descendants(launched.child.pid!).map((entry) => [entry.pid, entry.command]));
-    send(launched, signal, target);
-    // The hanging service is given up on after its time limit, which the launcher says and its exit status shows.
-    await expectEverythingStopped(launched, pids, [port], 30_000, { code: 1, signal: null });
-    expect(launched.output()).toContain('hanging service did not stop cleanly: timed out');
-  }, 60_000);
+  ])(
+    '%s to the %s stops every child',
+    async (signal, target) => {
+      const port = await freePort();
+      const launched = await launch(
+        process.execPath,
+        [join(ROOT, 'tests/support/supervisor-fixture.ts'), mkdtempSync(join(dir, 'fixture-')), String(port)],
+        process.env,
+        /^up$/m,
+        30_000,
+      );
+      await expect.poll(() => isPortOpen(port), { timeout: 10_000 }).toBe(true);
+      // The listener's own child is in place too (three processes at least: listener, its sleep, sleeper).
+      await expect.poll(() => descendants(launched.child.pid!).length, { timeout: 10_000 }).toBeGreaterThanOrEqual(3);
+      const pids = new Map(descendants(launched.child.pid!).map((entry) => [entry.pid, entry.command]));
+      send(launched, signal, target);
+      // The hanging service is given up on after its time limit, which the launcher says and its exit status shows.
+      await expectEverythingStopped(launched, pids, [port], 30_000, { code: 1, signal: null });
+      expect(launched.output()).toContain('hanging service did not stop cleanly: timed out');
+    },
+    60_000,
+  );
 });
 
 /** The whole stack on free ports with its own data folder. */
 async function stackEnvironment(): Promise<{ env: NodeJS.ProcessEnv; ports: Record<string, number> }> {
   const ports = {
-    API_PORT: await freePort(), WEB_PORT: await freePort(), FL_GATEWAY_PORT: await freePort(), PGLITE_PORT: await freePort(),
-    TEMPORAL_PORT: await freePort(), TEMPORAL_UI_PORT: await freePort(),
-    SIM_API_PORT: await freePort(), SIM_ETCD_PORT: await freePort(), SIM_ETCD_PEER_PORT: await freePort(),
+    API_PORT: await freePort(),
+    WEB_PORT: await freePort(),
+    FL_GATEWAY_PORT: await freePort(),
+    PGLITE_PORT: await freePort(),
+    TEMPORAL_PORT: await freePort(),
+    TEMPORAL_UI_PORT: await freePort(),
+    SIM_API_PORT: await freePort(),
+    SIM_ETCD_PORT: await freePort(),
+    SIM_ETCD_PEER_PORT: await freePort(),
   };
   const { TEMPORAL_PORT, ...portKeys } = ports;
   const env = {
-    ...process.env, ...Object.fromEntries(Object.entries(portKeys).map(([key, value]) => [key, String(value)])),
-    TEMPORAL_ADDRESS: `127.0.0.1:${TEMPORAL_PORT}`, FL_DATA_DIR: mkdtempSync(join(dir, 'stack-')), CLUSTER_DRIVER: 'sim',
-    FL_SLA_POLL_SECONDS: '1', LOG_LEVEL: 'warn',
+    ...process.env,
+    ...Object.fromEntries(Object.entries(portKeys).map(([key, value]) => [key, String(value)])),
+    TEMPORAL_ADDRESS: `127.0.0.1:${TEMPORAL_PORT}`,
+    FL_DATA_DIR: mkdtempSync(join(dir, 'stack-')),
+    CLUSTER_DRIVER: 'sim',
+    FL_SLA_POLL_SECONDS: '1',
+    LOG_LEVEL: 'warn',
   };
   return { env, ports };
 }
@@ -135,10 +167,16 @@ describe('the stack', () => {
     const tools = mkdtempSync(join(dir, 'tools-'));
     mkdirSync(join(tools, 'bin'));
     mkdirSync(join(tools, 'venv', 'bin'), { recursive: true });
-    for (const tool of ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler']) symlinkSync(requireTool(tool), join(tools, 'bin', tool));
+    for (const tool of ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler'])
+      symlinkSync(requireTool(tool), join(tools, 'bin', tool));
     symlinkSync(requireTool('temporal'), join(tools, 'venv', 'bin', 'temporal'));
     const path = [dirname(process.execPath), '/usr/local/bin', '/usr/bin', '/bin'].join(delimiter);
-    const child = spawn(process.execPath, ['infra/stack/main.ts'], { cwd: ROOT, env: { ...env, FL_TOOLS: tools, PATH: path }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['infra/stack/main.ts'], {
+      cwd: ROOT,
+      env: { ...env, FL_TOOLS: tools, PATH: path },
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -166,8 +204,14 @@ describe('the stack', () => {
     try {
       // Mid-session: a session provisioning its sandbox while the stack is told to stop.
       const created = await fetch(`http://127.0.0.1:${ports.API_PORT}/api/sessions`, {
-        method: 'POST', headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ scenarioId: 'storefront-scaled-to-zero', systemId: 'demo-app', mode: 'learn', participant: { name: 'Ada' } }),
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          scenarioId: 'storefront-scaled-to-zero',
+          systemId: 'demo-app',
+          mode: 'learn',
+          participant: { name: 'Ada' },
+        }),
       });
       expect(created.status).toBe(201);
       await sleep(1000);

@@ -21,22 +21,37 @@ import { startFakeSumo, type FakeSumo } from '../support/fake-sumo.ts';
 import { insertSessionRow } from '../support/session-row.ts';
 
 const errorRate: Objective = {
-  name: 'storefront-errors', description: 'Few storefront requests fail', kubeState: { serviceHasReadyEndpoints: { name: 'storefront' } },
-  sumo: { search: '_sourceCategory=kubernetes/storefront {{namespaces}} | json "status" | if(status >= 500, 1, 0) as e | avg(e) as value by namespace', max: 0.05 },
+  name: 'storefront-errors',
+  description: 'Few storefront requests fail',
+  kubeState: { serviceHasReadyEndpoints: { name: 'storefront' } },
+  sumo: {
+    search:
+      '_sourceCategory=kubernetes/storefront {{namespaces}} | json "status" | if(status >= 500, 1, 0) as e | avg(e) as value by namespace',
+    max: 0.05,
+  },
 };
 const latency: Objective = {
-  name: 'storefront-latency', description: 'Storefront answers fast', kubeState: { serviceHasReadyEndpoints: { name: 'storefront' } },
+  name: 'storefront-latency',
+  description: 'Storefront answers fast',
+  kubeState: { serviceHasReadyEndpoints: { name: 'storefront' } },
   sumo: { metrics: 'metric=http_p95_ms service=storefront {{namespaces}} | avg by namespace', max: 300 },
 };
-const target = (n: number, objectives: Objective[] = [errorRate]): SlaTarget => ({ sessionId: `session-${n}`, namespace: `fl-${n}`, objectives });
+const target = (n: number, objectives: Objective[] = [errorRate]): SlaTarget => ({
+  sessionId: `session-${n}`,
+  namespace: `fl-${n}`,
+  objectives,
+});
 
 let fake: FakeSumo;
 /** A client with its own throttle, so tests do not share one process-wide bucket. */
-const clientOf = (apiUrl = fake.apiUrl, maxAttempts?: number) => new SumoClient({ apiUrl, accessId: fake.accessId, accessKey: fake.accessKey }, { throttle: new Throttle(4, 10), maxAttempts });
+const clientOf = (apiUrl = fake.apiUrl, maxAttempts?: number) =>
+  new SumoClient({ apiUrl, accessId: fake.accessId, accessKey: fake.accessKey }, { throttle: new Throttle(4, 10), maxAttempts });
 const settings = { ingestLagSeconds: 30, windowSeconds: 120, searchPollMs: 50 };
 
 describe('sumo provider', () => {
-  beforeEach(async () => { fake = await startFakeSumo(); });
+  beforeEach(async () => {
+    fake = await startFakeSumo();
+  });
   afterEach(async () => {
     expect(fake.live().searchJobs).toBe(0); // every search job deleted, whatever happened
     await fake.close();
@@ -81,14 +96,22 @@ describe('sumo provider', () => {
 
   it('follow-up search calls carry the cookies of the create call', async () => {
     fake.values.set('fl-1', 0);
-    const records = await runSearch(clientOf(), { query: 'namespace="fl-1" | count as value by namespace', from: Date.now() - 60_000, to: Date.now() }, { pollMs: 20 });
+    const records = await runSearch(
+      clientOf(),
+      { query: 'namespace="fl-1" | count as value by namespace', from: Date.now() - 60_000, to: Date.now() },
+      { pollMs: 20 },
+    );
     expect(records).toEqual([{ namespace: 'fl-1', value: 0 }]);
     expect(fake.stats.requestsByPath.get('GET v1/search/jobs/:id')).toBeGreaterThanOrEqual(2);
   });
 
   it('runs concurrent search jobs, each with its own cookies', async () => {
     fake.values.set('fl-1', 0);
-    const other = { ...errorRate, name: 'storefront-5xx', sumo: { search: '_sourceCategory=kubernetes/ingress {{namespaces}} | count as value by namespace', max: 10 } };
+    const other = {
+      ...errorRate,
+      name: 'storefront-5xx',
+      sumo: { search: '_sourceCategory=kubernetes/ingress {{namespaces}} | count as value by namespace', max: 10 },
+    };
     const readings = await sumoProvider(clientOf(), settings).evaluate([target(1, [errorRate, other])]);
     expect(fake.stats.searchJobsCreated).toBe(2);
     expect(readings.get('session-1')).toMatchObject({ status: 'green', objectives: [{ status: 'green' }, { status: 'green' }] });
@@ -97,7 +120,9 @@ describe('sumo provider', () => {
   it('a job that expired between polls is an error, not a hang', async () => {
     await fake.close();
     fake = await startFakeSumo({ jobExpiryMs: 100, gatherPolls: 100 });
-    await expect(runSearch(clientOf(), { query: 'x {{namespaces}}', from: 0, to: 1 }, { pollMs: 300 })).rejects.toBeInstanceOf(SumoJobExpiredError);
+    await expect(runSearch(clientOf(), { query: 'x {{namespaces}}', from: 0, to: 1 }, { pollMs: 300 })).rejects.toBeInstanceOf(
+      SumoJobExpiredError,
+    );
   });
 
   it('backs off on 429 and succeeds; keeps under 4 starts per second and 10 in flight', async () => {
@@ -112,7 +137,10 @@ describe('sumo provider', () => {
 
   it('gives up after the last attempt with a clear rate-limit error', async () => {
     fake.throttleNext(5);
-    await expect(clientOf(fake.apiUrl, 2).request('POST', 'v1/metricsQueries', { queries: [] })).rejects.toMatchObject({ status: 429, code: 'rate.limit.exceeded' });
+    await expect(clientOf(fake.apiUrl, 2).request('POST', 'v1/metricsQueries', { queries: [] })).rejects.toMatchObject({
+      status: 429,
+      code: 'rate.limit.exceeded',
+    });
   });
 
   it('turns a 301 for the wrong deployment into a config error naming the right one', async () => {
@@ -125,9 +153,15 @@ describe('sumo provider', () => {
 
   it('reads both error shapes from the API', async () => {
     const client = clientOf();
-    await expect(client.request('POST', 'v1/search/jobs', { query: '', from: 0, to: 1 })).rejects.toMatchObject({ status: 400, code: 'searchjob.no.query' });
+    await expect(client.request('POST', 'v1/search/jobs', { query: '', from: 0, to: 1 })).rejects.toMatchObject({
+      status: 400,
+      code: 'searchjob.no.query',
+    });
     await expect(client.request('GET', 'v2/dashboards/nope-nope-nope')).rejects.toMatchObject({ status: 404, code: 'dashboard:not_found' });
-    const wrongKey = new SumoClient({ apiUrl: fake.apiUrl, accessId: fake.accessId, accessKey: 'wrong' }, { throttle: new Throttle(4, 10) });
+    const wrongKey = new SumoClient(
+      { apiUrl: fake.apiUrl, accessId: fake.accessId, accessKey: 'wrong' },
+      { throttle: new Throttle(4, 10) },
+    );
     await expect(wrongKey.request('GET', 'v2/dashboards/x')).rejects.toMatchObject({ status: 401, code: 'unauthorized' });
   });
 });
@@ -141,14 +175,29 @@ describe('per-session monitoring in Sumo Logic', () => {
     created.push(id);
     return id;
   };
-  const monitoring = (participant = true) => createMonitoringActivities({
-    db: database.db, library, client: clientOf(),
-    sumo: { ...loadConfig({}).sla.sumo, apiUrl: fake.apiUrl, httpSourceUrl: fake.httpSourceUrl, uiUrl: fake.uiUrl, participantEmailTemplate: participant ? 'fl+{session}@example.com' : undefined },
-  });
+  const monitoring = (participant = true) =>
+    createMonitoringActivities({
+      db: database.db,
+      library,
+      client: clientOf(),
+      sumo: {
+        ...loadConfig({}).sla.sumo,
+        apiUrl: fake.apiUrl,
+        httpSourceUrl: fake.httpSourceUrl,
+        uiUrl: fake.uiUrl,
+        participantEmailTemplate: participant ? 'fl+{session}@example.com' : undefined,
+      },
+    });
 
-  beforeAll(() => { database = openDatabase(inject('databases')[0]!.url); });
-  beforeEach(async () => { fake = await startFakeSumo(); });
-  afterEach(async () => { await fake.close(); });
+  beforeAll(() => {
+    database = openDatabase(inject('databases')[0]!.url);
+  });
+  beforeEach(async () => {
+    fake = await startFakeSumo();
+  });
+  afterEach(async () => {
+    await fake.close();
+  });
   afterAll(async () => {
     for (const id of created) await database.db.delete(sessions).where(eq(sessions.id, id));
     await database.close();
@@ -157,7 +206,13 @@ describe('per-session monitoring in Sumo Logic', () => {
   it('Learn mode: a dashboard with the scenario, state lines and SLIs, shared with the participant, all deleted at unwire', async () => {
     const sessionId = await newSession();
     const activities = monitoring();
-    const input = { sessionId, namespace: 'fl-learn', systemId: 'demo-app', scenarioId: 'storefront-scaled-to-zero', mode: 'learn' as const };
+    const input = {
+      sessionId,
+      namespace: 'fl-learn',
+      systemId: 'demo-app',
+      scenarioId: 'storefront-scaled-to-zero',
+      mode: 'learn' as const,
+    };
     const { dashboardUrl } = await activities.wireMonitoring(input);
     const again = await activities.wireMonitoring(input); // a retried activity creates nothing new
     expect(again.dashboardUrl).toBe(dashboardUrl);
@@ -167,8 +222,13 @@ describe('per-session monitoring in Sumo Logic', () => {
     const text = dashboard.panels.find((p) => p.panelType === 'TextPanel')!.text!;
     expect(text).toContain('The storefront scaled to zero by an automation script');
     expect(text).toContain('replicas to 0');
-    expect(dashboard.panels.filter((p) => p.visualSettings?.includes('timeSeries'))).toHaveLength(library.systems.get('demo-app')!.system.spec.objectives.length); // one per objective
-    expect(fake.created.users[0]!.body).toMatchObject({ email: `fl+${sessionId.slice(0, 12)}@example.com`, roleIds: [fake.created.roles[0]!.id] });
+    expect(dashboard.panels.filter((p) => p.visualSettings?.includes('timeSeries'))).toHaveLength(
+      library.systems.get('demo-app')!.system.spec.objectives.length,
+    ); // one per objective
+    expect(fake.created.users[0]!.body).toMatchObject({
+      email: `fl+${sessionId.slice(0, 12)}@example.com`,
+      roleIds: [fake.created.roles[0]!.id],
+    });
 
     await activities.unwireMonitoring({ sessionId });
     await activities.unwireMonitoring({ sessionId }); // idempotent
@@ -178,7 +238,13 @@ describe('per-session monitoring in Sumo Logic', () => {
   it('Challenge mode: the dashboard gives neither the title nor the root cause away', async () => {
     const sessionId = await newSession();
     const activities = monitoring(false);
-    await activities.wireMonitoring({ sessionId, namespace: 'fl-challenge', systemId: 'demo-app', scenarioId: 'storefront-scaled-to-zero', mode: 'challenge' });
+    await activities.wireMonitoring({
+      sessionId,
+      namespace: 'fl-challenge',
+      systemId: 'demo-app',
+      scenarioId: 'storefront-scaled-to-zero',
+      mode: 'challenge',
+    });
     const body = JSON.stringify(fake.created.dashboards[0]!.body);
     expect(body).not.toContain('scaled to zero');
     expect(body).not.toContain('automation');
@@ -192,24 +258,47 @@ describe('per-session monitoring in Sumo Logic', () => {
   it('pushes state lines as JSON, resending after a 429', async () => {
     const sessionId = await newSession();
     fake.throttleNext(1, true);
-    await monitoring().pushStatusLine({ sessionId, phase: 'running', event: 'SLA red', elapsedSeconds: 12, violated: ['storefront-available'] });
+    await monitoring().pushStatusLine({
+      sessionId,
+      phase: 'running',
+      event: 'SLA red',
+      elapsedSeconds: 12,
+      violated: ['storefront-available'],
+    });
     expect(fake.lines).toHaveLength(1);
     expect(fake.lines[0]).toMatchObject({ category: 'failurelib/sessions', name: sessionId });
-    expect(JSON.parse(fake.lines[0]!.line)).toMatchObject({ sessionId, phase: 'running', event: 'SLA red', elapsedSeconds: 12, violated: ['storefront-available'] });
+    expect(JSON.parse(fake.lines[0]!.line)).toMatchObject({
+      sessionId,
+      phase: 'running',
+      event: 'SLA red',
+      elapsedSeconds: 12,
+      violated: ['storefront-available'],
+    });
   });
 });
 
 describe('monitoring with a misconfigured Sumo Logic', () => {
-  beforeEach(async () => { fake = await startFakeSumo(); });
-  afterEach(async () => { await fake.close(); });
+  beforeEach(async () => {
+    fake = await startFakeSumo();
+  });
+  afterEach(async () => {
+    await fake.close();
+  });
 
   it('fails wiring at once (not retried forever) when the API base is the wrong deployment', async () => {
     const library = loadLibrary(loadConfig({}).scenariosDir);
     const database = openDatabase(inject('databases')[0]!.url);
     try {
       const sessionId = await insertSessionRow(database.db, 'Wrong Deployment Walt');
-      const activities = createMonitoringActivities({ db: database.db, library, client: clientOf(fake.wrongApiUrl), sumo: { ...loadConfig({}).sla.sumo, apiUrl: fake.wrongApiUrl } });
-      const failure = await activities.wireMonitoring({ sessionId, namespace: 'fl-x', systemId: 'demo-app', scenarioId: 'storefront-scaled-to-zero', mode: 'learn' }).catch((e: unknown) => e);
+      const activities = createMonitoringActivities({
+        db: database.db,
+        library,
+        client: clientOf(fake.wrongApiUrl),
+        sumo: { ...loadConfig({}).sla.sumo, apiUrl: fake.wrongApiUrl },
+      });
+      const failure = await activities
+        .wireMonitoring({ sessionId, namespace: 'fl-x', systemId: 'demo-app', scenarioId: 'storefront-scaled-to-zero', mode: 'learn' })
+        .catch((e: unknown) => e);
       expect(failure).toMatchObject({ type: SUMO_CONFIG_ERROR, nonRetryable: true });
       expect((failure as Error).message).toContain('set SUMO_API_URL');
       expect(fake.live().dashboards).toBe(0);
@@ -221,7 +310,9 @@ describe('monitoring with a misconfigured Sumo Logic', () => {
 });
 
 describe('a session watched through Sumo Logic', () => {
-  beforeEach(async () => { fake = await startFakeSumo(); });
+  beforeEach(async () => {
+    fake = await startFakeSumo();
+  });
   afterEach(async () => {
     expect(fake.live().searchJobs).toBe(0);
     await fake.close();
@@ -236,9 +327,18 @@ describe('a session watched through Sumo Logic', () => {
     let repaired: Promise<unknown> | undefined;
     try {
       fake.values.set(namespace, 0.5);
-      repaired = watch({ sessionId, namespace, until: 'repaired', holdSeconds: 1 }, {
-        db: database.db, evaluator, objectives: [errorRate], oracleHolds: async () => true, resumed: undefined, heartbeat: () => {}, signal: stop.signal,
-      });
+      repaired = watch(
+        { sessionId, namespace, until: 'repaired', holdSeconds: 1 },
+        {
+          db: database.db,
+          evaluator,
+          objectives: [errorRate],
+          oracleHolds: async () => true,
+          resumed: undefined,
+          heartbeat: () => {},
+          signal: stop.signal,
+        },
+      );
       const slaStatus = async () => (await database.db.select().from(sessions).where(eq(sessions.id, sessionId)))[0]!.slaStatus;
       while ((await slaStatus()) !== 'red') await new Promise((resolve) => setTimeout(resolve, 100));
       const fixedAt = Date.now();

@@ -24,12 +24,27 @@ async function busyPort(): Promise<{ port: number; server: Server }> {
 }
 
 function startEtcd(clientPort: number, peerPort: number, name: string) {
-  const etcd = startProcess('etcd', requireTool('etcd'), [
-    '--name', name, '--data-dir', join(dir, name),
-    '--listen-client-urls', `http://127.0.0.1:${clientPort}`, '--advertise-client-urls', `http://127.0.0.1:${clientPort}`,
-    '--listen-peer-urls', `http://127.0.0.1:${peerPort}`, '--initial-advertise-peer-urls', `http://127.0.0.1:${peerPort}`,
-    '--initial-cluster', `${name}=http://127.0.0.1:${peerPort}`,
-  ], { logFile: join(dir, `${name}.log`) });
+  const etcd = startProcess(
+    'etcd',
+    requireTool('etcd'),
+    [
+      '--name',
+      name,
+      '--data-dir',
+      join(dir, name),
+      '--listen-client-urls',
+      `http://127.0.0.1:${clientPort}`,
+      '--advertise-client-urls',
+      `http://127.0.0.1:${clientPort}`,
+      '--listen-peer-urls',
+      `http://127.0.0.1:${peerPort}`,
+      '--initial-advertise-peer-urls',
+      `http://127.0.0.1:${peerPort}`,
+      '--initial-cluster',
+      `${name}=http://127.0.0.1:${peerPort}`,
+    ],
+    { logFile: join(dir, `${name}.log`) },
+  );
   return etcd;
 }
 
@@ -48,7 +63,11 @@ describe('test services', () => {
         ports.push(clientPort);
         const started = startEtcd(clientPort, await freePort(), `etcd-${attempt}`);
         try {
-          await waitUntil('etcd', async () => (await fetch(`http://127.0.0.1:${clientPort}/health`, { signal: AbortSignal.timeout(2000) })).ok, { process: started, timeoutMs: 30_000 });
+          await waitUntil(
+            'etcd',
+            async () => (await fetch(`http://127.0.0.1:${clientPort}/health`, { signal: AbortSignal.timeout(2000) })).ok,
+            { process: started, timeoutMs: 30_000 },
+          );
         } catch (error) {
           await started.stop();
           throw error;
@@ -82,7 +101,9 @@ describe('test services', () => {
     const children = watchDescendants(process.pid);
     const before = new Set(children.seen.keys());
     try {
-      const failure = await startTestServices(join(dir, 'failing'), { attempts: 1, etcdPort: busy.port }).catch((error: unknown) => error as Error);
+      const failure = await startTestServices(join(dir, 'failing'), { attempts: 1, etcdPort: busy.port }).catch(
+        (error: unknown) => error as Error,
+      );
       expect(failure).toBeInstanceOf(Error);
       expect((failure as Error).message).toMatch(/test services did not start: etcd: etcd exited with code 1/);
     } finally {

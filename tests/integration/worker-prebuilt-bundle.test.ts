@@ -20,7 +20,12 @@ describe('the worker and its prebuilt workflow bundle', () => {
   let worker: ManagedProcess | undefined;
 
   beforeAll(async () => {
-    harness = await startHarness({ temporalAddress: inject('temporalAddress'), kubeconfig: inject('kubeconfig'), databaseUrl: database.url, externalWorkerTaskQueue: taskQueue });
+    harness = await startHarness({
+      temporalAddress: inject('temporalAddress'),
+      kubeconfig: inject('kubeconfig'),
+      databaseUrl: database.url,
+      externalWorkerTaskQueue: taskQueue,
+    });
     await buildWorkflowBundle(fresh);
   });
   afterEach(async () => {
@@ -44,20 +49,35 @@ describe('the worker and its prebuilt workflow bundle', () => {
 
   function startWorker(bundle: string, name: string): ManagedProcess {
     const env = {
-      ...process.env, TEMPORAL_ADDRESS: inject('temporalAddress'), TEMPORAL_TASK_QUEUE: taskQueue, DATABASE_URL: database.url,
-      FL_KUBECONFIG: inject('kubeconfig'), FL_WORKFLOW_BUNDLE: bundle,
+      ...process.env,
+      TEMPORAL_ADDRESS: inject('temporalAddress'),
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      DATABASE_URL: database.url,
+      FL_KUBECONFIG: inject('kubeconfig'),
+      FL_WORKFLOW_BUNDLE: bundle,
     };
-    return startProcess(`worker-${name}`, process.execPath, ['worker/main.ts'], { cwd: ROOT, env, logFile: join(dir, `worker-${name}.log`) });
+    return startProcess(`worker-${name}`, process.execPath, ['worker/main.ts'], {
+      cwd: ROOT,
+      env,
+      logFile: join(dir, `worker-${name}.log`),
+    });
   }
 
   async function logSays(process: ManagedProcess, pattern: RegExp): Promise<void> {
-    await waitUntil(`worker log matching ${pattern}`, async () => pattern.test(readFileSync(process.logFile, 'utf8')), { timeoutMs: 60_000, intervalMs: 200 });
+    await waitUntil(`worker log matching ${pattern}`, async () => pattern.test(readFileSync(process.logFile, 'utf8')), {
+      timeoutMs: 60_000,
+      intervalMs: 200,
+    });
   }
 
   async function sessionGetsReady(): Promise<void> {
     const { id, participantToken: token } = await createSession(harness.app);
     await waitForPhase(harness.app, id, token, ['ready'], 120_000);
-    const abandoned = await harness.app.inject({ method: 'POST', url: `/api/sessions/${id}/abandon`, headers: { authorization: `Bearer ${token}` } });
+    const abandoned = await harness.app.inject({
+      method: 'POST',
+      url: `/api/sessions/${id}/abandon`,
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(abandoned.statusCode).toBeLessThan(300);
     await waitForPhase(harness.app, id, token, ['abandoned'], 120_000);
   }
@@ -69,7 +89,10 @@ describe('the worker and its prebuilt workflow bundle', () => {
   });
 
   it('runs the prebuilt code, not the sources, while the bundle is fresh', async () => {
-    worker = startWorker(throwingBundle('fresh-throwing', () => {}), 'fresh-throwing');
+    worker = startWorker(
+      throwingBundle('fresh-throwing', () => {}),
+      'fresh-throwing',
+    );
     expect(await worker.exited).not.toBe(0);
     expect(readFileSync(worker.logFile, 'utf8')).toContain('the prebuilt bundle ran');
   });

@@ -21,10 +21,19 @@ export function useStandInClusterTools(kubeconfig: string): StandInTools {
   const log = join(dir, 'calls.log');
   Object.assign(process.env, {
     PATH: `${TOOLS}${delimiter}${process.env.PATH ?? ''}`,
-    FL_STANDIN_LOG: log, FL_STANDIN_STATE: join(dir, 'state'), FL_STANDIN_KUBECONFIG: kubeconfig, FL_STANDIN_KUBECTL: requireTool('kubectl'),
+    FL_STANDIN_LOG: log,
+    FL_STANDIN_STATE: join(dir, 'state'),
+    FL_STANDIN_KUBECONFIG: kubeconfig,
+    FL_STANDIN_KUBECTL: requireTool('kubectl'),
   });
   return {
-    calls: () => { try { return readFileSync(log, 'utf8').split('\n').filter(Boolean); } catch { return []; } },
+    calls: () => {
+      try {
+        return readFileSync(log, 'utf8').split('\n').filter(Boolean);
+      } catch {
+        return [];
+      }
+    },
     restore() {
       for (const key of KEYS) {
         if (saved[key] === undefined) delete process.env[key];

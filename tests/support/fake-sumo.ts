@@ -7,8 +7,20 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-interface Job { id: string; query: string; from: number; to: number; cookie: string; polls: number; lastPolled: number; errorsSent: boolean }
-interface Resource { id: string; body: Record<string, unknown> }
+interface Job {
+  id: string;
+  query: string;
+  from: number;
+  to: number;
+  cookie: string;
+  polls: number;
+  lastPolled: number;
+  errorsSent: boolean;
+}
+interface Resource {
+  id: string;
+  body: Record<string, unknown>;
+}
 
 export interface FakeSumoOptions {
   accessId?: string;
@@ -33,7 +45,14 @@ export interface FakeSumo {
   values: Map<string, number>;
   /** Lines received by the HTTP source, with their headers. */
   lines: { line: string; category?: string; name?: string }[];
-  stats: { requests: number; rejected429: number; maxStartsPerSecond: number; maxInFlight: number; searchJobsCreated: number; requestsByPath: Map<string, number> };
+  stats: {
+    requests: number;
+    rejected429: number;
+    maxStartsPerSecond: number;
+    maxInFlight: number;
+    searchJobsCreated: number;
+    requestsByPath: Map<string, number>;
+  };
   /** Resources created and not deleted. */
   live(): { searchJobs: number; dashboards: number; users: number; roles: number; permissions: number };
   created: { searchJobs: string[]; dashboards: Resource[]; users: Resource[]; roles: Resource[] };
@@ -44,8 +63,10 @@ export interface FakeSumo {
   close(): Promise<void>;
 }
 
-const flat = (res: ServerResponse, status: number, code: string, message: string) => json(res, status, { status, id: randomUUID().slice(0, 8).toUpperCase(), code, message });
-const listed = (res: ServerResponse, status: number, code: string, message: string) => json(res, status, { id: randomUUID().slice(0, 8).toUpperCase(), errors: [{ code, message }] });
+const flat = (res: ServerResponse, status: number, code: string, message: string) =>
+  json(res, status, { status, id: randomUUID().slice(0, 8).toUpperCase(), code, message });
+const listed = (res: ServerResponse, status: number, code: string, message: string) =>
+  json(res, status, { id: randomUUID().slice(0, 8).toUpperCase(), errors: [{ code, message }] });
 function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
   res.writeHead(status, { 'content-type': 'application/json', ...headers });
   res.end(body === undefined ? undefined : JSON.stringify(body));
@@ -56,7 +77,6 @@ async function readBody(req: IncomingMessage): Promise<string> {
   for await (const chunk of req) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');
 }
-
 
 export async function startFakeSumo(options: FakeSumoOptions = {}): Promise<FakeSumo> {
   const accessId = options.accessId ?? 'suABCDEF';
@@ -75,13 +95,24 @@ export async function startFakeSumo(options: FakeSumoOptions = {}): Promise<Fake
   let forced429 = 0;
   let forcedSource429 = 0;
   const fake = {
-    values: new Map<string, number>(), lines: [] as FakeSumo['lines'], metricsErrors: undefined as unknown,
-    stats: { requests: 0, rejected429: 0, maxStartsPerSecond: 0, maxInFlight: 0, searchJobsCreated: 0, requestsByPath: new Map<string, number>() },
+    values: new Map<string, number>(),
+    lines: [] as FakeSumo['lines'],
+    metricsErrors: undefined as unknown,
+    stats: {
+      requests: 0,
+      rejected429: 0,
+      maxStartsPerSecond: 0,
+      maxInFlight: 0,
+      searchJobsCreated: 0,
+      requestsByPath: new Map<string, number>(),
+    },
     created: { searchJobs: [] as string[], dashboards: [] as Resource[], users: [] as Resource[], roles: [] as Resource[] },
   };
   /** Namespaces a rendered query selects: `namespace="a"`, or every known one matching `namespace="fl-*"`. */
-  const namespacesIn = (query: string) => [...query.matchAll(/namespace="?([a-z0-9-]+)(\*?)"?/g)]
-    .flatMap((m) => (m[2] ? [...fake.values.keys()].filter((ns) => ns.startsWith(m[1]!)) : [m[1]!]));
+  const namespacesIn = (query: string) =>
+    [...query.matchAll(/namespace="?([a-z0-9-]+)(\*?)"?/g)].flatMap((m) =>
+      m[2] ? [...fake.values.keys()].filter((ns) => ns.startsWith(m[1]!)) : [m[1]!],
+    );
   const basic = `Basic ${Buffer.from(`${accessId}:${accessKey}`).toString('base64')}`;
 
   async function api(req: IncomingMessage, res: ServerResponse, path: string) {
@@ -103,7 +134,7 @@ export async function startFakeSumo(options: FakeSumoOptions = {}): Promise<Fake
     try {
       const text = await readBody(req);
       await new Promise((resolve) => setTimeout(resolve, 5)); // a little server time, so in-flight is real
-      const body = text ? JSON.parse(text) as Record<string, unknown> : {};
+      const body = text ? (JSON.parse(text) as Record<string, unknown>) : {};
       return path.startsWith('v1/search/jobs') ? searchJobs(req, res, path, body, now) : management(req, res, path, body);
     } finally {
       inFlight -= 1;
@@ -113,41 +144,73 @@ export async function startFakeSumo(options: FakeSumoOptions = {}): Promise<Fake
   function searchJobs(req: IncomingMessage, res: ServerResponse, path: string, body: Record<string, unknown>, now: number) {
     for (const job of jobs.values()) if (now - job.lastPolled > jobExpiryMs) jobs.delete(job.id);
     if (req.method === 'POST' && path === 'v1/search/jobs') {
-      if (typeof body.query !== 'string' || !body.query.trim()) return flat(res, 400, 'searchjob.no.query', 'No query parameter was provided.');
-      if (typeof body.from !== 'number' && typeof body.from !== 'string') return flat(res, 400, 'searchjob.invalid.timestamp.from', 'The from field is invalid.');
-      if (Number(body.to) < Number(body.from)) return flat(res, 400, 'searchjob.invalid.timestamp.to.smaller.than.from', 'to is smaller than from.');
+      if (typeof body.query !== 'string' || !body.query.trim())
+        return flat(res, 400, 'searchjob.no.query', 'No query parameter was provided.');
+      if (typeof body.from !== 'number' && typeof body.from !== 'string')
+        return flat(res, 400, 'searchjob.invalid.timestamp.from', 'The from field is invalid.');
+      if (Number(body.to) < Number(body.from))
+        return flat(res, 400, 'searchjob.invalid.timestamp.to.smaller.than.from', 'to is smaller than from.');
       if (jobs.size >= 200) return flat(res, 429, 'searchjob.jobs.limit', 'Too many active search jobs.');
       const id = randomUUID().replaceAll('-', '').slice(0, 16).toUpperCase();
       const cookie = randomUUID();
-      jobs.set(id, { id, query: body.query, from: Number(body.from), to: Number(body.to), cookie, polls: 0, lastPolled: now, errorsSent: false });
+      jobs.set(id, {
+        id,
+        query: body.query,
+        from: Number(body.from),
+        to: Number(body.to),
+        cookie,
+        polls: 0,
+        lastPolled: now,
+        errorsSent: false,
+      });
       fake.stats.searchJobsCreated += 1;
       fake.created.searchJobs.push(id);
-      return json(res, 202, { id, link: { rel: 'self', href: `/api/v1/search/jobs/${id}` } }, { location: `/api/v1/search/jobs/${id}`, 'set-cookie': `JSESSIONID=${cookie}; Path=/api; HttpOnly` });
+      return json(
+        res,
+        202,
+        { id, link: { rel: 'self', href: `/api/v1/search/jobs/${id}` } },
+        { location: `/api/v1/search/jobs/${id}`, 'set-cookie': `JSESSIONID=${cookie}; Path=/api; HttpOnly` },
+      );
     }
     const [, , , id, sub] = path.split(/[/?]/);
     const job = jobs.get(id ?? '');
     if (!job) return flat(res, 404, 'jobid.invalid', 'The job ID is invalid.');
-    if (!(req.headers.cookie ?? '').includes(`JSESSIONID=${job.cookie}`)) return flat(res, 401, 'unauthorized', 'Search job calls must carry the cookies of the create call.');
+    if (!(req.headers.cookie ?? '').includes(`JSESSIONID=${job.cookie}`))
+      return flat(res, 401, 'unauthorized', 'Search job calls must carry the cookies of the create call.');
     job.lastPolled = now;
     if (req.method === 'DELETE') {
       jobs.delete(job.id);
       return json(res, 200, { id: job.id });
     }
     const badQuery = job.query.includes('PARSE_ERROR');
-    const rows = badQuery ? [] : namespacesIn(job.query).filter((ns) => fake.values.has(ns)).map((ns) => ({ map: { namespace: ns, value: String(fake.values.get(ns)) } }));
+    const rows = badQuery
+      ? []
+      : namespacesIn(job.query)
+          .filter((ns) => fake.values.has(ns))
+          .map((ns) => ({ map: { namespace: ns, value: String(fake.values.get(ns)) } }));
     if (sub === 'records') {
       const url = new URL(path, 'http://x/');
       const offset = Number(url.searchParams.get('offset') ?? 0);
       const limit = Math.min(Number(url.searchParams.get('limit') ?? 100), 10_000);
-      return json(res, 200, { fields: [{ name: 'namespace', fieldType: 'string' }, { name: 'value', fieldType: 'double' }], records: rows.slice(offset, offset + limit) });
+      return json(res, 200, {
+        fields: [
+          { name: 'namespace', fieldType: 'string' },
+          { name: 'value', fieldType: 'double' },
+        ],
+        records: rows.slice(offset, offset + limit),
+      });
     }
     job.polls += 1;
     const done = job.polls > gatherPolls;
     const pendingErrors = badQuery && !job.errorsSent ? ['Parse error: unexpected token in query.'] : [];
     if (pendingErrors.length > 0) job.errorsSent = true;
     return json(res, 200, {
-      state: done || badQuery ? 'DONE GATHERING RESULTS' : 'GATHERING RESULTS', messageCount: 0, recordCount: done ? rows.length : 0,
-      histogramBuckets: [], pendingErrors, pendingWarnings: [],
+      state: done || badQuery ? 'DONE GATHERING RESULTS' : 'GATHERING RESULTS',
+      messageCount: 0,
+      recordCount: done ? rows.length : 0,
+      histogramBuckets: [],
+      pendingErrors,
+      pendingWarnings: [],
     });
   }
 
@@ -157,18 +220,29 @@ export async function startFakeSumo(options: FakeSumoOptions = {}): Promise<Fake
       const queries = (body.queries ?? []) as { rowId: string; query: string }[];
       const now = Date.now();
       return json(res, 200, {
-        queryResult: queries.map((q) => ({ rowId: q.rowId, timeSeriesList: { timeSeries: namespacesIn(q.query).filter((ns) => fake.values.has(ns)).map((ns) => ({
-          metricDefinition: { metric: 'sli', dimensions: { namespace: ns } },
-          points: { timestamps: [now - 60_000, now - 30_000], values: [String(fake.values.get(ns)), String(fake.values.get(ns))] },
-        })) } })),
+        queryResult: queries.map((q) => ({
+          rowId: q.rowId,
+          timeSeriesList: {
+            timeSeries: namespacesIn(q.query)
+              .filter((ns) => fake.values.has(ns))
+              .map((ns) => ({
+                metricDefinition: { metric: 'sli', dimensions: { namespace: ns } },
+                points: { timestamps: [now - 60_000, now - 30_000], values: [String(fake.values.get(ns)), String(fake.values.get(ns))] },
+              })),
+          },
+        })),
         ...(fake.metricsErrors ? { errors: fake.metricsErrors } : {}),
       });
     }
     const permission = /^v2\/content\/([^/]+)\/permissions\/(add|remove)$/.exec(path);
     if (req.method === 'PUT' && permission) {
       const assignments = (body.contentPermissionAssignments ?? []) as { sourceId: string; permissionName: string }[];
-      if (![...dashboards.values()].some((d) => d.body.contentId === permission[1])) return listed(res, 404, 'content:not_found', 'Content not found.');
-      for (const a of assignments) (permission[2] === 'add' ? permissions.add.bind(permissions) : permissions.delete.bind(permissions))(`${permission[1]}:${a.sourceId}`);
+      if (![...dashboards.values()].some((d) => d.body.contentId === permission[1]))
+        return listed(res, 404, 'content:not_found', 'Content not found.');
+      for (const a of assignments)
+        (permission[2] === 'add' ? permissions.add.bind(permissions) : permissions.delete.bind(permissions))(
+          `${permission[1]}:${a.sourceId}`,
+        );
       return json(res, 200, {});
     }
     const match = /^(v2\/dashboards|v1\/users|v1\/roles)(?:\/([^/?]+))?$/.exec(path);
@@ -176,10 +250,15 @@ export async function startFakeSumo(options: FakeSumoOptions = {}): Promise<Fake
     if (!match || !collection) return listed(res, 404, 'api:not_found', `No API at ${path}`);
     const kind = match[1]!.split('/')[1]!.replace(/s$/, '');
     if (req.method === 'POST' && !match[2]) {
-      const missing = { dashboard: ['title', 'panels'], user: ['firstName', 'lastName', 'email', 'roleIds'], role: ['name'] }[kind]!.filter((k) => body[k] === undefined);
+      const missing = { dashboard: ['title', 'panels'], user: ['firstName', 'lastName', 'email', 'roleIds'], role: ['name'] }[kind]!.filter(
+        (k) => body[k] === undefined,
+      );
       if (missing.length > 0) return listed(res, 400, `${kind}:invalid`, `missing ${missing.join(', ')}`);
       const id = randomUUID().replaceAll('-', '').slice(0, 16);
-      const resource = { id, body: { ...body, id, ...(kind === 'dashboard' ? { contentId: randomUUID().replaceAll('-', '').slice(0, 16) } : {}) } };
+      const resource = {
+        id,
+        body: { ...body, id, ...(kind === 'dashboard' ? { contentId: randomUUID().replaceAll('-', '').slice(0, 16) } : {}) },
+      };
       collection.set(id, resource);
       (fake.created as unknown as Record<string, Resource[]>)[`${kind}s`]!.push(resource);
       return json(res, 200, resource.body);
@@ -192,7 +271,8 @@ export async function startFakeSumo(options: FakeSumoOptions = {}): Promise<Fake
         return listed(res, 400, 'role:has_users', 'The role still has users assigned.');
       }
       collection.delete(resource.id);
-      if (kind === 'dashboard') for (const p of [...permissions]) if (p.startsWith(`${String(resource.body.contentId)}:`)) permissions.delete(p);
+      if (kind === 'dashboard')
+        for (const p of [...permissions]) if (p.startsWith(`${String(resource.body.contentId)}:`)) permissions.delete(p);
       res.writeHead(204).end();
       return;
     }
@@ -206,18 +286,34 @@ export async function startFakeSumo(options: FakeSumoOptions = {}): Promise<Fake
       return flat(res, 429, 'rate.limit.exceeded', 'Rate limit exceeded.');
     }
     for (const line of text.split('\n').filter(Boolean)) {
-      fake.lines.push({ line, category: req.headers['x-sumo-category'] as string | undefined, name: req.headers['x-sumo-name'] as string | undefined });
+      fake.lines.push({
+        line,
+        category: req.headers['x-sumo-category'] as string | undefined,
+        name: req.headers['x-sumo-name'] as string | undefined,
+      });
     }
     res.writeHead(200).end();
   }
 
   const server: Server = createServer((req, res) => {
     const url = req.url ?? '/';
-    const handle = url.startsWith('/api/') ? api(req, res, url.slice('/api/'.length))
-      : url.startsWith('/us2/api/') ? Promise.resolve(json(res, 301, { status: 301, code: 'moved', message: 'moved' }, { location: `http://127.0.0.1:${port}/api/${url.slice('/us2/api/'.length)}` }))
-        : url.startsWith('/receiver/v1/http/') && req.method === 'POST' ? source(req, res)
+    const handle = url.startsWith('/api/')
+      ? api(req, res, url.slice('/api/'.length))
+      : url.startsWith('/us2/api/')
+        ? Promise.resolve(
+            json(
+              res,
+              301,
+              { status: 301, code: 'moved', message: 'moved' },
+              { location: `http://127.0.0.1:${port}/api/${url.slice('/us2/api/'.length)}` },
+            ),
+          )
+        : url.startsWith('/receiver/v1/http/') && req.method === 'POST'
+          ? source(req, res)
           : Promise.resolve(listed(res, 404, 'not_found', url));
-    handle.catch((error: unknown) => { if (!res.headersSent) flat(res, 500, 'internal', String(error)); });
+    handle.catch((error: unknown) => {
+      if (!res.headersSent) flat(res, 500, 'internal', String(error));
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
@@ -227,11 +323,29 @@ export async function startFakeSumo(options: FakeSumoOptions = {}): Promise<Fake
     wrongApiUrl: `http://127.0.0.1:${port}/us2/api/`,
     httpSourceUrl: `http://127.0.0.1:${port}/receiver/v1/http/${randomUUID().replaceAll('-', '')}`,
     uiUrl: `http://127.0.0.1:${port}/ui`,
-    accessId, accessKey,
-    get metricsErrors() { return fake.metricsErrors; },
-    set metricsErrors(value: unknown) { fake.metricsErrors = value; },
-    live: () => ({ searchJobs: jobs.size, dashboards: dashboards.size, users: users.size, roles: roles.size, permissions: permissions.size }),
-    throttleNext(count: number, toSource = false) { if (toSource) forcedSource429 += count; else forced429 += count; },
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    accessId,
+    accessKey,
+    get metricsErrors() {
+      return fake.metricsErrors;
+    },
+    set metricsErrors(value: unknown) {
+      fake.metricsErrors = value;
+    },
+    live: () => ({
+      searchJobs: jobs.size,
+      dashboards: dashboards.size,
+      users: users.size,
+      roles: roles.size,
+      permissions: permissions.size,
+    }),
+    throttleNext(count: number, toSource = false) {
+      if (toSource) forcedSource429 += count;
+      else forced429 += count;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

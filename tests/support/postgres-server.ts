@@ -9,7 +9,9 @@ import { isPortOpen } from '../../infra/lib/ports.ts';
 function postgresBinDir(): string | undefined {
   const base = '/usr/lib/postgresql';
   if (!existsSync(base)) return undefined;
-  const versions = readdirSync(base).filter((v) => existsSync(join(base, v, 'bin', 'initdb'))).sort((a, b) => Number(b) - Number(a));
+  const versions = readdirSync(base)
+    .filter((v) => existsSync(join(base, v, 'bin', 'initdb')))
+    .sort((a, b) => Number(b) - Number(a));
   return versions[0] ? join(base, versions[0], 'bin') : undefined;
 }
 
@@ -30,10 +32,24 @@ export async function startPostgresServer(port: number): Promise<PostgresServer>
   const uid = asRoot ? Number(execFileSync('id', ['-u', 'postgres']).toString().trim()) : undefined;
   const gid = asRoot ? Number(execFileSync('id', ['-g', 'postgres']).toString().trim()) : undefined;
   if (asRoot && uid !== undefined && gid !== undefined) chownSync(dir, uid, gid);
-  const run = (command: string, args: string[]) => asRoot ? ['runuser', ['-u', 'postgres', '--', command, ...args]] as const : [command, args] as const;
+  const run = (command: string, args: string[]) =>
+    asRoot ? (['runuser', ['-u', 'postgres', '--', command, ...args]] as const) : ([command, args] as const);
   const [initCmd, initArgs] = run(join(bin, 'initdb'), ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync']);
   execFileSync(initCmd, [...initArgs], { stdio: 'ignore' });
-  const [cmd, args] = run(join(bin, 'postgres'), ['-D', dataDir, '-p', String(port), '-h', '127.0.0.1', '-k', dir, '-c', 'fsync=off', '-c', 'max_connections=200']);
+  const [cmd, args] = run(join(bin, 'postgres'), [
+    '-D',
+    dataDir,
+    '-p',
+    String(port),
+    '-h',
+    '127.0.0.1',
+    '-k',
+    dir,
+    '-c',
+    'fsync=off',
+    '-c',
+    'max_connections=200',
+  ]);
   const launch = async () => {
     const server = startProcess('postgres', cmd, [...args], { logFile: join(dir, 'postgres.log') });
     try {

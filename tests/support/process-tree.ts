@@ -1,20 +1,27 @@
 // Which processes descend from a process (Linux /proc), to check by pid that nothing a test started is left.
 import { readdirSync, readFileSync } from 'node:fs';
 
-interface ProcessEntry { pid: number; ppid: number; state: string; command: string }
+interface ProcessEntry {
+  pid: number;
+  ppid: number;
+  state: string;
+  command: string;
+}
 
 function processes(): ProcessEntry[] {
-  return readdirSync('/proc').filter((name) => /^\d+$/.test(name)).flatMap((name) => {
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      // The command sits in parentheses and may contain spaces: the fields after it are split.
-      const close = stat.lastIndexOf(')');
-      const [state, ppid] = stat.slice(close + 2).split(' ');
-      return [{ pid: Number(name), ppid: Number(ppid), state: state ?? '?', command: stat.slice(stat.indexOf('(') + 1, close) }];
-    } catch {
-      return []; // gone while listing
-    }
-  });
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .flatMap((name) => {
+      try {
+        const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+        // The command sits in parentheses and may contain spaces: the fields after it are split.
+        const close = stat.lastIndexOf(')');
+        const [state, ppid] = stat.slice(close + 2).split(' ');
+        return [{ pid: Number(name), ppid: Number(ppid), state: state ?? '?', command: stat.slice(stat.indexOf('(') + 1, close) }];
+      } catch {
+        return []; // gone while listing
+      }
+    });
 }
 
 /** Every living descendant of `pid` (children, grandchildren, …), with its command name. */
@@ -56,8 +63,16 @@ export function isRunning(pid: number): boolean {
 /** Collects the descendants of `pid` seen every 100 ms until stopped: short-lived ones included. */
 export function watchDescendants(pid: number): { seen: Map<number, string>; stop(): void } {
   const seen = new Map<number, string>();
-  const look = () => { for (const entry of descendants(pid)) seen.set(entry.pid, entry.command); };
+  const look = () => {
+    for (const entry of descendants(pid)) seen.set(entry.pid, entry.command);
+  };
   look();
   const timer = setInterval(look, 100);
-  return { seen, stop: () => { clearInterval(timer); look(); } };
+  return {
+    seen,
+    stop: () => {
+      clearInterval(timer);
+      look();
+    },
+  };
 }

@@ -2,15 +2,26 @@
 // driver sends them back to back): startup, Parse+Describe+Flush, then Bind+Execute+Sync on demand.
 import { connect, type Socket } from 'node:net';
 
-const int32 = (n: number) => { const b = Buffer.alloc(4); b.writeInt32BE(n); return b; };
-const int16 = (n: number) => { const b = Buffer.alloc(2); b.writeInt16BE(n); return b; };
+const int32 = (n: number) => {
+  const b = Buffer.alloc(4);
+  b.writeInt32BE(n);
+  return b;
+};
+const int16 = (n: number) => {
+  const b = Buffer.alloc(2);
+  b.writeInt16BE(n);
+  return b;
+};
 const cstring = (s: string) => Buffer.from(`${s}\0`, 'utf8');
 const message = (type: string, ...parts: Buffer[]) => {
   const body = Buffer.concat(parts);
   return Buffer.concat([Buffer.from(type), int32(body.length + 4), body]);
 };
 
-interface Reply { type: string; body: Buffer }
+interface Reply {
+  type: string;
+  body: Buffer;
+}
 
 export interface RawClient {
   parseAndDescribe(statement: string, sql: string): Promise<void>;
@@ -22,7 +33,10 @@ export interface RawClient {
 export async function openRawClient(url: string): Promise<RawClient> {
   const { hostname, port } = new URL(url);
   const socket: Socket = connect({ host: hostname, port: Number(port) });
-  await new Promise<void>((resolve, reject) => { socket.once('connect', resolve); socket.once('error', reject); });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', resolve);
+    socket.once('error', reject);
+  });
   let buffer = Buffer.alloc(0);
   const replies: Reply[] = [];
   let wake: (() => void) | undefined;
@@ -41,7 +55,9 @@ export async function openRawClient(url: string): Promise<RawClient> {
     for (;;) {
       const reply = replies.shift();
       if (!reply) {
-        await new Promise<void>((resolve) => { wake = resolve; });
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+        });
         continue;
       }
       if (reply.type === 'E') throw new Error(`server error: ${reply.body.toString('utf8').replaceAll('\0', ' ')}`);
@@ -50,32 +66,48 @@ export async function openRawClient(url: string): Promise<RawClient> {
     }
   };
 
-  const startup = Buffer.concat([int32(196608), cstring('user'), cstring('postgres'), cstring('database'), cstring('postgres'), Buffer.from([0])]);
+  const startup = Buffer.concat([
+    int32(196608),
+    cstring('user'),
+    cstring('postgres'),
+    cstring('database'),
+    cstring('postgres'),
+    Buffer.from([0]),
+  ]);
   socket.write(Buffer.concat([int32(startup.length + 4), startup]));
   await readUntil(['Z']);
 
   return {
     async parseAndDescribe(statement, sql) {
-      socket.write(Buffer.concat([
-        message('P', cstring(statement), cstring(sql), int16(0)),
-        message('D', Buffer.from('S'), cstring(statement)),
-        message('H'),
-      ]));
+      socket.write(
+        Buffer.concat([
+          message('P', cstring(statement), cstring(sql), int16(0)),
+          message('D', Buffer.from('S'), cstring(statement)),
+          message('H'),
+        ]),
+      );
       await readUntil(['T', 'n']);
     },
     async bindExecuteSync(statement, params) {
-      const values = params.flatMap((param) => { const bytes = Buffer.from(param, 'utf8'); return [int32(bytes.length), bytes]; });
-      socket.write(Buffer.concat([
-        message('B', cstring(''), cstring(statement), int16(0), int16(params.length), ...values, int16(0)),
-        message('E', cstring(''), int32(0)),
-        message('S'),
-      ]));
+      const values = params.flatMap((param) => {
+        const bytes = Buffer.from(param, 'utf8');
+        return [int32(bytes.length), bytes];
+      });
+      socket.write(
+        Buffer.concat([
+          message('B', cstring(''), cstring(statement), int16(0), int16(params.length), ...values, int16(0)),
+          message('E', cstring(''), int32(0)),
+          message('S'),
+        ]),
+      );
       const rows = (await readUntil(['Z'])).filter((reply) => reply.type === 'D');
       return rows.map((row) => {
         const length = row.body.readInt32BE(2);
         return row.body.subarray(6, 6 + length).toString('utf8');
       });
     },
-    close: () => { socket.end(message('X')); },
+    close: () => {
+      socket.end(message('X'));
+    },
   };
 }

@@ -15,7 +15,11 @@ export const REAL_NODE_DATA_DIR = join(ROOT, '.data', 'real-node');
 
 /** Starts the real node against the sim cluster whose admin kubeconfig is `kubeconfig`. */
 export function startTestRealNode(kubeconfig: string): Promise<RealNode> {
-  return startRealNode({ dataDir: REAL_NODE_DATA_DIR, kubeconfigPath: kubeconfig, kubeletClientCaFile: kubeletClientCaFile(dirname(kubeconfig)) });
+  return startRealNode({
+    dataDir: REAL_NODE_DATA_DIR,
+    kubeconfigPath: kubeconfig,
+    kubeletClientCaFile: kubeletClientCaFile(dirname(kubeconfig)),
+  });
 }
 
 /**
@@ -39,16 +43,44 @@ export function realNodeNamespaceLabels(): Record<string, string> {
 
 /** What a stopped real node could have left on the machine; every list is empty when it left nothing. */
 export async function realNodeLeftovers(dataDir = REAL_NODE_DATA_DIR): Promise<Record<string, string[]>> {
-  const lines = async (command: string, args: string[]) => (await run(command, args).then((r) => r.stdout, () => '')).split('\n').filter(Boolean);
+  const lines = async (command: string, args: string[]) =>
+    (
+      await run(command, args).then(
+        (r) => r.stdout,
+        () => '',
+      )
+    )
+      .split('\n')
+      .filter(Boolean);
   const processes = (await lines('ps', ['-eo', 'pid,args'])).filter((line) => line.includes(dataDir) && !line.includes(' ps -eo'));
-  const mounts = readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter((line) => line.split(' ')[4]?.startsWith(`${dataDir}/`));
+  const mounts = readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
+    .filter((line) => line.split(' ')[4]?.startsWith(`${dataDir}/`));
   const bridge = await lines('ip', ['-o', 'link', 'show', 'flrn0']);
-  const iptables = [...await lines('iptables-save', []), ...await lines('ip6tables-save', [])].filter((line) => /KUBE-|FL-REAL-NODE|CNI-/.test(line));
+  const iptables = [...(await lines('iptables-save', [])), ...(await lines('ip6tables-save', []))].filter((line) =>
+    /KUBE-|FL-REAL-NODE|CNI-/.test(line),
+  );
   const cgroups = readdirSync('/sys/fs/cgroup').filter((hierarchy) => {
-    try { return readdirSync(join('/sys/fs/cgroup', hierarchy)).includes('kubepods'); } catch { return false; }
+    try {
+      return readdirSync(join('/sys/fs/cgroup', hierarchy)).includes('kubepods');
+    } catch {
+      return false;
+    }
   });
-  const netns = (() => { try { return readdirSync('/run/netns').filter((name) => name.startsWith('cni-')); } catch { return []; } })();
+  const netns = (() => {
+    try {
+      return readdirSync('/run/netns').filter((name) => name.startsWith('cni-'));
+    } catch {
+      return [];
+    }
+  })();
   const nftables = (await lines('nft', ['list', 'tables'])).filter((line) => line.includes('kube-network-policies'));
-  const logLinks = (() => { try { return readdirSync('/var/log/containers'); } catch { return []; } })();
+  const logLinks = (() => {
+    try {
+      return readdirSync('/var/log/containers');
+    } catch {
+      return [];
+    }
+  })();
   return { processes, mounts, bridge, iptables, nftables, cgroups, netns, logLinks };
 }

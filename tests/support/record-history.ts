@@ -11,6 +11,15 @@ export const HISTORIES_DIR = join(import.meta.dirname, '..', 'histories');
 export function recordHistory(temporalAddress: string, workflowId: string, name: string): void {
   if (process.env.FL_RECORD_HISTORIES !== '1') return;
   // The CLI's JSON is the canonical history format that historyFromJSON reads.
-  const json = execFileSync(requireTool('temporal'), ['workflow', 'show', '--address', temporalAddress, '--workflow-id', workflowId, '--output', 'json']);
+  const json = execFileSync(requireTool('temporal'), [
+    'workflow',
+    'show',
+    '--address',
+    temporalAddress,
+    '--workflow-id',
+    workflowId,
+    '--output',
+    'json',
+  ]);
   writeFileSync(join(HISTORIES_DIR, `${name}.json`), json);
 }

@@ -55,7 +55,11 @@ export async function playSteps(kube: Kube, namespace: string, scenario: Scenari
       await sleep(Math.min(step.wait.seconds, maxWaitSeconds) * 1000);
     } else if ('waitUntil' in step) {
       const { condition, timeoutSeconds } = step.waitUntil;
-      await waitFor(`condition ${JSON.stringify(condition)}`, async () => (await evaluatePredicate(kube, namespace, condition)).ok, timeoutSeconds * 1000);
+      await waitFor(
+        `condition ${JSON.stringify(condition)}`,
+        async () => (await evaluatePredicate(kube, namespace, condition)).ok,
+        timeoutSeconds * 1000,
+      );
     } else {
       const target = faultSteps(scenario.spec.steps).find((candidate) => candidate.id === step.revert.fault);
       if (!target) throw new Error(`revert of unknown step ${step.revert.fault}`);
@@ -69,7 +73,9 @@ export async function participantKubeconfigFile(kube: Kube, namespace: string): 
   const { token } = await issueParticipantToken(kube, namespace, 600);
   const dir = mkdtempSync(join(tmpdir(), 'fl-participant-'));
   const path = join(dir, 'kubeconfig');
-  writeFileSync(path, renderKubeconfig({ server: kube.server, caData: kube.caData, token, user: 'participant', namespace }), { mode: 0o600 });
+  writeFileSync(path, renderKubeconfig({ server: kube.server, caData: kube.caData, token, user: 'participant', namespace }), {
+    mode: 0o600,
+  });
   return { path, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
@@ -88,7 +94,12 @@ export async function runAsParticipant(kubeconfig: string, command: string): Pro
   }
 }
 
-export async function slaIs(kube: Kube, namespace: string, system: LoadedSystem, status: SlaReading['status']): Promise<SlaReading | false> {
+export async function slaIs(
+  kube: Kube,
+  namespace: string,
+  system: LoadedSystem,
+  status: SlaReading['status'],
+): Promise<SlaReading | false> {
   const reading = await readSla(kube, namespace, system.system.spec.objectives);
   return reading.status === status ? reading : false;
 }
@@ -108,22 +119,56 @@ export interface Exercise {
  * The library's own guarantee for one scenario on one system: healthy baseline, the steps break the SLA and
  * the oracle, and the first reference solution repairs both within `repairTimeoutMs`.
  */
-export async function exerciseScenario(kube: Kube, system: LoadedSystem, scenario: Scenario, sessionId: string, repairTimeoutMs = 60_000): Promise<{ namespace: string; result: Exercise }> {
+export async function exerciseScenario(
+  kube: Kube,
+  system: LoadedSystem,
+  scenario: Scenario,
+  sessionId: string,
+  repairTimeoutMs = 60_000,
+): Promise<{ namespace: string; result: Exercise }> {
   const timings: Record<string, number> = {};
   const timed = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
     const start = Date.now();
-    try { return await work(); } finally { timings[name] = Date.now() - start; }
+    try {
+      return await work();
+    } finally {
+      timings[name] = Date.now() - start;
+    }
   };
   const namespace = await timed('provision', () => provision(kube, sessionId, system));
-  const result: Exercise = { baselineGreen: false, tookEffect: false, slaRedAfterFault: false, oracleFailingAfterFault: 0, solutionOutputs: [], repaired: false, failingAtEnd: [], timings };
-  result.baselineGreen = await timed('baseline', () => waitFor('baseline SLA green', () => slaIs(kube, namespace, system, 'green'), 60_000).then(() => true, () => false));
+  const result: Exercise = {
+    baselineGreen: false,
+    tookEffect: false,
+    slaRedAfterFault: false,
+    oracleFailingAfterFault: 0,
+    solutionOutputs: [],
+    repaired: false,
+    failingAtEnd: [],
+    timings,
+  };
+  result.baselineGreen = await timed('baseline', () =>
+    waitFor('baseline SLA green', () => slaIs(kube, namespace, system, 'green'), 60_000).then(
+      () => true,
+      () => false,
+    ),
+  );
   if (!result.baselineGreen) return { namespace, result };
-  result.tookEffect = await timed('inject', () => playSteps(kube, namespace, scenario, scenario.spec.steps).then(() => true, (error: Error) => {
-    result.solutionOutputs.push({ command: '(steps)', ok: false, out: error.message });
-    return false;
-  }));
+  result.tookEffect = await timed('inject', () =>
+    playSteps(kube, namespace, scenario, scenario.spec.steps).then(
+      () => true,
+      (error: Error) => {
+        result.solutionOutputs.push({ command: '(steps)', ok: false, out: error.message });
+        return false;
+      },
+    ),
+  );
   if (!result.tookEffect) return { namespace, result };
-  result.slaRedAfterFault = await timed('red', () => waitFor('SLA red', () => slaIs(kube, namespace, system, 'red'), 30_000).then(() => true, () => false));
+  result.slaRedAfterFault = await timed('red', () =>
+    waitFor('SLA red', () => slaIs(kube, namespace, system, 'red'), 30_000).then(
+      () => true,
+      () => false,
+    ),
+  );
   result.oracleFailingAfterFault = (await failingPredicates(kube, namespace, scenario.spec.oracle.predicates)).length;
   const kubeconfig = await participantKubeconfigFile(kube, namespace);
   try {
@@ -135,10 +180,19 @@ export async function exerciseScenario(kube: Kube, system: LoadedSystem, scenari
   } finally {
     kubeconfig.remove();
   }
-  result.repaired = await timed('repair', () => waitFor('oracle and SLA green', async () => {
-    const green = await slaIs(kube, namespace, system, 'green');
-    return green && (await failingPredicates(kube, namespace, scenario.spec.oracle.predicates)).length === 0;
-  }, repairTimeoutMs).then(() => true, () => false));
+  result.repaired = await timed('repair', () =>
+    waitFor(
+      'oracle and SLA green',
+      async () => {
+        const green = await slaIs(kube, namespace, system, 'green');
+        return green && (await failingPredicates(kube, namespace, scenario.spec.oracle.predicates)).length === 0;
+      },
+      repairTimeoutMs,
+    ).then(
+      () => true,
+      () => false,
+    ),
+  );
   if (!result.repaired) result.failingAtEnd = await failingPredicates(kube, namespace, scenario.spec.oracle.predicates);
   return { namespace, result };
 }

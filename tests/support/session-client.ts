@@ -13,8 +13,15 @@ const run = promisify(execFile);
 
 export async function createSession(app: FastifyInstance, body: Record<string, unknown> = {}) {
   const response = await app.inject({
-    method: 'POST', url: '/api/sessions',
-    payload: { scenarioId: 'storefront-scaled-to-zero', systemId: 'demo-app', mode: 'learn', participant: { name: 'Test Participant' }, ...body },
+    method: 'POST',
+    url: '/api/sessions',
+    payload: {
+      scenarioId: 'storefront-scaled-to-zero',
+      systemId: 'demo-app',
+      mode: 'learn',
+      participant: { name: 'Test Participant' },
+      ...body,
+    },
   });
   if (response.statusCode !== 201) throw new Error(`create session: ${response.statusCode} ${response.body}`);
   return response.json() as { id: string; participantToken: string; phase: string };
@@ -26,7 +33,13 @@ export async function getSession(app: FastifyInstance, id: string, token: string
   return response.json() as SessionDto;
 }
 
-export async function waitForPhase(app: FastifyInstance, id: string, token: string, phases: string[], timeoutMs = 90_000): Promise<SessionDto> {
+export async function waitForPhase(
+  app: FastifyInstance,
+  id: string,
+  token: string,
+  phases: string[],
+  timeoutMs = 90_000,
+): Promise<SessionDto> {
   const deadline = Date.now() + timeoutMs;
   let session = await getSession(app, id, token);
   while (!phases.includes(session.phase)) {
@@ -38,7 +51,11 @@ export async function waitForPhase(app: FastifyInstance, id: string, token: stri
 }
 
 export async function participantKubeconfig(app: FastifyInstance, id: string, token: string): Promise<string> {
-  const response = await app.inject({ method: 'GET', url: `/api/sessions/${id}/kubeconfig`, headers: { authorization: `Bearer ${token}` } });
+  const response = await app.inject({
+    method: 'GET',
+    url: `/api/sessions/${id}/kubeconfig`,
+    headers: { authorization: `Bearer ${token}` },
+  });
   if (response.statusCode !== 200) throw new Error(`kubeconfig: ${response.statusCode} ${response.body}`);
   const path = join(tmpdir(), `fl-${id}.kubeconfig`);
   writeFileSync(path, response.body, { mode: 0o600 });

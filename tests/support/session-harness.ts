@@ -57,8 +57,14 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
   }
   const taskQueue = opts.externalWorkerTaskQueue ?? `test-${randomUUID()}`;
   const config = loadConfig({
-    TEMPORAL_ADDRESS: opts.temporalAddress, TEMPORAL_TASK_QUEUE: taskQueue, DATABASE_URL: opts.databaseUrl,
-    FL_KUBECONFIG: opts.kubeconfig, FL_HOLD_SECONDS: '2', FL_SLA_POLL_SECONDS: '1', LOG_LEVEL: 'warn', FL_OPERATOR_TOKEN: 'operator-test-token',
+    TEMPORAL_ADDRESS: opts.temporalAddress,
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    DATABASE_URL: opts.databaseUrl,
+    FL_KUBECONFIG: opts.kubeconfig,
+    FL_HOLD_SECONDS: '2',
+    FL_SLA_POLL_SECONDS: '1',
+    LOG_LEVEL: 'warn',
+    FL_OPERATOR_TOKEN: 'operator-test-token',
     ...opts.env,
   });
   const database = openDatabase(opts.databaseUrl, { maxConnections: 5 });
@@ -67,22 +73,58 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
   // A fresh secret per harness, as a new deployment would draw: tests learn Challenge ids from `identities`.
   const identities = new ScenarioIdentities(library, randomBytes(32));
   const driver = createClusterDriver(config.clusterDriver, kube, { clusters: config.clusters, kubeconfig: opts.kubeconfig });
-  const inProcess = opts.externalWorkerTaskQueue ? undefined : await createSessionWorker({
-    temporalAddress: config.temporalAddress, namespace: config.temporalNamespace, taskQueue,
-    deps: { db: database.db, kube, library: opts.workerScenariosDir ? loadLibrary(opts.workerScenariosDir) : library, slaPollSeconds: config.slaPollSeconds, sumo: config.sla.sumo, driver },
-  });
+  const inProcess = opts.externalWorkerTaskQueue
+    ? undefined
+    : await createSessionWorker({
+        temporalAddress: config.temporalAddress,
+        namespace: config.temporalNamespace,
+        taskQueue,
+        deps: {
+          db: database.db,
+          kube,
+          library: opts.workerScenariosDir ? loadLibrary(opts.workerScenariosDir) : library,
+          slaPollSeconds: config.slaPollSeconds,
+          sumo: config.sla.sumo,
+          driver,
+        },
+      });
   const running = inProcess?.worker.run();
   const connection = await Connection.connect({ address: config.temporalAddress });
   const temporal = new Client({ connection, namespace: config.temporalNamespace });
   const gatewayDir = mkdtempSync(join(tmpdir(), 'fl-gateway-'));
   const gatewayLogger = opts.gatewayLog ? pino({ level: 'debug' }, opts.gatewayLog) : pino({ level: 'silent' });
   const gateway = await startGateway({
-    db: database.db, logger: gatewayLogger, dataDir: gatewayDir, host: '127.0.0.1', port: 0, driver,
+    db: database.db,
+    logger: gatewayLogger,
+    dataDir: gatewayDir,
+    host: '127.0.0.1',
+    port: 0,
+    driver,
   });
-  const app = await buildApp({ config, db: database.db, pingDb: database.ping, temporal, pingCluster: () => kube.core.readNamespace({ name: 'default' }), library, identities, gateway }, false);
+  const app = await buildApp(
+    {
+      config,
+      db: database.db,
+      pingDb: database.ping,
+      temporal,
+      pingCluster: () => kube.core.readNamespace({ name: 'default' }),
+      library,
+      identities,
+      gateway,
+    },
+    false,
+  );
   return {
-    app, kube, library, identities, database,
-    challengeId: (scenarioId, eventId) => identities.challenge(library.scenarios.get(scenarioId)!, eventId).id, temporal, worker: inProcess?.worker, gateway, gatewayUrl: gateway.publicUrl,
+    app,
+    kube,
+    library,
+    identities,
+    database,
+    challengeId: (scenarioId, eventId) => identities.challenge(library.scenarios.get(scenarioId)!, eventId).id,
+    temporal,
+    worker: inProcess?.worker,
+    gateway,
+    gatewayUrl: gateway.publicUrl,
     async close() {
       await app.close();
       await gateway.close();

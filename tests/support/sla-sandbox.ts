@@ -21,16 +21,33 @@ export interface SlaSandbox {
   remove(): Promise<void>;
 }
 
-export async function createSlaSandbox(db: Database, kube: Kube, library: Library, evaluator: SlaEvaluator, objectives: Objective[]): Promise<SlaSandbox> {
+export async function createSlaSandbox(
+  db: Database,
+  kube: Kube,
+  library: Library,
+  evaluator: SlaEvaluator,
+  objectives: Objective[],
+): Promise<SlaSandbox> {
   const sessionId = await insertSessionRow(db, 'SLA Sue');
   const namespace = await createSandbox(kube, sessionId);
   await applyManifests(kube, sessionId, namespace, parseManifests(library.systems.get('demo-app')!.manifests));
   const oracle = library.scenarios.get('storefront-scaled-to-zero')!.spec.oracle.predicates;
   return {
-    sessionId, namespace,
-    watch: (until, holdSeconds, signal = new AbortController().signal) => watch({ sessionId, namespace, until, holdSeconds }, {
-      db, evaluator, objectives, oracleHolds: () => predicatesHold(kube, namespace, oracle), resumed: undefined, heartbeat: () => {}, signal,
-    }),
+    sessionId,
+    namespace,
+    watch: (until, holdSeconds, signal = new AbortController().signal) =>
+      watch(
+        { sessionId, namespace, until, holdSeconds },
+        {
+          db,
+          evaluator,
+          objectives,
+          oracleHolds: () => predicatesHold(kube, namespace, oracle),
+          resumed: undefined,
+          heartbeat: () => {},
+          signal,
+        },
+      ),
     scale: async (name, replicas) => {
       await kube.apps.replaceNamespacedDeploymentScale({ name, namespace, body: { metadata: { name, namespace }, spec: { replicas } } });
     },

@@ -35,20 +35,38 @@ export async function startTestServices(dir: string, { attempts = 4, etcdPort }:
     return service;
   };
   const [temporal, cluster, pglite, postgres] = await Promise.allSettled([
-    retryOnPortConflict(async () => started(await startTemporalDevServer({
-      port: await freePort(), uiPort: await freePort(), logFile: join(dir, 'temporal.log'),
-    })), attempts),
-    retryOnPortConflict(async (attempt) => started(await startSimCluster({
-      dataDir: join(dir, attempt === 1 ? 'sim' : `sim-${attempt}`),
-      apiPort: await freePort(), etcdPort: etcdPort ?? await freePort(), etcdPeerPort: await freePort(),
-    })), attempts),
+    retryOnPortConflict(
+      async () =>
+        started(
+          await startTemporalDevServer({
+            port: await freePort(),
+            uiPort: await freePort(),
+            logFile: join(dir, 'temporal.log'),
+          }),
+        ),
+      attempts,
+    ),
+    retryOnPortConflict(
+      async (attempt) =>
+        started(
+          await startSimCluster({
+            dataDir: join(dir, attempt === 1 ? 'sim' : `sim-${attempt}`),
+            apiPort: await freePort(),
+            etcdPort: etcdPort ?? (await freePort()),
+            etcdPeerPort: await freePort(),
+          }),
+        ),
+      attempts,
+    ),
     startEmbeddedDatabase({ port: 0 }).then(started),
     process.env.TEST_DATABASE_URL
       ? Promise.resolve({ url: process.env.TEST_DATABASE_URL })
       : retryOnPortConflict(async () => started(await startPostgresServer(await freePort())), attempts),
   ]);
   // Every start has settled here, so nothing is still coming up when the started ones are stopped.
-  const failures = [temporal, cluster, pglite, postgres].flatMap((result) => result.status === 'rejected' ? [result.reason as Error] : []);
+  const failures = [temporal, cluster, pglite, postgres].flatMap((result) =>
+    result.status === 'rejected' ? [result.reason as Error] : [],
+  );
   if (temporal.status === 'rejected' || cluster.status === 'rejected' || pglite.status === 'rejected' || postgres.status === 'rejected') {
     await stop();
     throw new Error(`test services did not start: ${failures.map((error) => error.message).join('; ')}`, { cause: failures[0] });
@@ -63,7 +81,10 @@ export async function startTestServices(dir: string, { attempts = 4, etcdPort }:
   return {
     temporalAddress: temporal.value.address,
     kubeconfig: cluster.value.kubeconfigPath,
-    databases: [{ name: 'pglite', url: pglite.value.url }, { name: 'postgres', url: postgres.value.url }],
+    databases: [
+      { name: 'pglite', url: pglite.value.url },
+      { name: 'postgres', url: postgres.value.url },
+    ],
     stop,
   };
 }

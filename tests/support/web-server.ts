@@ -19,7 +19,10 @@ export interface WebServer {
 /** Builds the site if its sources changed (its own process: Vite must not share vitest's module graph). */
 async function buildSite(logFile: string): Promise<void> {
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['infra/build/main.ts'], { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 });
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['infra/build/main.ts'], {
+      cwd: ROOT,
+      maxBuffer: 16 * 1024 * 1024,
+    });
     writeFileSync(logFile, `${stdout}${stderr}`);
   } catch (error) {
     const failed = error as { stdout?: string; stderr?: string; message: string };
@@ -36,11 +39,20 @@ export async function startWebServer(opts: { apiUrl: string; logFile: string; po
   const web = startProcess('web', process.execPath, ['web/production-server.ts'], {
     cwd: ROOT,
     logFile: opts.logFile,
-    env: { ...process.env, WEB_PORT: String(port), WEB_ORIGIN: url, API_URL: opts.apiUrl, PUBLIC_API_URL: opts.apiUrl, NODE_ENV: 'production' },
+    env: {
+      ...process.env,
+      WEB_PORT: String(port),
+      WEB_ORIGIN: url,
+      API_URL: opts.apiUrl,
+      PUBLIC_API_URL: opts.apiUrl,
+      NODE_ENV: 'production',
+    },
   });
   try {
     await waitUntil('website', async () => (await fetch(url, { signal: AbortSignal.timeout(30_000) })).status < 500, {
-      process: web, timeoutMs: 60_000, intervalMs: 200,
+      process: web,
+      timeoutMs: 60_000,
+      intervalMs: 200,
     });
   } catch (error) {
     await web.stop();

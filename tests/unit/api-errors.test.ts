@@ -7,12 +7,23 @@ import { conflict, installErrorHandler, notFound } from '../../api/errors.ts';
 
 async function appWithRoutes() {
   const lines: string[] = [];
-  const stream = new Writable({ write(chunk, _encoding, done) { lines.push(String(chunk)); done(); } });
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
   const app = Fastify({ logger: { level: 'error', stream } });
   installErrorHandler(app);
-  app.get('/boom', async () => { throw new Error('connect ECONNREFUSED 10.0.0.7:5432 user=failurelib password=hunter2'); });
-  app.get('/gone', async () => { throw notFound('session'); });
-  app.get('/busy', async () => { throw conflict('the session has already ended'); });
+  app.get('/boom', async () => {
+    throw new Error('connect ECONNREFUSED 10.0.0.7:5432 user=failurelib password=hunter2');
+  });
+  app.get('/gone', async () => {
+    throw notFound('session');
+  });
+  app.get('/busy', async () => {
+    throw conflict('the session has already ended');
+  });
   await app.ready();
   return { app, lines };
 }
@@ -30,7 +41,9 @@ describe('the API error handler', () => {
 
   it('sends known errors with their status and code', async () => {
     const { app } = await appWithRoutes();
-    expect((await app.inject({ method: 'GET', url: '/gone' })).json()).toEqual({ error: { code: 'not_found', message: 'session not found' } });
+    expect((await app.inject({ method: 'GET', url: '/gone' })).json()).toEqual({
+      error: { code: 'not_found', message: 'session not found' },
+    });
     const busy = await app.inject({ method: 'GET', url: '/busy' });
     expect(busy.statusCode).toBe(409);
     expect(busy.json().error.code).toBe('conflict');

@@ -8,9 +8,21 @@ const machine = { cpuModel: 'Test CPU 3000', cpuCount: 2, memoryGiB: 8, node: 'v
 
 function result(overrides: Partial<BenchResult> = {}): BenchResult {
   return {
-    name: 'session-ready', title: 'Session ready time', description: 'Create → ready.', command: 'node bench/run.ts --only session-ready',
-    quick: false, date: '2026-11-22T01:00:00.000Z', durationSeconds: 61, machine, params: { sessions: 20 },
-    metrics: [metric('ready time', 'ms', [1000, 2000, 3000, 4000], { baseline: { label: 'direct', samples: [500, 1000, 1500] }, goal: { stat: 'p95', max: 3000 } })],
+    name: 'session-ready',
+    title: 'Session ready time',
+    description: 'Create → ready.',
+    command: 'node bench/run.ts --only session-ready',
+    quick: false,
+    date: '2026-11-22T01:00:00.000Z',
+    durationSeconds: 61,
+    machine,
+    params: { sessions: 20 },
+    metrics: [
+      metric('ready time', 'ms', [1000, 2000, 3000, 4000], {
+        baseline: { label: 'direct', samples: [500, 1000, 1500] },
+        goal: { stat: 'p95', max: 3000 },
+      }),
+    ],
     notes: ['A note.'],
     ...overrides,
   };
@@ -24,9 +36,11 @@ describe('renderBenchmarks', () => {
   });
 
   it('passes a metric whose goal statistic is within the goal, and shows no verdict without a goal', () => {
-    const markdown = renderBenchmarks([result({
-      metrics: [metric('fast', 'ms', [10, 20], { goal: { stat: 'p95', max: 20 } }), metric('informative', '%', [50])],
-    })]);
+    const markdown = renderBenchmarks([
+      result({
+        metrics: [metric('fast', 'ms', [10, 20], { goal: { stat: 'p95', max: 20 } }), metric('informative', '%', [50])],
+      }),
+    ]);
     expect(markdown).toContain('| fast (n=2) | 15.0 ms | 20.0 ms | — | — | p95 ≤ 20.0 ms | pass |');
     expect(markdown).toContain('| informative (n=1) | 50.0 % | 50.0 % | — | — | — | — |');
   });
@@ -40,7 +54,10 @@ describe('renderBenchmarks', () => {
   });
 
   it('orders benchmarks by the suite order, then by name, and says so when there are none', () => {
-    const markdown = renderBenchmarks([result({ name: 'zeta', title: 'Zeta' }), result({ name: 'scale', title: 'Scale' }), result({ name: 'alpha', title: 'Alpha' })], ['scale']);
+    const markdown = renderBenchmarks(
+      [result({ name: 'zeta', title: 'Zeta' }), result({ name: 'scale', title: 'Scale' }), result({ name: 'alpha', title: 'Alpha' })],
+      ['scale'],
+    );
     expect(markdown.indexOf('## Scale')).toBeLessThan(markdown.indexOf('## Alpha'));
     expect(markdown.indexOf('## Alpha')).toBeLessThan(markdown.indexOf('## Zeta'));
     expect(renderBenchmarks([])).toContain('No results yet');
@@ -58,14 +75,20 @@ describe('goals relative to the baseline (maxRatio)', () => {
   it('passes when the statistic ÷ the baseline statistic is within the ratio, and shows the goal as a multiple of the baseline', () => {
     const gateway = metric('get pods via gateway', 'ms', [110, 120, 130], { baseline: direct, goal: { stat: 'median', maxRatio: 1.2 } });
     expect(verdict(gateway)).toBe('pass');
-    expect(renderBenchmarks([result({ metrics: [gateway] })])).toContain('| get pods via gateway (n=3) | 120 ms | 130 ms | 100 ms (direct) | 1.20× | median ≤ 1.20× baseline | pass |');
+    expect(renderBenchmarks([result({ metrics: [gateway] })])).toContain(
+      '| get pods via gateway (n=3) | 120 ms | 130 ms | 100 ms (direct) | 1.20× | median ≤ 1.20× baseline | pass |',
+    );
   });
 
   it('fails when the ratio is exceeded, checking the named statistic rather than the median', () => {
     const slowTail = metric('get pods via gateway', 'ms', [100, 100, 200], { baseline: direct, goal: { stat: 'p95', maxRatio: 1.5 } });
     expect(verdict(slowTail)).toBe('FAIL');
     expect(renderBenchmarks([result({ metrics: [slowTail] })])).toContain('| 1.00× | p95 ≤ 1.50× baseline | FAIL |');
-    expect(verdict(metric('requests per interval', '', [7], { baseline: { label: '1 session', samples: [6] }, goal: { stat: 'median', maxRatio: 1 } }))).toBe('FAIL');
+    expect(
+      verdict(
+        metric('requests per interval', '', [7], { baseline: { label: '1 session', samples: [6] }, goal: { stat: 'median', maxRatio: 1 } }),
+      ),
+    ).toBe('FAIL');
   });
 
   it('against a baseline of 0 passes only a 0', () => {
@@ -76,7 +99,10 @@ describe('goals relative to the baseline (maxRatio)', () => {
 
   it('cannot be built without a baseline, and fails a hand-made metric that has none', () => {
     expect(() => metric('alone', 'ms', [1], { goal: { stat: 'median', maxRatio: 1.2 } })).toThrow('needs baseline samples');
-    const { baseline: _dropped, ...withoutBaseline } = metric('alone', 'ms', [1], { baseline: direct, goal: { stat: 'median', maxRatio: 1.2 } });
+    const { baseline: _dropped, ...withoutBaseline } = metric('alone', 'ms', [1], {
+      baseline: direct,
+      goal: { stat: 'median', maxRatio: 1.2 },
+    });
     expect(verdict(withoutBaseline)).toBe('FAIL');
   });
 });

@@ -7,15 +7,25 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { machineInfo, metric, readResults, writeResult, type BenchResult } from '../../bench/lib/result.ts';
 
 const dirs: string[] = [];
-afterEach(() => { for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true }); });
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
 
 describe('result files', () => {
   it('round-trips a result, leaves no temporary file and skips foreign JSON', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bench-results-'));
     dirs.push(dir);
     const written: BenchResult = {
-      name: 'ws-fanout', title: 'WebSocket fan-out', description: 'd', command: 'node bench/run.ts', quick: true,
-      date: new Date(0).toISOString(), durationSeconds: 1, machine: machineInfo(), params: {}, notes: [],
+      name: 'ws-fanout',
+      title: 'WebSocket fan-out',
+      description: 'd',
+      command: 'node bench/run.ts',
+      quick: true,
+      date: new Date(0).toISOString(),
+      durationSeconds: 1,
+      machine: machineInfo(),
+      params: {},
+      notes: [],
       metrics: [metric('latency', 'ms', [1, 2, 3])],
     };
     writeResult(dir, written);

@@ -56,28 +56,54 @@ describe('kind CLI', () => {
   it('creates with a wait, a throwaway kubeconfig and the configured node image', () => {
     expect(kindCreateArgs(NAME, kind, '/tmp/k')).toEqual(['create', 'cluster', '--name', NAME, '--wait', '180s', '--kubeconfig', '/tmp/k']);
     const pinned = loadConfig({ FL_KIND_NODE_IMAGE: 'kindest/node:v1.33.1', FL_KIND_WAIT_SECONDS: '60' }).clusters.kind;
-    expect(kindCreateArgs(NAME, pinned, '/tmp/k')).toEqual(['create', 'cluster', '--name', NAME, '--wait', '60s', '--kubeconfig', '/tmp/k', '--image', 'kindest/node:v1.33.1']);
+    expect(kindCreateArgs(NAME, pinned, '/tmp/k')).toEqual([
+      'create',
+      'cluster',
+      '--name',
+      NAME,
+      '--wait',
+      '60s',
+      '--kubeconfig',
+      '/tmp/k',
+      '--image',
+      'kindest/node:v1.33.1',
+    ]);
     expect(kindKubeconfigArgs(NAME)).toEqual(['get', 'kubeconfig', '--name', NAME]);
     expect(kindDeleteArgs(NAME, '/tmp/k')).toEqual(['delete', 'cluster', '--name', NAME, '--kubeconfig', '/tmp/k']);
   });
 
-  it('lists only this library\'s clusters from `kind get clusters`', () => {
+  it("lists only this library's clusters from `kind get clusters`", () => {
     expect(parseKindClusters(`kind\n${NAME}\n  other  \n\n`)).toEqual([NAME]);
     expect(parseKindClusters('')).toEqual([]);
   });
 
-  it('reads the engine\'s clients from `kind get kubeconfig`', () => {
+  it("reads the engine's clients from `kind get kubeconfig`", () => {
     const ca = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
     const yaml = [
-      'apiVersion: v1', 'kind: Config', `current-context: kind-${NAME}`,
-      'clusters:', `- name: kind-${NAME}`, '  cluster:', `    certificate-authority-data: ${Buffer.from(ca).toString('base64')}`, '    server: https://127.0.0.1:40123',
-      'contexts:', `- name: kind-${NAME}`, '  context:', `    cluster: kind-${NAME}`, `    user: kind-${NAME}`,
-      'users:', `- name: kind-${NAME}`, '  user:', '    token: engine-token',
+      'apiVersion: v1',
+      'kind: Config',
+      `current-context: kind-${NAME}`,
+      'clusters:',
+      `- name: kind-${NAME}`,
+      '  cluster:',
+      `    certificate-authority-data: ${Buffer.from(ca).toString('base64')}`,
+      '    server: https://127.0.0.1:40123',
+      'contexts:',
+      `- name: kind-${NAME}`,
+      '  context:',
+      `    cluster: kind-${NAME}`,
+      `    user: kind-${NAME}`,
+      'users:',
+      `- name: kind-${NAME}`,
+      '  user:',
+      '    token: engine-token',
     ].join('\n');
     const parsed = kubeFromYaml(yaml, 'kind get kubeconfig');
     expect(parsed.server).toBe('https://127.0.0.1:40123');
     expect(parsed.caData).toBe(ca);
-    expect(() => kubeFromYaml('apiVersion: v1\nkind: Config\n', 'kind get kubeconfig')).toThrow(/kind get kubeconfig has no current cluster/);
+    expect(() => kubeFromYaml('apiVersion: v1\nkind: Config\n', 'kind get kubeconfig')).toThrow(
+      /kind get kubeconfig has no current cluster/,
+    );
   });
 });
 
@@ -85,21 +111,56 @@ describe('vcluster CLI', () => {
   const options = { ...loadConfig({}).clusters.vcluster, hostKubeconfig: '/host.kubeconfig' };
 
   it('creates without connecting, in the namespace the engine made, with the configured chart and values', () => {
-    expect(vclusterCreateArgs(NAME, NAME, options)).toEqual(['create', NAME, '--namespace', NAME, '--connect=false', '--create-namespace=false']);
+    expect(vclusterCreateArgs(NAME, NAME, options)).toEqual([
+      'create',
+      NAME,
+      '--namespace',
+      NAME,
+      '--connect=false',
+      '--create-namespace=false',
+    ]);
     const pinned = { ...options, chartVersion: '0.26.0', valuesFile: '/etc/fl/vcluster.yaml' };
-    expect(vclusterCreateArgs(NAME, NAME, pinned)).toEqual(['create', NAME, '--namespace', NAME, '--connect=false', '--create-namespace=false', '--chart-version', '0.26.0', '--values', '/etc/fl/vcluster.yaml']);
+    expect(vclusterCreateArgs(NAME, NAME, pinned)).toEqual([
+      'create',
+      NAME,
+      '--namespace',
+      NAME,
+      '--connect=false',
+      '--create-namespace=false',
+      '--chart-version',
+      '0.26.0',
+      '--values',
+      '/etc/fl/vcluster.yaml',
+    ]);
     expect(vclusterDeleteArgs(NAME, NAME)).toEqual(['delete', NAME, '--namespace', NAME, '--ignore-not-found', '--wait']);
   });
 
   it('connects with --print and a --server, so it prints a kubeconfig instead of port-forwarding', () => {
-    expect(vclusterConnectArgs(NAME, 'hosts', options)).toEqual(['connect', NAME, '--namespace', 'hosts', '--print', '--server', `https://${NAME}.hosts.svc`, '--background-proxy=false']);
+    expect(vclusterConnectArgs(NAME, 'hosts', options)).toEqual([
+      'connect',
+      NAME,
+      '--namespace',
+      'hosts',
+      '--print',
+      '--server',
+      `https://${NAME}.hosts.svc`,
+      '--background-proxy=false',
+    ]);
     const viaLoadBalancer = { ...options, serverTemplate: 'https://{name}.vclusters.example.com:8443' };
     expect(vclusterConnectArgs(NAME, 'hosts', viaLoadBalancer)).toContain(`https://${NAME}.vclusters.example.com:8443`);
   });
 
-  it('lists this library\'s vclusters from `vcluster list --output json`', () => {
+  it("lists this library's vclusters from `vcluster list --output json`", () => {
     const json = JSON.stringify([
-      { Created: '2026-05-01T10:00:00Z', Name: NAME, Namespace: NAME, Version: '0.26.0', Status: 'Running', AgeSeconds: 60, Connected: false },
+      {
+        Created: '2026-05-01T10:00:00Z',
+        Name: NAME,
+        Namespace: NAME,
+        Version: '0.26.0',
+        Status: 'Running',
+        AgeSeconds: 60,
+        Connected: false,
+      },
       { Created: '2026-05-01T09:00:00Z', Name: 'team-a', Namespace: 'vcluster-team-a', Status: 'Running' },
     ]);
     expect(parseVclusterList(json)).toEqual([{ name: NAME, namespace: NAME, createdAt: new Date('2026-05-01T10:00:00Z') }]);

@@ -14,7 +14,11 @@ beforeAll(() => process.chdir(ROOT));
 async function failurelib(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
-  const code = await runCli(args, (line) => (stdout += `${line}\n`), (line) => (stderr += `${line}\n`));
+  const code = await runCli(
+    args,
+    (line) => (stdout += `${line}\n`),
+    (line) => (stderr += `${line}\n`),
+  );
   return { code, stdout, stderr };
 }
 
@@ -40,16 +44,31 @@ describe('failurelib validate', () => {
 
   it.each([
     { name: 'bad-yaml', line: `${SCENARIO}:8:1 (yaml) Missing closing "quote` },
-    { name: 'unknown-fault-type', line: `${SCENARIO}:19:22 spec.steps.0.fault.type unknown type "delete-the-internet" (known: scale-to-zero, service-selector-mismatch, wrong-target-port, nonexistent-image, env-var-changed, secret-credentials-corrupted, configmap-broken, liveness-probe-too-aggressive, cpu-limit-throttling, memory-limit-oom, network-policy-deny, resource-quota-too-small, hpa-max-too-low, webhook-fail-closed, node-affinity-unsatisfiable, chaos-mesh, node-cordon-drain)` },
+    {
+      name: 'unknown-fault-type',
+      line: `${SCENARIO}:19:22 spec.steps.0.fault.type unknown type "delete-the-internet" (known: scale-to-zero, service-selector-mismatch, wrong-target-port, nonexistent-image, env-var-changed, secret-credentials-corrupted, configmap-broken, liveness-probe-too-aggressive, cpu-limit-throttling, memory-limit-oom, network-policy-deny, resource-quota-too-small, hpa-max-too-low, webhook-fail-closed, node-affinity-unsatisfiable, chaos-mesh, node-cordon-drain)`,
+    },
     // Inside serial/parallel the step schema is recursive: the member is checked with the schema it refers to.
-    { name: 'unknown-fault-type-nested', line: `${SCENARIO}:23:30 spec.steps.0.serial.1.parallel.1.fault.type unknown type "delete-the-internet" (known: scale-to-zero, service-selector-mismatch, wrong-target-port, nonexistent-image, env-var-changed, secret-credentials-corrupted, configmap-broken, liveness-probe-too-aggressive, cpu-limit-throttling, memory-limit-oom, network-policy-deny, resource-quota-too-small, hpa-max-too-low, webhook-fail-closed, node-affinity-unsatisfiable, chaos-mesh, node-cordon-drain)` },
+    {
+      name: 'unknown-fault-type-nested',
+      line: `${SCENARIO}:23:30 spec.steps.0.serial.1.parallel.1.fault.type unknown type "delete-the-internet" (known: scale-to-zero, service-selector-mismatch, wrong-target-port, nonexistent-image, env-var-changed, secret-credentials-corrupted, configmap-broken, liveness-probe-too-aggressive, cpu-limit-throttling, memory-limit-oom, network-policy-deny, resource-quota-too-small, hpa-max-too-low, webhook-fail-closed, node-affinity-unsatisfiable, chaos-mesh, node-cordon-drain)`,
+    },
     { name: 'wrong-argument-type', line: `${SCENARIO}:19:57 spec.steps.0.fault.args.deployment Expected string` },
     { name: 'missing-oracle', line: `${SCENARIO}:6:3 spec.oracle is required` },
     { name: 'unknown-system', line: `${SCENARIO}:8:19 spec.systems.1 unknown system "bank"` },
     { name: 'duplicate-step-id', line: `${SCENARIO}:21:11 spec.steps.1.id duplicate step id "outage"` },
-    { name: 'duplicate-codename', line: 'library/web-down-again/scenario.yaml:7:13 spec.codename duplicate codename: scenario web-down already uses "Still Water"' },
-    { name: 'revert-unknown-step', line: `${SCENARIO}:22:24 spec.steps.2.revert.fault revert of unknown step id "outtage" (fault steps: outage)` },
-    { name: 'solution-missing-object', line: `${SCENARIO}:27:11 spec.solutions.0.commands.1 names Service "web-frontend", which is neither in the manifests of system shop nor created by this scenario's faults` },
+    {
+      name: 'duplicate-codename',
+      line: 'library/web-down-again/scenario.yaml:7:13 spec.codename duplicate codename: scenario web-down already uses "Still Water"',
+    },
+    {
+      name: 'revert-unknown-step',
+      line: `${SCENARIO}:22:24 spec.steps.2.revert.fault revert of unknown step id "outtage" (fault steps: outage)`,
+    },
+    {
+      name: 'solution-missing-object',
+      line: `${SCENARIO}:27:11 spec.solutions.0.commands.1 names Service "web-frontend", which is neither in the manifests of system shop nor created by this scenario's faults`,
+    },
   ])('$name: one exact line, exit 1', async ({ name, line }) => {
     const { code, stdout, stderr } = await failurelib('validate', fixture(name));
     expect(stdout).toBe(`${fixture(name)}/${line}\n1 problem\n`);

@@ -34,12 +34,23 @@ describe('the fault registry', () => {
 
   it('marks the objects faults create, and labels cluster-scoped ones with their sandbox and session', () => {
     const context = { namespace: 'fl-test', sessionId: 'session-1' };
-    const policy = handlerFor('network-policy-deny').creates!(context, { type: 'network-policy-deny', args: { name: 'lockdown', podSelector: { app: 'web' }, allowPorts: [9090] } });
-    expect(policy[0]).toMatchObject({ kind: 'NetworkPolicy', metadata: { name: 'lockdown', namespace: 'fl-test', annotations: { [FAULT_ANNOTATION]: 'network-policy-deny' } } });
+    const policy = handlerFor('network-policy-deny').creates!(context, {
+      type: 'network-policy-deny',
+      args: { name: 'lockdown', podSelector: { app: 'web' }, allowPorts: [9090] },
+    });
+    expect(policy[0]).toMatchObject({
+      kind: 'NetworkPolicy',
+      metadata: { name: 'lockdown', namespace: 'fl-test', annotations: { [FAULT_ANNOTATION]: 'network-policy-deny' } },
+    });
     expect(policy[0]).toMatchObject({ spec: { ingress: [{ ports: [{ port: 9090, protocol: 'TCP' }] }] } });
-    const webhook = handlerFor('webhook-fail-closed').creates!(context, { type: 'webhook-fail-closed', args: { name: 'policy', service: 'policy-webhook' } })[0]!;
+    const webhook = handlerFor('webhook-fail-closed').creates!(context, {
+      type: 'webhook-fail-closed',
+      args: { name: 'policy', service: 'policy-webhook' },
+    })[0]!;
     expect(webhook.metadata?.labels).toEqual({ [SANDBOX_LABEL]: 'fl-test', [SESSION_LABEL]: 'session-1' });
-    expect(webhook).toMatchObject({ webhooks: [{ failurePolicy: 'Fail', namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'fl-test' } } }] });
+    expect(webhook).toMatchObject({
+      webhooks: [{ failurePolicy: 'Fail', namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'fl-test' } } }],
+    });
     expect(CLUSTER_SCOPED_FAULTS).toEqual(expect.arrayContaining(['webhook-fail-closed', 'node-cordon-drain']));
   });
 });
@@ -47,8 +58,13 @@ describe('the fault registry', () => {
 describe('reference solutions and config checksums', () => {
   it('finds the objects kubectl commands name, through pipes and $(…)', () => {
     expect(kubectlObjectRefs('kubectl scale deployment/storefront --replicas=2')).toEqual([{ kind: 'Deployment', name: 'storefront' }]);
-    expect(kubectlObjectRefs(`kubectl patch svc checkout --type=json -p '[{"op":"replace"}]'`)).toEqual([{ kind: 'Service', name: 'checkout' }]);
-    expect(kubectlObjectRefs(`kubectl patch secret a -p "$(kubectl get secret b -o jsonpath='{.data.x}')"`)).toEqual([{ kind: 'Secret', name: 'a' }, { kind: 'Secret', name: 'b' }]);
+    expect(kubectlObjectRefs(`kubectl patch svc checkout --type=json -p '[{"op":"replace"}]'`)).toEqual([
+      { kind: 'Service', name: 'checkout' },
+    ]);
+    expect(kubectlObjectRefs(`kubectl patch secret a -p "$(kubectl get secret b -o jsonpath='{.data.x}')"`)).toEqual([
+      { kind: 'Secret', name: 'a' },
+      { kind: 'Secret', name: 'b' },
+    ]);
     expect(kubectlObjectRefs('kubectl rollout undo deploy/booking')).toEqual([{ kind: 'Deployment', name: 'booking' }]);
     expect(kubectlObjectRefs('kubectl get deployments')).toEqual([]);
   });

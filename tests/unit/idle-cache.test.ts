@@ -4,7 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { IdleCache } from '../../cluster/idle-cache.ts';
 
 function clockAt(start: number) {
-  const clock = { now: start, turn: (ms: number) => { clock.now += ms; } };
+  const clock = {
+    now: start,
+    turn: (ms: number) => {
+      clock.now += ms;
+    },
+  };
   return clock;
 }
 
@@ -12,7 +17,11 @@ describe('IdleCache', () => {
   it('drops entries nobody used for the idle time and releases them; used ones stay', () => {
     const clock = clockAt(0);
     const released: string[] = [];
-    const cache = new IdleCache<string>(1000, (value) => released.push(value), () => clock.now);
+    const cache = new IdleCache<string>(
+      1000,
+      (value) => released.push(value),
+      () => clock.now,
+    );
     cache.set('ended-session', 'socket A');
     cache.set('live-session', 'socket B');
     clock.turn(600);
@@ -26,7 +35,11 @@ describe('IdleCache', () => {
 
   it('a replaced value is released; deleteIf leaves a newer value alone', () => {
     const released: string[] = [];
-    const cache = new IdleCache<string>(1000, (value) => released.push(value), () => 0);
+    const cache = new IdleCache<string>(
+      1000,
+      (value) => released.push(value),
+      () => 0,
+    );
     cache.set('s', 'first attempt');
     cache.set('s', 'second attempt');
     cache.deleteIf('s', 'first attempt');

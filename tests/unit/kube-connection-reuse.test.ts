@@ -23,18 +23,27 @@ describe('engine Kubernetes clients', () => {
       authorizations.push(request.headers.authorization ?? '');
       const name = request.url?.split('/').at(-1) ?? '';
       response.setHeader('content-type', 'application/json');
-      response.end(JSON.stringify({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: 'fl-x' }, spec: { replicas: 2 } }));
+      response.end(
+        JSON.stringify({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: 'fl-x' }, spec: { replicas: 2 } }),
+      );
     });
-    server.on('secureConnection', () => { handshakes += 1; });
+    server.on('secureConnection', () => {
+      handshakes += 1;
+    });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
     kubeconfig = join(dir, 'kubeconfig');
-    writeFileSync(kubeconfig, [
-      'apiVersion: v1', 'kind: Config', 'current-context: test',
-      `clusters: [{ name: test, cluster: { server: "https://127.0.0.1:${port}", certificate-authority-data: "${Buffer.from(tls.caPem).toString('base64')}" } }]`,
-      'users: [{ name: engine, user: { token: engine-token } }]',
-      'contexts: [{ name: test, context: { cluster: test, user: engine } }]',
-    ].join('\n'));
+    writeFileSync(
+      kubeconfig,
+      [
+        'apiVersion: v1',
+        'kind: Config',
+        'current-context: test',
+        `clusters: [{ name: test, cluster: { server: "https://127.0.0.1:${port}", certificate-authority-data: "${Buffer.from(tls.caPem).toString('base64')}" } }]`,
+        'users: [{ name: engine, user: { token: engine-token } }]',
+        'contexts: [{ name: test, context: { cluster: test, user: engine } }]',
+      ].join('\n'),
+    );
   });
   afterAll(async () => {
     server.closeAllConnections();

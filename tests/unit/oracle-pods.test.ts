@@ -4,7 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { isReady, podTrouble } from '../../activities/oracle/pods.ts';
 import { matchesSelector } from '../../activities/oracle/selectors.ts';
 
-const pod = (status: V1Pod['status'], deleting = false): V1Pod => ({ metadata: { name: 'p', ...(deleting ? { deletionTimestamp: new Date() } : {}) }, status });
+const pod = (status: V1Pod['status'], deleting = false): V1Pod => ({
+  metadata: { name: 'p', ...(deleting ? { deletionTimestamp: new Date() } : {}) },
+  status,
+});
 const ready = { conditions: [{ type: 'Ready', status: 'True' }] };
 
 describe('pod verdicts', () => {
@@ -12,13 +15,34 @@ describe('pod verdicts', () => {
     expect(isReady(pod(ready))).toBe(true);
     expect(podTrouble(pod(ready))).toBeUndefined();
     expect(isReady(pod(ready, true))).toBe(false);
-    expect(podTrouble(pod({ containerStatuses: [{ name: 'c', image: 'i', imageID: '', ready: false, restartCount: 3, state: { waiting: { reason: 'CrashLoopBackOff' } } }] }, true))).toBeUndefined();
+    expect(
+      podTrouble(
+        pod(
+          {
+            containerStatuses: [
+              { name: 'c', image: 'i', imageID: '', ready: false, restartCount: 3, state: { waiting: { reason: 'CrashLoopBackOff' } } },
+            ],
+          },
+          true,
+        ),
+      ),
+    ).toBeUndefined();
   });
 
   it('names back-offs, OOM kills, unready running containers and unschedulable pods', () => {
     const container = { name: 'c', image: 'i', imageID: '', ready: false, restartCount: 0 };
-    expect(podTrouble(pod({ containerStatuses: [{ ...container, state: { waiting: { reason: 'ImagePullBackOff' } } }] }))).toBe('ImagePullBackOff');
-    expect(podTrouble(pod({ containerStatuses: [{ ...container, restartCount: 2, lastState: { terminated: { exitCode: 137, reason: 'OOMKilled' } }, state: { running: {} } }] }))).toBe('OOMKilled');
+    expect(podTrouble(pod({ containerStatuses: [{ ...container, state: { waiting: { reason: 'ImagePullBackOff' } } }] }))).toBe(
+      'ImagePullBackOff',
+    );
+    expect(
+      podTrouble(
+        pod({
+          containerStatuses: [
+            { ...container, restartCount: 2, lastState: { terminated: { exitCode: 137, reason: 'OOMKilled' } }, state: { running: {} } },
+          ],
+        }),
+      ),
+    ).toBe('OOMKilled');
     expect(podTrouble(pod({ containerStatuses: [{ ...container, state: { running: {} } }] }))).toBe('NotReady');
     expect(podTrouble(pod({ conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable' }] }))).toBe('Unschedulable');
     // A pod that has only just been created is not in trouble yet.

@@ -13,23 +13,54 @@ const START = new Date('2026-11-21T10:00:00Z');
 const after = (seconds: number) => new Date(START.getTime() + seconds * 1000);
 
 const row = (result: unknown): SessionRow => ({
-  id: 's-1', workflowId: 'session-s-1', scenarioId: scenario.metadata.name, systemId: 'demo-app', mode: 'challenge',
-  participantName: 'Ada <script>', badgeId: null, eventId: null, tokenHash: 'x', phase: 'completed', namespace: null,
-  slaStatus: 'green', slaObjectives: [], hintsUsed: 0, dashboardUrl: null, result, createdAt: after(-30), startedAt: START, repairedAt: after(130), endedAt: after(140),
+  id: 's-1',
+  workflowId: 'session-s-1',
+  scenarioId: scenario.metadata.name,
+  systemId: 'demo-app',
+  mode: 'challenge',
+  participantName: 'Ada <script>',
+  badgeId: null,
+  eventId: null,
+  tokenHash: 'x',
+  phase: 'completed',
+  namespace: null,
+  slaStatus: 'green',
+  slaObjectives: [],
+  hintsUsed: 0,
+  dashboardUrl: null,
+  result,
+  createdAt: after(-30),
+  startedAt: START,
+  repairedAt: after(130),
+  endedAt: after(140),
 });
 let nextId = 1;
-const event = (seconds: number, kind: SessionEventRow['kind'], summary: string): SessionEventRow =>
-  ({ id: nextId++, sessionId: 's-1', dedupeKey: `k${nextId}`, at: after(seconds), kind, summary, detail: null });
+const event = (seconds: number, kind: SessionEventRow['kind'], summary: string): SessionEventRow => ({
+  id: nextId++,
+  sessionId: 's-1',
+  dedupeKey: `k${nextId}`,
+  at: after(seconds),
+  kind,
+  summary,
+  detail: null,
+});
 
 const scored = {
-  score: 950, breakdown: { base: 1000, timePenalty: 0, budgetPenalty: 0, hintPenalty: 0, collateralPenalty: 50, total: 950 },
+  score: 950,
+  breakdown: { base: 1000, timePenalty: 0, budgetPenalty: 0, hintPenalty: 0, collateralPenalty: 50, total: 950 },
   reasons: [{ term: 'collateral', points: 50, message: 'changed deployments/catalog, which the failure did not involve' }],
-  formula: 'score = …', timeToRepairSeconds: 120, parTimeSeconds: 180, redSeconds: 120,
+  formula: 'score = …',
+  timeToRepairSeconds: 120,
+  parTimeSeconds: 180,
+  redSeconds: 120,
 };
 const events = [
-  event(-10, 'phase', 'Sandbox ready'), event(0, 'phase', 'Injecting the fault'), event(1, 'sla', 'SLA red: storefront-available'),
+  event(-10, 'phase', 'Sandbox ready'),
+  event(0, 'phase', 'Injecting the fault'),
+  event(1, 'sla', 'SLA red: storefront-available'),
   event(60, 'kube', 'kubectl scale deployment/catalog (spec.replicas 2→3) | `evil` **bold**'),
-  event(110, 'kube', 'kubectl scale deployment/storefront (spec.replicas 0→2)'), event(120, 'sla', 'SLA green'),
+  event(110, 'kube', 'kubectl scale deployment/storefront (spec.replicas 0→2)'),
+  event(120, 'sla', 'SLA green'),
   event(125, 'kube', 'kubectl get pods --after-the-repair'),
 ];
 
@@ -42,8 +73,9 @@ describe('the result view', () => {
   });
 
   it('reads a result stored before scoring read the recording', () => {
-    expect(normalizeResult({ score: 960, breakdown: { base: 1000, timeOverPar: -40, hints: 0, floor: 0 }, timeToRepairSeconds: 300 }).breakdown)
-      .toEqual({ base: 1000, timePenalty: 40, budgetPenalty: 0, hintPenalty: 0, collateralPenalty: 0, total: 960 });
+    expect(
+      normalizeResult({ score: 960, breakdown: { base: 1000, timeOverPar: -40, hints: 0, floor: 0 }, timeToRepairSeconds: 300 }).breakdown,
+    ).toEqual({ base: 1000, timePenalty: 40, budgetPenalty: 0, hintPenalty: 0, collateralPenalty: 0, total: 960 });
   });
 });
 
@@ -51,7 +83,14 @@ describe('postmortemMarkdown', () => {
   const markdown = postmortemMarkdown(row(scored), scenario, resultDto(row(scored), events, scenario));
 
   it('has the sections of a postmortem, with impact and root cause', () => {
-    for (const heading of ['# Postmortem draft: The storefront scaled to zero', '## Summary', '## Impact', '## Timeline', '## Root cause', '## What fixed it']) {
+    for (const heading of [
+      '# Postmortem draft: The storefront scaled to zero',
+      '## Summary',
+      '## Impact',
+      '## Timeline',
+      '## Root cause',
+      '## What fixed it',
+    ]) {
       expect(markdown).toContain(heading);
     }
     expect(markdown).toContain('- SLA red for 2 min');

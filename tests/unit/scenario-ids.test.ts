@@ -26,7 +26,7 @@ describe('ScenarioIdentities', () => {
     }
   });
 
-  it('never uses the real id or the library\'s public nickname', () => {
+  it("never uses the real id or the library's public nickname", () => {
     for (const scenario of scenarios) {
       const { id, codename } = identities.challenge(scenario);
       expect(id).not.toBe(scenario.metadata.name);
@@ -34,7 +34,7 @@ describe('ScenarioIdentities', () => {
     }
   });
 
-  it('draws other names under another secret and in another event, so one scope\'s names say nothing about another\'s', () => {
+  it("draws other names under another secret and in another event, so one scope's names say nothing about another's", () => {
     const same = (a: string[], b: string[]) => a.filter((name, index) => name === b[index]).length;
     // 4096 possible names: a few coincidences are chance, most names must differ.
     expect(same(namesOf(identities), namesOf(new ScenarioIdentities(library, secret(2))))).toBeLessThan(3);

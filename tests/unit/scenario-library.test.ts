@@ -24,7 +24,6 @@ describe('the real library', () => {
     expect(library.systems.get('demo-app')?.manifests).toContain('kind: Deployment');
     expect(library.scenarios.has('storefront-scaled-to-zero')).toBe(true);
   });
-
 });
 
 describe('a broken library', () => {
@@ -61,7 +60,11 @@ describe('a broken library', () => {
 
   it('puts every problem in the error message, one per line with its file', () => {
     let message = '';
-    try { loadLibrary(join(BROKEN, 'many-problems')); } catch (error) { message = (error as Error).message; }
+    try {
+      loadLibrary(join(BROKEN, 'many-problems'));
+    } catch (error) {
+      message = (error as Error).message;
+    }
     for (const field of ['spec.oracle', 'spec.difficulty', 'spec.parTimeSeconds']) {
       expect(message).toMatch(new RegExp(`many-problems/library/web-down/scenario\\.yaml ${field.replaceAll('.', '\\.')} `));
     }

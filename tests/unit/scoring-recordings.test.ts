@@ -6,8 +6,13 @@ import { describe, expect, it } from 'vitest';
 import { computeScore, type ScoreBreakdown, type ScoreRecording } from '../../scoring/score.ts';
 
 const DIR = join(import.meta.dirname, '..', 'fixtures', 'recordings');
-const fixtures = readdirSync(DIR).filter((file) => file.endsWith('.json')).sort()
-  .map((file) => ({ file, ...(JSON.parse(readFileSync(join(DIR, file), 'utf8')) as { recording: ScoreRecording; score: number; breakdown: ScoreBreakdown }) }));
+const fixtures = readdirSync(DIR)
+  .filter((file) => file.endsWith('.json'))
+  .sort()
+  .map((file) => ({
+    file,
+    ...(JSON.parse(readFileSync(join(DIR, file), 'utf8')) as { recording: ScoreRecording; score: number; breakdown: ScoreBreakdown }),
+  }));
 
 describe('scores of recorded sessions', () => {
   it('has recordings of a clean and of a collateral-heavy repair', () => {
@@ -21,7 +26,7 @@ describe('scores of recorded sessions', () => {
     expect(computeScore(structuredClone(recording))).toEqual(result);
   });
 
-  it('the collateral recording holds the participant\'s real kubectl requests', () => {
+  it("the collateral recording holds the participant's real kubectl requests", () => {
     const collateral = fixtures.find((fixture) => fixture.file === 'collateral-repair.json')!;
     const commands = new Set(collateral.recording.kubeRequests.map((request) => request.command));
     expect([...commands]).toEqual(expect.arrayContaining(['kubectl delete', 'kubectl rollout restart', 'kubectl scale']));

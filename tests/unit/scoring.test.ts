@@ -9,20 +9,41 @@ const START = '2026-11-21T10:00:00.000Z';
 const at = (seconds: number) => new Date(Date.parse(START) + seconds * 1000).toISOString();
 
 const recording = (overrides: Partial<ScoreRecording> = {}): ScoreRecording => ({
-  sessionId: 's-1', mode: 'challenge', parTimeSeconds: 300, timeToRepairSeconds: 120, hintsUsed: 0,
-  startedAt: START, slaReadings: [], kubeRequests: [], faultTargets: ['storefront'], ...overrides,
+  sessionId: 's-1',
+  mode: 'challenge',
+  parTimeSeconds: 300,
+  timeToRepairSeconds: 120,
+  hintsUsed: 0,
+  startedAt: START,
+  slaReadings: [],
+  kubeRequests: [],
+  faultTargets: ['storefront'],
+  ...overrides,
 });
 
 const reading = (seconds: number, status: SlaReading['status'], red: string[] = []): SlaReading => ({
-  at: at(seconds), status, objectives: ['storefront-available', 'checkout-available'].map((name) => ({ name, status: red.includes(name) ? 'red' : 'green' })),
+  at: at(seconds),
+  status,
+  objectives: ['storefront-available', 'checkout-available'].map((name) => ({ name, status: red.includes(name) ? 'red' : 'green' })),
 });
 
-const request = (seconds: number, fields: Partial<KubeAction>): KubeAction => ({ at: at(seconds), verb: 'get', resource: 'pods', status: 200, ...fields });
-const restart = (seconds: number, name: string): KubeAction => request(seconds, {
-  verb: 'patch', resource: 'deployments', name, command: 'kubectl rollout',
-  change: { body: { spec: { template: { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': at(seconds) } } } } } },
+const request = (seconds: number, fields: Partial<KubeAction>): KubeAction => ({
+  at: at(seconds),
+  verb: 'get',
+  resource: 'pods',
+  status: 200,
+  ...fields,
 });
-const scale = (seconds: number, name: string): KubeAction => request(seconds, { verb: 'patch', resource: 'deployments', subresource: 'scale', name, command: 'kubectl scale' });
+const restart = (seconds: number, name: string): KubeAction =>
+  request(seconds, {
+    verb: 'patch',
+    resource: 'deployments',
+    name,
+    command: 'kubectl rollout',
+    change: { body: { spec: { template: { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': at(seconds) } } } } } },
+  });
+const scale = (seconds: number, name: string): KubeAction =>
+  request(seconds, { verb: 'patch', resource: 'deployments', subresource: 'scale', name, command: 'kubectl scale' });
 const deletePod = (seconds: number, name: string): KubeAction => request(seconds, { verb: 'delete', resource: 'pods', name });
 
 describe('computeScore', () => {
@@ -37,7 +58,9 @@ describe('computeScore', () => {
     expect(computeScore(recording({ timeToRepairSeconds: 360 })).breakdown.timePenalty).toBe(20);
     expect(computeScore(recording({ timeToRepairSeconds: 420 })).breakdown.timePenalty).toBe(40);
     expect(computeScore(recording({ timeToRepairSeconds: 330 })).breakdown.timePenalty).toBe(10);
-    expect(computeScore(recording({ timeToRepairSeconds: 420 })).reasons).toEqual([{ term: 'time', points: 40, message: 'repaired in 7 min, 2 min over the par of 5 min' }]);
+    expect(computeScore(recording({ timeToRepairSeconds: 420 })).reasons).toEqual([
+      { term: 'time', points: 40, message: 'repaired in 7 min, 2 min over the par of 5 min' },
+    ]);
   });
 
   it('budget: each objective may be red for the par time; 10 points per minute beyond, per objective', () => {
@@ -45,21 +68,38 @@ describe('computeScore', () => {
     const result = computeScore(recording({ timeToRepairSeconds: 420, slaReadings: readings }));
     expect(result.redSeconds).toBe(420);
     expect(result.breakdown.budgetPenalty).toBe(20);
-    expect(result.reasons.find((r) => r.term === 'budget')?.message).toBe('storefront-available was red for 7 min: 2 min beyond its error budget');
+    expect(result.reasons.find((r) => r.term === 'budget')?.message).toBe(
+      'storefront-available was red for 7 min: 2 min beyond its error budget',
+    );
     // Breaking a second objective on the way burns its budget too.
-    const worse = [reading(0, 'red', ['storefront-available']), reading(10, 'red', ['storefront-available', 'checkout-available']), reading(420, 'green')];
+    const worse = [
+      reading(0, 'red', ['storefront-available']),
+      reading(10, 'red', ['storefront-available', 'checkout-available']),
+      reading(420, 'green'),
+    ];
     expect(computeScore(recording({ timeToRepairSeconds: 420, slaReadings: worse })).breakdown.budgetPenalty).toBe(20 + 18);
   });
 
   it('budget: red time before Start and after the repair does not count; flapping counts each red stretch', () => {
-    const flapping = [reading(-100, 'red', ['storefront-available']), reading(0, 'red', ['storefront-available']), reading(200, 'green'), reading(250, 'red', ['storefront-available']), reading(500, 'green'), reading(600, 'red', ['storefront-available'])];
+    const flapping = [
+      reading(-100, 'red', ['storefront-available']),
+      reading(0, 'red', ['storefront-available']),
+      reading(200, 'green'),
+      reading(250, 'red', ['storefront-available']),
+      reading(500, 'green'),
+      reading(600, 'red', ['storefront-available']),
+    ];
     const result = computeScore(recording({ parTimeSeconds: 60, timeToRepairSeconds: 500, slaReadings: flapping }));
     expect(result.redSeconds).toBe(450);
     expect(result.breakdown.budgetPenalty).toBe(65); // (450 − 60) s = 6.5 min
   });
 
   it('budget: nothing to measure without a start or readings', () => {
-    expect(computeScore(recording({ startedAt: undefined, timeToRepairSeconds: 900, slaReadings: [reading(0, 'red', ['storefront-available'])] })).breakdown.budgetPenalty).toBe(0);
+    expect(
+      computeScore(
+        recording({ startedAt: undefined, timeToRepairSeconds: 900, slaReadings: [reading(0, 'red', ['storefront-available'])] }),
+      ).breakdown.budgetPenalty,
+    ).toBe(0);
     expect(computeScore(recording({ timeToRepairSeconds: 900 })).breakdown.budgetPenalty).toBe(0);
   });
 
@@ -78,7 +118,10 @@ describe('computeScore', () => {
   it('collateral: many pods at once is a mass deletion; pods deleted again and again is symptom-only', () => {
     const burst = [deletePod(10, 'a'), deletePod(12, 'b'), deletePod(15, 'c')];
     expect(computeScore(recording({ kubeRequests: burst })).breakdown.collateralPenalty).toBe(100);
-    expect(computeScore(recording({ kubeRequests: [request(5, { verb: 'deletecollection', resource: 'pods', namespace: 'fl-x' })] })).breakdown.collateralPenalty).toBe(100);
+    expect(
+      computeScore(recording({ kubeRequests: [request(5, { verb: 'deletecollection', resource: 'pods', namespace: 'fl-x' })] })).breakdown
+        .collateralPenalty,
+    ).toBe(100);
     const spread = [deletePod(10, 'a'), deletePod(60, 'b'), deletePod(120, 'c')];
     const symptom = computeScore(recording({ kubeRequests: spread }));
     expect(symptom.breakdown.collateralPenalty).toBe(50);
@@ -95,21 +138,41 @@ describe('computeScore', () => {
   });
 
   it('collateral: scaling or deleting workloads the failure did not involve costs 50 each', () => {
-    const result = computeScore(recording({ kubeRequests: [
-      scale(50, 'catalog'), scale(60, 'catalog'), request(70, { verb: 'delete', resource: 'deployments', name: 'cart' }), scale(80, 'storefront'),
-      request(90, { verb: 'delete', resource: 'replicasets', name: 'storefront-7d9c5b' }),
-    ] }));
+    const result = computeScore(
+      recording({
+        kubeRequests: [
+          scale(50, 'catalog'),
+          scale(60, 'catalog'),
+          request(70, { verb: 'delete', resource: 'deployments', name: 'cart' }),
+          scale(80, 'storefront'),
+          request(90, { verb: 'delete', resource: 'replicasets', name: 'storefront-7d9c5b' }),
+        ],
+      }),
+    );
     expect(result.breakdown.collateralPenalty).toBe(100);
     expect(result.reasons.map((r) => r.message)).toEqual([
-      'changed deployments/cart, which the failure did not involve', 'changed deployments/catalog, which the failure did not involve',
+      'changed deployments/cart, which the failure did not involve',
+      'changed deployments/catalog, which the failure did not involve',
     ]);
   });
 
   it('collateral: refused requests and reads cost nothing; the total is capped at 500', () => {
-    expect(computeScore(recording({ kubeRequests: [request(1, { verb: 'delete', resource: 'namespaces', name: 'x', status: 403 }), request(2, { verb: 'list', resource: 'pods' })] })).breakdown.collateralPenalty).toBe(0);
+    expect(
+      computeScore(
+        recording({
+          kubeRequests: [
+            request(1, { verb: 'delete', resource: 'namespaces', name: 'x', status: 403 }),
+            request(2, { verb: 'list', resource: 'pods' }),
+          ],
+        }),
+      ).breakdown.collateralPenalty,
+    ).toBe(0);
     const everything = [
-      request(1, { verb: 'delete', resource: 'namespaces', name: 'x' }), request(2, { verb: 'delete', resource: 'namespaces', name: 'y' }),
-      deletePod(10, 'a'), deletePod(11, 'b'), deletePod(12, 'c'),
+      request(1, { verb: 'delete', resource: 'namespaces', name: 'x' }),
+      request(2, { verb: 'delete', resource: 'namespaces', name: 'y' }),
+      deletePod(10, 'a'),
+      deletePod(11, 'b'),
+      deletePod(12, 'c'),
     ];
     expect(computeScore(recording({ kubeRequests: everything })).breakdown.collateralPenalty).toBe(500);
   });
@@ -122,7 +185,14 @@ describe('computeScore', () => {
   });
 
   it('the breakdown adds up: base minus penalties (plus what the floor gives back) is the total', () => {
-    const result = computeScore(recording({ timeToRepairSeconds: 777, hintsUsed: 2, kubeRequests: [scale(5, 'cart')], slaReadings: [reading(0, 'red', ['storefront-available'])] }));
+    const result = computeScore(
+      recording({
+        timeToRepairSeconds: 777,
+        hintsUsed: 2,
+        kubeRequests: [scale(5, 'cart')],
+        slaReadings: [reading(0, 'red', ['storefront-available'])],
+      }),
+    );
     const { base, timePenalty, budgetPenalty, hintPenalty, collateralPenalty, total } = result.breakdown;
     expect(base - timePenalty - budgetPenalty - hintPenalty - collateralPenalty).toBe(total);
     expect(result.reasons.reduce((sum, r) => sum + r.points, 0)).toBe(base - total);

@@ -15,9 +15,18 @@ const config = loadConfig({});
 function planOf(scenarioId: string): SessionPlan {
   const scenario = library.scenarios.get(scenarioId)!;
   const systemId = scenario.spec.systems[0]!;
-  return sessionPlan('00000000-0000-4000-8000-000000000000', scenario, library.systems.get(systemId)!, {
-    scenarioId, systemId, mode: 'learn', participant: { name: 'Ada' },
-  }, config);
+  return sessionPlan(
+    '00000000-0000-4000-8000-000000000000',
+    scenario,
+    library.systems.get(systemId)!,
+    {
+      scenarioId,
+      systemId,
+      mode: 'learn',
+      participant: { name: 'Ada' },
+    },
+    config,
+  );
 }
 
 describe('a session plan', () => {
@@ -33,14 +42,14 @@ describe('a session plan', () => {
     expect(snapshot?.manifestsSha256).toBe(createHash('sha256').update(system.manifests).digest('hex'));
   });
 
-  it('comes out of Temporal\'s payload conversion as it went in, for every scenario', () => {
+  it("comes out of Temporal's payload conversion as it went in, for every scenario", () => {
     for (const id of library.scenarios.keys()) {
       const plan = planOf(id);
       expect(defaultPayloadConverter.fromPayload(defaultPayloadConverter.toPayload(plan))).toEqual(plan);
     }
   });
 
-  it('keeps the manifests out (their digest stands for them), so every scenario\'s plan stays under 8 KB', () => {
+  it("keeps the manifests out (their digest stands for them), so every scenario's plan stays under 8 KB", () => {
     for (const id of library.scenarios.keys()) {
       const plan = planOf(id);
       const json = JSON.stringify(plan);

@@ -14,12 +14,37 @@ const created = new Date('2026-03-01T10:00:00Z');
 const at = (seconds: number) => new Date(created.getTime() + seconds * 1000);
 
 const row = (overrides: Partial<SessionRow> = {}): SessionRow => ({
-  id: 'session-1', workflowId: 'session-session-1', scenarioId: 'storefront-scaled-to-zero', systemId: 'demo-app', mode: 'learn',
-  participantName: 'Ada', badgeId: null, eventId: null, tokenHash: 'f'.repeat(64), phase: 'running', namespace: 'fl-session-1',
-  slaStatus: 'red', slaObjectives: [], hintsUsed: 0, dashboardUrl: null, result: null, createdAt: created, startedAt: null, repairedAt: null, endedAt: null,
+  id: 'session-1',
+  workflowId: 'session-session-1',
+  scenarioId: 'storefront-scaled-to-zero',
+  systemId: 'demo-app',
+  mode: 'learn',
+  participantName: 'Ada',
+  badgeId: null,
+  eventId: null,
+  tokenHash: 'f'.repeat(64),
+  phase: 'running',
+  namespace: 'fl-session-1',
+  slaStatus: 'red',
+  slaObjectives: [],
+  hintsUsed: 0,
+  dashboardUrl: null,
+  result: null,
+  createdAt: created,
+  startedAt: null,
+  repairedAt: null,
+  endedAt: null,
   ...overrides,
 });
-const note: SessionEventRow = { id: 7, sessionId: 'session-1', dedupeKey: 'fault:0', at: at(60), kind: 'note', summary: 'Fault injected', detail: { summary: 'scaled storefront to 0' } };
+const note: SessionEventRow = {
+  id: 7,
+  sessionId: 'session-1',
+  dedupeKey: 'fault:0',
+  at: at(60),
+  kind: 'note',
+  summary: 'Fault injected',
+  detail: { summary: 'scaled storefront to 0' },
+};
 
 describe('sessionDto', () => {
   it('Learn mode shows the real scenario id and its title, and no codename', () => {
@@ -34,7 +59,10 @@ describe('sessionDto', () => {
     expect(dto.title).toBeUndefined();
     expect(dto.scenarioId).not.toBe('storefront-scaled-to-zero');
     expect(dto.scenarioId).toMatch(/^[a-z0-9-]+$/);
-    const asIn = (eventId?: string) => { const { id, codename } = identities.challenge(scenario, eventId); return { scenarioId: id, codename }; };
+    const asIn = (eventId?: string) => {
+      const { id, codename } = identities.challenge(scenario, eventId);
+      return { scenarioId: id, codename };
+    };
     expect(dto).toMatchObject(asIn()); // the open catalog's codename
     expect(sessionDto(row({ mode: 'challenge', eventId: 'booth' }), [], library, identities)).toMatchObject(asIn('booth'));
     const json = JSON.stringify(dto);
@@ -44,7 +72,7 @@ describe('sessionDto', () => {
     expect(json).not.toContain('scaled storefront to 0');
   });
 
-  it('hides a note\'s detail in Challenge mode and shows it in Learn mode', () => {
+  it("hides a note's detail in Challenge mode and shows it in Learn mode", () => {
     expect(eventDto(note, 'learn').detail).toEqual(note.detail);
     expect(eventDto(note, 'challenge').detail).toBeUndefined();
   });

@@ -3,12 +3,22 @@ import { describe, expect, it } from 'vitest';
 import { errorBudget, type SeriesSample } from '../../activities/sla/error-budget.ts';
 
 const sample = (at: number, a: 'green' | 'red' | 'unknown', b: 'green' | 'red' | 'unknown'): SeriesSample => ({
-  at: new Date(at * 1000), status: a === 'red' || b === 'red' ? 'red' : a === 'unknown' || b === 'unknown' ? 'unknown' : 'green',
-  objectives: [{ name: 'a', status: a }, { name: 'b', status: b }],
+  at: new Date(at * 1000),
+  status: a === 'red' || b === 'red' ? 'red' : a === 'unknown' || b === 'unknown' ? 'unknown' : 'green',
+  objectives: [
+    { name: 'a', status: a },
+    { name: 'b', status: b },
+  ],
 });
 
 describe('errorBudget', () => {
-  const series = [sample(0, 'green', 'green'), sample(10, 'red', 'green'), sample(40, 'red', 'red'), sample(50, 'unknown', 'green'), sample(60, 'green', 'green')];
+  const series = [
+    sample(0, 'green', 'green'),
+    sample(10, 'red', 'green'),
+    sample(40, 'red', 'red'),
+    sample(50, 'unknown', 'green'),
+    sample(60, 'green', 'green'),
+  ];
 
   it('counts each sample until the next, within the window', () => {
     const budget = errorBudget(series, 0, 100_000);

@@ -15,7 +15,12 @@ function countingProvider(fail = false) {
       calls.push(targets.length);
       await sleep(20);
       if (fail) throw new Error('provider down');
-      return new Map(targets.map((t) => [t.sessionId, { status: 'green' as const, objectives: [{ name: 'web', status: 'green' as const }], sampledAt: Date.now() }]));
+      return new Map(
+        targets.map((t) => [
+          t.sessionId,
+          { status: 'green' as const, objectives: [{ name: 'web', status: 'green' as const }], sampledAt: Date.now() },
+        ]),
+      );
     },
   };
   return { provider, calls };
@@ -37,7 +42,9 @@ describe('SlaEvaluator', () => {
     const { provider, calls } = countingProvider();
     evaluator = new SlaEvaluator(provider, 150);
     const started = Date.now();
-    const loop = async (n: number) => { for (let i = 0; i < 4; i += 1) await evaluator!.next(target(n)); };
+    const loop = async (n: number) => {
+      for (let i = 0; i < 4; i += 1) await evaluator!.next(target(n));
+    };
     await Promise.all([loop(1), loop(2), loop(3)]);
     expect(calls.length).toBe(4);
     expect(Date.now() - started).toBeGreaterThanOrEqual(3 * 150 - 5);

@@ -18,7 +18,14 @@ const base = { name: 'web', description: 'Web answers', kubeState: { serviceHasR
 describe('objective schema', () => {
   it('keeps objectives with only a kubeState predicate valid, and accepts per-provider SLIs', () => {
     expect(Value.Check(ObjectiveSchema, base)).toBe(true);
-    expect(Value.Check(ObjectiveSchema, { ...base, weight: 2, prometheus: { query: 'up{namespace="{{namespace}}"}', min: 1 }, sumo: { metrics: 'metric=x {{namespaces}}', max: 3 } })).toBe(true);
+    expect(
+      Value.Check(ObjectiveSchema, {
+        ...base,
+        weight: 2,
+        prometheus: { query: 'up{namespace="{{namespace}}"}', min: 1 },
+        sumo: { metrics: 'metric=x {{namespaces}}', max: 3 },
+      }),
+    ).toBe(true);
     expect(Value.Check(ObjectiveSchema, { ...base, sumo: { search: 'x', metrics: 'y' } })).toBe(false);
     expect(Value.Check(ObjectiveSchema, { ...base, probe: { service: 'web', minSuccessRate: 2 } })).toBe(false);
   });
@@ -30,9 +37,13 @@ describe('query templating', () => {
     expect(renderQuery('x{n="{{namespace}}"}', 'a"b')).toBe('x{n="a\\"b"}');
     expect(namespaceFilter(['fl-1', 'fl-2', 'fl-1'])).toBe('(namespace="fl-1" OR namespace="fl-2")');
     // Many sessions: one wildcard over the common prefix keeps the query short.
-    expect(namespaceFilter(Array.from({ length: 200 }, (_, n) => `fl-${n.toString(16).padStart(20, '0')}`))).toBe(`(namespace="fl-${'0'.repeat(18)}*")`);
+    expect(namespaceFilter(Array.from({ length: 200 }, (_, n) => `fl-${n.toString(16).padStart(20, '0')}`))).toBe(
+      `(namespace="fl-${'0'.repeat(18)}*")`,
+    );
     expect(renderSumoQuery('_sourceCategory=k {{namespaces}} | count', ['fl-1'])).toBe('_sourceCategory=k (namespace="fl-1") | count');
-    expect(probeUrl('http://{service}.{namespace}.svc{path}', 'fl-1', { service: 'web', path: '/health', minSuccessRate: 0.9 })).toBe('http://web.fl-1.svc/health');
+    expect(probeUrl('http://{service}.{namespace}.svc{path}', 'fl-1', { service: 'web', path: '/health', minSuccessRate: 0.9 })).toBe(
+      'http://web.fl-1.svc/health',
+    );
   });
 });
 
@@ -41,15 +52,33 @@ describe('SLI judgement', () => {
   it('probe: red on failures or slow p95, green otherwise', () => {
     const fast = Array.from({ length: 20 }, () => ({ ok: true, ms: 10 }));
     expect(judgeProbe(base, sli, fast).status).toBe('green');
-    expect(judgeProbe(base, sli, fast.map((o, i) => ({ ...o, ok: i % 4 !== 0 }))).status).toBe('red');
-    expect(judgeProbe(base, sli, fast.map((o, i) => ({ ...o, ms: i < 2 ? 500 : 10 }))).status).toBe('red');
+    expect(
+      judgeProbe(
+        base,
+        sli,
+        fast.map((o, i) => ({ ...o, ok: i % 4 !== 0 })),
+      ).status,
+    ).toBe('red');
+    expect(
+      judgeProbe(
+        base,
+        sli,
+        fast.map((o, i) => ({ ...o, ms: i < 2 ? 500 : 10 })),
+      ).status,
+    ).toBe('red');
     expect(percentile([5, 1, 3, 2, 4], 50)).toBe(3);
   });
 
   it('kube-state: names every SLI over its limit', () => {
-    expect(breachedSlis({ availableRatio: 0.5, restarts: 7, oomKilled: 1, pendingPods: 0 }, { deployment: 'web', minAvailableRatio: 1, maxRestarts: 5, maxOomKilled: 0, maxPendingPods: 0 }))
-      .toEqual(['availableRatio', 'restarts', 'oomKilled']);
-    expect(breachedSlis({ availableRatio: 1, restarts: 0, oomKilled: 0, pendingPods: 0 }, { deployment: 'web', minAvailableRatio: 1 })).toEqual([]);
+    expect(
+      breachedSlis(
+        { availableRatio: 0.5, restarts: 7, oomKilled: 1, pendingPods: 0 },
+        { deployment: 'web', minAvailableRatio: 1, maxRestarts: 5, maxOomKilled: 0, maxPendingPods: 0 },
+      ),
+    ).toEqual(['availableRatio', 'restarts', 'oomKilled']);
+    expect(
+      breachedSlis({ availableRatio: 1, restarts: 0, oomKilled: 0, pendingPods: 0 }, { deployment: 'web', minAvailableRatio: 1 }),
+    ).toEqual([]);
   });
 });
 
@@ -69,7 +98,9 @@ describe('composite provider', () => {
       name,
       async evaluate(targets) {
         calls.push(`${name}:${targets.length}`);
-        return new Map(targets.map((t) => [t.sessionId, { status, objectives: t.objectives.map((o) => ({ name: o.name, status })), sampledAt: 1000 }]));
+        return new Map(
+          targets.map((t) => [t.sessionId, { status, objectives: t.objectives.map((o) => ({ name: o.name, status })), sampledAt: 1000 }]),
+        );
       },
     });
     const withSli: Objective = { ...base, name: 'a', prometheus: { query: 'q', min: 1 } };
@@ -80,7 +111,13 @@ describe('composite provider', () => {
       { sessionId: 's2', namespace: 'n2', objectives: [withSli] },
     ]);
     expect(calls.sort()).toEqual(['kube-state:1', 'prometheus:2']);
-    expect(readings.get('s1')).toMatchObject({ status: 'red', objectives: [{ name: 'b', status: 'red' }, { name: 'a', status: 'green' }] });
+    expect(readings.get('s1')).toMatchObject({
+      status: 'red',
+      objectives: [
+        { name: 'b', status: 'red' },
+        { name: 'a', status: 'green' },
+      ],
+    });
     expect(readings.get('s2')?.status).toBe('green');
   });
 });
@@ -102,7 +139,12 @@ describe('SLA configuration', () => {
     expect(() => loadConfig({ SLA_PROVIDER: 'prometheus' })).toThrow(ConfigError);
     expect(() => loadConfig({ SLA_PROVIDER: 'sumo', SUMO_ACCESS_ID: 'id' })).toThrow(/SUMO_ACCESS_KEY is required/);
     expect(() => loadConfig({ SLA_PROVIDER: 'datadog' })).toThrow(/SLA_PROVIDER must be one of/);
-    const sumo = loadConfig({ SLA_PROVIDER: 'sumo', SUMO_ACCESS_ID: 'id', SUMO_ACCESS_KEY: 'key', SUMO_API_URL: 'https://api.eu.sumologic.com/api/' }).sla;
+    const sumo = loadConfig({
+      SLA_PROVIDER: 'sumo',
+      SUMO_ACCESS_ID: 'id',
+      SUMO_ACCESS_KEY: 'key',
+      SUMO_API_URL: 'https://api.eu.sumologic.com/api/',
+    }).sla;
     expect(sumo.sumo).toMatchObject({ accessId: 'id', apiUrl: 'https://api.eu.sumologic.com/api/', ingestLagSeconds: 60 });
   });
 });

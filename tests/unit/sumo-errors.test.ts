@@ -6,13 +6,19 @@ import { CookieJar } from '../../activities/sla/sumo/cookies.ts';
 
 describe('parseSumoError', () => {
   it('reads the flat shape of search jobs', () => {
-    const error = parseSumoError(400, JSON.stringify({ status: 400, id: 'ABC', code: 'searchjob.invalid.timestamp.from', message: 'The from field is invalid' }));
+    const error = parseSumoError(
+      400,
+      JSON.stringify({ status: 400, id: 'ABC', code: 'searchjob.invalid.timestamp.from', message: 'The from field is invalid' }),
+    );
     expect(error).toMatchObject({ status: 400, code: 'searchjob.invalid.timestamp.from', requestId: 'ABC' });
     expect(error.message).toContain('The from field is invalid');
   });
 
   it('reads the errors-array shape of the management APIs', () => {
-    const error = parseSumoError(404, JSON.stringify({ id: 'XYZ', errors: [{ code: 'dashboard:not_found', message: 'Dashboard not found', detail: 'id 42' }] }));
+    const error = parseSumoError(
+      404,
+      JSON.stringify({ id: 'XYZ', errors: [{ code: 'dashboard:not_found', message: 'Dashboard not found', detail: 'id 42' }] }),
+    );
     expect(error).toMatchObject({ status: 404, code: 'dashboard:not_found', requestId: 'XYZ' });
     expect(error.message).toContain('Dashboard not found — id 42');
   });
@@ -31,8 +37,13 @@ describe('parseSumoError', () => {
 
 describe('Sumo values', () => {
   it('turns numeric strings into numbers and leaves the rest', () => {
-    expect(coerceRecord({ namespace: 'fl-1', value: '0.25', _count: '12', empty: '', label: '1e3x' }))
-      .toEqual({ namespace: 'fl-1', value: 0.25, _count: 12, empty: '', label: '1e3x' });
+    expect(coerceRecord({ namespace: 'fl-1', value: '0.25', _count: '12', empty: '', label: '1e3x' })).toEqual({
+      namespace: 'fl-1',
+      value: 0.25,
+      _count: 12,
+      empty: '',
+      label: '1e3x',
+    });
   });
 
   it('keeps cookies and replays them', () => {

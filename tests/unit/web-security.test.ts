@@ -20,7 +20,7 @@ describe('isCrossOriginWrite', () => {
     expect(isCrossOriginWrite(request('POST', { 'sec-fetch-site': 'same-site' }), SITE)).toBe(true);
   });
 
-  it('lets the site\'s own forms, reads, and clients that are no browser through', () => {
+  it("lets the site's own forms, reads, and clients that are no browser through", () => {
     expect(isCrossOriginWrite(request('POST', { origin: SITE }), SITE)).toBe(false);
     expect(isCrossOriginWrite(request('POST', { 'sec-fetch-site': 'same-origin' }), SITE)).toBe(false);
     expect(isCrossOriginWrite(request('POST'), SITE)).toBe(false);
@@ -49,7 +49,9 @@ describe('withApiConnectSources', () => {
     expect(withApiConnectSources(policy, 'http://127.0.0.1:3999')).toBe(
       "default-src 'self'; connect-src 'self' http://127.0.0.1:3999 ws://127.0.0.1:3999; script-src 'self' 'nonce-abc'; frame-ancestors 'none'",
     );
-    expect(withApiConnectSources(policy, 'https://api.booth.example/base/')).toContain("connect-src 'self' https://api.booth.example wss://api.booth.example;");
+    expect(withApiConnectSources(policy, 'https://api.booth.example/base/')).toContain(
+      "connect-src 'self' https://api.booth.example wss://api.booth.example;",
+    );
   });
 
   it('adds nothing twice and leaves a policy without connect-src alone', () => {
@@ -59,7 +61,7 @@ describe('withApiConnectSources', () => {
   });
 });
 
-describe('the built site\'s settings (web/production-server.ts)', () => {
+describe("the built site's settings (web/production-server.ts)", () => {
   it('serves on loopback at WEB_PORT with the origin following the port unless WEB_ORIGIN says otherwise', () => {
     const local = siteSettings({ WEB_PORT: '4100' });
     expect([local.host, local.port, local.origin.origin]).toEqual(['127.0.0.1', 4100, 'http://127.0.0.1:4100']);

@@ -31,7 +31,9 @@ describe('the prebuilt workflow bundle', () => {
     expect(readFileSync(codePath, 'utf8')).toContain('greeting from the fixture, version 1');
     const manifest = JSON.parse(readFileSync(manifestPath(codePath), 'utf8')) as { files: Record<string, string> };
     // What the entry imports is recorded too, and the workflow runtime it was bundled with.
-    expect(Object.keys(manifest.files)).toEqual(expect.arrayContaining([expect.stringMatching(/workflows\/index\.ts$/), expect.stringMatching(/workflows\/greeting\.ts$/)]));
+    expect(Object.keys(manifest.files)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/workflows\/index\.ts$/), expect.stringMatching(/workflows\/greeting\.ts$/)]),
+    );
     expect(Object.keys(manifest.files).some((file) => file.startsWith('node_modules/@temporalio/workflow/'))).toBe(true);
   });
 
@@ -53,12 +55,21 @@ describe('the prebuilt workflow bundle', () => {
     const manifest = readFileSync(manifestPath(codePath));
     rmSync(manifestPath(codePath));
     try {
-      expect(chooseWorkflowBundle(codePath, workflowsPath)).toEqual({ use: 'sources', reason: expect.stringMatching(/no readable manifest/) });
+      expect(chooseWorkflowBundle(codePath, workflowsPath)).toEqual({
+        use: 'sources',
+        reason: expect.stringMatching(/no readable manifest/),
+      });
     } finally {
       writeFileSync(manifestPath(codePath), manifest);
     }
-    expect(chooseWorkflowBundle(codePath, join(ROOT, 'workflows/index.ts'))).toEqual({ use: 'sources', reason: expect.stringMatching(/is of .*bundle-.*workflows\/index\.ts/) });
-    expect(chooseWorkflowBundle(join(dir, 'nothing.js'), workflowsPath)).toEqual({ use: 'sources', reason: expect.stringMatching(/no prebuilt bundle/) });
+    expect(chooseWorkflowBundle(codePath, join(ROOT, 'workflows/index.ts'))).toEqual({
+      use: 'sources',
+      reason: expect.stringMatching(/is of .*bundle-.*workflows\/index\.ts/),
+    });
+    expect(chooseWorkflowBundle(join(dir, 'nothing.js'), workflowsPath)).toEqual({
+      use: 'sources',
+      reason: expect.stringMatching(/no prebuilt bundle/),
+    });
     expect(chooseWorkflowBundle(undefined, workflowsPath)).toEqual({ use: 'sources', reason: 'FL_WORKFLOW_BUNDLE=none' });
   });
 

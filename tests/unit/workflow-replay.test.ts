@@ -8,19 +8,35 @@ import { describe, expect, it } from 'vitest';
 import { WORKFLOWS_PATH } from '../../worker/create-worker.ts';
 import { HISTORIES_DIR } from '../support/record-history.ts';
 
-const files = readdirSync(HISTORIES_DIR).filter((file) => file.endsWith('.json')).sort();
+const files = readdirSync(HISTORIES_DIR)
+  .filter((file) => file.endsWith('.json'))
+  .sort();
 
 describe('recorded scenarioSession histories', () => {
   it('are committed for every path, and for sessions started by the previous workflow version', () => {
-    expect(files).toEqual(expect.arrayContaining([
-      'completed-with-repair.json', 'abandoned-in-ready.json', 'abandoned-in-running.json', 'timed-out-in-ready.json',
-      'timed-out-running.json', 'failed-injection.json', 'v1-completed-with-repair.json', 'v1-abandoned-in-ready.json',
-      'v2-completed-with-repair.json', 'v2-abandoned-in-ready.json', 'v3-completed-with-repair.json', 'v3-abandoned-in-ready.json',
-    ]));
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'completed-with-repair.json',
+        'abandoned-in-ready.json',
+        'abandoned-in-running.json',
+        'timed-out-in-ready.json',
+        'timed-out-running.json',
+        'failed-injection.json',
+        'v1-completed-with-repair.json',
+        'v1-abandoned-in-ready.json',
+        'v2-completed-with-repair.json',
+        'v2-abandoned-in-ready.json',
+        'v3-completed-with-repair.json',
+        'v3-abandoned-in-ready.json',
+      ]),
+    );
   });
 
   it('replay without non-determinism', { timeout: 120_000 }, async () => {
-    const histories = files.map((file) => ({ workflowId: file.replace(/\.json$/, ''), history: historyFromJSON(JSON.parse(readFileSync(join(HISTORIES_DIR, file), 'utf8'))) }));
+    const histories = files.map((file) => ({
+      workflowId: file.replace(/\.json$/, ''),
+      history: historyFromJSON(JSON.parse(readFileSync(join(HISTORIES_DIR, file), 'utf8'))),
+    }));
     const failures: string[] = [];
     for await (const result of Worker.runReplayHistories({ workflowsPath: WORKFLOWS_PATH, replayName: 'scenarioSession' }, histories)) {
       if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);

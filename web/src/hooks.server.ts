@@ -6,7 +6,12 @@ import { isCrossOriginWrite, withApiConnectSources, withSecurityHeaders } from '
 export const handle: Handle = async ({ event, resolve }) => {
   if (isCrossOriginWrite(event.request, event.url.origin)) {
     // A page on another origin (another port of this host too) must not act with this visitor's cookies.
-    return withSecurityHeaders(new Response('Cross-origin form submissions are forbidden.', { status: 403, headers: { 'content-type': 'text/plain; charset=utf-8' } }));
+    return withSecurityHeaders(
+      new Response('Cross-origin form submissions are forbidden.', {
+        status: 403,
+        headers: { 'content-type': 'text/plain; charset=utf-8' },
+      }),
+    );
   }
   const response = withSecurityHeaders(await resolve(event));
   const policy = response.headers.get('content-security-policy');

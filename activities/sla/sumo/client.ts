@@ -12,7 +12,10 @@ export interface SumoCredentials {
   accessKey: string;
 }
 
-export interface SumoRequestStats { requests: number; throttled429: number }
+export interface SumoRequestStats {
+  requests: number;
+  throttled429: number;
+}
 
 export interface ClientOptions {
   /** Attempts on 429 before giving up. */
@@ -47,7 +50,12 @@ export class SumoClient {
    * One API call; `path` is relative to the API base (e.g. `v1/search/jobs`). Returns the parsed body and
    * headers. `jar`: a search job's own cookies (see `forkJar`); default the shared jar of this key.
    */
-  async request<T>(method: string, path: string, body?: unknown, jar: CookieJar = this.jar): Promise<{ body: T; status: number; headers: Headers }> {
+  async request<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    jar: CookieJar = this.jar,
+  ): Promise<{ body: T; status: number; headers: Headers }> {
     for (let attempt = 0; ; attempt += 1) {
       const response = await this.throttle.run(() => this.send(method, path, body, jar));
       if (response.status === 429 && attempt + 1 < this.maxAttempts) {
@@ -59,7 +67,8 @@ export class SumoClient {
         continue;
       }
       const text = await response.text();
-      if (response.status >= 300 && response.status < 400) throw new SumoDeploymentError(this.apiUrl, response.headers.get('location') ?? undefined);
+      if (response.status >= 300 && response.status < 400)
+        throw new SumoDeploymentError(this.apiUrl, response.headers.get('location') ?? undefined);
       if (response.status >= 400) throw parseSumoError(response.status, text);
       return { body: (text ? JSON.parse(text) : undefined) as T, status: response.status, headers: response.headers };
     }
@@ -77,8 +86,11 @@ export class SumoClient {
     if (cookie) headers.cookie = cookie;
     if (body !== undefined) headers['content-type'] = 'application/json';
     const response = await fetch(new URL(path, this.apiUrl), {
-      method, headers, body: body === undefined ? undefined : JSON.stringify(body),
-      redirect: 'manual', signal: AbortSignal.timeout(this.timeoutMs),
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      redirect: 'manual',
+      signal: AbortSignal.timeout(this.timeoutMs),
     });
     jar.store(response.headers);
     return response;
@@ -96,8 +108,10 @@ export class SumoClient {
 
 /** Sumo sends every aggregate value as a string: numbers become numbers, the rest stays text. */
 export function coerceRecord(map: Record<string, string>): Record<string, string | number> {
-  return Object.fromEntries(Object.entries(map).map(([key, value]) => {
-    const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : Number.NaN;
-    return [key, Number.isFinite(number) ? number : value];
-  }));
+  return Object.fromEntries(
+    Object.entries(map).map(([key, value]) => {
+      const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : Number.NaN;
+      return [key, Number.isFinite(number) ? number : value];
+    }),
+  );
 }

@@ -33,31 +33,61 @@ export function dashboardBody(input: DashboardInput) {
   const panels: Record<string, unknown>[] = [
     { key: 'scenario', panelType: 'TextPanel', title: 'Scenario', text: scenarioText(input) },
     {
-      key: 'state-lines', panelType: 'SumoSearchPanel', title: 'Session state',
-      queries: [{ queryKey: 'A', queryType: 'Logs', queryString: `${stateLines(input.sessionId)} | count by _messagetime, phase, event, elapsed_s, violated | sort by _messagetime desc`, parseMode: 'Manual' }],
+      key: 'state-lines',
+      panelType: 'SumoSearchPanel',
+      title: 'Session state',
+      queries: [
+        {
+          queryKey: 'A',
+          queryType: 'Logs',
+          queryString: `${stateLines(input.sessionId)} | count by _messagetime, phase, event, elapsed_s, violated | sort by _messagetime desc`,
+          parseMode: 'Manual',
+        },
+      ],
       visualSettings: JSON.stringify({ general: { mode: 'distribution', type: 'table' } }),
     },
   ];
   for (const objective of input.objectives) {
     const sli = objective.sumo;
-    const query = sli && 'metrics' in sli
-      ? { queryKey: 'A', queryType: 'Metrics', queryString: renderSumoQuery(sli.metrics, [input.namespace]), metricsQueryMode: 'Advanced' }
-      : { queryKey: 'A', queryType: 'Logs', parseMode: 'Manual',
-        queryString: `${stateLines(input.sessionId)} | json "slis['${objective.name}']" as value nodrop | where !isNull(value) | timeslice 15s | max(value) as ${field(objective.name)} by _timeslice` };
+    const query =
+      sli && 'metrics' in sli
+        ? {
+            queryKey: 'A',
+            queryType: 'Metrics',
+            queryString: renderSumoQuery(sli.metrics, [input.namespace]),
+            metricsQueryMode: 'Advanced',
+          }
+        : {
+            queryKey: 'A',
+            queryType: 'Logs',
+            parseMode: 'Manual',
+            queryString: `${stateLines(input.sessionId)} | json "slis['${objective.name}']" as value nodrop | where !isNull(value) | timeslice 15s | max(value) as ${field(objective.name)} by _timeslice`,
+          };
     panels.push({
-      key: `sli-${objective.name}`, panelType: 'SumoSearchPanel', title: objective.description || objective.name,
-      queries: [query], visualSettings: JSON.stringify({ general: { mode: 'timeSeries', type: 'line' } }),
+      key: `sli-${objective.name}`,
+      panelType: 'SumoSearchPanel',
+      title: objective.description || objective.name,
+      queries: [query],
+      visualSettings: JSON.stringify({ general: { mode: 'timeSeries', type: 'line' } }),
     });
   }
   const layoutStructures = panels.map((panel, index) => ({
     key: panel.key,
-    structure: index === 0 ? cell(0, 0, 12, 6) : index === 1 ? cell(12, 0, 12, 6) : cell(((index - 2) % 2) * 12, 6 + Math.floor((index - 2) / 2) * 8, 12, 8),
+    structure:
+      index === 0
+        ? cell(0, 0, 12, 6)
+        : index === 1
+          ? cell(12, 0, 12, 6)
+          : cell(((index - 2) % 2) * 12, 6 + Math.floor((index - 2) / 2) * 8, 12, 8),
   }));
   return {
     title: `Failure Library session ${input.sessionId.slice(0, 8)}`,
     description: 'Created by the Failure Library for one practice session; deleted when the session ends.',
     timeRange: { type: 'BeginBoundedTimeRange', from: { type: 'RelativeTimeRangeBoundary', relativeTime: '-1h' }, to: null },
-    refreshInterval: 30, theme: 'Dark', panels, variables: [],
+    refreshInterval: 30,
+    theme: 'Dark',
+    panels,
+    variables: [],
     layout: { layoutType: 'Grid', layoutStructures },
   };
 }

@@ -17,7 +17,9 @@ export class SumoApiError extends Error {
 export class SumoDeploymentError extends Error {
   readonly location?: string;
   constructor(apiUrl: string, location: string | undefined) {
-    super(`SUMO_API_URL ${apiUrl} is not this access key's deployment${location ? `: Sumo Logic redirects to ${suggestedBase(apiUrl, location)} — set SUMO_API_URL to that` : ''}`);
+    super(
+      `SUMO_API_URL ${apiUrl} is not this access key's deployment${location ? `: Sumo Logic redirects to ${suggestedBase(apiUrl, location)} — set SUMO_API_URL to that` : ''}`,
+    );
     this.name = 'SumoDeploymentError';
     this.location = location;
   }

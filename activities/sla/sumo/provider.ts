@@ -15,7 +15,10 @@ export interface SumoProviderSettings {
 }
 
 type SumoSli = NonNullable<Objective['sumo']>;
-interface Measured { value: number; at: number }
+interface Measured {
+  value: number;
+  at: number;
+}
 
 /** Beyond this many namespaces a query filters on their common prefix instead (Sumo queries have a length limit). */
 export const MAX_LISTED_NAMESPACES = 50;
@@ -69,10 +72,15 @@ export function sumoProvider(client: SumoClient, settings: SumoProviderSettings)
         const to = now - lagMs;
         const from = to - (sli.windowSeconds ?? settings.windowSeconds) * 1000;
         try {
-          const records = await runSearch(client, { query: renderSumoQuery(key, namespaces), from, to, byReceiptTime: false }, { pollMs: settings.searchPollMs });
+          const records = await runSearch(
+            client,
+            { query: renderSumoQuery(key, namespaces), from, to, byReceiptTime: false },
+            { pollMs: settings.searchPollMs },
+          );
           const values = new Map<string, Measured>();
           for (const record of records) {
-            if (typeof record.namespace === 'string' && typeof record.value === 'number') values.set(record.namespace, { value: record.value, at: to });
+            if (typeof record.namespace === 'string' && typeof record.value === 'number')
+              values.set(record.namespace, { value: record.value, at: to });
           }
           measured.set(key, values);
         } catch (error) {
@@ -81,7 +89,10 @@ export function sumoProvider(client: SumoClient, settings: SumoProviderSettings)
       }),
       (async () => {
         if (metrics.length === 0) return;
-        const rows = metrics.map(([key, { namespaces }], index) => ({ rowId: String.fromCharCode(65 + (index % 26)) + (index >= 26 ? index : ''), query: renderSumoQuery(key, namespaces) }));
+        const rows = metrics.map(([key, { namespaces }], index) => ({
+          rowId: String.fromCharCode(65 + (index % 26)) + (index >= 26 ? index : ''),
+          query: renderSumoQuery(key, namespaces),
+        }));
         const window = Math.max(...metrics.map(([, { sli }]) => sli.windowSeconds ?? settings.windowSeconds));
         try {
           const results = await queryMetrics(client, rows, window);
@@ -105,18 +116,25 @@ export function sumoProvider(client: SumoClient, settings: SumoProviderSettings)
     name: 'sumo',
     async evaluate(targets) {
       const measured = await measure(targets);
-      return new Map(targets.map((target) => {
-        let sampledAt = Date.now() - lagMs;
-        const objectives = target.objectives.map((objective): ObjectiveResult => {
-          const base = { name: objective.name, description: objective.description };
-          if (!objective.sumo) return { ...base, status: 'unknown' };
-          const found = measured.get(queryOf(objective.sumo))?.get(target.namespace);
-          if (!found) return { ...base, status: 'unknown', target: boundTarget(objective.sumo) };
-          sampledAt = Math.min(sampledAt, found.at);
-          return { ...base, status: withinBounds(found.value, objective.sumo) ? 'green' : 'red', value: found.value, target: boundTarget(objective.sumo) };
-        });
-        return [target.sessionId, readingOf(objectives, sampledAt)];
-      }));
+      return new Map(
+        targets.map((target) => {
+          let sampledAt = Date.now() - lagMs;
+          const objectives = target.objectives.map((objective): ObjectiveResult => {
+            const base = { name: objective.name, description: objective.description };
+            if (!objective.sumo) return { ...base, status: 'unknown' };
+            const found = measured.get(queryOf(objective.sumo))?.get(target.namespace);
+            if (!found) return { ...base, status: 'unknown', target: boundTarget(objective.sumo) };
+            sampledAt = Math.min(sampledAt, found.at);
+            return {
+              ...base,
+              status: withinBounds(found.value, objective.sumo) ? 'green' : 'red',
+              value: found.value,
+              target: boundTarget(objective.sumo),
+            };
+          });
+          return [target.sessionId, readingOf(objectives, sampledAt)];
+        }),
+      );
     },
   };
 }

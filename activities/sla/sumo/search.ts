@@ -34,9 +34,18 @@ export type SearchRecord = Record<string, string | number>;
 export async function runSearch(client: SumoClient, request: SearchRequest, options: SearchOptions = {}): Promise<SearchRecord[]> {
   const { pollMs = 1000, maxWaitMs = 60_000, pageSize = 10_000, signal } = options;
   const jar = client.forkJar();
-  const created = await client.request<{ id: string }>('POST', 'v1/search/jobs', {
-    query: request.query, from: request.from, to: request.to, timeZone: 'UTC', byReceiptTime: request.byReceiptTime ?? false,
-  }, jar);
+  const created = await client.request<{ id: string }>(
+    'POST',
+    'v1/search/jobs',
+    {
+      query: request.query,
+      from: request.from,
+      to: request.to,
+      timeZone: 'UTC',
+      byReceiptTime: request.byReceiptTime ?? false,
+    },
+    jar,
+  );
   const id = created.body?.id ?? created.headers.get('location')?.split('/').pop();
   if (!id) throw new SumoApiError(created.status, 'searchjob.no.id', 'Sumo Logic created a search job but returned no id');
   const path = `v1/search/jobs/${encodeURIComponent(id)}`;
@@ -50,12 +59,18 @@ export async function runSearch(client: SumoClient, request: SearchRequest, opti
       }
       if (DONE.has(status.state)) break;
       if (status.state === 'CANCELLED') throw new SumoJobExpiredError(410, 'searchjob.cancelled', `search job ${id} was cancelled`);
-      if (Date.now() > deadline) throw new SumoApiError(504, 'searchjob.timeout', `search job ${id} not done after ${maxWaitMs} ms (state ${status.state})`);
+      if (Date.now() > deadline)
+        throw new SumoApiError(504, 'searchjob.timeout', `search job ${id} not done after ${maxWaitMs} ms (state ${status.state})`);
       await sleep(pollMs, undefined, { signal });
     }
     const records: SearchRecord[] = [];
     for (let offset = 0; offset < (status.recordCount ?? 0); offset += pageSize) {
-      const page = await client.request<{ records?: { map: Record<string, string> }[] }>('GET', `${path}/records?offset=${offset}&limit=${pageSize}`, undefined, jar);
+      const page = await client.request<{ records?: { map: Record<string, string> }[] }>(
+        'GET',
+        `${path}/records?offset=${offset}&limit=${pageSize}`,
+        undefined,
+        jar,
+      );
       const rows = page.body?.records ?? [];
       records.push(...rows.map((row) => coerceRecord(row.map)));
       if (rows.length < pageSize) break;
@@ -70,7 +85,8 @@ async function poll(client: SumoClient, path: string, jar: CookieJar): Promise<J
   try {
     return (await client.request<JobStatus>('GET', path, undefined, jar)).body;
   } catch (error) {
-    if (error instanceof SumoApiError && error.status === 404) throw new SumoJobExpiredError(404, error.code, `search job expired: ${error.message}`);
+    if (error instanceof SumoApiError && error.status === 404)
+      throw new SumoJobExpiredError(404, error.code, `search job expired: ${error.message}`);
     throw error;
   }
 }

@@ -27,8 +27,15 @@ export async function pushStateLines(sourceUrl: string, lines: StateLine[], atte
     let status: number;
     try {
       const response = await fetch(sourceUrl, {
-        method: 'POST', body, signal: AbortSignal.timeout(30_000),
-        headers: { 'content-type': 'text/plain; charset=utf-8', 'x-sumo-category': STATE_LINE_CATEGORY, 'x-sumo-name': lines[0]!.sessionId, 'x-sumo-host': 'failurelib' },
+        method: 'POST',
+        body,
+        signal: AbortSignal.timeout(30_000),
+        headers: {
+          'content-type': 'text/plain; charset=utf-8',
+          'x-sumo-category': STATE_LINE_CATEGORY,
+          'x-sumo-name': lines[0]!.sessionId,
+          'x-sumo-host': 'failurelib',
+        },
       });
       await response.arrayBuffer();
       status = response.status;

@@ -27,7 +27,11 @@ export class Throttle {
     this.inFlight += 1;
     let finished!: (at: number) => void;
     const gate = this.recent.length >= this.perSecond ? this.recent[this.recent.length - this.perSecond] : undefined;
-    this.recent.push(new Promise<number>((resolve) => { finished = resolve; }));
+    this.recent.push(
+      new Promise<number>((resolve) => {
+        finished = resolve;
+      }),
+    );
     if (this.recent.length > this.perSecond) this.recent.shift();
     try {
       const slot = Math.max(Date.now(), this.nextSlot);

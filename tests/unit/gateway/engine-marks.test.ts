@@ -7,10 +7,18 @@ import { rewriteJsonLine, rewriteLines } from '../../../gateway/watch-lines.ts';
 
 const engineLabels = { 'failurelib.dev/session': 's1', 'app.kubernetes.io/managed-by': 'failurelib', 'app.kubernetes.io/name': 'web' };
 const deployment = (name: string, labels: Record<string, string> = engineLabels) => ({
-  apiVersion: 'apps/v1', kind: 'Deployment',
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
   metadata: {
-    name, labels, annotations: { 'failurelib.dev/fault-note': 'scaled', team: 'shop' },
-    managedFields: [{ manager: 'failurelib', fieldsV1: { 'f:metadata': { 'f:labels': { 'f:failurelib.dev/session': {}, 'f:app.kubernetes.io/name': {} } } } }],
+    name,
+    labels,
+    annotations: { 'failurelib.dev/fault-note': 'scaled', team: 'shop' },
+    managedFields: [
+      {
+        manager: 'failurelib',
+        fieldsV1: { 'f:metadata': { 'f:labels': { 'f:failurelib.dev/session': {}, 'f:app.kubernetes.io/name': {} } } },
+      },
+    ],
   },
   spec: { replicas: 0, template: { metadata: { labels: { 'failurelib.dev/session': 's1', app: 'web' } }, spec: {} } },
 });
@@ -22,11 +30,18 @@ describe('hideEngine', () => {
     expect(hidden).toBe(false);
     const text = JSON.stringify(body);
     expect(text).not.toContain('failurelib.dev/');
-    expect(body).toMatchObject({ metadata: { labels: { 'app.kubernetes.io/name': 'web' }, annotations: { team: 'shop' } }, spec: { replicas: 0, template: { metadata: { labels: { app: 'web' } } } } });
+    expect(body).toMatchObject({
+      metadata: { labels: { 'app.kubernetes.io/name': 'web' }, annotations: { team: 'shop' } },
+      spec: { replicas: 0, template: { metadata: { labels: { app: 'web' } } } },
+    });
   });
 
-  it('removes the simulated cluster\'s needs annotations, which would name the fault, from pod templates', () => {
-    const workload = { kind: 'Deployment', metadata: { name: 'api' }, spec: { template: { metadata: { annotations: { 'sim.failurelib.dev/needs-memory': '200Mi', owner: 'team-a' } } } } };
+  it("removes the simulated cluster's needs annotations, which would name the fault, from pod templates", () => {
+    const workload = {
+      kind: 'Deployment',
+      metadata: { name: 'api' },
+      spec: { template: { metadata: { annotations: { 'sim.failurelib.dev/needs-memory': '200Mi', owner: 'team-a' } } } },
+    };
     const { body } = hideEngine(workload) as { body: { spec: { template: { metadata: { annotations: Record<string, string> } } } } };
     expect(body.spec.template.metadata.annotations).toEqual({ owner: 'team-a' });
   });
@@ -34,17 +49,25 @@ describe('hideEngine', () => {
   it('hides fault objects: alone (404), in lists, in Tables and in watch events', () => {
     expect(hideEngine(fault).hidden).toBe(true);
     expect(hideEngine({ apiVersion: 'chaos-mesh.org/v1alpha1', kind: 'PodChaos', metadata: { name: 'kill' } }).hidden).toBe(true);
-    const list = hideEngine({ kind: 'ConfigMapList', items: [fault, { kind: 'ConfigMap', metadata: { name: 'ok', labels: engineLabels } }] }).body as { items: { metadata: { name: string } }[] };
+    const list = hideEngine({
+      kind: 'ConfigMapList',
+      items: [fault, { kind: 'ConfigMap', metadata: { name: 'ok', labels: engineLabels } }],
+    }).body as { items: { metadata: { name: string } }[] };
     expect(list.items.map((item) => item.metadata.name)).toEqual(['ok']);
     expect(JSON.stringify(list)).not.toContain('failurelib.dev/');
     expect(hideEngine({ type: 'ADDED', object: fault }).hidden).toBe(true);
   });
 
   it('cleans Table rows (kubectl get) and drops fault rows; a named get of a fault is hidden', () => {
-    const table = { kind: 'Table', apiVersion: 'meta.k8s.io/v1', columnDefinitions: [{ name: 'Name' }], rows: [
-      { cells: ['web'], object: { kind: 'PartialObjectMetadata', metadata: { name: 'web', labels: engineLabels } } },
-      { cells: ['fault-cfg'], object: { kind: 'PartialObjectMetadata', metadata: fault.metadata } },
-    ] };
+    const table = {
+      kind: 'Table',
+      apiVersion: 'meta.k8s.io/v1',
+      columnDefinitions: [{ name: 'Name' }],
+      rows: [
+        { cells: ['web'], object: { kind: 'PartialObjectMetadata', metadata: { name: 'web', labels: engineLabels } } },
+        { cells: ['fault-cfg'], object: { kind: 'PartialObjectMetadata', metadata: fault.metadata } },
+      ],
+    };
     const shown = hideEngine(table).body as { rows: { cells: string[] }[] };
     expect(shown.rows.map((row) => row.cells[0])).toEqual(['web']);
     expect(JSON.stringify(shown)).not.toContain('failurelib.dev/');
@@ -60,7 +83,10 @@ describe('hideEngine', () => {
   it('removes the fault API group from discovery', () => {
     const groups = hideEngine({ kind: 'APIGroupList', groups: [{ name: 'apps' }, { name: 'chaos-mesh.org' }] }).body;
     expect(groups).toEqual({ kind: 'APIGroupList', groups: [{ name: 'apps' }] });
-    const aggregated = hideEngine({ kind: 'APIGroupDiscoveryList', items: [{ metadata: { name: 'chaos-mesh.org' } }, { metadata: { name: 'apps' } }] }).body;
+    const aggregated = hideEngine({
+      kind: 'APIGroupDiscoveryList',
+      items: [{ metadata: { name: 'chaos-mesh.org' } }, { metadata: { name: 'apps' } }],
+    }).body;
     expect(aggregated).toEqual({ kind: 'APIGroupDiscoveryList', items: [{ metadata: { name: 'apps' } }] });
   });
 
@@ -71,14 +97,24 @@ describe('hideEngine', () => {
 });
 
 describe('watch stream rewriting', () => {
-  const hide = rewriteJsonLine((event) => { const shown = hideEngine(event); return shown.hidden ? undefined : shown.body; });
+  const hide = rewriteJsonLine((event) => {
+    const shown = hideEngine(event);
+    return shown.hidden ? undefined : shown.body;
+  });
 
   it('rewrites newline-delimited events split across chunks, dropping fault events', async () => {
-    const events = [{ type: 'ADDED', object: deployment('web') }, { type: 'ADDED', object: fault }, { type: 'MODIFIED', object: deployment('api') }];
+    const events = [
+      { type: 'ADDED', object: deployment('web') },
+      { type: 'ADDED', object: fault },
+      { type: 'MODIFIED', object: deployment('api') },
+    ];
     const wire = events.map((event) => JSON.stringify(event)).join('\n') + '\n';
     const chunks = [wire.slice(0, 17), wire.slice(17, 400), wire.slice(400)];
     const out = await text(Readable.from(chunks.map((chunk) => Buffer.from(chunk))).pipe(rewriteLines(hide)));
-    const lines = out.trim().split('\n').map((line) => JSON.parse(line) as { type: string; object: { metadata: { name: string } } });
+    const lines = out
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { type: string; object: { metadata: { name: string } } });
     expect(lines.map((line) => `${line.type} ${line.object.metadata.name}`)).toEqual(['ADDED web', 'MODIFIED api']);
     expect(out).not.toContain('failurelib.dev/');
   });
@@ -94,7 +130,9 @@ describe('watch stream rewriting', () => {
   });
 
   it('passes a last line without newline and non-JSON lines through', async () => {
-    const out = await text(Readable.from([Buffer.from('not json\n{"type":"DELETED","object":{"metadata":{"name":"x"}}}')]).pipe(rewriteLines(hide)));
+    const out = await text(
+      Readable.from([Buffer.from('not json\n{"type":"DELETED","object":{"metadata":{"name":"x"}}}')]).pipe(rewriteLines(hide)),
+    );
     expect(out).toBe('not json\n{"type":"DELETED","object":{"metadata":{"name":"x"}}}\n');
   });
 });

@@ -11,11 +11,38 @@ const parse = (method: string, url: string) => {
 
 describe('parseKubeRequest', () => {
   it('reads core and grouped, namespaced and cluster-scoped requests', () => {
-    expect(parse('GET', '/api/v1/namespaces/fl-a/pods')).toEqual({ discovery: false, verb: 'list', apiGroup: '', version: 'v1', resource: 'pods', namespace: 'fl-a', name: undefined, subresource: undefined });
-    expect(parse('GET', '/apis/apps/v1/namespaces/fl-a/deployments/web')).toMatchObject({ verb: 'get', apiGroup: 'apps', resource: 'deployments', namespace: 'fl-a', name: 'web' });
-    expect(parse('PATCH', '/apis/apps/v1/namespaces/fl-a/deployments/web/scale')).toMatchObject({ verb: 'patch', name: 'web', subresource: 'scale' });
-    expect(parse('GET', '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings')).toMatchObject({ verb: 'list', apiGroup: 'rbac.authorization.k8s.io', namespace: undefined });
-    expect(parse('POST', '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings')).toMatchObject({ verb: 'create', resource: 'clusterrolebindings', namespace: undefined });
+    expect(parse('GET', '/api/v1/namespaces/fl-a/pods')).toEqual({
+      discovery: false,
+      verb: 'list',
+      apiGroup: '',
+      version: 'v1',
+      resource: 'pods',
+      namespace: 'fl-a',
+      name: undefined,
+      subresource: undefined,
+    });
+    expect(parse('GET', '/apis/apps/v1/namespaces/fl-a/deployments/web')).toMatchObject({
+      verb: 'get',
+      apiGroup: 'apps',
+      resource: 'deployments',
+      namespace: 'fl-a',
+      name: 'web',
+    });
+    expect(parse('PATCH', '/apis/apps/v1/namespaces/fl-a/deployments/web/scale')).toMatchObject({
+      verb: 'patch',
+      name: 'web',
+      subresource: 'scale',
+    });
+    expect(parse('GET', '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings')).toMatchObject({
+      verb: 'list',
+      apiGroup: 'rbac.authorization.k8s.io',
+      namespace: undefined,
+    });
+    expect(parse('POST', '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings')).toMatchObject({
+      verb: 'create',
+      resource: 'clusterrolebindings',
+      namespace: undefined,
+    });
   });
 
   it('tells watch from list, delete from deletecollection, and streams from reads', () => {
@@ -30,9 +57,24 @@ describe('parseKubeRequest', () => {
   });
 
   it('reads the Namespace object itself as a cluster-scoped resource', () => {
-    expect(parse('GET', '/api/v1/namespaces/fl-a')).toMatchObject({ resource: 'namespaces', name: 'fl-a', namespace: 'fl-a', subresource: undefined });
-    expect(parse('PUT', '/api/v1/namespaces/fl-a/finalize')).toMatchObject({ resource: 'namespaces', name: 'fl-a', subresource: 'finalize', verb: 'update' });
-    expect(parse('GET', '/api/v1/namespaces')).toMatchObject({ resource: 'namespaces', name: undefined, namespace: undefined, verb: 'list' });
+    expect(parse('GET', '/api/v1/namespaces/fl-a')).toMatchObject({
+      resource: 'namespaces',
+      name: 'fl-a',
+      namespace: 'fl-a',
+      subresource: undefined,
+    });
+    expect(parse('PUT', '/api/v1/namespaces/fl-a/finalize')).toMatchObject({
+      resource: 'namespaces',
+      name: 'fl-a',
+      subresource: 'finalize',
+      verb: 'update',
+    });
+    expect(parse('GET', '/api/v1/namespaces')).toMatchObject({
+      resource: 'namespaces',
+      name: undefined,
+      namespace: undefined,
+      verb: 'list',
+    });
   });
 
   it('marks discovery and refuses what is not the Kubernetes API', () => {

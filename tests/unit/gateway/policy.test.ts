@@ -53,10 +53,18 @@ describe('gateway policy', () => {
     expect(decision('POST', '/api/v1/namespaces/fl-mine/serviceaccounts/participant/token').allowed).toBe(false);
     const create = parseKubeRequest('POST', '/api/v1/namespaces/fl-mine/secrets');
     if (!create) throw new Error('unparsable');
-    expect(mintsToken(create, { kind: 'Secret', type: 'kubernetes.io/service-account-token', metadata: { annotations: { 'kubernetes.io/service-account.name': 'participant' } } })).toMatch(/forbidden/);
+    expect(
+      mintsToken(create, {
+        kind: 'Secret',
+        type: 'kubernetes.io/service-account-token',
+        metadata: { annotations: { 'kubernetes.io/service-account.name': 'participant' } },
+      }),
+    ).toMatch(/forbidden/);
     expect(mintsToken(create, { kind: 'Secret', type: 'Opaque', stringData: { a: 'b' } })).toBeUndefined();
     // The decision is on the decoded object: a name or value that merely mentions the type is fine.
-    expect(mintsToken(create, { kind: 'Secret', type: 'Opaque', stringData: { note: 'kubernetes.io/service-account-token' } })).toBeUndefined();
+    expect(
+      mintsToken(create, { kind: 'Secret', type: 'Opaque', stringData: { note: 'kubernetes.io/service-account-token' } }),
+    ).toBeUndefined();
   });
 
   it('hides the fault API group in Challenge mode only', () => {

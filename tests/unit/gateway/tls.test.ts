@@ -8,8 +8,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { certificateHosts, loadOrCreateGatewayTls, type GatewayTls } from '../../../gateway/tls.ts';
 
 const dirs: string[] = [];
-afterEach(() => { for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true }); });
-const tempDir = () => { const dir = mkdtempSync(join(tmpdir(), 'fl-tls-')); dirs.push(dir); return dir; };
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+const tempDir = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fl-tls-'));
+  dirs.push(dir);
+  return dir;
+};
 
 async function handshake(tls: GatewayTls, servername: string): Promise<string> {
   const server = createServer({ cert: tls.certPem, key: tls.keyPem }, (_request, response) => response.end('ok'));
@@ -19,9 +25,13 @@ async function handshake(tls: GatewayTls, servername: string): Promise<string> {
       request({ host: '127.0.0.1', port: (server.address() as AddressInfo).port, ca: tls.caPem, servername }, (response) => {
         response.setEncoding('utf8');
         let body = '';
-        response.on('data', (chunk: string) => { body += chunk; });
+        response.on('data', (chunk: string) => {
+          body += chunk;
+        });
         response.on('end', () => resolve(body));
-      }).on('error', reject).end();
+      })
+        .on('error', reject)
+        .end();
     });
   } finally {
     server.close();

@@ -32,9 +32,7 @@ export function difficultiesOf(scenarios: ScenarioSummaryDto[]): string[] {
     const index = DIFFICULTY_ORDER.indexOf(value.toLowerCase());
     return index === -1 ? DIFFICULTY_ORDER.length : index;
   };
-  return [...new Set(scenarios.flatMap((s) => s.difficulty ?? []))].sort(
-    (a, b) => rank(a) - rank(b) || a.localeCompare(b),
-  );
+  return [...new Set(scenarios.flatMap((s) => s.difficulty ?? []))].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
 }
 
 export function tagsOf(scenarios: ScenarioSummaryDto[]): string[] {

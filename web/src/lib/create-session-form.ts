@@ -13,8 +13,7 @@ export interface CreateSessionValues {
 export type CreateSessionErrors = Partial<Record<keyof CreateSessionValues, string>>;
 
 export type ParsedCreateSession =
-  | { ok: true; values: CreateSessionValues }
-  | { ok: false; values: CreateSessionValues; errors: CreateSessionErrors };
+  { ok: true; values: CreateSessionValues } | { ok: false; values: CreateSessionValues; errors: CreateSessionErrors };
 
 const MAX_LENGTH = 100;
 

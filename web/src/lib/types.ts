@@ -34,9 +34,7 @@ export interface HintDto {
 export type ScoreReasonDto = ResultDto['reasons'][number];
 
 /** Messages on WS /api/sessions/:id/events */
-export type LiveMessage =
-  | { type: 'event'; event: SessionEventDto }
-  | { type: 'session'; session: SessionDto };
+export type LiveMessage = { type: 'event'; event: SessionEventDto } | { type: 'session'; session: SessionDto };
 
 /** An API failure in a shape that can be sent to the page (no stack, no URL, no token). */
 export interface ApiFailure {

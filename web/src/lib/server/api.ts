@@ -106,21 +106,16 @@ export function api(fetch: Fetch) {
     health: () => requestJson<HealthDto>(fetch, '/api/health'),
     systems: () => requestJson<SystemDto[]>(fetch, '/api/systems'),
     scenarios: (mode: Mode) => requestJson<ScenarioSummaryDto[]>(fetch, `/api/scenarios?mode=${mode}`),
-    createSession: (body: CreateSessionBody) =>
-      requestJson<CreatedSessionDto>(fetch, '/api/sessions', { method: 'POST', body }),
+    createSession: (body: CreateSessionBody) => requestJson<CreatedSessionDto>(fetch, '/api/sessions', { method: 'POST', body }),
     session: (id: string, token: string) => requestJson<SessionDto>(fetch, session(id), { token }),
     kubeconfig: (id: string, token: string) => requestText(fetch, session(id, '/kubeconfig'), { token }),
-    start: (id: string, token: string) =>
-      requestJson<unknown>(fetch, session(id, '/start'), { method: 'POST', token, body: {} }),
-    abandon: (id: string, token: string) =>
-      requestJson<unknown>(fetch, session(id, '/abandon'), { method: 'POST', token, body: {} }),
-    hint: (id: string, token: string) =>
-      requestJson<HintDto>(fetch, session(id, '/hints'), { method: 'POST', token, body: {} }),
+    start: (id: string, token: string) => requestJson<unknown>(fetch, session(id, '/start'), { method: 'POST', token, body: {} }),
+    abandon: (id: string, token: string) => requestJson<unknown>(fetch, session(id, '/abandon'), { method: 'POST', token, body: {} }),
+    hint: (id: string, token: string) => requestJson<HintDto>(fetch, session(id, '/hints'), { method: 'POST', token, body: {} }),
     result: (id: string, token: string) => requestJson<ResultDto>(fetch, session(id, '/result'), { token }),
     resultMarkdown: (id: string, token: string) => requestText(fetch, session(id, '/result.md'), { token }),
     event: (eventId: string) => requestJson<EventDto>(fetch, `/api/events/${encodeURIComponent(eventId)}`),
-    leaderboard: (eventId: string) =>
-      requestJson<LeaderboardRowDto[]>(fetch, `/api/events/${encodeURIComponent(eventId)}/leaderboard`),
+    leaderboard: (eventId: string) => requestJson<LeaderboardRowDto[]>(fetch, `/api/events/${encodeURIComponent(eventId)}/leaderboard`),
   };
 }
 

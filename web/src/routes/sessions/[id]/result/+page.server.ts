@@ -7,10 +7,9 @@ import { rethrowAsPageError } from '#lib/server/errors.ts';
 export const load: PageServerLoad = async ({ params, cookies, fetch }) => {
   const token = requireToken(cookies, params.id);
   const client = api(fetch);
-  const [session, result] = await Promise.all([
-    client.session(params.id, token),
-    client.result(params.id, token),
-  ]).catch(rethrowAsPageError);
+  const [session, result] = await Promise.all([client.session(params.id, token), client.result(params.id, token)]).catch(
+    rethrowAsPageError,
+  );
 
   return { session, result };
 };
