@@ -12,6 +12,7 @@ import { PooledKubeConfig } from './pooled-kube-config.ts';
 import { applyManifests, createSandbox, grantParticipantAccess, participantCredentials } from './sandbox.ts';
 import { sandboxNamespace } from './labels.ts';
 import { installSandboxAdmissionPolicies } from './admission-policy.ts';
+import { awaitAdmissionPolicyEnforced } from './admission-check.ts';
 
 export class DriverUnavailableError extends Error {}
 
@@ -112,7 +113,11 @@ export function clusterPerSessionDriver(name: ClusterPerSessionName, clusters: S
     },
     kubeFor,
     applyManifests: async (sessionId, namespace, objects) => applyManifests(await kubeFor(sessionId), sessionId, namespace, objects),
-    grantParticipantAccess: async (sessionId, namespace) => grantParticipantAccess(await kubeFor(sessionId), sessionId, namespace),
+    async grantParticipantAccess(sessionId, namespace) {
+      const kube = await kubeFor(sessionId);
+      await grantParticipantAccess(kube, sessionId, namespace);
+      await awaitAdmissionPolicyEnforced(kube, namespace);
+    },
     sandboxCredentials: async (sessionId, namespace) => participantCredentials(await kubeFor(sessionId), namespace),
     async deleteSandbox(sessionId) {
       kubes.delete(sessionId);

@@ -9,6 +9,7 @@ import { sandboxNamespace } from './labels.ts';
 import { applyManifests, createSandbox, deleteSandbox, grantParticipantAccess, listSandboxes, participantCredentials } from './sandbox.ts';
 import { sandboxGuards } from './sandbox-guards.ts';
 import { installSandboxAdmissionPolicies } from './admission-policy.ts';
+import { awaitAdmissionPolicyEnforced } from './admission-check.ts';
 
 export function namespaceDriver(kube: Kube, { name, guards }: { name: 'sim' | 'namespace'; guards: boolean }): ClusterDriver {
   return {
@@ -21,7 +22,10 @@ export function namespaceDriver(kube: Kube, { name, guards }: { name: 'sim' | 'n
     },
     kubeFor: async () => kube,
     applyManifests: (sessionId, namespace, objects) => applyManifests(kube, sessionId, namespace, objects),
-    grantParticipantAccess: (sessionId, namespace) => grantParticipantAccess(kube, sessionId, namespace),
+    async grantParticipantAccess(sessionId, namespace) {
+      await grantParticipantAccess(kube, sessionId, namespace);
+      await awaitAdmissionPolicyEnforced(kube, namespace);
+    },
     sandboxCredentials: (_sessionId, namespace) => participantCredentials(kube, namespace),
     async deleteSandbox(sessionId) {
       // Cluster-scoped leftovers of faults (webhooks, cordoned nodes) would outlive the namespace.

@@ -1,8 +1,8 @@
 // The website under test: the production build (`npm run build`, skipped when web/build matches the sources) served
 // by `node web/production-server.ts` as a child process on a free port, calling the given API.
 import { execFile } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { freePort } from '../../infra/lib/ports.ts';
 import { startProcess, waitUntil } from '../../infra/lib/processes.ts';
@@ -23,6 +23,8 @@ async function buildSite(logFile: string): Promise<void> {
       cwd: ROOT,
       maxBuffer: 16 * 1024 * 1024,
     });
+    // test-results/ is not in a fresh clone: without it the log write failed and read as a failed build.
+    mkdirSync(dirname(logFile), { recursive: true });
     writeFileSync(logFile, `${stdout}${stderr}`);
   } catch (error) {
     const failed = error as { stdout?: string; stderr?: string; message: string };
