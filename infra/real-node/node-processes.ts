@@ -65,3 +65,25 @@ function processesNaming(dataDir: string): number[] {
     })
     .map(Number);
 }
+
+/**
+ * The data dirs of other real nodes running on this machine (another checkout's): there can be only one, as they
+ * share the bridge, the kubelet's ports, the `kubepods` cgroups and the iptables chains, and a start would tear down
+ * what it takes for a crashed node's leftovers.
+ */
+export function otherRealNodes(dataDir: string): string[] {
+  const dirs = new Set<string>();
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    let args: string[];
+    try {
+      args = readFileSync(join('/proc', pid, 'cmdline'), 'utf8').split('\0');
+    } catch {
+      continue;
+    }
+    for (const arg of args) {
+      const match = /(?:^|=)(\/\S+)\/config\/(?:containerd\.toml|kubelet\.yaml)$/.exec(arg);
+      if (match && match[1] !== dataDir) dirs.add(match[1]!);
+    }
+  }
+  return [...dirs];
+}

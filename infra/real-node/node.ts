@@ -23,8 +23,9 @@ import {
 import { deployNodeAddons } from './addons.ts';
 import { NETWORK_POLICY_TABLE } from './network-policies.ts';
 import { createHostNetwork, removeHostNetwork, removeKubeChains } from './host-network.ts';
+import { sweepStaleConntrack } from './conntrack-sweeper.ts';
 import { importImages } from './images.ts';
-import { killNodeProcesses } from './node-processes.ts';
+import { killNodeProcesses, otherRealNodes } from './node-processes.ts';
 import { supervise, type SupervisedProcess } from './supervisor.ts';
 
 const run = promisify(execFile);
@@ -74,6 +75,8 @@ export async function startRealNode(options: RealNodeOptions): Promise<RealNode>
   const kubectl = async (args: string[]) =>
     (await run(tools.kubectl, ['--kubeconfig', options.kubeconfigPath, ...args], { timeout: 15_000 })).stdout;
 
+  const others = otherRealNodes(layout.dataDir);
+  if (others.length > 0) throw new Error(`another real node runs on this machine (${others.join(', ')}): there can be only one`);
   if (await containerdAnswers(layout.containerdSocket)) {
     throw new Error(`a real node is already running on ${layout.containerdSocket} (stop it first)`);
   }
@@ -101,9 +104,11 @@ export async function startRealNode(options: RealNodeOptions): Promise<RealNode>
     startProcess('containerd', requireTool('containerd'), ['--config', layout.containerdConfig], {
       logFile: join(layout.logs, 'containerd.log'),
     });
+  let stopSweeping: (() => Promise<void>) | undefined;
   let stopped: Promise<void> | undefined;
   const stop = () => {
     stopped ??= (async () => {
+      await stopSweeping?.();
       await processes.get('kube-proxy')?.stop();
       await processes.get('kubelet')?.stop();
       const containerd = processes.get('containerd');
@@ -134,6 +139,7 @@ export async function startRealNode(options: RealNodeOptions): Promise<RealNode>
   try {
     progress('creating the node bridge');
     await createHostNetwork(sysctlsFile);
+    stopSweeping = sweepStaleConntrack(join(layout.dataDir, 'cni-ipam'));
     progress('starting containerd');
     const containerd = supervise('containerd', { start: startContainerd, progress });
     processes.set('containerd', containerd);

@@ -11,6 +11,8 @@ export interface SupervisedProcess {
   current(): ManagedProcess;
   /** How many times it was started again after exiting on its own. */
   restarts(): number;
+  /** True once it kept dying and is no longer restarted: the node cannot come back by itself. */
+  gaveUp(): boolean;
   /** Resolves with the next process started after an exit. */
   nextStart(): Promise<ManagedProcess>;
   /** Stops restarting it and stops it. */
@@ -32,6 +34,7 @@ export function supervise(name: string, options: SuperviseOptions): SupervisedPr
   let process = options.start();
   let stopping = false;
   let restarts = 0;
+  let gaveUp = false;
   const recentRestarts: number[] = [];
   let waiters: ((started: ManagedProcess) => void)[] = [];
 
@@ -41,6 +44,7 @@ export function supervise(name: string, options: SuperviseOptions): SupervisedPr
       const now = Date.now();
       while (recentRestarts.length > 0 && recentRestarts[0]! < now - windowMs) recentRestarts.shift();
       if (recentRestarts.length >= maxRestarts) {
+        gaveUp = true;
         options.progress(
           `${name} exited (code ${code}) ${maxRestarts} times within ${windowMs / 1000} s: not restarting it; see ${watched.logFile}`,
         );
@@ -63,6 +67,7 @@ export function supervise(name: string, options: SuperviseOptions): SupervisedPr
     name,
     current: () => process,
     restarts: () => restarts,
+    gaveUp: () => gaveUp,
     nextStart: () => new Promise((resolve) => waiters.push(resolve)),
     stop: async () => {
       stopping = true;
