@@ -5,7 +5,9 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 export async function killNodeProcesses(dataDir: string): Promise<number[]> {
-  const pids = new Set<number>([...kubepodsProcesses(), ...processesNaming(dataDir)]);
+  // The kubepods cgroups are the machine's: while another checkout's node runs, they hold its pods.
+  const pods = otherRealNodes(dataDir).length === 0 ? kubepodsProcesses() : [];
+  const pids = new Set<number>([...pods, ...processesNaming(dataDir)]);
   pids.delete(process.pid);
   for (const pid of pids) {
     try {
