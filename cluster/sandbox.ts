@@ -119,6 +119,10 @@ export async function deleteSandbox(kube: Kube, sessionId: string, name = sandbo
     ]);
     await kube.core.deleteCollectionNamespacedPod({ namespace: name, gracePeriodSeconds: 0 });
     await ignoreNotFound(kube.core.deleteNamespace({ name }));
+  } else {
+    // A pod a ReplicaSet made while its Deployment was being deleted ends with grace, which only its node can
+    // confirm: on a real node whose kubelet or runtime is dead, never. Without grace, teardown waits on no node.
+    await kube.core.deleteCollectionNamespacedPod({ namespace: name, gracePeriodSeconds: 0 });
   }
   return false;
 }

@@ -23,7 +23,10 @@ import {
 import { deployNodeAddons } from './addons.ts';
 import { NETWORK_POLICY_TABLE } from './network-policies.ts';
 import { createHostNetwork, removeHostNetwork, removeKubeChains } from './host-network.ts';
+import { sweepStaleConntrack } from './conntrack-sweeper.ts';
 import { importImages } from './images.ts';
+import { killNodeProcesses, otherRealNodes } from './node-processes.ts';
+import { supervise, type SupervisedProcess } from './supervisor.ts';
 
 const run = promisify(execFile);
 
@@ -46,8 +49,12 @@ export interface RealNode {
   dnsReadySeconds: number;
   /** crictl against the node's containerd (for checks). */
   crictl(args: string[]): Promise<string>;
+  /** The node's processes, each restarted when it exits on its own. */
+  process(name: NodeProcessName): SupervisedProcess;
   stop(): Promise<void>;
 }
+
+export type NodeProcessName = 'containerd' | 'kubelet' | 'kube-proxy';
 
 export async function startRealNode(options: RealNodeOptions): Promise<RealNode> {
   const started = Date.now();
@@ -68,6 +75,8 @@ export async function startRealNode(options: RealNodeOptions): Promise<RealNode>
   const kubectl = async (args: string[]) =>
     (await run(tools.kubectl, ['--kubeconfig', options.kubeconfigPath, ...args], { timeout: 15_000 })).stdout;
 
+  const others = otherRealNodes(layout.dataDir);
+  if (others.length > 0) throw new Error(`another real node runs on this machine (${others.join(', ')}): there can be only one`);
   if (await containerdAnswers(layout.containerdSocket)) {
     throw new Error(`a real node is already running on ${layout.containerdSocket} (stop it first)`);
   }
@@ -90,18 +99,37 @@ export async function startRealNode(options: RealNodeOptions): Promise<RealNode>
   );
   writeFileSync(layout.kubeProxyConfig, JSON.stringify(kubeProxyConfiguration(options.kubeconfigPath), null, 2));
 
-  const processes: ManagedProcess[] = [];
+  const processes = new Map<NodeProcessName, SupervisedProcess>();
+  const startContainerd = () =>
+    startProcess('containerd', requireTool('containerd'), ['--config', layout.containerdConfig], {
+      logFile: join(layout.logs, 'containerd.log'),
+    });
+  let stopSweeping: (() => Promise<void>) | undefined;
   let stopped: Promise<void> | undefined;
   const stop = () => {
     stopped ??= (async () => {
-      const [containerd, kubelet, kubeProxy] = processes;
-      await kubeProxy?.stop();
-      await kubelet?.stop();
-      if (containerd && containerd.child.exitCode === null) {
-        // Through the CRI, so CNI deletes each pod's veth, IP and port mappings; shims end with their pods.
+      await stopSweeping?.();
+      await processes.get('kube-proxy')?.stop();
+      await processes.get('kubelet')?.stop();
+      const containerd = processes.get('containerd');
+      if (containerd) {
+        // Through the CRI, so CNI deletes each pod's veth, IP and port mappings; shims end with their pods. A
+        // containerd that died for good is started once more for this, so a dead node still tears down cleanly.
+        const answers = () => containerdAnswers(layout.containerdSocket);
+        await waitUntil('containerd', answers, { timeoutMs: 5000, intervalMs: 250 }).catch(() => {});
+        let cleaner: ManagedProcess | undefined;
+        if (!(await answers())) {
+          await containerd.stop();
+          progress('containerd is not running: starting it once more to remove the pod sandboxes');
+          cleaner = startContainerd();
+          await waitUntil('containerd', answers, { process: cleaner, timeoutMs: 30_000 }).catch((error) => progress(String(error)));
+        }
         await crictl(['rmp', '--all', '--force']).catch((error) => progress(`removing pod sandboxes: ${String(error)}`));
         await containerd.stop();
+        await cleaner?.stop();
       }
+      // Whatever the CRI could not remove (containerd would not start): the pods' processes and their shims.
+      await killNodeProcesses(layout.dataDir);
       await removeHostLeftovers(layout, sysctlsFile, tools.kubeProxy);
       await kubectl(['delete', 'node', REAL_NODE_NAME, '--ignore-not-found', '--wait=false']).catch(() => {});
     })();
@@ -111,39 +139,45 @@ export async function startRealNode(options: RealNodeOptions): Promise<RealNode>
   try {
     progress('creating the node bridge');
     await createHostNetwork(sysctlsFile);
+    stopSweeping = sweepStaleConntrack(join(layout.dataDir, 'cni-ipam'));
     progress('starting containerd');
-    const containerd = startProcess('containerd', requireTool('containerd'), ['--config', layout.containerdConfig], {
-      logFile: join(layout.logs, 'containerd.log'),
-    });
-    processes.push(containerd);
-    await waitUntil('containerd', () => containerdAnswers(layout.containerdSocket), { process: containerd, timeoutMs: 30_000 });
+    const containerd = supervise('containerd', { start: startContainerd, progress });
+    processes.set('containerd', containerd);
+    await waitUntil('containerd', () => containerdAnswers(layout.containerdSocket), { process: containerd.current(), timeoutMs: 30_000 });
     await crictl(['rmp', '--all', '--force']); // sandboxes of a node that crashed: the kubelet recreates what it should run
     const imported = await importImages(layout.containerdSocket, join(layout.dataDir, 'imported-images'));
     if (imported.length > 0) progress(`imported images: ${imported.join(', ')}`);
 
     progress('starting kubelet and kube-proxy');
-    const kubelet = startProcess(
-      'kubelet',
-      tools.kubelet,
-      [
-        `--config=${layout.kubeletConfig}`,
-        `--kubeconfig=${options.kubeconfigPath}`,
-        `--root-dir=${layout.kubeletRootDir}`,
-        `--cert-dir=${join(layout.kubeletRootDir, 'pki')}`,
-        `--hostname-override=${REAL_NODE_NAME}`,
-        `--node-ip=${REAL_NODE_NETWORK.nodeIp}`,
-        `--node-labels=${REAL_NODE_LABEL.key}=${REAL_NODE_LABEL.value}`,
-        // A crash-looping container's status stays `terminated` between restarts, so `kubectl logs --previous` asks
-        // for the instance before it: keep two dead instances, not one (no KubeletConfiguration field for this).
-        '--maximum-dead-containers-per-container=2',
-        '--v=1',
-      ],
-      { logFile: join(layout.logs, 'kubelet.log') },
-    );
-    processes.push(kubelet);
-    processes.push(
-      startProcess('kube-proxy', tools.kubeProxy, [`--config=${layout.kubeProxyConfig}`, '--v=1'], {
-        logFile: join(layout.logs, 'kube-proxy.log'),
+    const startKubelet = () =>
+      startProcess(
+        'kubelet',
+        tools.kubelet,
+        [
+          `--config=${layout.kubeletConfig}`,
+          `--kubeconfig=${options.kubeconfigPath}`,
+          `--root-dir=${layout.kubeletRootDir}`,
+          `--cert-dir=${join(layout.kubeletRootDir, 'pki')}`,
+          `--hostname-override=${REAL_NODE_NAME}`,
+          `--node-ip=${REAL_NODE_NETWORK.nodeIp}`,
+          `--node-labels=${REAL_NODE_LABEL.key}=${REAL_NODE_LABEL.value}`,
+          // A crash-looping container's status stays `terminated` between restarts, so `kubectl logs --previous` asks
+          // for the instance before it: keep two dead instances, not one (no KubeletConfiguration field for this).
+          '--maximum-dead-containers-per-container=2',
+          '--v=1',
+        ],
+        { logFile: join(layout.logs, 'kubelet.log') },
+      );
+    const kubelet = supervise('kubelet', { start: startKubelet, progress });
+    processes.set('kubelet', kubelet);
+    processes.set(
+      'kube-proxy',
+      supervise('kube-proxy', {
+        start: () =>
+          startProcess('kube-proxy', tools.kubeProxy, [`--config=${layout.kubeProxyConfig}`, '--v=1'], {
+            logFile: join(layout.logs, 'kube-proxy.log'),
+          }),
+        progress,
       }),
     );
 
@@ -154,18 +188,13 @@ export async function startRealNode(options: RealNodeOptions): Promise<RealNode>
         const status = await kubectl(['get', 'node', REAL_NODE_NAME, '-o', 'jsonpath={.status.conditions[?(@.type=="Ready")].status}']);
         return status.trim() === 'True';
       },
-      { process: kubelet, timeoutMs: 120_000, intervalMs: 500 },
+      { process: kubelet.current(), timeoutMs: 120_000, intervalMs: 500 },
     );
     // The kubelet registers with the not-ready taint; the node-lifecycle controller that would lift it is off in
     // the sim cluster (kwok nodes have no kubelet), so the node lifts it itself once Ready.
     await kubectl(['taint', 'node', REAL_NODE_NAME, 'node.kubernetes.io/not-ready:NoSchedule-']).catch(() => {});
     const readySeconds = (Date.now() - started) / 1000;
-    await deployNodeAddons({ kubectl, configDir: join(layout.dataDir, 'config'), progress, watched: kubelet });
-    for (const managed of processes) {
-      void managed.exited.then((code) => {
-        if (!stopped) progress(`${managed.name} exited with code ${code}; see ${managed.logFile}`);
-      });
-    }
+    await deployNodeAddons({ kubectl, configDir: join(layout.dataDir, 'config'), progress, watched: kubelet.current() });
     return {
       name: REAL_NODE_NAME,
       nodeIp: REAL_NODE_NETWORK.nodeIp,
@@ -173,6 +202,7 @@ export async function startRealNode(options: RealNodeOptions): Promise<RealNode>
       readySeconds,
       dnsReadySeconds: (Date.now() - started) / 1000,
       crictl,
+      process: (name) => processes.get(name)!,
       stop,
     };
   } catch (error) {

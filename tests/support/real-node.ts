@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { ROOT } from '../../infra/lib/tools.ts';
 import { REAL_NODE_LABEL, REAL_NODE_TAINT } from '../../infra/real-node/config.ts';
+import { bridgePorts } from '../../infra/real-node/host-network.ts';
 import { startRealNode, type RealNode } from '../../infra/real-node/node.ts';
 import { kubeletClientCaFile } from '../../infra/sim-cluster/kubelet-client.ts';
 
@@ -83,4 +84,57 @@ export async function realNodeLeftovers(dataDir = REAL_NODE_DATA_DIR): Promise<R
     }
   })();
   return { processes, mounts, bridge, iptables, nftables, cgroups, netns, logLinks };
+}
+
+/** What torn-down sandboxes could have left on a running real node, by their namespaces, pod UIDs and pod IPs. */
+export interface SandboxTraces {
+  namespaces: string[];
+  podUids: string[];
+  podIps: string[];
+}
+
+/** What of those sandboxes is still on the node; every list is empty when teardown left nothing of them. */
+export async function sandboxLeftovers(node: RealNode, traces: SandboxTraces): Promise<Record<string, string[]>> {
+  const namespaces = new Set(traces.namespaces);
+  const ofOurs = (items: { labels?: Record<string, string>; metadata?: { namespace?: string } }[]) =>
+    items.filter((item) => namespaces.has(item.labels?.['io.kubernetes.pod.namespace'] ?? item.metadata?.namespace ?? ''));
+  const sandboxes = ofOurs(JSON.parse(await node.crictl(['pods', '-o', 'json'])).items ?? []).map((pod) => JSON.stringify(pod.metadata));
+  const containers = ofOurs(JSON.parse(await node.crictl(['ps', '-a', '-o', 'json'])).containers ?? []).map(
+    (container) => container.labels?.['io.kubernetes.container.name'] ?? '?',
+  );
+  const cgroups = (await run('sh', ['-c', 'find /sys/fs/cgroup/*/kubepods -type d -name "pod*" 2>/dev/null; true']).then((r) => r.stdout))
+    .split('\n')
+    .filter((dir) => traces.podUids.some((uid) => dir.endsWith(`pod${uid}`)));
+  const mentionsOurs = (line: string) =>
+    traces.namespaces.some((namespace) => line.includes(`${namespace}/`)) ||
+    traces.podIps.some((ip) => new RegExp(`(^|[^\\d.])${ip.replaceAll('.', '\\.')}([^\\d]|$)`).test(line));
+  const iptables = (await run('iptables-save', []).then((r) => r.stdout)).split('\n').filter(mentionsOurs);
+  const conntrack = (
+    await run('conntrack', ['-L']).then(
+      (r) => r.stdout,
+      () => '',
+    )
+  )
+    .split('\n')
+    .filter(mentionsOurs);
+  const podDirs = (() => {
+    try {
+      return readdirSync(join(node.layout.kubeletRootDir, 'pods'));
+    } catch {
+      return [];
+    }
+  })();
+  const volumes = podDirs.filter((uid) => traces.podUids.includes(uid));
+  const mounts = readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
+    .filter((line) => traces.podUids.some((uid) => line.split(' ')[4]?.includes(uid)));
+  const ipam = (() => {
+    try {
+      return readdirSync(join(node.layout.dataDir, 'cni-ipam', 'failurelib-real-node'));
+    } catch {
+      return [];
+    }
+  })().filter((file) => traces.podIps.includes(file));
+  const veths = await bridgePorts();
+  return { sandboxes, containers, cgroups, veths, iptables, conntrack, volumes, mounts, ipam };
 }
