@@ -111,8 +111,9 @@ describe('test services', () => {
       busy.server.close();
     }
     const started = [...children.seen].filter(([pid]) => !before.has(pid));
-    // Temporal and PostgreSQL came up while the sim cluster failed: they were started, and are gone now.
-    expect(started.map(([, command]) => command)).toEqual(expect.arrayContaining(['temporal', 'postgres', 'etcd']));
+    // Temporal and PostgreSQL came up while the sim cluster failed: they were started, and are gone now. (etcd, the
+    // one that failed, exits on its own within milliseconds: the process sampler may never see it.)
+    expect(started.map(([, command]) => command)).toEqual(expect.arrayContaining(['temporal', 'postgres']));
     expect(started.filter(([pid]) => isRunning(pid))).toEqual([]);
   }, 120_000);
 });
