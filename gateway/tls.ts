@@ -4,11 +4,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { webcrypto, type webcrypto as WebCrypto } from 'node:crypto';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
-// @peculiar/x509 resolves its services through tsyringe, which needs the Reflect metadata API.
-import 'reflect-metadata';
-import * as x509 from '@peculiar/x509';
-
-x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+import { DAY_MS as DAY, KEY_ALGORITHM as ALGORITHM, pem, x509 } from '../lib/x509.ts';
 
 type CryptoKey = WebCrypto.CryptoKey;
 type CryptoKeyPair = WebCrypto.CryptoKeyPair;
@@ -17,18 +13,6 @@ export interface GatewayTls {
   caPem: string;
   certPem: string;
   keyPem: string;
-}
-
-const ALGORITHM = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
-const DAY = 24 * 60 * 60 * 1000;
-
-function pem(label: string, der: ArrayBuffer): string {
-  const body =
-    Buffer.from(der)
-      .toString('base64')
-      .match(/.{1,64}/g)
-      ?.join('\n') ?? '';
-  return `-----BEGIN ${label}-----\n${body}\n-----END ${label}-----\n`;
 }
 
 /** DNS names and IPs the server certificate must cover: loopback plus the host of the public URL. */

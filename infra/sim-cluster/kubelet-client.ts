@@ -4,29 +4,13 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { webcrypto, type webcrypto as WebCrypto } from 'node:crypto';
 import { join } from 'node:path';
-// @peculiar/x509 resolves its services through tsyringe, which needs the Reflect metadata API.
-import 'reflect-metadata';
-import * as x509 from '@peculiar/x509';
-
-x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
-
-const ALGORITHM = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
-const DAY = 24 * 60 * 60 * 1000;
+import { DAY_MS as DAY, KEY_ALGORITHM as ALGORITHM, pem, x509 } from '../../lib/x509.ts';
 
 export interface KubeletClientCredentials {
   /** The CA the kubelet checks client certificates against (its `authentication.x509.clientCAFile`). */
   caFile: string;
   certFile: string;
   keyFile: string;
-}
-
-function pem(label: string, der: ArrayBuffer): string {
-  const body =
-    Buffer.from(der)
-      .toString('base64')
-      .match(/.{1,64}/g)
-      ?.join('\n') ?? '';
-  return `-----BEGIN ${label}-----\n${body}\n-----END ${label}-----\n`;
 }
 
 /** Where the CA of a sim cluster started on `simDataDir` is (its kubeconfig's folder). */
