@@ -34,5 +34,5 @@ export async function buildServices(outdir = join(root, 'dist')): Promise<string
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const names = await buildServices();
-  console.log(`built ${names.length} programs into services/dist: ${names.join(', ')}`);
+  process.stdout.write(`built ${names.length} programs into services/dist: ${names.join(', ')}\n`);
 }
