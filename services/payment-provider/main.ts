@@ -3,6 +3,10 @@
 import { randomBytes } from 'node:crypto';
 import { HttpError, runService } from '../runtime/server.ts';
 
+async function refuseTestKey(): Promise<never> {
+  throw new HttpError(401, 'invalid API key: sk_test_ keys only work against the sandbox (/sandbox/v2)');
+}
+
 await runService({
   name: 'payment-provider',
   routes: [
@@ -19,11 +23,11 @@ await runService({
       },
     },
     {
-      method: 'POST',
-      path: '/v2/charges',
-      handler: async () => {
-        throw new HttpError(401, 'invalid API key: sk_test_ keys only work against the sandbox (/sandbox/v2)');
-      },
+      method: 'GET',
+      path: '/sandbox/v2/account',
+      handler: async () => ({ body: { account: 'acct_travel_logic', environment: 'sandbox' } }),
     },
+    { method: 'GET', path: '/v2/account', handler: refuseTestKey },
+    { method: 'POST', path: '/v2/charges', handler: refuseTestKey },
   ],
 });

@@ -6,7 +6,7 @@ import { runService } from '../runtime/server.ts';
 import { CITIES, stableFraction } from '../runtime/travel-data.ts';
 import { travelDatabase } from '../runtime/travel-database.ts';
 
-const sql = travelDatabase(
+const db = travelDatabase(
   'create table if not exists prices (route text primary key, price integer not null, indexed_at timestamptz not null)',
 );
 const intervalMs = numberEnv('INDEX_INTERVAL_SECONDS', 30) * 1000;
@@ -20,8 +20,8 @@ async function indexPrices(): Promise<void> {
     })),
   );
   try {
-    const db = await sql();
-    await db`insert into prices ${db(rows.map((r) => ({ ...r, indexed_at: new Date() })))} on conflict (route) do update set price = excluded.price, indexed_at = excluded.indexed_at`;
+    const sql = await db.sql();
+    await sql`insert into prices ${sql(rows.map((r) => ({ ...r, indexed_at: new Date() })))} on conflict (route) do update set price = excluded.price, indexed_at = excluded.indexed_at`;
     log('info', `indexed ${rows.length} routes`);
   } catch (error) {
     log('error', 'indexing failed', { error: errorText(error) });

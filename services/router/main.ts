@@ -6,6 +6,7 @@ import { requiredEnv } from '../runtime/env.ts';
 import { call, callOk, type CallResult } from '../runtime/http-client.ts';
 import { errorText, log } from '../runtime/log.ts';
 import { HttpError, runService, type Request } from '../runtime/server.ts';
+import { checkAtStart } from '../runtime/startup.ts';
 
 const upstreams = [requiredEnv('PRIMARY_UPSTREAM'), requiredEnv('SECONDARY_UPSTREAM')];
 const ordersUrl = requiredEnv('ORDERS_URL');
@@ -30,8 +31,10 @@ async function forward({ method, path, body }: Request): Promise<CallResult> {
 await runService({
   name: 'router',
   async init() {
-    for (const upstream of upstreams)
-      await lookup(upstream).catch((error: Error) => Promise.reject(new Error(`upstream ${upstream}: ${error.message}`)));
+    for (const upstream of upstreams) {
+      const host = new URL(`http://${upstream}`).hostname;
+      await checkAtStart(`resolving upstream ${upstream}`, async () => void (await lookup(host)));
+    }
   },
   routes: [
     { method: 'GET', path: '/inventory/:sku', handler: async (request) => forward(request) },

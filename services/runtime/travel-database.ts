@@ -1,9 +1,9 @@
 // travel-logic's PostgreSQL (`database`): booking and price-indexer connect with DATABASE_HOST and the
 // booking-db Secret's credentials (DATABASE_USER, DATABASE_PASSWORD).
 import { numberEnv, requiredEnv } from './env.ts';
-import { database, type Sql } from './postgres.ts';
+import { database, type Database } from './postgres.ts';
 
-export function travelDatabase(schema: string): () => Promise<Sql> {
+export function travelDatabase(schema: string): Database {
   return database(
     {
       host: requiredEnv('DATABASE_HOST'),
