@@ -1,7 +1,7 @@
 // The systems' programs (services/) as local processes, with a real Redis and nginx from Debian: what the
 // system-services tests run. Each program gets a free port; its log file holds its JSON log lines.
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { freePort } from '../../infra/lib/ports.ts';
@@ -65,7 +65,9 @@ export async function startRedis(logDir: string): Promise<Running> {
   const child = startProcess('redis', 'redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
     logFile: join(logDir, 'redis.log'),
   });
-  await waitUntil('redis-server', async () => readFileSync(child.logFile, 'utf8').includes('Ready to accept connections'), { process: child });
+  await waitUntil('redis-server', async () => readFileSync(child.logFile, 'utf8').includes('Ready to accept connections'), {
+    process: child,
+  });
   return running('redis', port, child);
 }
 
@@ -97,16 +99,22 @@ function writeNginxConf(dir: string, confD: Record<string, string>): string {
 /** `nginx -t` on a config: nginx's own verdict (an `[emerg]` line for a broken one). */
 export function nginxTest(dir: string, confD: Record<string, string>): string {
   const conf = writeNginxConf(dir, confD);
+  // Into a file, not a pipe: node's pipes are sockets, and nginx cannot open /dev/stdout on a socket.
+  const out = join(dir, 'nginx-t.log');
+  const fd = openSync(out, 'w');
   try {
-    return execFileSync('/usr/sbin/nginx', ['-t', '-p', dir, '-c', conf], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  } catch (error) {
-    return String((error as { stderr?: string }).stderr);
+    spawnSync('/usr/sbin/nginx', ['-t', '-p', dir, '-c', conf], { stdio: ['ignore', fd, fd] });
+  } finally {
+    closeSync(fd);
   }
+  return readFileSync(out, 'utf8');
 }
 
 export async function startNginx(dir: string, logDir: string, port: number, confD: Record<string, string>): Promise<Running> {
   const conf = writeNginxConf(dir, confD);
-  const child = startProcess('search', '/usr/sbin/nginx', ['-p', dir, '-c', conf, '-g', 'daemon off;'], { logFile: join(logDir, 'search.log') });
+  const child = startProcess('search', '/usr/sbin/nginx', ['-p', dir, '-c', conf, '-g', 'daemon off;'], {
+    logFile: join(logDir, 'search.log'),
+  });
   await waitUntil('nginx', () => answers(`http://127.0.0.1:${port}/healthz`), { process: child });
   return running('search', port, child);
 }
