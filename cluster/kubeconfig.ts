@@ -17,7 +17,9 @@ export function renderKubeconfig({ server, caData, token, user, namespace, clust
     apiVersion: 'v1',
     kind: 'Config',
     // No CA (a publicly trusted certificate): kubectl checks the server against the system's CAs.
-    clusters: [{ name: clusterName, cluster: { server, ...(caData && { 'certificate-authority-data': Buffer.from(caData).toString('base64') }) } }],
+    clusters: [
+      { name: clusterName, cluster: { server, ...(caData && { 'certificate-authority-data': Buffer.from(caData).toString('base64') }) } },
+    ],
     users: [{ name: user, user: { token } }],
     contexts: [{ name: clusterName, context }],
     'current-context': clusterName,

@@ -9,5 +9,5 @@ if (import.meta.main) {
   if (!databaseUrl) throw new Error('DATABASE_URL is not set: nothing to migrate');
   const started = performance.now();
   await migrateDatabase(databaseUrl);
-  console.log(`database migrated in ${Math.round(performance.now() - started)} ms`);
+  process.stdout.write(`database migrated in ${Math.round(performance.now() - started)} ms\n`);
 }

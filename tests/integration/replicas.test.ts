@@ -100,7 +100,13 @@ describe('two APIs and two workers', () => {
       const gateway = `https://127.0.0.1:${gatewayPort}`;
       const managed = startProcess(name, process.execPath, ['api/main.ts'], {
         cwd: ROOT,
-        env: { ...env, API_PORT: String(port), FL_GATEWAY_PORT: String(gatewayPort), FL_GATEWAY_PUBLIC_URL: gateway, FL_DATA_DIR: join(dir, name) },
+        env: {
+          ...env,
+          API_PORT: String(port),
+          FL_GATEWAY_PORT: String(gatewayPort),
+          FL_GATEWAY_PUBLIC_URL: gateway,
+          FL_DATA_DIR: join(dir, name),
+        },
         logFile: log(name),
       });
       apis.push({ name, base: `http://127.0.0.1:${port}`, gateway, process: managed });
@@ -167,90 +173,86 @@ describe('two APIs and two workers', () => {
     client.socket = socket;
   }
 
-  it(
-    'plays every session to the end through both APIs while one API and one worker are killed',
-    async () => {
-      const played: Played[] = [];
-      for (let index = 0; index < SESSIONS; index += 1) {
-        const api = apis[index % 2]!;
-        const created = await call(api, 'POST', '/api/sessions', undefined, {
-          scenarioId: 'storefront-scaled-to-zero',
-          systemId: 'demo-app',
-          mode: 'learn',
-          participant: { name: `Replica ${index}` },
-        });
-        expect(created.status).toBe(201);
-        const { id, participantToken: token } = JSON.parse(created.text) as { id: string; participantToken: string };
-        const clients = apis.map((other) => ({ api: other, seen: [] as number[] }));
-        for (const client of clients) connect(client, id, token);
-        played.push({ id, token, api, kubeconfig: '', clients });
-      }
-      for (const session of played) {
-        await waitPhase(session.api, session.id, session.token, ['ready']);
-        const kubeconfig = await call(session.api, 'GET', `/api/sessions/${session.id}/kubeconfig`, session.token);
-        expect(kubeconfig.status).toBe(200);
-        session.kubeconfig = join(dir, `${session.id}.kubeconfig`);
-        writeFileSync(session.kubeconfig, kubeconfig.text, { mode: 0o600 });
-        expect((await call(session.api, 'POST', `/api/sessions/${session.id}/start`, session.token)).status).toBe(200);
-      }
-      for (const session of played) await waitPhase(session.api, session.id, session.token, ['running']);
+  it('plays every session to the end through both APIs while one API and one worker are killed', async () => {
+    const played: Played[] = [];
+    for (let index = 0; index < SESSIONS; index += 1) {
+      const api = apis[index % 2]!;
+      const created = await call(api, 'POST', '/api/sessions', undefined, {
+        scenarioId: 'storefront-scaled-to-zero',
+        systemId: 'demo-app',
+        mode: 'learn',
+        participant: { name: `Replica ${index}` },
+      });
+      expect(created.status).toBe(201);
+      const { id, participantToken: token } = JSON.parse(created.text) as { id: string; participantToken: string };
+      const clients = apis.map((other) => ({ api: other, seen: [] as number[] }));
+      for (const client of clients) connect(client, id, token);
+      played.push({ id, token, api, kubeconfig: '', clients });
+    }
+    for (const session of played) {
+      await waitPhase(session.api, session.id, session.token, ['ready']);
+      const kubeconfig = await call(session.api, 'GET', `/api/sessions/${session.id}/kubeconfig`, session.token);
+      expect(kubeconfig.status).toBe(200);
+      session.kubeconfig = join(dir, `${session.id}.kubeconfig`);
+      writeFileSync(session.kubeconfig, kubeconfig.text, { mode: 0o600 });
+      expect((await call(session.api, 'POST', `/api/sessions/${session.id}/start`, session.token)).status).toBe(200);
+    }
+    for (const session of played) await waitPhase(session.api, session.id, session.token, ['running']);
 
-      // Mid-session: the first API and the first worker die without a chance to say so.
-      const [killedApi, survivor] = [apis[0]!, apis[1]!];
-      killedApi.process.child.kill('SIGKILL');
-      workers[0]!.child.kill('SIGKILL');
-      await Promise.all([killedApi.process.exited, workers[0]!.exited]);
-      // Browsers cut off reconnect to the API that is left, after the last event they saw.
-      for (const session of played) {
-        for (const client of session.clients.filter((each) => each.api === killedApi)) {
-          client.api = survivor;
-          connect(client, session.id, session.token);
-        }
+    // Mid-session: the first API and the first worker die without a chance to say so.
+    const [killedApi, survivor] = [apis[0]!, apis[1]!];
+    killedApi.process.child.kill('SIGKILL');
+    workers[0]!.child.kill('SIGKILL');
+    await Promise.all([killedApi.process.exited, workers[0]!.exited]);
+    // Browsers cut off reconnect to the API that is left, after the last event they saw.
+    for (const session of played) {
+      for (const client of session.clients.filter((each) => each.api === killedApi)) {
+        client.api = survivor;
+        connect(client, session.id, session.token);
       }
+    }
 
-      // The fix, through the surviving gateway: a kubeconfig from the killed API works there too.
-      for (const session of played) {
-        const kubeconfig = session.kubeconfig.replace('.kubeconfig', '.survivor.kubeconfig');
-        writeFileSync(kubeconfig, readFileSync(session.kubeconfig, 'utf8').replace(killedApi.gateway, survivor.gateway), { mode: 0o600 });
-        const scaled = await kubectl(kubeconfig, ['scale', 'deployment/storefront', '--replicas=2']);
-        expect(scaled.out).toContain('scaled');
+    // The fix, through the surviving gateway: a kubeconfig from the killed API works there too.
+    for (const session of played) {
+      const kubeconfig = session.kubeconfig.replace('.kubeconfig', '.survivor.kubeconfig');
+      writeFileSync(kubeconfig, readFileSync(session.kubeconfig, 'utf8').replace(killedApi.gateway, survivor.gateway), { mode: 0o600 });
+      const scaled = await kubectl(kubeconfig, ['scale', 'deployment/storefront', '--replicas=2']);
+      expect(scaled.out).toContain('scaled');
+    }
+    for (const session of played) expect(await waitPhase(survivor, session.id, session.token, ['completed'])).toBe('completed');
+
+    // Every sandbox is gone (teardown runs after `completed` is recorded: give it a moment).
+    for (const session of played) {
+      await waitUntil(`sandbox of ${session.id} deleted`, async () => !(await namespaceExists(kube, sandboxNamespace(session.id))), {
+        timeoutMs: 60_000,
+      });
+    }
+
+    // Every WebSocket client got every event of its session exactly once.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    for (const session of played) {
+      const stored = (await db.db.select({ id: sessionEvents.id }).from(sessionEvents).where(eq(sessionEvents.sessionId, session.id)))
+        .map((row) => row.id)
+        .sort((a, b) => a - b);
+      expect(stored.length).toBeGreaterThan(5);
+      for (const client of session.clients) {
+        client.socket?.close();
+        expect([...client.seen].sort((a, b) => a - b)).toEqual(stored);
       }
-      for (const session of played) expect(await waitPhase(survivor, session.id, session.token, ['completed'])).toBe('completed');
+    }
 
-      // Every sandbox is gone (teardown runs after `completed` is recorded: give it a moment).
-      for (const session of played) {
-        await waitUntil(`sandbox of ${session.id} deleted`, async () => !(await namespaceExists(kube, sandboxNamespace(session.id))), {
-          timeoutMs: 60_000,
-        });
-      }
+    // What the operator would scrape: sessions by phase on the API, activities on the surviving worker.
+    const metrics = await call(survivor, 'GET', '/metrics');
+    expect(metrics.status).toBe(200);
+    expect(metrics.text).toMatch(/failurelib_sessions\{phase="completed"\} \d+/);
+    expect(metrics.text).toMatch(/failurelib_gateway_requests_total\{method="(PUT|PATCH)",code="200"\} \d+/);
+    expect((await fetch(`${workerMetrics[1]}/healthz`)).status).toBe(200);
+    const workerText = await (await fetch(`${workerMetrics[1]}/metrics`)).text();
+    expect(workerText).toMatch(/failurelib_activity_executions_total\{activity="[a-zA-Z]+"\} \d+/);
 
-      // Every WebSocket client got every event of its session exactly once.
-      await new Promise((resolve) => setTimeout(resolve, 1500));
-      for (const session of played) {
-        const stored = (await db.db.select({ id: sessionEvents.id }).from(sessionEvents).where(eq(sessionEvents.sessionId, session.id)))
-          .map((row) => row.id)
-          .sort((a, b) => a - b);
-        expect(stored.length).toBeGreaterThan(5);
-        for (const client of session.clients) {
-          client.socket?.close();
-          expect([...client.seen].sort((a, b) => a - b)).toEqual(stored);
-        }
-      }
-
-      // What the operator would scrape: sessions by phase on the API, activities on the surviving worker.
-      const metrics = await call(survivor, 'GET', '/metrics');
-      expect(metrics.status).toBe(200);
-      expect(metrics.text).toMatch(/failurelib_sessions\{phase="completed"\} \d+/);
-      expect(metrics.text).toMatch(/failurelib_gateway_requests_total\{method="(PUT|PATCH)",code="200"\} \d+/);
-      expect((await fetch(`${workerMetrics[1]}/healthz`)).status).toBe(200);
-      const workerText = await (await fetch(`${workerMetrics[1]}/metrics`)).text();
-      expect(workerText).toMatch(/failurelib_activity_executions_total\{activity="[a-zA-Z]+"\} \d+/);
-
-      const mb = (name: string) => Math.round((peaks.get(name) ?? 0) / 1024);
-      console.log(
-        `peak RSS with ${SESSIONS} sessions: ${[...apis.map((api) => api.name), 'worker-1', 'worker-2'].map((name) => `${name} ${mb(name)} MB`).join(', ')}`,
-      );
-    },
-    600_000,
-  );
+    const mb = (name: string) => Math.round((peaks.get(name) ?? 0) / 1024);
+    console.log(
+      `peak RSS with ${SESSIONS} sessions: ${[...apis.map((api) => api.name), 'worker-1', 'worker-2'].map((name) => `${name} ${mb(name)} MB`).join(', ')}`,
+    );
+  }, 600_000);
 });

@@ -36,7 +36,12 @@ const find = (objects: K8sObject[], kind: string, name: string) => {
 };
 const container = (deployment: K8sObject) => deployment.spec.template.spec.containers[0];
 const envOf = (deployment: K8sObject): Record<string, unknown> =>
-  Object.fromEntries(container(deployment).env.map((entry: { name: string; value?: string; valueFrom?: unknown }) => [entry.name, entry.value ?? entry.valueFrom]));
+  Object.fromEntries(
+    container(deployment).env.map((entry: { name: string; value?: string; valueFrom?: unknown }) => [
+      entry.name,
+      entry.value ?? entry.valueFrom,
+    ]),
+  );
 
 describe('the Helm chart', () => {
   it('lints clean with the default values and with every option on', () => {
@@ -170,7 +175,10 @@ describe('the Helm chart', () => {
     const given = render({ 'gateway.tls.secretName': 'booth-gateway', 'gateway.publicUrl': 'https://kube.booth.example:6443' });
     const api = find(given, 'Deployment', 'fl-failurelib-api');
     expect(api.spec.template.spec.volumes).toContainEqual({ name: 'gateway-tls', secret: { secretName: 'booth-gateway' } });
-    expect(envOf(api)).toMatchObject({ FL_GATEWAY_TLS_DIR: '/etc/failurelib/gateway-tls', FL_GATEWAY_PUBLIC_URL: 'https://kube.booth.example:6443' });
+    expect(envOf(api)).toMatchObject({
+      FL_GATEWAY_TLS_DIR: '/etc/failurelib/gateway-tls',
+      FL_GATEWAY_PUBLIC_URL: 'https://kube.booth.example:6443',
+    });
     expect(given.some((object) => object.kind === 'Certificate')).toBe(false);
     expect(find(given, 'Service', 'fl-failurelib-gateway').spec).toMatchObject({
       type: 'LoadBalancer',
@@ -190,7 +198,12 @@ describe('the Helm chart', () => {
     const ingress = find(objects, 'Ingress', 'fl-failurelib').spec;
     expect(ingress.ingressClassName).toBe('nginx');
     expect(ingress.tls).toEqual([{ hosts: ['failurelib.example.com'], secretName: 'site-tls' }]);
-    expect(ingress.rules[0].http.paths.map((path: { path: string; backend: { service: { name: string } } }) => [path.path, path.backend.service.name])).toEqual([
+    expect(
+      ingress.rules[0].http.paths.map((path: { path: string; backend: { service: { name: string } } }) => [
+        path.path,
+        path.backend.service.name,
+      ]),
+    ).toEqual([
       ['/api', 'fl-failurelib-api'],
       ['/', 'fl-failurelib-web'],
     ]);
@@ -201,7 +214,8 @@ describe('the Helm chart', () => {
     expect(monitor.spec.selector.matchLabels['failurelib.dev/metrics']).toBe('true');
     const scraped = objects.filter((object) => object.kind === 'Service' && object.metadata.labels?.['failurelib.dev/metrics'] === 'true');
     expect(scraped.map((service) => service.metadata.name).sort()).toEqual(['fl-failurelib-api', 'fl-failurelib-worker-metrics']);
-    for (const part of ['web', 'api', 'worker']) expect(find(objects, 'PodDisruptionBudget', `fl-failurelib-${part}`).spec.maxUnavailable).toBe(1);
+    for (const part of ['web', 'api', 'worker'])
+      expect(find(objects, 'PodDisruptionBudget', `fl-failurelib-${part}`).spec.maxUnavailable).toBe(1);
     expect(render({ 'migrations.enabled': false }).some((object) => object.kind === 'Job')).toBe(false);
   });
 });
