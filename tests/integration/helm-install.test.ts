@@ -42,8 +42,8 @@ describe('helm install on the sim cluster', () => {
     const url = await admin$(['-n', namespace, 'create', 'secret', 'generic', 'failurelib-database', `--from-literal=url=${database.url}`]);
     expect(url.out).toContain('created');
     // The gateway's certificate, as an operator would provide it (any PEM pair will do for the API server).
-    await run('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '1', '-subj', '/CN=kube.booth.example',
-      '-keyout', join(dir, 'tls.key'), '-out', join(dir, 'tls.crt')]); // prettier-ignore
+    const openssl = 'req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=kube.booth.example'.split(' ');
+    await run('openssl', [...openssl, '-keyout', join(dir, 'tls.key'), '-out', join(dir, 'tls.crt')]);
     const tls = await admin$([
       '-n',
       namespace,
@@ -71,10 +71,8 @@ describe('helm install on the sim cluster', () => {
       .sort();
 
   it('creates every object of the chart, and the Deployments become available', async () => {
-    const installed = await helm([
-      'install', release, CHART, '-n', namespace, '--no-hooks', '--wait', '--timeout', '150s',
-      '--set', 'ingress.className=nginx', '--set', 'temporal.address=temporal.example:7233',
-    ]); // prettier-ignore
+    const flags = '--no-hooks --wait --timeout 150s --set ingress.className=nginx --set temporal.address=temporal.example:7233';
+    const installed = await helm(['install', release, CHART, '-n', namespace, ...flags.split(' ')]);
     expect(installed.stdout).toContain('STATUS: deployed');
     const name = `${release}-failurelib`;
     expect(await instanceObjects('deployments,services,serviceaccounts,secrets,poddisruptionbudgets,ingresses')).toEqual(
