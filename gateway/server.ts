@@ -90,12 +90,12 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   });
   server.keepAliveTimeout = 65_000;
   // A given certificate is renewed in place (a Secret volume, cert-manager): the new one serves new connections.
-  const givenCert = options.tlsDir && join(options.tlsDir, 'tls.crt');
-  if (givenCert && options.tlsDir) {
-    const dir = options.tlsDir;
+  const tlsDir = options.tlsDir;
+  const givenCert = tlsDir === undefined ? undefined : join(tlsDir, 'tls.crt');
+  if (tlsDir !== undefined && givenCert !== undefined) {
     watchFile(givenCert, { interval: 30_000, persistent: false }, () => {
       try {
-        const renewed = loadGivenGatewayTls(dir);
+        const renewed = loadGivenGatewayTls(tlsDir);
         server.setSecureContext({ cert: renewed.certPem, key: renewed.keyPem });
         logger.info('kube gateway certificate reloaded');
       } catch (error) {

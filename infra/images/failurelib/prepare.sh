@@ -17,7 +17,19 @@ git ls-files -z -- package.json package-lock.json api activities cli cluster con
 cp -r --parents web/build worker/build "$context/app"
 (cd "$context/app" && npm ci --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null)
 # Smaller: the Temporal core bridge ships prebuilt for five platforms (about 28 MB each); the image keeps this
-# machine's. Type declarations and source maps are never read at run time.
+# machine's. Type declarations and source maps are never read at run time, except those webpack read for the
+# prebuilt workflow bundle: they are in its manifest, and a bundle whose inputs are gone is not used.
 find "$context/app/node_modules/@temporalio/core-bridge/releases" -mindepth 1 -maxdepth 1 ! -name "$(uname -m)-unknown-linux-gnu" \
   -exec rm -rf {} +
-find "$context/app/node_modules" \( -name '*.d.ts' -o -name '*.d.mts' -o -name '*.d.cts' -o -name '*.map' \) -type f -delete
+(cd "$context/app" && node -e '
+  const { readdirSync, readFileSync, rmSync } = require("node:fs");
+  const keep = new Set(Object.keys(JSON.parse(readFileSync("worker/build/workflow-bundle.manifest.json", "utf8")).files));
+  for (const entry of readdirSync("node_modules", { recursive: true, withFileTypes: true })) {
+    const path = `${entry.parentPath}/${entry.name}`;
+    if (entry.isFile() && /\.(d\.[cm]?ts|map)$/.test(entry.name) && !keep.has(path)) rmSync(path);
+  }')
+# The image's worker must run the prebuilt bundle: refuse to build one it would ignore.
+(cd "$context/app" && node --input-type=module -e '
+  const { staleness, DEFAULT_WORKFLOW_BUNDLE } = await import("./worker/workflow-bundle.ts");
+  const stale = staleness(DEFAULT_WORKFLOW_BUNDLE);
+  if (stale) { console.error(`the image would not use the prebuilt workflow bundle: ${stale}`); process.exit(1); }')
