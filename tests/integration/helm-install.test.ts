@@ -71,7 +71,8 @@ describe('helm install on the sim cluster', () => {
       .sort();
 
   it('creates every object of the chart, and the Deployments become available', async () => {
-    const flags = '--no-hooks --wait --timeout 150s --set ingress.className=nginx --set temporal.address=temporal.example:7233';
+    // NodePort for the gateway: the sim cluster has no load balancer, and --wait would wait for its address.
+    const flags = '--no-hooks --wait --timeout 150s --set gateway.service.type=NodePort --set ingress.className=nginx';
     const installed = await helm(['install', release, CHART, '-n', namespace, ...flags.split(' ')]);
     expect(installed.stdout).toContain('STATUS: deployed');
     const name = `${release}-failurelib`;
