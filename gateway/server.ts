@@ -26,6 +26,8 @@ export interface GatewayOptions {
   publicUrl?: string;
   /** A given certificate (tls.crt, tls.key, ca.crt when not publicly trusted) instead of the library's own CA. */
   tlsDir?: string | undefined;
+  /** How often a given certificate's file is checked for a renewal (default 30 s). */
+  tlsReloadCheckMs?: number;
   /** The sandboxes' driver: which API server each session's requests go to, and with which credentials. */
   driver: UpstreamDriver;
 }
@@ -93,7 +95,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const tlsDir = options.tlsDir;
   const givenCert = tlsDir === undefined ? undefined : join(tlsDir, 'tls.crt');
   if (tlsDir !== undefined && givenCert !== undefined) {
-    watchFile(givenCert, { interval: 30_000, persistent: false }, () => {
+    watchFile(givenCert, { interval: options.tlsReloadCheckMs ?? 30_000, persistent: false }, () => {
       try {
         const renewed = loadGivenGatewayTls(tlsDir);
         server.setSecureContext({ cert: renewed.certPem, key: renewed.keyPem });
