@@ -12,6 +12,7 @@ import { installFailedTokenLimit } from './auth/failed-token-limit.ts';
 import { eventRoutes } from './routes/events.ts';
 import { catalogRoutes } from './routes/catalog.ts';
 import { healthRoutes } from './routes/health.ts';
+import { metricsRoutes } from './routes/metrics.ts';
 import { resultRoutes } from './routes/results.ts';
 import { sessionRoutes } from './routes/sessions.ts';
 import { sessionStreamRoutes } from './routes/session-stream.ts';
@@ -57,6 +58,7 @@ export async function buildApp(
   // The browsable docs at /api/docs; the OpenAPI document itself stays at /api/docs/json.
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
   healthRoutes(app, deps);
+  metricsRoutes(app, deps);
   catalogRoutes(app, deps);
   sessionRoutes(app, deps);
   resultRoutes(app, deps);

@@ -2,6 +2,7 @@
 import { Client, Connection } from '@temporalio/client';
 import pino from 'pino';
 import { loadConfig } from '../config/config.ts';
+import { temporalConnectionOptions } from '../config/temporal-connection.ts';
 import { openDatabase } from '../db/client.ts';
 import { connectCluster } from '../cluster/connect-cluster.ts';
 import { loadLibrary } from '../scenarios/lib/load.ts';
@@ -13,7 +14,7 @@ const config = loadConfig();
 if (!config.databaseUrl)
   throw new Error('DATABASE_URL is not set: start the API through the stack (npm run stack), which serves the embedded database');
 const database = openDatabase(config.databaseUrl, { maxConnections: 10 });
-const connection = await Connection.connect({ address: config.temporalAddress });
+const connection = await Connection.connect(temporalConnectionOptions(config));
 // Throws at start, naming what is missing, when the configured driver cannot run here (kind without Docker).
 const cluster = connectCluster(config);
 // The gateway logs on its own logger: request headers (tokens) are never part of what it logs.
@@ -25,6 +26,7 @@ const gateway = await startGateway({
   host: config.gatewayHost,
   port: config.gatewayPort,
   publicUrl: config.gatewayPublicUrl,
+  tlsDir: config.gatewayTlsDir,
   driver: cluster.driver,
 });
 const library = loadLibrary(config.scenariosDir);

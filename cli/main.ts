@@ -16,7 +16,7 @@ const USAGE = `usage: failurelib <command> [options]
                                    a headless session against a running stack (default http://127.0.0.1:3000);
                                    --solve runs the reference fix once the SLA is red, and fails the run when
                                    the SLA is not red within --red-timeout seconds (120) of the fault
-  sim-stages                       write infra/sim-cluster/kwok-stages.yaml (the simulated registry = the library's images)
+  sim-stages                       write infra/sim-cluster/kwok-stages.yaml (the simulated registry = the library's images + failurelib's own)
 
   --library <dir>                  the library folder for list, show, render, run and sim-stages`;
 

@@ -1,5 +1,6 @@
 // Kubernetes API clients for the engine's own credentials (never handed to participants).
 import { AppsV1Api, CoreV1Api, DiscoveryV1Api, KubeConfig, KubernetesObjectApi, RbacAuthorizationV1Api } from '@kubernetes/client-node';
+import { readFileSync } from 'node:fs';
 import { PooledKubeConfig } from './pooled-kube-config.ts';
 
 export interface Kube {
@@ -13,9 +14,14 @@ export interface Kube {
   objects: KubernetesObjectApi;
 }
 
+/** FL_KUBECONFIG's value for the pod's own service account (the Helm chart's `namespace` driver). */
+export const IN_CLUSTER = 'in-cluster';
+
 export function connectKube(kubeconfigPath: string): Kube {
   const config = new PooledKubeConfig();
-  config.loadFromFile(kubeconfigPath);
+  // In a pod: the service account's token (re-read as the kubelet renews it) and the cluster's CA.
+  if (kubeconfigPath === IN_CLUSTER) config.loadFromCluster();
+  else config.loadFromFile(kubeconfigPath);
   return kubeOf(config, kubeconfigPath);
 }
 
@@ -29,7 +35,11 @@ export function kubeFromYaml(yaml: string, source: string): Kube {
 function kubeOf(config: KubeConfig, source: string): Kube {
   const cluster = config.getCurrentCluster();
   if (!cluster) throw new Error(`${source} has no current cluster`);
-  const caData = cluster.caData ? Buffer.from(cluster.caData, 'base64').toString('utf8') : '';
+  const caData = cluster.caData
+    ? Buffer.from(cluster.caData, 'base64').toString('utf8')
+    : cluster.caFile
+      ? readFileSync(cluster.caFile, 'utf8')
+      : '';
   return {
     config,
     server: cluster.server,

@@ -16,7 +16,10 @@ export function renderKubeconfig({ server, caData, token, user, namespace, clust
   return stringify({
     apiVersion: 'v1',
     kind: 'Config',
-    clusters: [{ name: clusterName, cluster: { server, 'certificate-authority-data': Buffer.from(caData).toString('base64') } }],
+    // No CA (a publicly trusted certificate): kubectl checks the server against the system's CAs.
+    clusters: [
+      { name: clusterName, cluster: { server, ...(caData && { 'certificate-authority-data': Buffer.from(caData).toString('base64') }) } },
+    ],
     users: [{ name: user, user: { token } }],
     contexts: [{ name: clusterName, context }],
     'current-context': clusterName,

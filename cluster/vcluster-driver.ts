@@ -5,7 +5,7 @@
 import { runCli } from './cli.ts';
 import { clusterName, sessionOfCluster } from './cluster-names.ts';
 import type { SessionClusters } from './cluster-per-session.ts';
-import type { Kube } from './kube.ts';
+import { IN_CLUSTER, type Kube } from './kube.ts';
 import { createSandbox, deleteSandbox, listSandboxes } from './sandbox.ts';
 
 export interface VclusterOptions {
@@ -85,7 +85,8 @@ export function parseVclusterList(stdout: string): { name: string; namespace: st
 }
 
 export function vclusterClusters(host: Kube, options: VclusterOptions): SessionClusters {
-  const env = { KUBECONFIG: options.hostKubeconfig };
+  // In a pod (FL_KUBECONFIG=in-cluster) the CLIs use the pod's service account by themselves.
+  const env: Record<string, string> = options.hostKubeconfig === IN_CLUSTER ? {} : { KUBECONFIG: options.hostKubeconfig };
   const hostNamespace = (name: string) => name;
   const listVclusters = async () => parseVclusterList(await runCli('vcluster', ['list', '--output', 'json'], { env, timeoutMs: 60_000 }));
   return {

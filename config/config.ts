@@ -1,4 +1,5 @@
 // One typed, fail-fast configuration read from the environment. Every key is documented in .env.example.
+import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -94,6 +95,40 @@ function clusterPerSessionConfig(env: NodeJS.ProcessEnv) {
   };
 }
 
+/**
+ * How the API and worker reach Temporal beyond its address: TLS (a client certificate and key for mTLS, a CA for
+ * a private server, a server name) and an API key (Temporal Cloud). Any of them turns TLS on; TEMPORAL_TLS=1
+ * turns it on with the system's CAs alone. Files are read when the processes connect.
+ */
+function temporalConnectionConfig(env: NodeJS.ProcessEnv) {
+  const certFile = optional(env, 'TEMPORAL_TLS_CERT');
+  const keyFile = optional(env, 'TEMPORAL_TLS_KEY');
+  if ((certFile === undefined) !== (keyFile === undefined))
+    throw new ConfigError('TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY go together (the client certificate and its key for mTLS)');
+  const caFile = optional(env, 'TEMPORAL_TLS_CA');
+  const serverName = optional(env, 'TEMPORAL_TLS_SERVER_NAME');
+  const apiKey = optional(env, 'TEMPORAL_API_KEY');
+  const tls = env.TEMPORAL_TLS === '1' || [certFile, caFile, serverName, apiKey].some((value) => value !== undefined);
+  return { tls: tls ? { certFile, keyFile, caFile, serverName } : undefined, apiKey };
+}
+
+/** Comma-separated addresses or CIDR ranges (FL_METRICS_ALLOW), checked. */
+function cidrList(env: NodeJS.ProcessEnv, key: string): string[] {
+  const entries = text(env, key, '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  for (const entry of entries) {
+    const [address = '', prefix, extra] = entry.split('/');
+    const family = isIP(address);
+    const bits = family === 6 ? 128 : 32;
+    const validPrefix = prefix === undefined || (/^\d+$/.test(prefix) && Number(prefix) <= bits);
+    if (family === 0 || !validPrefix || extra !== undefined)
+      throw new ConfigError(`${key} must be addresses or CIDR ranges separated by commas, got "${entry}"`);
+  }
+  return entries;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   const dataDir = resolve(text(env, 'FL_DATA_DIR', join(ROOT, '.data')));
   return {
@@ -109,6 +144,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     pgliteSocketPort: integer(env, 'PGLITE_PORT', 5433),
     temporalAddress: text(env, 'TEMPORAL_ADDRESS', '127.0.0.1:7233'),
     temporalNamespace: text(env, 'TEMPORAL_NAMESPACE', 'default'),
+    temporal: temporalConnectionConfig(env),
     temporalUiPort: integer(env, 'TEMPORAL_UI_PORT', 8233),
     taskQueue: text(env, 'TEMPORAL_TASK_QUEUE', 'failurelib-sessions'),
     clusterDriver: oneOf(env, 'CLUSTER_DRIVER', CLUSTER_DRIVERS, 'sim'),
@@ -133,6 +169,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     gatewayPort: integer(env, 'FL_GATEWAY_PORT', 6443),
     /** What goes into kubeconfigs; unset: https://127.0.0.1:<the port the gateway listens on>. */
     gatewayPublicUrl: optionalUrl(env, 'FL_GATEWAY_PUBLIC_URL'),
+    /** A folder with the gateway's certificate (tls.crt, tls.key and, when not publicly trusted, ca.crt: a
+     * kubernetes.io/tls Secret); unset: the library's own CA in <FL_DATA_DIR>/gateway signs one. */
+    gatewayTlsDir: optional(env, 'FL_GATEWAY_TLS_DIR'),
+    /** Who may read the API's /metrics besides loopback: addresses or CIDR ranges. */
+    metricsAllow: cidrList(env, 'FL_METRICS_ALLOW'),
+    /** The worker's metrics and health server (/metrics, /healthz); no port: none. */
+    workerMetricsHost: text(env, 'FL_WORKER_METRICS_HOST', '127.0.0.1'),
+    workerMetricsPort: optional(env, 'FL_WORKER_METRICS_PORT') === undefined ? undefined : integer(env, 'FL_WORKER_METRICS_PORT', 0),
+    /** How often the sandbox sweeper's Temporal Schedule runs (a Temporal duration: 5m, 1h). */
+    sweeperEvery: text(env, 'FL_SWEEPER_EVERY', '5m'),
     logLevel: text(env, 'LOG_LEVEL', 'info'),
     /** Overrides every scenario's hold time (seconds green after a fix before it counts); for demos and tests. */
     holdSecondsOverride: env.FL_HOLD_SECONDS ? integer(env, 'FL_HOLD_SECONDS', 0) : undefined,

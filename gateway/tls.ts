@@ -112,3 +112,12 @@ export async function loadOrCreateGatewayTls(dir: string, hosts: string[]): Prom
   }
   return { caPem: readFileSync(paths.caCert, 'utf8'), certPem: readFileSync(paths.cert, 'utf8'), keyPem: readFileSync(paths.key, 'utf8') };
 }
+
+/**
+ * A certificate given to the gateway (a mounted kubernetes.io/tls Secret, by hand or from cert-manager): tls.crt
+ * and tls.key, and ca.crt when its issuer is not publicly trusted. Without ca.crt kubeconfigs carry no CA.
+ */
+export function loadGivenGatewayTls(dir: string): GatewayTls {
+  const read = (name: string) => readFileSync(join(dir, name), 'utf8');
+  return { caPem: existsSync(join(dir, 'ca.crt')) ? read('ca.crt') : '', certPem: read('tls.crt'), keyPem: read('tls.key') };
+}

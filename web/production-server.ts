@@ -45,6 +45,8 @@ async function main(): Promise<void> {
   const { handler } = (await import(pathToFileURL(join(BUILD, 'handler.js')).href)) as { handler: Handler };
 
   const server = createServer((request, response) => {
+    // The liveness/readiness probe of a container (the Helm chart's): the process serves, the build is loaded.
+    if (request.url === '/healthz') return void response.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
     request.headers[PROTOCOL_HEADER] = site.origin.protocol.slice(0, -1);
     request.headers[HOST_HEADER] = site.origin.host;
     handler(request, response, () => response.writeHead(404).end());

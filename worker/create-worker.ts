@@ -1,12 +1,16 @@
 // Builds a Temporal worker for session workflows with its activities wired to real dependencies.
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { ApplicationFailure } from '@temporalio/common';
+import { NativeConnection, Worker, type ActivityInterceptorsFactory } from '@temporalio/worker';
+import type { TemporalConnectionOptions } from '../config/temporal-connection.ts';
+import { activityExecutions, activityFailures } from '../lib/metrics.ts';
 import { createActivities, type ActivityDeps } from '../activities/session-activities.ts';
 import { chooseWorkflowBundle, WORKFLOWS_PATH, type BundleChoice } from './workflow-bundle.ts';
 
 export { WORKFLOWS_PATH };
 
 export interface WorkerOptions {
-  temporalAddress: string;
+  /** Address, TLS and API key (config/temporal-connection.ts). */
+  temporal: TemporalConnectionOptions;
   namespace: string;
   taskQueue: string;
   deps: ActivityDeps;
@@ -14,21 +18,39 @@ export interface WorkerOptions {
   workflowBundle?: string | undefined;
 }
 
+/** Counts every activity attempt and every failed one (failurelib_activity_*), by activity type. */
+const countActivities: ActivityInterceptorsFactory = (context) => ({
+  inbound: {
+    async execute(input, next) {
+      const activity = context.info.activityType;
+      activityExecutions.inc({ activity });
+      try {
+        return await next(input);
+      } catch (error) {
+        const retryable = !(error instanceof ApplicationFailure && error.nonRetryable);
+        activityFailures.inc({ activity, retryable: String(retryable) });
+        throw error;
+      }
+    },
+  },
+});
+
 export async function createSessionWorker({
-  temporalAddress,
+  temporal,
   namespace,
   taskQueue,
   deps,
   workflowBundle,
 }: WorkerOptions): Promise<{ worker: Worker; connection: NativeConnection; bundle: BundleChoice }> {
   const bundle = chooseWorkflowBundle(workflowBundle);
-  const connection = await NativeConnection.connect({ address: temporalAddress });
+  const connection = await NativeConnection.connect(temporal);
   const worker = await Worker.create({
     connection,
     namespace,
     taskQueue,
     ...(bundle.use === 'prebuilt' ? { workflowBundle: { codePath: bundle.codePath } } : { workflowsPath: WORKFLOWS_PATH }),
     activities: createActivities(deps),
+    interceptors: { activity: [countActivities] },
     maxConcurrentActivityTaskExecutions: 500,
     // Long watches are cancelled on shutdown and resumed by a retry; teardown is idempotent.
     shutdownGraceTime: '3 seconds',

@@ -9,6 +9,8 @@ import { SlaEvaluator } from '../activities/sla/evaluator.ts';
 import { createSlaProvider } from '../activities/sla/providers.ts';
 import { ensureSweeperSchedule } from './sweeper-schedule.ts';
 import { Client, Connection } from '@temporalio/client';
+import { temporalConnectionOptions } from '../config/temporal-connection.ts';
+import { startWorkerMetricsServer } from './metrics-server.ts';
 
 const config = loadConfig();
 Runtime.install({ telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } } });
@@ -27,7 +29,7 @@ const slaProvider = createSlaProvider(config.sla, driver.kubeFor, (error) => {
 const slaEvaluator = new SlaEvaluator(slaProvider, config.slaPollSeconds * 1000);
 const { worker, connection, bundle } = await createSessionWorker({
   workflowBundle: config.workflowBundle,
-  temporalAddress: config.temporalAddress,
+  temporal: temporalConnectionOptions(config),
   namespace: config.temporalNamespace,
   taskQueue: config.taskQueue,
   deps: {
@@ -43,13 +45,18 @@ Runtime.instance().logger.info(
   bundle.use === 'prebuilt' ? `workflows from the prebuilt bundle ${bundle.codePath}` : `workflows bundled at start: ${bundle.reason}`,
 );
 const client = new Client({
-  connection: await Connection.connect({ address: config.temporalAddress }),
+  connection: await Connection.connect(temporalConnectionOptions(config)),
   namespace: config.temporalNamespace,
 });
-await ensureSweeperSchedule(client, config.taskQueue);
+await ensureSweeperSchedule(client, config.taskQueue, config.sweeperEvery);
+const metrics =
+  config.workerMetricsPort === undefined
+    ? undefined
+    : await startWorkerMetricsServer(config.workerMetricsHost, config.workerMetricsPort, () => worker.getState() === 'RUNNING');
 try {
   await worker.run();
 } finally {
+  await metrics?.close();
   slaEvaluator.close();
   await connection.close();
   await client.connection.close();

@@ -1,5 +1,7 @@
-// Registers the sweeper's Temporal Schedule once; a second worker finds it already there.
+// Registers the sweeper's Temporal Schedule once; a second worker finds it already there and only brings its
+// interval to the configured one (FL_SWEEPER_EVERY, the Helm chart's sweeper.every).
 import { Client, ScheduleAlreadyRunning, ScheduleOverlapPolicy } from '@temporalio/client';
+import { msToNumber } from '@temporalio/common/lib/time.js';
 
 export const SWEEPER_SCHEDULE_ID = 'sandbox-sweeper';
 
@@ -13,5 +15,10 @@ export async function ensureSweeperSchedule(client: Client, taskQueue: string, e
     });
   } catch (error) {
     if (!(error instanceof ScheduleAlreadyRunning)) throw error;
+    const handle = client.schedule.getHandle(SWEEPER_SCHEDULE_ID);
+    const wanted = msToNumber(every);
+    const current = (await handle.describe()).spec.intervals?.[0]?.every;
+    if (current === undefined || msToNumber(current) !== wanted)
+      await handle.update((schedule) => ({ ...schedule, spec: { intervals: [{ every }] } }));
   }
 }

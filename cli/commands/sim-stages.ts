@@ -1,4 +1,6 @@
-// `failurelib sim-stages`: regenerates the kwok stages; the simulated registry holds the library's images.
+// `failurelib sim-stages`: regenerates the kwok stages; the simulated registry holds the library's images and the
+// Failure Library's own image as built here (infra/images/build.sh failurelib; the Helm chart's default), so the
+// chart installs on the sim cluster with its pods Ready.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderKwokStages } from '../../infra/sim-cluster/kwok-stages.ts';
@@ -8,8 +10,10 @@ import { REPO_ROOT } from '../library-paths.ts';
 
 export const STAGES_FILE = join(REPO_ROOT, 'infra', 'sim-cluster', 'kwok-stages.yaml');
 
+export const FAILURELIB_IMAGE = 'localhost/failurelib/failurelib:local';
+
 export function kwokStagesFor(library: Library): string {
-  return renderKwokStages(libraryImages(library));
+  return renderKwokStages([...libraryImages(library), FAILURELIB_IMAGE]);
 }
 
 export function writeSimStages(library: Library, out: (line: string) => void): number {

@@ -5,19 +5,23 @@
 # localhost/failurelib/<name>:local. Nothing is pulled. An image is rebuilt only when the hash of its
 # inputs (its folder, the machine's apt sources and release, Go's version) changed, so a second run takes
 # seconds. The node imports the archives into containerd when it starts (infra/real-node/images.ts).
-#   infra/images/build.sh [name...]   (default: every image)
+# `failurelib` (the Failure Library itself, for the Helm chart) is built only when named: the default setup does
+# not need it; its hash also covers the sources it is made from (its inputs.sh).
+#   infra/images/build.sh [name...]   (default: every image the real node runs)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/env.sh"
 images_dir="$FL_ROOT/infra/images"
 out="$FL_TOOLS/images"
 mkdir -p "$out"
+on_request=failurelib # built only when named
 names=("$@")
-[ ${#names[@]} -gt 0 ] || mapfile -t names < <(cd "$images_dir" && ls -d */ | tr -d /)
+[ ${#names[@]} -gt 0 ] || mapfile -t names < <(cd "$images_dir" && ls -d */ | tr -d / | grep -vx "$on_request")
 
 inputs_hash() { # the image's folder, plus what prepare.sh reads from the machine
   { (cd "$images_dir/$1" && find . -type f | LC_ALL=C sort | xargs sha256sum)
     cat /etc/os-release /etc/apt/sources.list.d/*.sources /etc/apt/sources.list 2>/dev/null || true
     go version 2>/dev/null || true
+    if [ -x "$images_dir/$1/inputs.sh" ]; then "$images_dir/$1/inputs.sh"; fi
   } | sha256sum | cut -c1-16
 }
 

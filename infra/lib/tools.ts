@@ -14,6 +14,7 @@ const TOOL_HINTS: Record<string, string> = {
   etcd: 'run infra/setup.sh (builds etcd v3.6 into .tools/bin)',
   chromium: 'apt-get install chromium',
   initdb: 'apt-get install postgresql',
+  helm: 'run infra/setup.sh (builds Helm v3 from the Go module proxy into .tools/bin)',
 };
 
 export function requireTool(name: string, extraDirs: string[] = []): string {

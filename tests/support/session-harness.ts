@@ -14,6 +14,7 @@ import { startGateway, type Gateway } from '../../gateway/server.ts';
 import { buildApp } from '../../api/app.ts';
 import { ScenarioIdentities } from '../../api/scenario-ids.ts';
 import { loadConfig } from '../../config/config.ts';
+import { temporalConnectionOptions } from '../../config/temporal-connection.ts';
 import { openDatabase, type DatabaseHandle } from '../../db/client.ts';
 import { loadLibrary, type Library } from '../../scenarios/lib/load.ts';
 import { createSessionWorker } from '../../worker/create-worker.ts';
@@ -76,7 +77,7 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
   const inProcess = opts.externalWorkerTaskQueue
     ? undefined
     : await createSessionWorker({
-        temporalAddress: config.temporalAddress,
+        temporal: temporalConnectionOptions(config),
         namespace: config.temporalNamespace,
         taskQueue,
         deps: {

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Puts what the failurelib Containerfile copies into the build context ($1): rootfs.tar (the debian-base image's
+# root filesystem, made the same way), node (setup's Node 24), an empty data/ (FL_DATA_DIR, owned by the image's
+# user) and app/: the production build (`npm run build`: web/build and worker/build), the tracked sources the
+# processes run (Node 24 runs the TypeScript as is) and the production dependencies (`npm ci --omit=dev`).
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../../lib/env.sh"
+context=$1
+bash "$FL_ROOT/infra/images/debian-base/prepare.sh" "$context"
+cp "$(readlink -f "$(command -v node)")" "$context/node"
+mkdir -p "$context/data" "$context/app"
+cd "$FL_ROOT"
+npm run --silent build
+# What the processes import: the production code and the library, never tests, bench or infra.
+git ls-files -z -- package.json package-lock.json api activities cli cluster config db domain gateway lib scenarios \
+  worker workflows web/package.json web/production-server.ts | xargs -0 cp --parents -t "$context/app"
+cp -r --parents web/build worker/build "$context/app"
+(cd "$context/app" && npm ci --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null)
+# Smaller: the Temporal core bridge ships prebuilt for five platforms (about 28 MB each); the image keeps this
+# machine's. Type declarations and source maps are never read at run time, except those webpack read for the
+# prebuilt workflow bundle: they are in its manifest, and a bundle whose inputs are gone is not used.
+find "$context/app/node_modules/@temporalio/core-bridge/releases" -mindepth 1 -maxdepth 1 ! -name "$(uname -m)-unknown-linux-gnu" \
+  -exec rm -rf {} +
+(cd "$context/app" && node -e '
+  const { readdirSync, readFileSync, rmSync } = require("node:fs");
+  const keep = new Set(Object.keys(JSON.parse(readFileSync("worker/build/workflow-bundle.manifest.json", "utf8")).files));
+  for (const entry of readdirSync("node_modules", { recursive: true, withFileTypes: true })) {
+    const path = `${entry.parentPath}/${entry.name}`;
+    if (entry.isFile() && /\.(d\.[cm]?ts|map)$/.test(entry.name) && !keep.has(path)) rmSync(path);
+  }')
+# The image's worker must run the prebuilt bundle: refuse to build one it would ignore.
+(cd "$context/app" && node --input-type=module -e '
+  const { staleness, DEFAULT_WORKFLOW_BUNDLE } = await import("./worker/workflow-bundle.ts");
+  const stale = staleness(DEFAULT_WORKFLOW_BUNDLE);
+  if (stale) { console.error(`the image would not use the prebuilt workflow bundle: ${stale}`); process.exit(1); }')
