@@ -121,7 +121,9 @@ export function sessionRoutes(fastify: FastifyInstance, deps: ApiDeps): void {
     },
     async (request, reply) => {
       // The participant's token, or the operator's (a booth screen showing any session).
-      const row = isOperator(config, request) ? await findSession(db, request.params.id) : await authorizeParticipant(db, request, request.params.id);
+      const row = isOperator(config, request)
+        ? await findSession(db, request.params.id)
+        : await authorizeParticipant(db, request, request.params.id);
       if (!row) throw notFound('session');
       return reply.header('cache-control', 'no-store').send(await slaSeriesDto(db, row));
     },

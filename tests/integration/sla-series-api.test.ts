@@ -40,14 +40,22 @@ describe('the SLA series of a session', () => {
 
   beforeAll(async () => {
     const database = inject('databases').find((db) => db.name === 'pglite') ?? inject('databases')[0]!;
-    harness = await startHarness({ temporalAddress: inject('temporalAddress'), kubeconfig: inject('kubeconfig'), databaseUrl: database.url });
+    harness = await startHarness({
+      temporalAddress: inject('temporalAddress'),
+      kubeconfig: inject('kubeconfig'),
+      databaseUrl: database.url,
+    });
   });
 
   afterAll(async () => {
     if (!harness) return;
     for (const { id, participantToken } of sessions) {
       if (!isTerminalPhase((await getSession(harness.app, id, participantToken)).phase)) {
-        await harness.app.inject({ method: 'POST', url: `/api/sessions/${id}/abandon`, headers: { authorization: `Bearer ${participantToken}` } });
+        await harness.app.inject({
+          method: 'POST',
+          url: `/api/sessions/${id}/abandon`,
+          headers: { authorization: `Bearer ${participantToken}` },
+        });
       }
       await waitForPhase(harness.app, id, participantToken, [...TERMINAL_PHASES]);
     }

@@ -6,7 +6,12 @@ const T = 1_700_000_000_000;
 const s = (seconds: number) => T + seconds * 1000;
 
 /** A kube-state objective: its value is the ready endpoints, its target 2. */
-const storefront = (status: string, value?: number) => ({ name: 'storefront', status, ...(value === undefined ? {} : { value }), target: 2 });
+const storefront = (status: string, value?: number) => ({
+  name: 'storefront',
+  status,
+  ...(value === undefined ? {} : { value }),
+  target: 2,
+});
 
 describe('buildSliSeries', () => {
   it('gives each objective a value per sample, held until the session window ends, with its red spans', () => {

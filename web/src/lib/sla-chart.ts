@@ -153,7 +153,14 @@ export function chartOptions(
       ...(stepped ? { paths: stepped } : {}),
       value: (_u, value) => (value === null ? '–' : `${Math.round(value)} ms`),
     });
-    axes.push({ scale: 'ms', side: 1, stroke: colors.latency, grid: { show: false }, size: 56, values: (_u, splits) => splits.map((v) => `${v} ms`) });
+    axes.push({
+      scale: 'ms',
+      side: 1,
+      stroke: colors.latency,
+      grid: { show: false },
+      size: 56,
+      values: (_u, splits) => splits.map((v) => `${v} ms`),
+    });
   }
 
   return {
