@@ -65,13 +65,17 @@ function spansOf(samples: SliSample[], to: number, isRed: (sample: SliSample) =>
 }
 
 /**
- * The series from `from` (the first sample if earlier) to `to`. Samples are sorted by time; later samples
- * after `to` are dropped. An objective missing from a sample, or unknown in it, has no value there.
+ * The series from `from` (default: the first sample) to `to`. Samples after `to` are dropped; those before
+ * `from` only set the state at `from` (e.g. a sandbox coming up before it was ready is not a red span). An
+ * objective missing from a sample, or unknown in it, has no value there.
  */
 export function buildSliSeries(samples: readonly SliSample[], window: { from?: number; to: number }): SliSeries {
-  const sorted = samples.filter((sample) => sample.at <= window.to).sort((a, b) => a.at - b.at);
-  const from = Math.min(window.from ?? sorted[0]?.at ?? window.to, sorted[0]?.at ?? Infinity);
-  const to = Math.max(window.to, from);
+  const ordered = samples.filter((sample) => sample.at <= window.to).sort((a, b) => a.at - b.at);
+  const from = Math.min(window.from ?? ordered[0]?.at ?? window.to, window.to);
+  const to = window.to;
+  const inWindow = ordered.filter((sample) => sample.at >= from);
+  const carried = ordered.findLast((sample) => sample.at < from);
+  const sorted = carried && (inWindow[0]?.at ?? Infinity) > from ? [{ ...carried, at: from }, ...inWindow] : inWindow;
   const names = [...new Set(sorted.flatMap((sample) => sample.objectives.map((o) => o.name)))];
   const last = sorted.at(-1);
   const times = sorted.map((sample) => sample.at);

@@ -1,9 +1,9 @@
 // The SLIs of a session over time, for the charts: its SLA samples as series (domain/sli-readings.ts) and the
 // participant's kubectl steps as markers. Only names, values, red spans and the participant's own commands
 // leave here: no objective descriptions, no provider or fault detail, so a Challenge session gives nothing away.
-import { asc, eq } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
-import { kubeRequests, slaSamples, type SessionRow } from '../../db/schema.ts';
+import { kubeRequests, sessionEvents, slaSamples, type SessionRow } from '../../db/schema.ts';
 import { buildSliSeries, describeObjective, type SampleObjective } from '../../domain/sli-readings.ts';
 import { isTerminalPhase, isWriteVerb } from '../../domain/session-terms.ts';
 import { stepsOf } from '../../gateway/steps.ts';
@@ -14,7 +14,7 @@ const MAX_SAMPLES = 20_000;
 const MAX_REQUESTS = 20_000;
 
 export async function slaSeriesDto(db: Database, row: SessionRow, now = Date.now()): Promise<SlaSeriesDto> {
-  const [samples, requests] = await Promise.all([
+  const [samples, requests, [ready]] = await Promise.all([
     db
       .select({ at: slaSamples.at, status: slaSamples.status, objectives: slaSamples.objectives })
       .from(slaSamples)
@@ -22,6 +22,11 @@ export async function slaSeriesDto(db: Database, row: SessionRow, now = Date.now
       .orderBy(asc(slaSamples.at), asc(slaSamples.id))
       .limit(MAX_SAMPLES),
     db.select().from(kubeRequests).where(eq(kubeRequests.sessionId, row.id)).orderBy(asc(kubeRequests.id)).limit(MAX_REQUESTS),
+    db
+      .select({ at: sessionEvents.at })
+      .from(sessionEvents)
+      .where(and(eq(sessionEvents.sessionId, row.id), eq(sessionEvents.dedupeKey, 'phase:ready')))
+      .limit(1),
   ]);
   const live = !isTerminalPhase(row.phase);
   const to = live ? now : (row.endedAt ?? row.repairedAt ?? new Date(now)).getTime();
@@ -31,7 +36,8 @@ export async function slaSeriesDto(db: Database, row: SessionRow, now = Date.now
       status: sample.status,
       objectives: Array.isArray(sample.objectives) ? (sample.objectives as SampleObjective[]) : [],
     })),
-    { from: row.createdAt.getTime(), to },
+    // From the moment the sandbox was ready: the system coming up before it is not the SLA breaking.
+    { ...(ready ? { from: ready.at.getTime() } : {}), to },
   );
   const writes = new Set(requests.filter((request) => isWriteVerb(request.verb)).map((request) => request.id));
   return {

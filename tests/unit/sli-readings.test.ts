@@ -73,6 +73,20 @@ describe('buildSliSeries', () => {
     expect(describeObjective(series, series.objectives[0]!)).toBe('storefront: never red; latest reading 2 (target 2).');
   });
 
+  it('starts at `from`: earlier samples only set the state there, so a sandbox coming up is no red span', () => {
+    const samples: SliSample[] = [
+      { at: s(0), status: 'red', objectives: [storefront('red', 0)] },
+      { at: s(4), status: 'green', objectives: [storefront('green', 2)] },
+      { at: s(20), status: 'red', objectives: [storefront('red', 0)] },
+    ];
+    const ready = buildSliSeries(samples, { from: s(10), to: s(30) });
+    expect(ready.times).toEqual([s(10), s(20), s(30)]);
+    expect(ready.objectives[0]?.values).toEqual([2, 0, 0]);
+    expect(ready.redSpans).toEqual([{ from: s(20), to: s(30) }]);
+    // A sample exactly at `from` is its own first point.
+    expect(buildSliSeries(samples, { from: s(4), to: s(30) }).times).toEqual([s(4), s(20), s(30)]);
+  });
+
   it('sorts samples, ignores those after the window and answers an empty series before the first reading', () => {
     const samples: SliSample[] = [
       { at: s(20), status: 'green', objectives: [storefront('green', 2)] },
