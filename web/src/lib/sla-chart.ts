@@ -20,7 +20,6 @@ export function loadUplot(): Promise<typeof uPlot> {
 export interface ChartModel {
   objective: ObjectiveSeries;
   times: number[];
-  redSpans: SlaSeriesDto['redSpans'];
   markers: Marker[];
 }
 
