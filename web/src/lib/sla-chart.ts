@@ -3,6 +3,7 @@
 // lines and kubectl steps as numbered markers. uPlot itself is loaded on demand (`loadUplot`), never in the
 // page's first bundle.
 import type uPlot from 'uplot';
+import { formatOffset } from './format.ts';
 import type { SlaSeriesDto } from './types.ts';
 
 export type ObjectiveSeries = SlaSeriesDto['objectives'][number];
@@ -21,6 +22,8 @@ export interface ChartModel {
   objective: ObjectiveSeries;
   times: number[];
   markers: Marker[];
+  /** When set (Start), the time axis reads as offsets from it (+1:15); else as clock times. */
+  origin?: number | undefined;
 }
 
 /** Colours from the page's theme (CSS custom properties), read once when the chart is made. */
@@ -55,6 +58,13 @@ export function chartData(model: ChartModel): uPlot.AlignedData {
   const series: (number | null)[][] = [model.objective.values];
   if (model.objective.latencyP95Ms) series.push(model.objective.latencyP95Ms);
   return [x, ...series];
+}
+
+const TIME_STEPS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200];
+
+function timeLabel(at: number, origin: number | undefined): string {
+  if (origin !== undefined) return formatOffset(Math.round((at - origin) / 1000));
+  return new Date(at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 }
 
 const maxOf = (values: (number | null)[], floor: number) => Math.max(floor, ...values.filter((v): v is number => v !== null));
@@ -103,17 +113,26 @@ export function chartOptions(
     ctx.font = `${px(10)}px system-ui, sans-serif`;
     ctx.textAlign = 'center';
     ctx.textBaseline = 'top';
+    // Steps closer than a label's width share one line: "1,2" rather than two labels on top of each other.
+    const groups: { x: number; label: string; strong: boolean }[] = [];
     for (const marker of markers) {
       const x = Math.round(u.valToPos(marker.at / 1000, 'x', true));
       if (x < bbox.left || x > bbox.left + bbox.width) continue;
-      ctx.strokeStyle = ctx.fillStyle = marker.strong ? colors.marker : colors.markerMuted;
-      ctx.lineWidth = px(marker.strong ? 1.5 : 1);
-      ctx.setLineDash(marker.strong ? [] : [px(2), px(3)]);
+      const last = groups.at(-1);
+      if (last && x - last.x < px(14)) {
+        last.label = `${last.label},${marker.label}`;
+        last.strong ||= marker.strong;
+      } else groups.push({ x, label: marker.label, strong: marker.strong });
+    }
+    for (const { x, label, strong } of groups) {
+      ctx.strokeStyle = ctx.fillStyle = strong ? colors.marker : colors.markerMuted;
+      ctx.lineWidth = px(strong ? 1.5 : 1);
+      ctx.setLineDash(strong ? [] : [px(2), px(3)]);
       ctx.beginPath();
       ctx.moveTo(x, bbox.top + px(12));
       ctx.lineTo(x, bbox.top + bbox.height);
       ctx.stroke();
-      ctx.fillText(marker.label, x, bbox.top);
+      ctx.fillText(label, x, bbox.top);
     }
     ctx.restore();
   };
@@ -131,7 +150,21 @@ export function chartOptions(
     },
   ];
   const axes: uPlot.Axis[] = [
-    { stroke: colors.axis, grid: { stroke: colors.grid, width: 1 }, ticks: { stroke: colors.grid } },
+    {
+      stroke: colors.axis,
+      grid: { stroke: colors.grid, width: 1 },
+      ticks: { stroke: colors.grid },
+      // Whole seconds and minutes, read from Start when there is one (as the replay does).
+      incrs: TIME_STEPS,
+      space: 56,
+      splits: (_u, _axis, min, max, incr) => {
+        const origin = (model().origin ?? 0) / 1000;
+        const splits: number[] = [];
+        for (let t = origin + Math.ceil((min - origin) / incr) * incr; t <= max; t += incr) splits.push(t);
+        return splits;
+      },
+      values: (_u, splits) => splits.map((t) => timeLabel(t * 1000, model().origin)),
+    },
     {
       stroke: colors.axis,
       grid: { stroke: colors.grid, width: 1 },
