@@ -157,6 +157,7 @@ export function chartOptions(
       // Whole seconds and minutes, read from Start when there is one (as the replay does).
       incrs: TIME_STEPS,
       space: 56,
+      size: 30, // one line of labels (the default leaves room for a second, the date)
       splits: (_u, _axis, min, max, incr) => {
         const origin = (model().origin ?? 0) / 1000;
         const splits: number[] = [];
