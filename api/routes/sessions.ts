@@ -1,4 +1,4 @@
-// Session routes: create, read, kubeconfig, start, abandon, hints, result.
+// Session routes: create, read, SLA series, kubeconfig, start, abandon, hints, extend.
 import { randomUUID } from 'node:crypto';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
