@@ -231,3 +231,38 @@ export const ResultSchema = Type.Object({
   solution: Type.Optional(Type.Array(Type.String())),
 });
 export type ResultDto = Static<typeof ResultSchema>;
+
+/** A time span in epoch milliseconds. */
+const SpanSchema = Type.Object({ from: Type.Number(), to: Type.Number() });
+const Values = Type.Array(Type.Union([Type.Number(), Type.Null()]));
+
+/** GET /api/sessions/:id/sla-series: the SLIs over time for the charts. Times are epoch milliseconds. */
+export const SlaSeriesSchema = Type.Object({
+  from: Type.Number(),
+  to: Type.Number(),
+  /** True while the session runs: `to` is now and the series grows. */
+  live: Type.Boolean(),
+  startedAt: Type.Optional(Type.Number()),
+  repairedAt: Type.Optional(Type.Number()),
+  /** The shared time axis: one entry per SLA reading that changed, plus `to`. */
+  times: Type.Array(Type.Number()),
+  /** When the SLA as a whole was red. */
+  redSpans: Type.Array(SpanSchema),
+  objectives: Type.Array(
+    Type.Object({
+      name: Type.String(),
+      /** `successRate`: 0..1 from real requests; `reading`: the objective's own value (e.g. ready endpoints). */
+      sli: Type.Union([Type.Literal('successRate'), Type.Literal('reading')]),
+      target: Type.Optional(Type.Number()),
+      /** One per entry of `times`; null where the objective could not be read. */
+      values: Values,
+      latencyP95Ms: Type.Optional(Values),
+      redSpans: Type.Array(SpanSchema),
+      /** The chart in one sentence, for readers who do not see it. */
+      summary: Type.String(),
+    }),
+  ),
+  /** The participant's kubectl invocations through the gateway, oldest first; `change` when it wrote something. */
+  steps: Type.Array(Type.Object({ at: Type.Number(), command: Type.String(), change: Type.Boolean() })),
+});
+export type SlaSeriesDto = Static<typeof SlaSeriesSchema>;

@@ -1,4 +1,5 @@
-// The SLA series in sla_samples: a row only when the status or an objective's status or value changes.
+// The SLA series in sla_samples: a row only when a reading changes: the status, an objective's status or value,
+// or one of its SLIs (success rate, latency, restarts…), so the charts get a point for every change they draw.
 import { desc, eq } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
 import { slaSamples } from '../../db/schema.ts';
@@ -10,6 +11,19 @@ import type { ObjectiveResult, SlaReading } from './types.ts';
 export function sampleKey(reading: Pick<SlaReading, 'status' | 'objectives'>): string {
   const round = (n: number | undefined) => (n === undefined ? null : Number(n.toPrecision(3)));
   return JSON.stringify([reading.status, reading.objectives.map((o) => [o.name, o.status, round(o.value)])]);
+}
+
+/**
+ * `sampleKey` plus each objective's SLIs to 2 significant digits: what makes a new row in the series. Latency
+ * that moves by a few percent between polls writes no row; a change a chart would show does.
+ */
+export function seriesKey(reading: Pick<SlaReading, 'status' | 'objectives'>): string {
+  const slis = reading.objectives.map((o) =>
+    Object.entries(o.slis ?? {})
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([name, n]) => [name, Number.isFinite(n) ? Number(n.toPrecision(2)) : null]),
+  );
+  return JSON.stringify([sampleKey(reading), slis]);
 }
 
 export class SlaSeriesWriter {
@@ -32,10 +46,10 @@ export class SlaSeriesWriter {
         .where(eq(slaSamples.sessionId, this.sessionId))
         .orderBy(desc(slaSamples.id))
         .limit(1);
-      this.lastKey = last ? sampleKey({ status: last.status, objectives: last.objectives as SlaReading['objectives'] }) : undefined;
+      this.lastKey = last ? seriesKey({ status: last.status, objectives: last.objectives as SlaReading['objectives'] }) : undefined;
       this.loaded = true;
     }
-    const key = sampleKey(reading);
+    const key = seriesKey(reading);
     if (key === this.lastKey) return false;
     await this.db.insert(slaSamples).values({ sessionId: this.sessionId, at, status: reading.status, objectives: reading.objectives });
     this.lastKey = key;

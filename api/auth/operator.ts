@@ -4,9 +4,12 @@ import type { Config } from '../../config/config.ts';
 import { unauthorized } from '../errors.ts';
 import { bearerToken, hashToken, tokenMatches } from '../../lib/tokens.ts';
 
-export function requireOperator(config: Config, request: FastifyRequest): void {
+/** True when the request carries the operator token (compared as hashes in constant time); never without one configured. */
+export function isOperator(config: Config, request: FastifyRequest): boolean {
   const token = bearerToken(request.headers);
-  // Compared as hashes in constant time; with no operator token configured every operator call is refused.
-  if (!config.operatorToken || !token || !tokenMatches(token, hashToken(config.operatorToken)))
-    throw unauthorized('an operator token is required');
+  return Boolean(config.operatorToken && token && tokenMatches(token, hashToken(config.operatorToken)));
+}
+
+export function requireOperator(config: Config, request: FastifyRequest): void {
+  if (!isOperator(config, request)) throw unauthorized('an operator token is required');
 }

@@ -1,4 +1,4 @@
-// Session routes: create, read, kubeconfig, start, abandon, hints, result.
+// Session routes: create, read, SLA series, kubeconfig, start, abandon, hints, extend.
 import { randomUUID } from 'node:crypto';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
@@ -11,15 +11,16 @@ import { renderKubeconfig } from '../../cluster/kubeconfig.ts';
 import { abandonSignal, extendTimeSignal, requestHintUpdate, startUpdate } from '../../workflows/messages.ts';
 import { FlEvent, FlMode, FlParticipant, FlPhase, FlScenario, FlSystem } from '../../workflows/search-attributes.ts';
 import { isTerminalPhase, type Phase } from '../../domain/session-terms.ts';
-import { CreateSessionSchema, CreatedSessionSchema, ErrorSchema, PhaseSchema, SessionSchema } from '../contract.ts';
+import { CreateSessionSchema, CreatedSessionSchema, ErrorSchema, PhaseSchema, SessionSchema, SlaSeriesSchema } from '../contract.ts';
 import type { ApiDeps } from '../deps.ts';
-import { badRequest, conflict, HttpError, unavailable } from '../errors.ts';
+import { badRequest, conflict, HttpError, notFound, unavailable } from '../errors.ts';
 import { checkEventEntry } from '../events/event-entry.ts';
-import { authorizeParticipant, eventsAfter } from '../auth/session-access.ts';
+import { authorizeParticipant, eventsAfter, findSession } from '../auth/session-access.ts';
 import { sessionPlan, workflowIdOf } from '../sessions/session-plan.ts';
 import { sessionDto } from '../sessions/session-view.ts';
+import { slaSeriesDto } from '../sessions/sla-series.ts';
 import { newParticipantToken } from '../../lib/tokens.ts';
-import { requireOperator } from '../auth/operator.ts';
+import { isOperator, requireOperator } from '../auth/operator.ts';
 import { issueKubeCredential } from '../../gateway/credentials.ts';
 
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
@@ -104,6 +105,27 @@ export function sessionRoutes(fastify: FastifyInstance, deps: ApiDeps): void {
       const row = await authorizeParticipant(db, request, request.params.id);
       const events = await eventsAfter(db, row.id, 0, 1000);
       return sessionDto(row, events, library, identities);
+    },
+  );
+
+  app.get(
+    '/api/sessions/:id/sla-series',
+    {
+      schema: {
+        tags: ['sessions'],
+        description: 'The SLIs over time for charts (epoch ms): per objective its values, latency and red spans; the kubectl steps.',
+        security: [{ participant: [] }, { operator: [] }],
+        params: IdParams,
+        response: { 200: SlaSeriesSchema, ...errors },
+      },
+    },
+    async (request, reply) => {
+      // The participant's token, or the operator's (a booth screen showing any session).
+      const row = isOperator(config, request)
+        ? await findSession(db, request.params.id)
+        : await authorizeParticipant(db, request, request.params.id);
+      if (!row) throw notFound('session');
+      return reply.header('cache-control', 'no-store').send(await slaSeriesDto(db, row));
     },
   );
 

@@ -5,7 +5,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../../infra/lib/ports.ts';
 import { launchBrowser, waitForText } from '../support/browser.ts';
@@ -73,6 +73,43 @@ describe('a participant in the browser', () => {
     await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
   }
 
+  /** Screenshot of one element (the charts card), for the README. */
+  async function screenshotOf(element: Locator, name: string): Promise<void> {
+    await element.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
+  }
+
+  /**
+   * Pixels of the chart's canvas painted in the red-span shade (the chart's --chart-red, opaque): how much of
+   * the plot uPlot shaded red. 0 when nothing is shaded, -1 when no canvas was drawn.
+   */
+  async function redShadedPixels(chart: Locator): Promise<number> {
+    return chart.evaluate((figure) => {
+      const canvas = figure.querySelector('canvas');
+      if (!canvas || canvas.width === 0) return -1;
+      const probe = figure.ownerDocument.createElement('canvas').getContext('2d')!;
+      probe.fillStyle = figure.ownerDocument.defaultView!.getComputedStyle(figure).getPropertyValue('--chart-red').trim();
+      probe.fillRect(0, 0, 1, 1);
+      const [r, g, b] = probe.getImageData(0, 0, 1, 1).data;
+      const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+      let shaded = 0;
+      for (let i = 0; i < data.length; i += 4)
+        if (data[i] === r && data[i + 1] === g && data[i + 2] === b && data[i + 3] === 255) shaded += 1;
+      return shaded;
+    });
+  }
+
+  /** Pixels of the canvas that are drawn at all (not transparent): the axes, grid and lines. */
+  async function drawnPixels(chart: Locator): Promise<number> {
+    return chart.evaluate((figure) => {
+      const canvas = figure.querySelector('canvas');
+      if (!canvas || canvas.width === 0) return 0;
+      const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+      let drawn = 0;
+      for (let i = 3; i < data.length; i += 4) if (data[i] !== 0) drawn += 1;
+      return drawn;
+    });
+  }
+
   /** Fills the catalog's "Start a session" form for the chosen card and waits for the session page. */
   async function createSession(page: Page, scenarioId: string, name: string): Promise<string> {
     // The server sends the page before its scripts have hydrated it: click until the choice took.
@@ -123,7 +160,21 @@ describe('a participant in the browser', () => {
     await page.getByTestId('start-button').click();
     await waitForText(page.getByTestId('session-phase'), 'running', 60_000);
     await waitForText(page.getByTestId('sla-status'), /red$/, 30_000);
+    // The live chart of the broken objective follows: drawn, with the red span shaded, and said in words.
+    const liveChart = page.locator('[data-testid="sla-chart"][data-objective="storefront-reachable"]');
+    await expect.poll(() => redShadedPixels(liveChart), { timeout: 30_000, interval: 500 }).toBeGreaterThan(50);
+    // …and keeps moving while the session runs: the red span grows with every poll of the series.
+    const shadedFirst = await redShadedPixels(liveChart);
+    await expect.poll(() => redShadedPixels(liveChart), { timeout: 30_000, interval: 500 }).toBeGreaterThan(shadedFirst);
+    expect(await drawnPixels(liveChart)).toBeGreaterThan(1000);
+    expect(await liveChart.getByTestId('sla-chart-summary').innerText()).toMatch(
+      /^storefront-reachable: red for \d+ s in 1 span, red now;/,
+    );
+    // Objectives that stayed green have a chart without shading.
+    const greenChart = page.locator('[data-testid="sla-chart"][data-objective="catalog-reachable"]');
+    expect(await redShadedPixels(greenChart)).toBe(0);
     await screenshot(page, 'session-running');
+    await screenshotOf(page.getByTestId('sla-charts'), 'session-sla-chart');
 
     const broken = await kubectl(kubeconfig, ['get', 'deployment', 'storefront', '-o', 'jsonpath={.spec.replicas}']);
     expect(broken).toEqual({ ok: true, out: '0' });
@@ -143,12 +194,21 @@ describe('a participant in the browser', () => {
     expect(kinds).toContain('kube');
     const texts = await steps.allInnerTexts();
     expect(texts.join('\n')).toMatch(/kubectl scale deployment\/storefront.*0→2/);
+    // The result's chart: the red span from the fault to the repair, the participant's kubectl steps numbered on it.
+    const resultChart = page.locator('[data-testid="sla-chart"][data-objective="storefront-reachable"]');
+    await expect.poll(() => redShadedPixels(resultChart), { timeout: 15_000, interval: 250 }).toBeGreaterThan(50);
+    expect(await resultChart.getByTestId('sla-chart-summary').innerText()).toMatch(
+      /^storefront-reachable: red for \d+ s in 1 span; latest reading 2/,
+    );
+    const chartSteps = await page.getByTestId('sla-chart-steps').locator('li').allInnerTexts();
+    expect(chartSteps.join('\n')).toMatch(/kubectl scale deployment\/storefront.*0→2/);
     await screenshot(page, 'result');
+    await screenshotOf(page.getByTestId('sla-charts'), 'result-sla-chart');
 
     // The README's pictures are refreshed on request only, so a test run leaves the checkout as it was.
     if (process.env.FL_UPDATE_SCREENSHOTS === '1') {
       mkdirSync(README_SCREENSHOTS, { recursive: true });
-      for (const name of ['catalog', 'session-ready', 'session-running', 'result']) {
+      for (const name of ['catalog', 'session-ready', 'session-running', 'result', 'session-sla-chart', 'result-sla-chart']) {
         copyFileSync(join(SCREENSHOTS, `${name}.png`), join(README_SCREENSHOTS, `${name}.png`));
       }
     }

@@ -6,7 +6,7 @@ import { breachedSlis } from '../../activities/sla/kube-state.ts';
 import { percentile } from '../../activities/sla/percentile.ts';
 import { judgeProbe, probeUrl } from '../../activities/sla/probe.ts';
 import { renderQuery } from '../../activities/sla/prometheus.ts';
-import { sampleKey } from '../../activities/sla/samples.ts';
+import { sampleKey, seriesKey } from '../../activities/sla/samples.ts';
 import { dashboardBody } from '../../activities/sla/sumo/dashboard.ts';
 import { namespaceFilter, renderSumoQuery } from '../../activities/sla/sumo/provider.ts';
 import type { SlaProvider } from '../../activities/sla/types.ts';
@@ -88,6 +88,18 @@ describe('SLA series key', () => {
     expect(sampleKey(reading(123.4))).toBe(sampleKey(reading(123.1)));
     expect(sampleKey(reading(123))).not.toBe(sampleKey(reading(150)));
     expect(sampleKey(reading(1))).not.toBe(sampleKey(reading(1, 'red')));
+  });
+
+  it('writes a row when an SLI a chart draws changes (latency), not for a few percent of jitter', () => {
+    const reading = (p95Ms: number, successRate = 1) => ({
+      status: 'green' as const,
+      objectives: [{ name: 'checkout', status: 'green' as const, value: successRate, slis: { successRate, p95Ms, requests: 20 } }],
+    });
+    expect(seriesKey(reading(121))).toBe(seriesKey(reading(124)));
+    expect(seriesKey(reading(120))).not.toBe(seriesKey(reading(180)));
+    expect(seriesKey(reading(120, 1))).not.toBe(seriesKey(reading(120, 0.9)));
+    // The live SLA panel's key stays on status and value: a latency change alone does not touch the session row.
+    expect(sampleKey(reading(120))).toBe(sampleKey(reading(180)));
   });
 });
 

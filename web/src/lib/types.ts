@@ -15,6 +15,7 @@ export type {
   ScenarioSummaryDto,
   SessionDto,
   SessionEventDto,
+  SlaSeriesDto,
   SlaStatus,
   SystemDto,
 } from '../../../api/contract.ts';

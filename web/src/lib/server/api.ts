@@ -12,6 +12,7 @@ import type {
   ResultDto,
   ScenarioSummaryDto,
   SessionDto,
+  SlaSeriesDto,
   SystemDto,
   ApiFailure,
 } from '#lib/types.ts';
@@ -108,6 +109,7 @@ export function api(fetch: Fetch) {
     scenarios: (mode: Mode) => requestJson<ScenarioSummaryDto[]>(fetch, `/api/scenarios?mode=${mode}`),
     createSession: (body: CreateSessionBody) => requestJson<CreatedSessionDto>(fetch, '/api/sessions', { method: 'POST', body }),
     session: (id: string, token: string) => requestJson<SessionDto>(fetch, session(id), { token }),
+    slaSeries: (id: string, token: string) => requestJson<SlaSeriesDto>(fetch, session(id, '/sla-series'), { token }),
     kubeconfig: (id: string, token: string) => requestText(fetch, session(id, '/kubeconfig'), { token }),
     start: (id: string, token: string) => requestJson<unknown>(fetch, session(id, '/start'), { method: 'POST', token, body: {} }),
     abandon: (id: string, token: string) => requestJson<unknown>(fetch, session(id, '/abandon'), { method: 'POST', token, body: {} }),

@@ -7,14 +7,19 @@ import { actionFailure, rethrowAsPageError } from '#lib/server/errors.ts';
 
 export const load: PageServerLoad = async ({ params, cookies, fetch }) => {
   const token = requireToken(cookies, params.id);
-  const session = await api(fetch).session(params.id, token).catch(rethrowAsPageError);
+  const client = api(fetch);
+  // The charts are extra: a page whose series cannot be read still shows the session (the charts poll for it).
+  const [session, slaSeries] = await Promise.all([
+    client.session(params.id, token).catch(rethrowAsPageError),
+    client.slaSeries(params.id, token).catch(() => undefined),
+  ]);
 
   if (session.phase === 'completed') {
     redirect(303, `/sessions/${encodeURIComponent(params.id)}/result`);
   }
 
   // The participant's own token goes to the page only for the WebSocket subprotocol.
-  return { session, liveToken: token };
+  return { session, slaSeries, liveToken: token };
 };
 
 export const actions: Actions = {
