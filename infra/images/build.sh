@@ -14,8 +14,9 @@ mkdir -p "$out"
 names=("$@")
 [ ${#names[@]} -gt 0 ] || mapfile -t names < <(cd "$images_dir" && ls -d */ | tr -d /)
 
-inputs_hash() { # the image's folder, plus what prepare.sh reads from the machine
+inputs_hash() { # the image's folder (and debian-rootfs.sh if it uses it), plus what prepare.sh reads from the machine
   { (cd "$images_dir/$1" && find . -type f | LC_ALL=C sort | xargs sha256sum)
+    if grep -qs debian-rootfs.sh "$images_dir/$1/prepare.sh"; then sha256sum "$images_dir/debian-rootfs.sh"; fi
     cat /etc/os-release /etc/apt/sources.list.d/*.sources /etc/apt/sources.list 2>/dev/null || true
     go version 2>/dev/null || true
   } | sha256sum | cut -c1-16
