@@ -16,7 +16,7 @@ export interface AddonOptions {
 }
 
 export async function deployNodeAddons({ kubectl, configDir, progress, watched }: AddonOptions): Promise<void> {
-  progress(`deploying cluster DNS (CoreDNS as kube-dns) and NetworkPolicy enforcement (${NETWORK_POLICY_ENFORCER.name})`);
+  progress(`deploying cluster DNS (CoreDNS as kube-dns) and NetworkPolicy enforcement (${NETWORK_POLICY_ENFORCER})`);
   const apiServer = (await kubectl(['config', 'view', '--minify', '-o', 'jsonpath={.clusters[0].cluster.server}'])).trim();
   const manifest = join(configDir, 'node-addons.json');
   const items = [...clusterDnsObjects(apiServer), ...networkPolicyObjects(apiServer)];
@@ -27,7 +27,7 @@ export async function deployNodeAddons({ kubectl, configDir, progress, watched }
   await waitUntil(
     'cluster DNS and NetworkPolicy enforcement',
     async () =>
-      (await ready('deployment', 'coredns', 'readyReplicas')) && (await ready('daemonset', NETWORK_POLICY_ENFORCER.name, 'numberReady')),
+      (await ready('deployment', 'coredns', 'readyReplicas')) && (await ready('daemonset', NETWORK_POLICY_ENFORCER, 'numberReady')),
     { process: watched, timeoutMs: 60_000, intervalMs: 500 },
   );
 }

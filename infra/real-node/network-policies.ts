@@ -10,13 +10,14 @@ import { REAL_NODE_LABEL, REAL_NODE_NETWORK, REAL_NODE_TAINT, imageName } from '
 
 const run = promisify(execFile);
 const NAMESPACE = 'kube-system';
-export const NETWORK_POLICY_ENFORCER = { name: 'kube-router', kind: 'DaemonSet', namespace: NAMESPACE } as const;
+/** The DaemonSet in kube-system (and its service account) that enforces NetworkPolicies on the node. */
+export const NETWORK_POLICY_ENFORCER = 'kube-router';
 /** The ipsets kube-router's policies use (IPv6 ones are prefixed `inet6:`), and only those. */
 export const NETWORK_POLICY_IPSET = /^(inet6:)?KUBE-(SRC|DST)-/;
 
 export function networkPolicyObjects(apiServer: string): object[] {
   const url = new URL(apiServer);
-  const { name } = NETWORK_POLICY_ENFORCER;
+  const name = NETWORK_POLICY_ENFORCER;
   const labels = { app: name };
   return [
     { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace: NAMESPACE } },
