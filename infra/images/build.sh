@@ -17,8 +17,9 @@ on_request=failurelib # built only when named
 names=("$@")
 [ ${#names[@]} -gt 0 ] || mapfile -t names < <(cd "$images_dir" && ls -d */ | tr -d / | grep -vx "$on_request")
 
-inputs_hash() { # the image's folder, plus what prepare.sh reads from the machine
+inputs_hash() { # the image's folder (and debian-rootfs.sh if it uses it), plus what prepare.sh reads from the machine
   { (cd "$images_dir/$1" && find . -type f | LC_ALL=C sort | xargs sha256sum)
+    if grep -qs debian-rootfs.sh "$images_dir/$1/prepare.sh"; then sha256sum "$images_dir/debian-rootfs.sh"; fi
     cat /etc/os-release /etc/apt/sources.list.d/*.sources /etc/apt/sources.list 2>/dev/null || true
     go version 2>/dev/null || true
     if [ -x "$images_dir/$1/inputs.sh" ]; then "$images_dir/$1/inputs.sh"; fi

@@ -1,10 +1,10 @@
-// What the real node deploys into the cluster once it is Ready: cluster DNS, and NetworkPolicy enforcement where
-// the kernel allows it. Applied on every start (idempotent), then waited for.
+// What the real node deploys into the cluster once it is Ready: cluster DNS and NetworkPolicy enforcement.
+// Applied on every start (idempotent), then waited for.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { waitUntil, type ManagedProcess } from '../lib/processes.ts';
 import { clusterDnsObjects } from './cluster-dns.ts';
-import { kernelCanQueueToUserspace, networkPolicyObjects } from './network-policies.ts';
+import { NETWORK_POLICY_ENFORCER, networkPolicyObjects } from './network-policies.ts';
 
 export interface AddonOptions {
   /** kubectl with the cluster's admin kubeconfig; resolves with its output. */
@@ -16,15 +16,10 @@ export interface AddonOptions {
 }
 
 export async function deployNodeAddons({ kubectl, configDir, progress, watched }: AddonOptions): Promise<void> {
-  const enforcesNetworkPolicies = kernelCanQueueToUserspace();
-  progress(
-    enforcesNetworkPolicies
-      ? 'deploying cluster DNS (CoreDNS as kube-dns) and NetworkPolicy enforcement (kube-network-policies)'
-      : 'deploying cluster DNS (CoreDNS as kube-dns); NetworkPolicies are NOT enforced: this kernel has no nftables queue (CONFIG_NFT_QUEUE)',
-  );
+  progress(`deploying cluster DNS (CoreDNS as kube-dns) and NetworkPolicy enforcement (${NETWORK_POLICY_ENFORCER})`);
   const apiServer = (await kubectl(['config', 'view', '--minify', '-o', 'jsonpath={.clusters[0].cluster.server}'])).trim();
   const manifest = join(configDir, 'node-addons.json');
-  const items = [...clusterDnsObjects(apiServer), ...(enforcesNetworkPolicies ? networkPolicyObjects(apiServer) : [])];
+  const items = [...clusterDnsObjects(apiServer), ...networkPolicyObjects(apiServer)];
   writeFileSync(manifest, JSON.stringify({ apiVersion: 'v1', kind: 'List', items }));
   await kubectl(['apply', '-f', manifest]);
   const ready = async (kind: string, name: string, field: string) =>
@@ -32,8 +27,7 @@ export async function deployNodeAddons({ kubectl, configDir, progress, watched }
   await waitUntil(
     'cluster DNS and NetworkPolicy enforcement',
     async () =>
-      (await ready('deployment', 'coredns', 'readyReplicas')) &&
-      (!enforcesNetworkPolicies || (await ready('daemonset', 'kube-network-policies', 'numberReady'))),
+      (await ready('deployment', 'coredns', 'readyReplicas')) && (await ready('daemonset', NETWORK_POLICY_ENFORCER, 'numberReady')),
     { process: watched, timeoutMs: 60_000, intervalMs: 500 },
   );
 }

@@ -22,13 +22,20 @@ const quietly = (promise: Promise<unknown>) =>
     () => false,
   );
 
+/** The guard's chains: what drops, in `mangle`, and what lets pod traffic through a closed machine, in `filter`. */
+const GUARD_TABLES = ['mangle', 'filter'] as const;
+
 /**
  * Creates the bridge with the node's IP, turns on forwarding and bridged-traffic filtering (remembering the
- * values found in `savedSysctlsFile`), and adds the guard chains:
+ * values found in `savedSysctlsFile`), and adds the guard:
  * - FORWARD: traffic between pods of the bridge passes; anything to or from another interface is dropped,
  *   so nothing is routed off the machine (there is no masquerade either).
  * - INPUT: from pods, the node itself answers only DNS (CoreDNS on the host network); every other port of the
  *   machine (the kubelet, the API, databases on 0.0.0.0) is closed to them.
+ * The drops are in the `mangle` table, which the kernel runs before `filter` at the same hook: the NetworkPolicy
+ * enforcer (kube-router) keeps its jump first in filter's FORWARD and INPUT and ACCEPTs traffic its policies allow,
+ * which would otherwise never reach a guard in `filter`. In `filter` the guard only accepts what it lets pass (on
+ * a machine whose FORWARD or INPUT policy drops), after the enforcer had its say.
  */
 export async function createHostNetwork(savedSysctlsFile: string): Promise<void> {
   if (!existsSync(savedSysctlsFile)) {
@@ -42,26 +49,48 @@ export async function createHostNetwork(savedSysctlsFile: string): Promise<void>
   await sh('ip', ['link', 'set', bridge, 'up']);
 
   await removeGuard();
-  await sh('iptables', ['-w', '-N', FORWARD_CHAIN]);
-  await sh('iptables', ['-w', '-A', FORWARD_CHAIN, '-i', bridge, '-o', bridge, '-j', 'ACCEPT']);
-  await sh('iptables', ['-w', '-A', FORWARD_CHAIN, '-i', bridge, '-j', 'DROP']);
-  await sh('iptables', ['-w', '-A', FORWARD_CHAIN, '-o', bridge, '-j', 'DROP']);
-  await sh('iptables', ['-w', '-I', 'FORWARD', '1', '-j', FORWARD_CHAIN]);
-  await sh('iptables', ['-w', '-N', INPUT_CHAIN]);
-  await sh('iptables', ['-w', '-A', INPUT_CHAIN, '-m', 'conntrack', '--ctstate', 'RELATED,ESTABLISHED', '-j', 'ACCEPT']);
-  for (const protocol of ['udp', 'tcp']) {
-    await sh('iptables', ['-w', '-A', INPUT_CHAIN, '-p', protocol, '-d', nodeIp, '--dport', '53', '-j', 'ACCEPT']);
-  }
-  await sh('iptables', ['-w', '-A', INPUT_CHAIN, '-j', 'DROP']);
-  await sh('iptables', ['-w', '-I', 'INPUT', '1', '-i', bridge, '-j', INPUT_CHAIN]);
+  const dns = ['udp', 'tcp'].map((protocol) => ['-p', protocol, '-d', nodeIp, '--dport', '53']);
+  const established = ['-m', 'conntrack', '--ctstate', 'RELATED,ESTABLISHED'];
+  await addGuardChain(
+    'mangle',
+    FORWARD_CHAIN,
+    ['FORWARD', '1'],
+    [
+      ['-i', bridge, '-o', bridge, '-j', 'RETURN'],
+      ['-i', bridge, '-j', 'DROP'],
+      ['-o', bridge, '-j', 'DROP'],
+    ],
+  );
+  await addGuardChain(
+    'mangle',
+    INPUT_CHAIN,
+    ['INPUT', '1', '-i', bridge],
+    [[...established, '-j', 'RETURN'], ...dns.map((match) => [...match, '-j', 'RETURN']), ['-j', 'DROP']],
+  );
+  await addGuardChain('filter', FORWARD_CHAIN, ['FORWARD', '1'], [['-i', bridge, '-o', bridge, '-j', 'ACCEPT']]);
+  await addGuardChain(
+    'filter',
+    INPUT_CHAIN,
+    ['INPUT', '1', '-i', bridge],
+    [[...established, '-j', 'ACCEPT'], ...dns.map((match) => [...match, '-j', 'ACCEPT'])],
+  );
+}
+
+/** A chain of `rules` in `table`, jumped to from `jump` (a built-in chain, the position, and a match). */
+async function addGuardChain(table: string, chain: string, jump: string[], rules: string[][]): Promise<void> {
+  await sh('iptables', ['-w', '-t', table, '-N', chain]);
+  for (const rule of rules) await sh('iptables', ['-w', '-t', table, '-A', chain, ...rule]);
+  await sh('iptables', ['-w', '-t', table, '-I', ...jump, '-j', chain]);
 }
 
 async function removeGuard(): Promise<void> {
-  while (await quietly(sh('iptables', ['-w', '-D', 'FORWARD', '-j', FORWARD_CHAIN])));
-  while (await quietly(sh('iptables', ['-w', '-D', 'INPUT', '-i', bridge, '-j', INPUT_CHAIN])));
-  for (const chain of [FORWARD_CHAIN, INPUT_CHAIN]) {
-    await quietly(sh('iptables', ['-w', '-F', chain]));
-    await quietly(sh('iptables', ['-w', '-X', chain]));
+  for (const table of GUARD_TABLES) {
+    while (await quietly(sh('iptables', ['-w', '-t', table, '-D', 'FORWARD', '-j', FORWARD_CHAIN])));
+    while (await quietly(sh('iptables', ['-w', '-t', table, '-D', 'INPUT', '-i', bridge, '-j', INPUT_CHAIN])));
+    for (const chain of [FORWARD_CHAIN, INPUT_CHAIN]) {
+      await quietly(sh('iptables', ['-w', '-t', table, '-F', chain]));
+      await quietly(sh('iptables', ['-w', '-t', table, '-X', chain]));
+    }
   }
 }
 

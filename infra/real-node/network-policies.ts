@@ -1,60 +1,72 @@
-// NetworkPolicy enforcement on the real node: kube-network-policies (sigs.k8s.io, what kind uses; image built
-// here, infra/images/network-policies) as a DaemonSet on the node's host network. It queues the first packet of
-// each connection of a pod that a policy selects to user space (nfqueue) and lets the connection through or
-// drops it there. Its nftables table (`inet kube-network-policies`) is removed when the node stops.
-import { existsSync, readFileSync } from 'node:fs';
-import { release } from 'node:os';
-import { gunzipSync } from 'node:zlib';
+// NetworkPolicy enforcement on the real node: kube-router's network policy controller (its firewall only; image
+// built here, infra/images/kube-router) as a DaemonSet on the node's host network. For every pod it writes an
+// iptables chain (KUBE-POD-FW-*) that runs the pod's traffic through the policies selecting it (KUBE-NWPLCY-*,
+// with ipsets KUBE-SRC-*/KUBE-DST-* of the pods they allow), and REJECTs what no policy allows: a blocked
+// connection is refused at once (ICMP port unreachable), as on a kube-router cluster. Its chains go with the
+// node's other KUBE-* chains when the node stops (removeKubeChains), its ipsets with removeNetworkPolicyIpsets.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { REAL_NODE_LABEL, REAL_NODE_NETWORK, REAL_NODE_TAINT, imageName } from './config.ts';
 
+const run = promisify(execFile);
 const NAMESPACE = 'kube-system';
-export const NETWORK_POLICY_TABLE = { family: 'inet', name: 'kube-network-policies' } as const;
+/** The DaemonSet in kube-system (and its service account) that enforces NetworkPolicies on the node. */
+export const NETWORK_POLICY_ENFORCER = 'kube-router';
+/** The ipsets kube-router's policies use (IPv6 ones are prefixed `inet6:`), and only those. */
+export const NETWORK_POLICY_IPSET = /^(inet6:)?KUBE-(SRC|DST)-/;
 
 export function networkPolicyObjects(apiServer: string): object[] {
   const url = new URL(apiServer);
-  const labels = { app: 'kube-network-policies' };
+  const name = NETWORK_POLICY_ENFORCER;
+  const labels = { app: name };
   return [
-    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'kube-network-policies', namespace: NAMESPACE } },
+    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace: NAMESPACE } },
     {
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'ClusterRole',
-      metadata: { name: 'failurelib:kube-network-policies' },
+      metadata: { name: `failurelib:${name}` },
+      // Read only. kube-router starts informers for services and endpoints too, even with its service proxy off.
       rules: [
-        { apiGroups: [''], resources: ['pods', 'namespaces'], verbs: ['list', 'watch'] },
+        { apiGroups: [''], resources: ['pods', 'namespaces', 'nodes', 'services', 'endpoints'], verbs: ['get', 'list', 'watch'] },
+        { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['list', 'watch'] },
         { apiGroups: ['networking.k8s.io'], resources: ['networkpolicies'], verbs: ['list', 'watch'] },
       ],
     },
     {
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'ClusterRoleBinding',
-      metadata: { name: 'failurelib:kube-network-policies' },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'failurelib:kube-network-policies' },
-      subjects: [{ kind: 'ServiceAccount', name: 'kube-network-policies', namespace: NAMESPACE }],
+      metadata: { name: `failurelib:${name}` },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: `failurelib:${name}` },
+      subjects: [{ kind: 'ServiceAccount', name, namespace: NAMESPACE }],
     },
     {
       apiVersion: 'apps/v1',
       kind: 'DaemonSet',
-      metadata: { name: 'kube-network-policies', namespace: NAMESPACE, labels },
+      metadata: { name, namespace: NAMESPACE, labels },
       spec: {
         selector: { matchLabels: labels },
         template: {
           metadata: { labels },
           spec: {
-            serviceAccountName: 'kube-network-policies',
+            serviceAccountName: name,
             hostNetwork: true,
             nodeSelector: { [REAL_NODE_LABEL.key]: REAL_NODE_LABEL.value },
             tolerations: [{ operator: 'Equal', ...REAL_NODE_TAINT }],
             containers: [
               {
-                name: 'netpol',
-                image: imageName('network-policies'),
+                name,
+                image: imageName('kube-router'),
                 imagePullPolicy: 'Never',
                 args: [
+                  // The firewall only: the bridge CNI routes pods and kube-proxy serves Services.
+                  '--run-firewall=true',
+                  '--run-router=false',
+                  '--run-service-proxy=false',
                   '--hostname-override=$(NODE_NAME)',
-                  `--metrics-bind-address=${REAL_NODE_NETWORK.nodeIp}:9080`,
-                  // containerd 1.6 has no NRI; kernels >= 6.12 do not need the DNS race workaround.
-                  '--disable-nri',
-                  '--netfilter-bug-1766-fix=false',
+                  `--service-cluster-ip-range=${REAL_NODE_NETWORK.serviceCidr}`,
+                  // No health or metrics listener on the machine's interfaces.
+                  '--health-port=0',
+                  '--metrics-port=0',
                   '--v=1',
                 ],
                 // In-cluster config, pointed at the sim apiserver on loopback (the `kubernetes` Service has no endpoints).
@@ -63,8 +75,9 @@ export function networkPolicyObjects(apiServer: string): object[] {
                   { name: 'KUBERNETES_SERVICE_PORT', value: url.port || '443' },
                   { name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
                 ],
-                resources: { requests: { cpu: '20m', memory: '32Mi' }, limits: { memory: '128Mi' } },
+                resources: { requests: { cpu: '20m', memory: '32Mi' }, limits: { memory: '256Mi' } },
                 // Not privileged: the sim apiserver allows no privileged pods (participants could escape to the node).
+                // NET_ADMIN is what iptables and ipset need.
                 securityContext: { capabilities: { add: ['NET_ADMIN'] } },
               },
             ],
@@ -75,16 +88,16 @@ export function networkPolicyObjects(apiServer: string): object[] {
   ];
 }
 
-/**
- * Whether the kernel has nftables' `queue` expression, which kube-network-policies needs. This project's VMs are
- * built without it (`# CONFIG_NFT_QUEUE is not set`: rules fail with `netlink receive: no such file or directory`);
- * Debian's and most distributions' kernels have it. Unknown (no kernel config to read) counts as yes.
- */
-export function kernelCanQueueToUserspace(): boolean {
-  const config = existsSync('/proc/config.gz')
-    ? gunzipSync(readFileSync('/proc/config.gz')).toString()
-    : existsSync(`/boot/config-${release()}`)
-      ? readFileSync(`/boot/config-${release()}`, 'utf8')
-      : undefined;
-  return config === undefined || /^CONFIG_NFT_QUEUE=[ym]$/m.test(config);
+/** kube-router's ipsets on the machine (none when `ipset` is not installed). */
+export async function networkPolicyIpsets(): Promise<string[]> {
+  const names = await run('ipset', ['list', '-n']).then(
+    (result) => result.stdout,
+    () => '',
+  );
+  return names.split('\n').filter((name) => NETWORK_POLICY_IPSET.test(name));
+}
+
+/** Destroys kube-router's ipsets; the iptables rules that use them must be gone first (removeKubeChains). */
+export async function removeNetworkPolicyIpsets(): Promise<void> {
+  for (const name of await networkPolicyIpsets()) await run('ipset', ['destroy', name]).catch(() => {});
 }

@@ -21,7 +21,7 @@ import {
   type RealNodeLayout,
 } from './config.ts';
 import { deployNodeAddons } from './addons.ts';
-import { NETWORK_POLICY_TABLE } from './network-policies.ts';
+import { removeNetworkPolicyIpsets } from './network-policies.ts';
 import { createHostNetwork, removeHostNetwork, removeKubeChains } from './host-network.ts';
 import { sweepStaleConntrack } from './conntrack-sweeper.ts';
 import { importImages } from './images.ts';
@@ -222,10 +222,11 @@ async function containerdAnswers(socket: string): Promise<boolean> {
 
 /** Everything a node leaves on the machine besides its processes; safe to run when none of it is there. */
 async function removeHostLeftovers(layout: RealNodeLayout, sysctlsFile: string, kubeProxy: string): Promise<void> {
-  // kube-proxy's own cleanup removes its KUBE-* iptables chains (and nftables/ipvs ones, if any).
+  // kube-proxy's own cleanup removes its KUBE-* iptables chains (and nftables/ipvs ones, if any); the rest of
+  // KUBE-* are the kubelet's and kube-router's, whose ipsets can go once no rule uses them.
   await run(kubeProxy, ['--cleanup'], { timeout: 30_000 }).catch(() => {});
   await removeKubeChains();
-  await run('nft', ['delete', 'table', NETWORK_POLICY_TABLE.family, NETWORK_POLICY_TABLE.name]).catch(() => {});
+  await removeNetworkPolicyIpsets();
   for (const mountPoint of mountsUnder(layout.dataDir)) await run('umount', ['-l', mountPoint]).catch(() => {});
   await removeKubepodsCgroups();
   await removeHostNetwork(sysctlsFile);

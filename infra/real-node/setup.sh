@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# What the real node needs (infra/real-node/node.ts): Debian's containerd, runc, CNI plugins, iptables and
-# conntrack; buildah and mmdebstrap to build its images here; kubelet and kube-proxy built from the same
-# wrapper module (and version) as the apiserver; then the images of infra/images. Called by infra/setup.sh;
-# idempotent, a second run takes seconds.
+# What the real node needs (infra/real-node/node.ts): Debian's containerd, runc, CNI plugins, iptables,
+# conntrack and ipset (the node removes the NetworkPolicy enforcer's sets when it stops); buildah and mmdebstrap
+# to build its images here; kubelet and kube-proxy built from the same wrapper module (and version) as the
+# apiserver; then the images of infra/images. Called by infra/setup.sh; idempotent, a second run takes seconds.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/env.sh"
 cd "$FL_ROOT"
@@ -12,10 +12,10 @@ step() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 fail() { printf '\033[31mxx  %s\033[0m\n' "$*" >&2; exit 1; }
 mkdir -p "$FL_TOOLS/bin"
 
-step "Real node: containerd, runc, CNI plugins, buildah, mmdebstrap, iptables, conntrack"
+step "Real node: containerd, runc, CNI plugins, buildah, mmdebstrap, iptables, conntrack, ipset"
 missing=()
 for pair in containerd:containerd runc:runc /usr/lib/cni/bridge:containernetworking-plugins buildah:buildah \
-            mmdebstrap:mmdebstrap iptables:iptables conntrack:conntrack; do
+            mmdebstrap:mmdebstrap iptables:iptables conntrack:conntrack ipset:ipset; do
   command -v "${pair%%:*}" >/dev/null || [ -x "${pair%%:*}" ] || missing+=("${pair#*:}")
 done
 if [ ${#missing[@]} -gt 0 ]; then

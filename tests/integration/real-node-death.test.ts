@@ -124,7 +124,7 @@ describe('real node death', () => {
       mounts: [],
       bridge: [],
       iptables: [],
-      nftables: [],
+      ipsets: [],
       cgroups: [],
       netns: [],
       logLinks: [],

@@ -80,6 +80,13 @@ describe('real node teardown', () => {
             metadata: { name: 'site' },
             spec: { selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080 }] },
           },
+          {
+            // The NetworkPolicy enforcer's chain and ipsets with the pod's IP, which must go with the sandbox.
+            apiVersion: 'networking.k8s.io/v1',
+            kind: 'NetworkPolicy',
+            metadata: { name: 'same-namespace' },
+            spec: { podSelector: { matchLabels: { app: 'web' } }, ingress: [{ from: [{ podSelector: {} }] }] },
+          },
         ],
       }),
     );
@@ -141,7 +148,18 @@ describe('real node teardown', () => {
     const collecting = Date.now();
     await expect
       .poll(() => sandboxLeftovers(node!, traces), { timeout: 120_000, interval: 2000 })
-      .toEqual({ sandboxes: [], containers: [], cgroups: [], veths: [], iptables: [], conntrack: [], volumes: [], mounts: [], ipam: [] });
+      .toEqual({
+        sandboxes: [],
+        containers: [],
+        cgroups: [],
+        veths: [],
+        iptables: [],
+        ipsets: [],
+        conntrack: [],
+        volumes: [],
+        mounts: [],
+        ipam: [],
+      });
     console.log(`real node: nothing of them left ${(Date.now() - collecting) / 1000} s after the last teardown`);
   }, 600_000);
 });

@@ -13,7 +13,6 @@ import { kubeRequests } from '../../db/schema.ts';
 import { requireTool } from '../../infra/lib/tools.ts';
 import { REAL_NODE_NAME, REAL_NODE_TAINT, imageName } from '../../infra/real-node/config.ts';
 import { bridgePorts } from '../../infra/real-node/host-network.ts';
-import { kernelCanQueueToUserspace } from '../../infra/real-node/network-policies.ts';
 import type { RealNode } from '../../infra/real-node/node.ts';
 import { startHarness, type Harness } from '../support/session-harness.ts';
 import { createSession, kubectl, participantKubeconfig, waitForPhase } from '../support/session-client.ts';
@@ -183,48 +182,50 @@ describe('real node', () => {
     expect(create.out).toMatch(/violates PodSecurity "baseline.*host namespaces/);
   });
 
-  // kube-network-policies needs nftables' queue expression; this project's VMs are built without it (see
-  // kernelCanQueueToUserspace), so here the node does not deploy it and this test cannot run.
-  it.skipIf(!kernelCanQueueToUserspace())(
-    'enforces a NetworkPolicy: denying ingress to web really blocks a request from another pod',
-    async () => {
-      const manifest = join(tmpdir(), `fl-real-client-${session.id}.json`);
-      writeFileSync(manifest, podManifest('client', 'exec sleep 3600'));
-      expect((await kubectl(session.kubeconfig, ['apply', '-f', manifest])).ok).toBe(true);
-      const wait = await kubectl(session.kubeconfig, ['wait', '--for=condition=Ready', 'pod/client', '--timeout=25s']);
-      expect(wait.ok, wait.out).toBe(true);
-      const webIp = (await kubectl(session.kubeconfig, ['get', 'pod', 'web', '-o', 'jsonpath={.status.podIP}'])).out;
-      // A dropped connection never answers: timeout ends wget with 124.
-      const request = async () =>
-        (
-          await kubectl(session.kubeconfig, [
-            'exec',
-            'client',
-            '--',
-            'sh',
-            '-c',
-            `timeout 3 busybox wget -qO- http://${webIp}:8080/; echo "exit $?"`,
-          ])
-        ).out;
-      expect(await request()).toBe('served by web\nexit 0\n');
+  it('enforces a NetworkPolicy: denying ingress to web really blocks a request from another pod, until it is deleted', async () => {
+    const manifest = join(tmpdir(), `fl-real-client-${session.id}.json`);
+    writeFileSync(manifest, podManifest('client', 'exec sleep 3600'));
+    expect((await kubectl(session.kubeconfig, ['apply', '-f', manifest])).ok).toBe(true);
+    const wait = await kubectl(session.kubeconfig, ['wait', '--for=condition=Ready', 'pod/client', '--timeout=25s']);
+    expect(wait.ok, wait.out).toBe(true);
+    const webIp = (await kubectl(session.kubeconfig, ['get', 'pod', 'web', '-o', 'jsonpath={.status.podIP}'])).out;
+    const request = async () =>
+      (
+        await kubectl(session.kubeconfig, [
+          'exec',
+          'client',
+          '--',
+          'sh',
+          '-c',
+          `timeout 3 busybox wget -qO- http://${webIp}:8080/ 2>&1; echo "exit $?"`,
+        ])
+      ).out;
+    const served = 'served by web\nexit 0\n';
+    expect(await request()).toBe(served);
 
-      const policy = join(tmpdir(), `fl-real-policy-${session.id}.json`);
-      writeFileSync(
-        policy,
-        JSON.stringify({
-          apiVersion: 'networking.k8s.io/v1',
-          kind: 'NetworkPolicy',
-          metadata: { name: 'deny-web' },
-          spec: { podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Ingress'] },
-        }),
-      );
-      expect((await kubectl(session.kubeconfig, ['apply', '-f', policy])).ok).toBe(true);
-      await expect.poll(request, { timeout: 20_000, interval: 500 }).toBe('exit 124\n');
-      expect((await kubectl(session.kubeconfig, ['delete', 'networkpolicy', 'deny-web'])).ok).toBe(true);
-      await expect.poll(request, { timeout: 20_000, interval: 500 }).toBe('served by web\nexit 0\n');
-    },
-    90_000,
-  );
+    const policy = join(tmpdir(), `fl-real-policy-${session.id}.json`);
+    writeFileSync(
+      policy,
+      JSON.stringify({
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'NetworkPolicy',
+        metadata: { name: 'deny-web' },
+        spec: { podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Ingress'] },
+      }),
+    );
+    const created = Date.now();
+    expect((await kubectl(session.kubeconfig, ['apply', '-f', policy])).ok).toBe(true);
+    // kube-router REJECTs what no policy allows: the connection is refused at once (a drop would time out, 124).
+    await expect
+      .poll(request, { timeout: 20_000, interval: 250 })
+      .toBe(`wget: can't connect to remote host (${webIp}): Connection refused\nexit 1\n`);
+    timings.networkPolicyEnforcedSeconds = (Date.now() - created) / 1000;
+
+    const deleted = Date.now();
+    expect((await kubectl(session.kubeconfig, ['delete', 'networkpolicy', 'deny-web'])).ok).toBe(true);
+    await expect.poll(request, { timeout: 20_000, interval: 250 }).toBe(served);
+    timings.networkPolicyLiftedSeconds = (Date.now() - deleted) / 1000;
+  }, 90_000);
 
   it("shows the crashed container's own error with kubectl logs --previous", async () => {
     const manifest = join(tmpdir(), `fl-real-crash-${session.id}.json`);
@@ -276,7 +277,7 @@ describe('real node', () => {
       mounts: [],
       bridge: [],
       iptables: [],
-      nftables: [],
+      ipsets: [],
       cgroups: [],
       netns: [],
       logLinks: [],

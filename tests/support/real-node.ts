@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import { ROOT } from '../../infra/lib/tools.ts';
 import { REAL_NODE_LABEL, REAL_NODE_TAINT } from '../../infra/real-node/config.ts';
 import { bridgePorts } from '../../infra/real-node/host-network.ts';
+import { networkPolicyIpsets } from '../../infra/real-node/network-policies.ts';
 import { startRealNode, type RealNode } from '../../infra/real-node/node.ts';
 import { kubeletClientCaFile } from '../../infra/sim-cluster/kubelet-client.ts';
 
@@ -75,7 +76,7 @@ export async function realNodeLeftovers(dataDir = REAL_NODE_DATA_DIR): Promise<R
       return [];
     }
   })();
-  const nftables = (await lines('nft', ['list', 'tables'])).filter((line) => line.includes('kube-network-policies'));
+  const ipsets = await networkPolicyIpsets();
   const logLinks = (() => {
     try {
       return readdirSync('/var/log/containers');
@@ -83,7 +84,7 @@ export async function realNodeLeftovers(dataDir = REAL_NODE_DATA_DIR): Promise<R
       return [];
     }
   })();
-  return { processes, mounts, bridge, iptables, nftables, cgroups, netns, logLinks };
+  return { processes, mounts, bridge, iptables, ipsets, cgroups, netns, logLinks };
 }
 
 /** What torn-down sandboxes could have left on a running real node, by their namespaces, pod UIDs and pod IPs. */
@@ -109,6 +110,14 @@ export async function sandboxLeftovers(node: RealNode, traces: SandboxTraces): P
     traces.namespaces.some((namespace) => line.includes(`${namespace}/`)) ||
     traces.podIps.some((ip) => new RegExp(`(^|[^\\d.])${ip.replaceAll('.', '\\.')}([^\\d]|$)`).test(line));
   const iptables = (await run('iptables-save', []).then((r) => r.stdout)).split('\n').filter(mentionsOurs);
+  const ipsets = (
+    await run('ipset', ['save']).then(
+      (r) => r.stdout,
+      () => '',
+    )
+  )
+    .split('\n')
+    .filter((line) => line.startsWith('add ') && mentionsOurs(line));
   const conntrack = (
     await run('conntrack', ['-L']).then(
       (r) => r.stdout,
@@ -136,5 +145,5 @@ export async function sandboxLeftovers(node: RealNode, traces: SandboxTraces): P
     }
   })().filter((file) => traces.podIps.includes(file));
   const veths = await bridgePorts();
-  return { sandboxes, containers, cgroups, veths, iptables, conntrack, volumes, mounts, ipam };
+  return { sandboxes, containers, cgroups, veths, iptables, ipsets, conntrack, volumes, mounts, ipam };
 }
