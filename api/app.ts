@@ -12,6 +12,7 @@ import { installFailedTokenLimit } from './auth/failed-token-limit.ts';
 import { eventRoutes } from './routes/events.ts';
 import { catalogRoutes } from './routes/catalog.ts';
 import { healthRoutes } from './routes/health.ts';
+import { reportRoutes } from './routes/reports.ts';
 import { resultRoutes } from './routes/results.ts';
 import { sessionRoutes } from './routes/sessions.ts';
 import { sessionStreamRoutes } from './routes/session-stream.ts';
@@ -61,6 +62,7 @@ export async function buildApp(
   sessionRoutes(app, deps);
   resultRoutes(app, deps);
   eventRoutes(app, deps);
+  reportRoutes(app, deps);
   sessionStreamRoutes(app, deps);
   return app;
 }

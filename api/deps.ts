@@ -17,4 +17,6 @@ export interface ApiDeps {
   identities: ScenarioIdentities;
   /** The recording kube gateway participants' kubeconfigs point at. */
   gateway: { publicUrl: string; caPem: string };
+  /** Tells subscribers about publications (webhooks); absent: nobody is told. */
+  publications?: { reportPublished(reportId: string): Promise<void> };
 }

@@ -5,6 +5,7 @@ import { loadConfig } from '../config/config.ts';
 import { openDatabase } from '../db/client.ts';
 import { connectCluster } from '../cluster/connect-cluster.ts';
 import { loadLibrary } from '../scenarios/lib/load.ts';
+import { syncReportLibrary } from './reports/library-sync.ts';
 import { buildApp, REDACTED_PATHS } from './app.ts';
 import { challengeSecret, ScenarioIdentities } from './scenario-ids.ts';
 import { startGateway } from '../gateway/server.ts';
@@ -28,6 +29,8 @@ const gateway = await startGateway({
   driver: cluster.driver,
 });
 const library = loadLibrary(config.scenariosDir);
+// Similarity reads the scenarios and tag rules from the database; the seed reports give it something to find.
+await syncReportLibrary(database.db, library);
 const app = await buildApp({
   config,
   db: database.db,

@@ -122,6 +122,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     realNode: env.FL_REAL_NODE === '1',
     scenariosDir: resolve(text(env, 'FL_SCENARIOS_DIR', join(ROOT, 'scenarios'))),
     operatorToken: optional(env, 'FL_OPERATOR_TOKEN'),
+    /** Reviews failure reports (categorise, merge duplicates, publish); the operator token may too. */
+    reviewerToken: optional(env, 'FL_REVIEWER_TOKEN'),
     /** Draws Challenge codenames; unset: a random secret kept in the data dir (api/scenario-ids.ts). */
     challengeSecret: optional(env, 'FL_CHALLENGE_SECRET'),
     /** Sessions one client address may create per minute; raise it for a booth whose kiosks share one address. */
