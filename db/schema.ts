@@ -224,6 +224,7 @@ export const reports = pgTable(
     index('reports_search_idx').using('gin', table.search),
     index('reports_title_trgm_idx').using('gin', sql`${table.title} gin_trgm_ops`),
     index('reports_tags_idx').using('gin', table.tags),
+    index('reports_components_idx').using('gin', table.components),
   ],
 );
 

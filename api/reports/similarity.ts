@@ -42,21 +42,34 @@ export async function suggestTags(db: Database, reportId: string): Promise<strin
 export async function similarTo(db: Database, reportId: string, limit = 8): Promise<Similar[]> {
   const w = SIMILARITY_WEIGHTS;
   const rows = await db.execute<SimilarRow>(sql`
-    with target as (
+    -- Materialized: computed once, not once per candidate row.
+    with target as materialized (
       select r.id, r.title, r.components,
         case when cardinality(r.tags) > 0 then r.tags
              else array(select distinct tr.tag from tag_rules tr where r.search @@ to_tsquery('english', tr.query)) end as tags,
         tsvector_to_array(ts_filter(r.search, '{a,b}')) as terms
       from reports r where r.id = ${reportId}
-    ), q as (
+    ), q as materialized (
       select t.*, case when cardinality(t.terms) = 0 then null::tsquery
         else to_tsquery('simple', array_to_string(array(select quote_literal(x) from unnest(t.terms) x), ' | ')) end as query
       from target t
     ), candidates as (
-      select 'report'::text as kind, r.id, r.title, r.tags, r.components, r.search
-      from reports r, q
-      where r.id <> q.id and r.status in ('published', 'submitted')
-        and (r.search @@ q.query or r.components && q.components or r.title % q.title)
+      -- The 50 best reports by text rank first (found through the full-text index), then reports sharing a
+      -- component or a similar title: only these are scored in full.
+      (select 'report'::text as kind, r.id, r.title, r.tags, r.components, r.search
+       from reports r, q
+       where r.id <> q.id and r.status in ('published', 'submitted') and r.search @@ q.query
+       order by ts_rank(r.search, q.query) desc limit 50)
+      union
+      (select 'report'::text as kind, r.id, r.title, r.tags, r.components, r.search
+       from reports r, q
+       where r.id <> q.id and r.status in ('published', 'submitted') and r.components && q.components
+       order by similarity(r.title, q.title) desc limit 50)
+      union
+      (select 'report'::text as kind, r.id, r.title, r.tags, r.components, r.search
+       from reports r, q
+       where r.id <> q.id and r.status in ('published', 'submitted') and r.title % q.title
+       order by similarity(r.title, q.title) desc limit 50)
       union all
       select 'scenario', s.id, s.title, s.tags, s.components, s.search
       from scenario_documents s, q
@@ -97,7 +110,7 @@ export async function similarTo(db: Database, reportId: string, limit = 8): Prom
 /** The naive baseline the benchmark runs side by side: tag overlap (Jaccard) only, also in SQL. */
 export async function similarByTagsOnly(db: Database, reportId: string, limit = 8): Promise<{ kind: string; id: string }[]> {
   const rows = await db.execute<{ kind: string; id: string }>(sql`
-    with q as (select id, tags from reports where id = ${reportId}),
+    with q as materialized (select id, tags from reports where id = ${reportId}),
     candidates as (
       select 'report'::text as kind, r.id, r.tags from reports r, q where r.id <> q.id and r.status in ('published', 'submitted') and r.tags && q.tags
       union all

@@ -95,6 +95,7 @@ CREATE INDEX "reports_status_idx" ON "reports" USING btree ("status","created_at
 CREATE INDEX "reports_search_idx" ON "reports" USING gin ("search");--> statement-breakpoint
 CREATE INDEX "reports_title_trgm_idx" ON "reports" USING gin ("title" gin_trgm_ops);--> statement-breakpoint
 CREATE INDEX "reports_tags_idx" ON "reports" USING gin ("tags");--> statement-breakpoint
+CREATE INDEX "reports_components_idx" ON "reports" USING gin ("components");--> statement-breakpoint
 CREATE INDEX "scenario_documents_search_idx" ON "scenario_documents" USING gin ("search");--> statement-breakpoint
 CREATE UNIQUE INDEX "tag_rules_idx" ON "tag_rules" USING btree ("tag","query");--> statement-breakpoint
 CREATE UNIQUE INDEX "webhook_deliveries_publication_idx" ON "webhook_deliveries" USING btree ("subscriber_id","publication");
