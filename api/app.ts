@@ -12,6 +12,7 @@ import { installFailedTokenLimit } from './auth/failed-token-limit.ts';
 import { eventRoutes } from './routes/events.ts';
 import { catalogRoutes } from './routes/catalog.ts';
 import { healthRoutes } from './routes/health.ts';
+import { publicationRoutes } from './routes/publications.ts';
 import { reportRoutes } from './routes/reports.ts';
 import { resultRoutes } from './routes/results.ts';
 import { sessionRoutes } from './routes/sessions.ts';
@@ -63,6 +64,7 @@ export async function buildApp(
   resultRoutes(app, deps);
   eventRoutes(app, deps);
   reportRoutes(app, deps);
+  publicationRoutes(app, deps);
   sessionStreamRoutes(app, deps);
   return app;
 }

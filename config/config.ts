@@ -111,6 +111,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     temporalNamespace: text(env, 'TEMPORAL_NAMESPACE', 'default'),
     temporalUiPort: integer(env, 'TEMPORAL_UI_PORT', 8233),
     taskQueue: text(env, 'TEMPORAL_TASK_QUEUE', 'failurelib-sessions'),
+    /** Webhook deliveries run on their own queue beside the sessions' (worker/publication-worker.ts). */
+    publicationTaskQueue: `${text(env, 'TEMPORAL_TASK_QUEUE', 'failurelib-sessions')}-publications`,
     clusterDriver: oneOf(env, 'CLUSTER_DRIVER', CLUSTER_DRIVERS, 'sim'),
     clusters: clusterPerSessionConfig(env),
     /** Kubeconfig of the cluster the engine drives; for `sim` the stack writes it into the data dir. */

@@ -54,7 +54,7 @@ describe('failure reports in the browser', () => {
   it('a person files a report, a reviewer publishes it, the page shows similar reports and the scenario', async () => {
     const page = await newPage();
     await page.goto('/reports/new', { waitUntil: 'networkidle' });
-    const fields: Record<string, string> = {
+    const fields = {
       title: 'Checkout API slow although CPU use is low',
       whatFailed: 'p99 latency of checkout tripled; container_cpu_cfs_throttled_seconds is high although average CPU is far below the limit. <b>not bold</b>',
       impact: 'Slow checkout for all users during the evening.',
