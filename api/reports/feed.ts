@@ -5,6 +5,15 @@ import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
 import { remediations, reports, scenarioDocuments } from '../../db/schema.ts';
 
+/** The feed package marks titles and content as HTML (type="html" in CDATA): reporters' text is escaped into it. */
+const escapeHtml = (text: string) =>
+  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const paragraphs = (parts: (string | null | false)[]) =>
+  parts
+    .filter((part): part is string => Boolean(part))
+    .map((part) => `<p>${escapeHtml(part)}</p>`)
+    .join('');
+
 export async function atomFeed(
   db: Database,
   { tag, system, webOrigin, selfUrl }: { tag?: string; system?: string; webOrigin: string; selfUrl: string },
@@ -45,23 +54,27 @@ export async function atomFeed(
   for (const row of published)
     feed.addItem({
       id: `urn:failurelib:report:${row.id}`,
-      title: row.title,
+      title: escapeHtml(row.title),
       link: reportUrl(row.id),
       date: row.publishedAt ?? row.updatedAt,
-      description: row.whatFailed,
-      content: [row.whatFailed, `Impact: ${row.impact}`, `Detected by: ${row.detection}`, `Trigger: ${row.trigger}`, row.rootCause && `Root cause: ${row.rootCause}`]
-        .filter(Boolean)
-        .join('\n\n'),
+      description: escapeHtml(row.whatFailed),
+      content: paragraphs([
+        row.whatFailed,
+        `Impact: ${row.impact}`,
+        `Detected by: ${row.detection}`,
+        `Trigger: ${row.trigger}`,
+        row.rootCause && `Root cause: ${row.rootCause}`,
+      ]),
       category: row.tags.map((term) => ({ name: term, term })),
     });
   for (const { fix, report } of verified)
     feed.addItem({
       id: `urn:failurelib:remediation:${fix.id}`,
-      title: `Verified fix: ${report.title}`,
+      title: escapeHtml(`Verified fix: ${report.title}`),
       link: reportUrl(report.id),
       date: fix.updatedAt,
-      description: fix.summary,
-      content: `${fix.summary}\n\n${fix.commands.join('\n')}`,
+      description: escapeHtml(fix.summary),
+      content: `${paragraphs([fix.summary])}<pre>${escapeHtml(fix.commands.join('\n'))}</pre>`,
       category: report.tags.map((term) => ({ name: term, term })),
     });
   return feed.atom1();

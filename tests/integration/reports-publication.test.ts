@@ -121,7 +121,9 @@ describe('publication of reports', () => {
     expect(all.statusCode).toBe(200);
     expect(all.headers['content-type']).toMatch(/^application\/atom\+xml/);
     expect(atomProblems(all.body)).toEqual([]);
+    // The report titled with a script tag is in the feed as escaped text only.
     expect(all.body).not.toContain('<script>');
+    expect(all.body).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(atomEntries(all.body).length).toBeGreaterThanOrEqual(30);
 
     const tagged = await harness.app.inject({ method: 'GET', url: '/api/feed.atom?tag=throttling' });
