@@ -59,7 +59,10 @@ for (const [index, label] of labels.entries()) {
     timeline: 'started, found, fixed',
     environment: { kubernetesVersion: '1.30', provider: 'any', components: label.components },
   });
-  await db.update(reports).set({ tags: label.tags }).where(sql`${reports.id} = ${row.id}`);
+  await db
+    .update(reports)
+    .set({ tags: label.tags })
+    .where(sql`${reports.id} = ${row.id}`);
   queries.push({ id: row.id, label });
 }
 const queryIds = new Set(queries.map((q) => q.id));
@@ -70,8 +73,14 @@ const recall = { sql: [] as number[], baseline: [] as number[] };
 const scenarioTop3 = { sql: [] as number[], baseline: [] as number[] };
 const misses: string[] = [];
 for (const { id, label } of queries) {
-  const ours = topK((await similarTo(db, id, 5 + queries.length)).map((s) => s.id), 5);
-  const naive = topK((await similarByTagsOnly(db, id, 5 + queries.length)).map((s) => s.id), 5);
+  const ours = topK(
+    (await similarTo(db, id, 5 + queries.length)).map((s) => s.id),
+    5,
+  );
+  const naive = topK(
+    (await similarByTagsOnly(db, id, 5 + queries.length)).map((s) => s.id),
+    5,
+  );
   const share = (top: string[]) => (100 * label.relevant.filter((r) => top.includes(r)).length) / label.relevant.length;
   recall.sql.push(share(ours));
   recall.baseline.push(share(naive));
@@ -88,7 +97,9 @@ console.log(`scenario in top 3: ${mean(scenarioTop3.sql).toFixed(1)} % (tags onl
 for (const miss of misses) console.log(`  ${miss}`);
 
 // Grow the library to `total` published reports: copies of the seed reports with their words shuffled.
-const [{ count }] = (await db.execute<{ count: number }>(sql`select count(*)::int as count from reports`)) as unknown as [{ count: number }];
+const [{ count }] = (await db.execute<{ count: number }>(sql`select count(*)::int as count from reports`)) as unknown as [
+  { count: number },
+];
 const copies = Math.max(0, total - count);
 await db.execute(sql`
   insert into reports (id, idempotency_key, status, title, what_failed, impact, detection, trigger, timeline, environment, components, root_cause, tags, origin, links)
@@ -111,13 +122,15 @@ for (let round = 0; round < rounds; round++)
     await similarByTagsOnly(db, id);
     latency.baseline.push(performance.now() - start);
   }
-const [{ reportCount }] = (await db.execute<{ reportCount: number }>(sql`select count(*)::int as "reportCount" from reports`)) as unknown as [
-  { reportCount: number },
-];
+const [{ reportCount }] = (await db.execute<{ reportCount: number }>(
+  sql`select count(*)::int as "reportCount" from reports`,
+)) as unknown as [{ reportCount: number }];
 await database.close();
 await embedded?.stop();
 const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.ceil(0.95 * xs.length) - 1] ?? 0;
-console.log(`similarity p95 ${p95(latency.sql).toFixed(1)} ms over ${reportCount} reports (tags only: ${p95(latency.baseline).toFixed(1)} ms)`);
+console.log(
+  `similarity p95 ${p95(latency.sql).toFixed(1)} ms over ${reportCount} reports (tags only: ${p95(latency.baseline).toFixed(1)} ms)`,
+);
 
 const path = writeResult(resolve(import.meta.dirname, 'results'), {
   name: 'report-similarity',
@@ -129,7 +142,13 @@ const path = writeResult(resolve(import.meta.dirname, 'results'), {
   date,
   durationSeconds: Math.round((performance.now() - t0) / 1000),
   machine,
-  params: { labelledReports: queries.length, reports: reportCount, rounds, database: embedded ? 'PGlite' : 'PostgreSQL', weights: JSON.stringify(SIMILARITY_WEIGHTS) },
+  params: {
+    labelledReports: queries.length,
+    reports: reportCount,
+    rounds,
+    database: embedded ? 'PGlite' : 'PostgreSQL',
+    weights: JSON.stringify(SIMILARITY_WEIGHTS),
+  },
   metrics: [
     metric('recall@5 of same-root-cause reports and scenarios (per labelled report)', '%', recall.sql, {
       baseline: { label: 'tag overlap only', samples: recall.baseline },

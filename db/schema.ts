@@ -197,11 +197,17 @@ export const reports = pgTable(
     trigger: text('trigger').notNull().default(''),
     timeline: text('timeline').notNull().default(''),
     environment: jsonb('environment').$type<ReportEnvironment>().notNull().default({ components: [] }),
-    components: text('components').array().notNull().default(sql`'{}'::text[]`),
+    components: text('components')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     rootCause: text('root_cause'),
     remediationSteps: text('remediation_steps'),
     links: jsonb('links').$type<string[]>().notNull().default([]),
-    tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
+    tags: text('tags')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     scenarioId: text('scenario_id'),
     duplicateOf: text('duplicate_of'),
     /** `seed` for the library's own reports written from public post-mortems. */
@@ -302,7 +308,10 @@ export const subscribers = pgTable('subscribers', {
   id: text('id').primaryKey(),
   url: text('url').notNull(),
   secret: text('secret').notNull(),
-  tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
+  tags: text('tags')
+    .array()
+    .notNull()
+    .default(sql`'{}'::text[]`),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
 

@@ -25,7 +25,17 @@ export const LAYERS = [
   'dependency',
   'data',
 ] as const;
-export const SYMPTOMS = ['errors', 'latency', 'unavailable', 'crashloop', 'pending', 'partial', 'intermittent', 'silent', 'cascading'] as const;
+export const SYMPTOMS = [
+  'errors',
+  'latency',
+  'unavailable',
+  'crashloop',
+  'pending',
+  'partial',
+  'intermittent',
+  'silent',
+  'cascading',
+] as const;
 export const TRIGGERS = ['change', 'load', 'infrastructure', 'time', 'dependency-change', 'latent'] as const;
 export const TAXONOMY_TAGS: readonly string[] = [...LAYERS, ...SYMPTOMS, ...TRIGGERS];
 

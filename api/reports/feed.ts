@@ -38,7 +38,9 @@ export async function atomFeed(
     .orderBy(desc(remediations.updatedAt))
     .limit(100);
   const title = ['Failure Library reports', tag && `tagged ${tag}`, system && `on ${system}`].filter(Boolean).join(' ');
-  const newest = [...published.map((r) => r.publishedAt ?? r.updatedAt), ...verified.map((v) => v.fix.updatedAt)].sort((a, b) => b.getTime() - a.getTime())[0];
+  const newest = [...published.map((r) => r.publishedAt ?? r.updatedAt), ...verified.map((v) => v.fix.updatedAt)].sort(
+    (a, b) => b.getTime() - a.getTime(),
+  )[0];
   const feed = new Feed({
     id: selfUrl,
     title,

@@ -70,7 +70,8 @@ export async function syncReportLibrary(db: Database, library: Library, seeds: S
     systems: s.systems,
   }));
   const missing = seeds.filter((seed) => seed.scenarioId && !library.scenarios.has(seed.scenarioId));
-  if (missing.length > 0) throw new Error(`seed reports name scenarios not in the library: ${missing.map((m) => `${m.slug} → ${m.scenarioId}`).join(', ')}`);
+  if (missing.length > 0)
+    throw new Error(`seed reports name scenarios not in the library: ${missing.map((m) => `${m.slug} → ${m.scenarioId}`).join(', ')}`);
   await db.transaction(async (tx) => {
     // Upserts, then removes what the library no longer has: two APIs starting together never collide.
     const ids = documents.map((d) => d.id);
@@ -91,9 +92,12 @@ export async function syncReportLibrary(db: Database, library: Library, seeds: S
     await tx.delete(scenarioDocuments).where(ids.length > 0 ? notInArray(scenarioDocuments.id, ids) : undefined);
     const rules = Object.entries(TAG_RULES).map(([tag, query]) => ({ tag, query }));
     await tx.insert(tagRules).values(rules).onConflictDoNothing();
-    await tx
-      .delete(tagRules)
-      .where(notInArray(sql`${tagRules.tag} || ':' || ${tagRules.query}`, rules.map((r) => `${r.tag}:${r.query}`)));
+    await tx.delete(tagRules).where(
+      notInArray(
+        sql`${tagRules.tag} || ':' || ${tagRules.query}`,
+        rules.map((r) => `${r.tag}:${r.query}`),
+      ),
+    );
     for (const seed of seeds) {
       const components = [...new Set(seed.environment.components.map(normalizeComponent))];
       const values = {

@@ -30,7 +30,17 @@ export function reportPublication(row: ReportRow, webOrigin: string) {
   };
 }
 
-export function createPublications({ db, temporal, taskQueue, webOrigin }: { db: Database; temporal: Client; taskQueue: string; webOrigin: string }) {
+export function createPublications({
+  db,
+  temporal,
+  taskQueue,
+  webOrigin,
+}: {
+  db: Database;
+  temporal: Client;
+  taskQueue: string;
+  webOrigin: string;
+}) {
   return {
     async reportPublished(reportId: string): Promise<void> {
       const [row] = await db.select().from(reports).where(eq(reports.id, reportId));

@@ -38,7 +38,9 @@ function fieldsOf(input: ReportInput): Partial<ReportRow> {
 
 /** Every required field a submission lacks, each named, at once. */
 export function missingForSubmission(row: Pick<ReportRow, (typeof REQUIRED_REPORT_FIELDS)[number] | 'environment'>) {
-  const problems: { field: string; message: string }[] = REQUIRED_REPORT_FIELDS.flatMap((field) => (row[field].trim() ? [] : [{ field, message: 'is required to submit' }]));
+  const problems: { field: string; message: string }[] = REQUIRED_REPORT_FIELDS.flatMap((field) =>
+    row[field].trim() ? [] : [{ field, message: 'is required to submit' }],
+  );
   if (!row.environment.kubernetesVersion) problems.push({ field: 'environment.kubernetesVersion', message: 'is required to submit' });
   if (!row.environment.provider) problems.push({ field: 'environment.provider', message: 'is required to submit' });
   if (row.environment.components.length === 0) problems.push({ field: 'environment.components', message: 'name at least one component' });
@@ -73,7 +75,15 @@ export async function saveReport(db: Database, key: string, input: ReportInput, 
   return db.transaction(async (tx) => {
     const [existing] = await tx.select().from(reports).where(eq(reports.idempotencyKey, key)).for('update');
     if (existing && existing.status !== 'draft') return { row: existing, created: false };
-    const base = existing ?? { title: '', whatFailed: '', impact: '', detection: '', trigger: '', timeline: '', environment: { components: [] } };
+    const base = existing ?? {
+      title: '',
+      whatFailed: '',
+      impact: '',
+      detection: '',
+      trigger: '',
+      timeline: '',
+      environment: { components: [] },
+    };
     const merged = { ...base, ...fields };
     if (submit) {
       const problems = missingForSubmission(merged);
@@ -151,7 +161,10 @@ export async function reviewReport(
         if (!original || original.status === 'draft' || original.status === 'rejected')
           problems.push({ field: 'duplicateOf', message: `no report "${review.duplicateOf}" to merge into` });
         else if (original.status === 'duplicate')
-          problems.push({ field: 'duplicateOf', message: `"${original.id}" is itself a duplicate of "${original.duplicateOf}": merge into that` });
+          problems.push({
+            field: 'duplicateOf',
+            message: `"${original.id}" is itself a duplicate of "${original.duplicateOf}": merge into that`,
+          });
       }
     } else if (review.duplicateOf !== undefined) problems.push({ field: 'duplicateOf', message: 'only for status "duplicate"' });
     if (problems.length > 0) throw badRequest(`invalid review: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}`, problems);
@@ -223,7 +236,14 @@ export async function addRemediation(
       .onConflictDoNothing()
       .returning({ id: remediations.id });
     if (inserted.length === 0) throw conflict('this Idempotency-Key was used for a remediation of another report');
-    await audit(tx, reportId, 'reporter', 'remediation added', { summary: { after: input.summary.trim() }, commands: { after: commands } }, id);
+    await audit(
+      tx,
+      reportId,
+      'reporter',
+      'remediation added',
+      { summary: { after: input.summary.trim() }, commands: { after: commands } },
+      id,
+    );
     return { id, created: true };
   });
 }

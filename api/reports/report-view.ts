@@ -59,7 +59,9 @@ export async function reportDto(db: Database, row: ReportRow): Promise<ReportDto
   };
 }
 
-export function summaryDto(row: Pick<ReportRow, 'id' | 'title' | 'status' | 'tags' | 'components' | 'scenarioId' | 'createdAt'>): ReportSummary {
+export function summaryDto(
+  row: Pick<ReportRow, 'id' | 'title' | 'status' | 'tags' | 'components' | 'scenarioId' | 'createdAt'>,
+): ReportSummary {
   return {
     id: row.id,
     title: row.title,

@@ -73,7 +73,11 @@ export function publicationRoutes(fastify: FastifyInstance, { db, config, librar
     '/api/subscriptions/:id/deliveries',
     {
       onRequest: operatorOnly,
-      schema: { tags: ['operators'], params: Type.Object({ id: Type.String({ maxLength: 100 }) }), response: { 200: Type.Array(DeliverySchema), ...errors } },
+      schema: {
+        tags: ['operators'],
+        params: Type.Object({ id: Type.String({ maxLength: 100 }) }),
+        response: { 200: Type.Array(DeliverySchema), ...errors },
+      },
     },
     async (request) => {
       const [subscriber] = await db.select({ id: subscribers.id }).from(subscribers).where(eq(subscribers.id, request.params.id));

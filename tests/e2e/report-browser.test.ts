@@ -56,7 +56,8 @@ describe('failure reports in the browser', () => {
     await page.goto('/reports/new', { waitUntil: 'networkidle' });
     const fields = {
       title: 'Checkout API slow although CPU use is low',
-      whatFailed: 'p99 latency of checkout tripled; container_cpu_cfs_throttled_seconds is high although average CPU is far below the limit. <b>not bold</b>',
+      whatFailed:
+        'p99 latency of checkout tripled; container_cpu_cfs_throttled_seconds is high although average CPU is far below the limit. <b>not bold</b>',
       impact: 'Slow checkout for all users during the evening.',
       detection: 'Latency alert on the checkout SLO.',
       trigger: 'New CPU limits rolled out in the morning.',

@@ -111,10 +111,21 @@ describe.each(inject('databases'))('reports on $name', ({ url }) => {
       REVIEWER,
     );
     expect(published.statusCode, published.body).toBe(200);
-    expect(published.json()).toMatchObject({ status: 'published', tags: ['network', 'errors', 'load', 'dns'], scenarioId: 'cart-oom-killed' });
+    expect(published.json()).toMatchObject({
+      status: 'published',
+      tags: ['network', 'errors', 'load', 'dns'],
+      scenarioId: 'cart-oom-killed',
+    });
 
     errorOf(await post(`/api/reports/${second.id}/review`, { status: 'duplicate', duplicateOf: second.id }, REVIEWER), 400);
-    errorOf(await post(`/api/reports/${second.id}/review`, { status: 'published', scenarioId: 'no-such-scenario', tags: ['network', 'errors', 'load'] }, REVIEWER), 400);
+    errorOf(
+      await post(
+        `/api/reports/${second.id}/review`,
+        { status: 'published', scenarioId: 'no-such-scenario', tags: ['network', 'errors', 'load'] },
+        REVIEWER,
+      ),
+      400,
+    );
     const merged = await post(`/api/reports/${second.id}/review`, { status: 'duplicate', duplicateOf: first.id }, REVIEWER);
     expect(merged.statusCode, merged.body).toBe(200);
     const original = (await get(`/api/reports/${first.id}`)).json() as ReportDto;
@@ -136,7 +147,9 @@ describe.each(inject('databases'))('reports on $name', ({ url }) => {
     const searched = (await get('/api/reports?q=coredns')).json() as { id: string }[];
     expect(searched.map((r) => r.id)).toEqual(expect.arrayContaining([first.id, 'pm-zalando-coredns-oom']));
     errorOf(await get('/api/reports?status=submitted'), 401);
-    expect((await get('/api/reports?status=duplicate', REVIEWER)).json()).toEqual(expect.arrayContaining([expect.objectContaining({ id: second.id })]));
+    expect((await get('/api/reports?status=duplicate', REVIEWER)).json()).toEqual(
+      expect.arrayContaining([expect.objectContaining({ id: second.id })]),
+    );
   });
 
   it('attaches remediations as kubectl commands, once per key', async () => {
@@ -149,7 +162,12 @@ describe.each(inject('databases'))('reports on $name', ({ url }) => {
     expect(created.statusCode, created.body).toBe(201);
     const { id } = created.json() as { id: string };
     expect((await post(`/api/reports/${report}/remediations`, body, key)).json()).toEqual({ id });
-    expect((await get(`/api/remediations/${id}`)).json()).toMatchObject({ id, reportId: report, status: 'unverified', commands: body.commands });
+    expect((await get(`/api/remediations/${id}`)).json()).toMatchObject({
+      id,
+      reportId: report,
+      status: 'unverified',
+      commands: body.commands,
+    });
     const page = (await get(`/api/reports/${report}`)).json() as ReportDto;
     expect(page.remediations.map((r) => r.id)).toContain(id);
     expect(page.similar.slice(0, 3).map((s) => s.id)).toEqual(expect.arrayContaining(['storefront-cpu-throttled', 'pm-buffer-cpu-limits']));

@@ -7,7 +7,6 @@ import type { AddressInfo } from 'node:net';
 import type { Worker } from '@temporalio/worker';
 import type { NativeConnection } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createPublications } from '../../api/reports/publications.ts';
 import { createPublicationWorker } from '../../worker/publication-worker.ts';
 import { atomEntries, atomProblems } from '../support/atom.ts';
 import { OPERATOR, REVIEWER, startReportsHarness, type ReportsHarness } from '../support/reports-harness.ts';
@@ -26,13 +25,12 @@ describe('publication of reports', () => {
   beforeAll(async () => {
     const database = inject('databases').find((db) => db.name === 'pglite')!;
     const taskQueue = `publications-${randomUUID()}`;
-    let publications: ReturnType<typeof createPublications> | undefined;
     harness = await startReportsHarness({
       databaseUrl: database.url,
       temporalAddress: inject('temporalAddress'),
-      publications: { reportPublished: (id) => publications!.reportPublished(id) },
+      publicationTaskQueue: taskQueue,
+      env: { WEB_ORIGIN: 'http://web.test' },
     });
-    publications = createPublications({ db: harness.database.db, temporal: harness.temporal, taskQueue, webOrigin: 'http://web.test' });
     ({ worker, connection: workerConnection } = await createPublicationWorker({
       temporalAddress: inject('temporalAddress'),
       namespace: 'default',
@@ -67,7 +65,8 @@ describe('publication of reports', () => {
     await harness?.close();
   });
 
-  const post = (url: string, payload: object, headers: Record<string, string> = {}) => harness.app.inject({ method: 'POST', url, payload, headers });
+  const post = (url: string, payload: object, headers: Record<string, string> = {}) =>
+    harness.app.inject({ method: 'POST', url, payload, headers });
 
   it('delivers the signed publication exactly once although the receiver fails twice', async () => {
     const bad = await post('/api/subscriptions', { url: 'file:///etc/passwd', secret: SECRET }, OPERATOR);
@@ -107,13 +106,17 @@ describe('publication of reports', () => {
     const payload = JSON.parse(accepted.body) as { type: string; report: { id: string; title: string; url: string; tags: string[] } };
     expect(payload).toMatchObject({ type: 'report.published', report: { id, title, url: `http://web.test/reports/${id}` } });
 
-    const log = (await harness.app.inject({ method: 'GET', url: `/api/subscriptions/${subscriberId}/deliveries`, headers: OPERATOR })).json() as {
+    const log = (
+      await harness.app.inject({ method: 'GET', url: `/api/subscriptions/${subscriberId}/deliveries`, headers: OPERATOR })
+    ).json() as {
       publication: string;
       attempts: number;
       lastStatus: number;
       deliveredAt: string | null;
     }[];
-    expect(log).toEqual([expect.objectContaining({ publication: `report-published:${id}`, attempts: 3, lastStatus: 200, deliveredAt: expect.any(String) })]);
+    expect(log).toEqual([
+      expect.objectContaining({ publication: `report-published:${id}`, attempts: 3, lastStatus: 200, deliveredAt: expect.any(String) }),
+    ]);
   });
 
   it('serves an Atom feed per tag and per system that validates and keeps markup inert', async () => {

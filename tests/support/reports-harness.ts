@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../api/app.ts';
 import type { ApiDeps } from '../../api/deps.ts';
 import { syncReportLibrary } from '../../api/reports/library-sync.ts';
+import { createPublications } from '../../api/reports/publications.ts';
 import { ScenarioIdentities } from '../../api/scenario-ids.ts';
 import { loadConfig } from '../../config/config.ts';
 import { openDatabase, type DatabaseHandle } from '../../db/client.ts';
@@ -26,7 +27,8 @@ export async function startReportsHarness(opts: {
   databaseUrl: string;
   temporalAddress: string;
   env?: Record<string, string>;
-  publications?: ApiDeps['publications'];
+  /** Publishes to webhook subscribers through this task queue (a publication worker must serve it). */
+  publicationTaskQueue?: string;
 }): Promise<ReportsHarness> {
   const config = loadConfig({
     DATABASE_URL: opts.databaseUrl,
@@ -50,7 +52,16 @@ export async function startReportsHarness(opts: {
     library,
     identities: new ScenarioIdentities(library, randomBytes(32)),
     gateway: { publicUrl: 'https://127.0.0.1:1', caPem: '' },
-    publications: opts.publications,
+    ...(opts.publicationTaskQueue
+      ? {
+          publications: createPublications({
+            db: database.db,
+            temporal,
+            taskQueue: opts.publicationTaskQueue,
+            webOrigin: config.webOrigin,
+          }),
+        }
+      : {}),
   };
   const app = await buildApp(deps, false);
   return {

@@ -1,6 +1,16 @@
 // The report form's draft in the browser's localStorage: nothing typed is lost to a closed tab or a failed
 // submission. The draft carries its own idempotency key, so submitting twice files one report.
-export const REPORT_FIELDS = ['title', 'whatFailed', 'impact', 'detection', 'trigger', 'timeline', 'kubernetesVersion', 'provider', 'components'] as const;
+export const REPORT_FIELDS = [
+  'title',
+  'whatFailed',
+  'impact',
+  'detection',
+  'trigger',
+  'timeline',
+  'kubernetesVersion',
+  'provider',
+  'components',
+] as const;
 export type ReportField = (typeof REPORT_FIELDS)[number];
 export type ReportDraft = Record<ReportField, string> & { key: string };
 

@@ -26,7 +26,10 @@ export const actions: Actions = {
     try {
       await api(fetch).reports({ status: 'submitted' }, token);
     } catch (cause) {
-      if (cause instanceof ApiError) return fail(cause.status === 401 ? 401 : 502, { message: cause.status === 401 ? 'That token is not a reviewer or operator token.' : cause.message });
+      if (cause instanceof ApiError)
+        return fail(cause.status === 401 ? 401 : 502, {
+          message: cause.status === 401 ? 'That token is not a reviewer or operator token.' : cause.message,
+        });
       throw cause;
     }
     setReviewerToken(cookies, url, token);

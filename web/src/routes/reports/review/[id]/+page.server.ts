@@ -43,7 +43,8 @@ export const actions: Actions = {
         token,
       );
     } catch (cause) {
-      if (cause instanceof ApiError) return fail(cause.status >= 400 && cause.status < 600 ? cause.status : 502, { message: cause.message });
+      if (cause instanceof ApiError)
+        return fail(cause.status >= 400 && cause.status < 600 ? cause.status : 502, { message: cause.message });
       throw cause;
     }
     redirect(303, `/reports/${encodeURIComponent(params.id)}`);
