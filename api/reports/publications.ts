@@ -6,27 +6,13 @@ import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/c
 import { and, eq, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
 import { reports, subscribers, webhookDeliveries, type ReportRow } from '../../db/schema.ts';
+import { reportFields } from './report-view.ts';
 
 /** What subscribers receive about a published report (the feed carries the same). */
 export function reportPublication(row: ReportRow, webOrigin: string) {
   return {
     type: 'report.published' as const,
-    report: {
-      id: row.id,
-      url: `${webOrigin}/reports/${encodeURIComponent(row.id)}`,
-      title: row.title,
-      whatFailed: row.whatFailed,
-      impact: row.impact,
-      detection: row.detection,
-      trigger: row.trigger,
-      timeline: row.timeline,
-      environment: row.environment,
-      rootCause: row.rootCause,
-      links: row.links,
-      tags: row.tags,
-      scenarioId: row.scenarioId,
-      publishedAt: row.publishedAt?.toISOString() ?? null,
-    },
+    report: { ...reportFields(row), url: `${webOrigin}/reports/${encodeURIComponent(row.id)}` },
   };
 }
 

@@ -35,8 +35,22 @@ export async function reportDto(db: Database, row: ReportRow): Promise<ReportDto
     suggestTags(db, row.id),
   ]);
   return {
-    id: row.id,
+    ...reportFields(row),
     status: row.status,
+    remediationSteps: row.remediationSteps,
+    suggestedTags,
+    duplicateOf: row.duplicateOf,
+    duplicates: duplicates.map((d) => d.id),
+    remediations: fixes.map(remediationDto),
+    similar,
+    createdAt: row.createdAt.toISOString(),
+  };
+}
+
+/** What a report says and how it was categorised: the page, the feed and webhooks all show these. */
+export function reportFields(row: ReportRow) {
+  return {
+    id: row.id,
     title: row.title,
     whatFailed: row.whatFailed,
     impact: row.impact,
@@ -45,16 +59,9 @@ export async function reportDto(db: Database, row: ReportRow): Promise<ReportDto
     timeline: row.timeline,
     environment: row.environment,
     rootCause: row.rootCause,
-    remediationSteps: row.remediationSteps,
     links: row.links,
     tags: row.tags,
-    suggestedTags,
     scenarioId: row.scenarioId,
-    duplicateOf: row.duplicateOf,
-    duplicates: duplicates.map((d) => d.id),
-    remediations: fixes.map(remediationDto),
-    similar,
-    createdAt: row.createdAt.toISOString(),
     publishedAt: row.publishedAt?.toISOString() ?? null,
   };
 }
