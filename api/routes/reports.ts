@@ -39,6 +39,8 @@ export function reportRoutes(fastify: FastifyInstance, deps: ApiDeps): void {
   app.post(
     '/api/reports',
     {
+      // Anyone may file: a client address may save a report (or a draft) 30 times a minute.
+      config: { rateLimit: { max: 30, timeWindow: '1 minute' } },
       schema: {
         tags: ['reports'],
         headers: IdempotencyHeadersSchema,
@@ -102,6 +104,7 @@ export function reportRoutes(fastify: FastifyInstance, deps: ApiDeps): void {
   app.post(
     '/api/reports/:id/remediations',
     {
+      config: { rateLimit: { max: 30, timeWindow: '1 minute' } },
       schema: {
         tags: ['reports'],
         params: ReportIdParams,
