@@ -17,6 +17,8 @@ describe('failure reports in the browser', () => {
   let web: WebServer;
   let browser: Browser;
   let context: BrowserContext | undefined;
+  /** Anything the browser reported blocking under the site's Content-Security-Policy: the policy must break nothing. */
+  let cspViolations: string[] = [];
 
   beforeAll(async () => {
     const database = inject('databases').find((db) => db.name === 'pglite');
@@ -37,6 +39,8 @@ describe('failure reports in the browser', () => {
   afterEach(async () => {
     await context?.close();
     context = undefined;
+    expect(cspViolations).toEqual([]);
+    cspViolations = [];
   });
 
   afterAll(async () => {
@@ -48,7 +52,11 @@ describe('failure reports in the browser', () => {
   async function newPage(): Promise<Page> {
     context = await browser.newContext({ baseURL: web.url, viewport: { width: 1280, height: 900 } });
     context.setDefaultTimeout(30_000);
-    return context.newPage();
+    const page = await context.newPage();
+    page.on('console', (message) => {
+      if (message.type() === 'error' && /Content.Security.Policy/i.test(message.text())) cspViolations.push(message.text());
+    });
+    return page;
   }
 
   it('a person files a report, a reviewer publishes it, the page shows similar reports and the scenario', async () => {
