@@ -71,6 +71,14 @@ describe.each(inject('databases'))('reports on $name', ({ url }) => {
     expect((await rowsWithKey(key))[0]!.title).toBe(DNS_REPORT.title);
   });
 
+  it('files one report for a submission sent five times at once', async () => {
+    const key = `k-${randomUUID()}`;
+    const responses = await Promise.all(Array.from({ length: 5 }, () => file(key, DNS_REPORT)));
+    expect(responses.map((r) => r.statusCode).sort()).toEqual([200, 200, 200, 200, 201]);
+    expect(new Set(responses.map((r) => (r.json() as { id: string }).id)).size).toBe(1);
+    expect(await rowsWithKey(key)).toHaveLength(1);
+  });
+
   it('refuses empty, huge and unknown fields with the field named', async () => {
     const key = `k-${randomUUID()}`;
     const huge = errorOf(await file(key, { ...DNS_REPORT, impact: 'x'.repeat(9000) }), 400);
