@@ -33,6 +33,10 @@ const library = loadLibrary(config.scenariosDir);
 // Similarity reads the scenarios and tag rules from the database; the seed reports give it something to find.
 await syncReportLibrary(database.db, library);
 const temporal = new Client({ connection, namespace: config.temporalNamespace });
+const publications = createPublications({ db: database.db, temporal, taskQueue: config.publicationTaskQueue, webOrigin: config.webOrigin });
+// The outbox: deliveries committed with a publication whose workflow never started (a crash in between) start now.
+const resumed = await publications.dispatch();
+if (resumed > 0) logger.info({ resumed }, 'webhook deliveries resumed from the outbox');
 const app = await buildApp({
   config,
   db: database.db,
@@ -42,7 +46,7 @@ const app = await buildApp({
   library,
   identities: new ScenarioIdentities(library, challengeSecret(config)),
   gateway,
-  publications: createPublications({ db: database.db, temporal, taskQueue: config.publicationTaskQueue, webOrigin: config.webOrigin }),
+  publications,
 });
 await app.listen({ host: config.apiHost, port: config.apiPort });
 

@@ -143,6 +143,8 @@ export async function reviewReport(
   review: Review,
   actor: 'reviewer' | 'operator',
   scenarioExists: (id: string) => boolean,
+  /** Writes what publishing the report tells subscribers (the outbox), in this review's transaction. */
+  onPublished?: (tx: Tx, row: ReportRow) => Promise<void>,
 ): Promise<ReviewOutcome> {
   return db.transaction(async (tx) => {
     const [row] = await tx.select().from(reports).where(eq(reports.id, id)).for('update');
@@ -207,7 +209,9 @@ export async function reviewReport(
         ...(moved.length > 0 ? { remediations: { after: moved.map((m) => m.id) } } : {}),
       });
     }
-    return { row: updated!, published: review.status === 'published' && row.status !== 'published' };
+    const published = review.status === 'published' && row.status !== 'published';
+    if (published) await onPublished?.(tx, updated!);
+    return { row: updated!, published };
   });
 }
 

@@ -94,9 +94,18 @@ export function reportRoutes(fastify: FastifyInstance, deps: ApiDeps): void {
     },
     async (request) => {
       const role = reviewerRole(config, request) ?? 'reviewer';
-      const { row, published } = await reviewReport(db, request.params.id, request.body, role, (id) => library.scenarios.has(id));
+      const { publications } = deps;
+      const { row, published } = await reviewReport(
+        db,
+        request.params.id,
+        request.body,
+        role,
+        (id) => library.scenarios.has(id),
+        publications?.enqueue,
+      );
       request.log.info({ reportId: row.id, status: row.status, role }, 'report reviewed');
-      if (published) await deps.publications?.reportPublished(row.id);
+      // The deliveries were committed with the publication; starting them now is only quicker than the API's next start.
+      if (published) await publications?.dispatch(`report-published:${row.id}`);
       return reportDto(db, row);
     },
   );

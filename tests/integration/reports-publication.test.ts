@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import type { Worker } from '@temporalio/worker';
 import type { NativeConnection } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { reviewReport } from '../../api/reports/report-store.ts';
 import { createPublicationWorker } from '../../worker/publication-worker.ts';
 import { atomEntries, atomProblems } from '../support/atom.ts';
 import { OPERATOR, REVIEWER, startReportsHarness, type ReportsHarness } from '../support/reports-harness.ts';
@@ -117,6 +118,48 @@ describe('publication of reports', () => {
     expect(log).toEqual([
       expect.objectContaining({ publication: `report-published:${id}`, attempts: 3, lastStatus: 200, deliveredAt: expect.any(String) }),
     ]);
+  });
+
+  it('keeps deliveries committed with a publication and starts them once when the outbox is resumed', async () => {
+    const subscribed = await post('/api/subscriptions', { url: receiverUrl, secret: SECRET, tags: ['network'] }, OPERATOR);
+    const { id: subscriberId } = subscribed.json() as { id: string };
+    const filed = await post(
+      '/api/reports',
+      {
+        title: 'DNS lookups time out after a CoreDNS rollout',
+        whatFailed: 'Lookups time out.',
+        impact: 'Errors.',
+        detection: 'Alert.',
+        trigger: 'Rollout.',
+        timeline: 'Minutes.',
+        environment: { kubernetesVersion: '1.30', provider: 'EKS', components: ['CoreDNS'] },
+      },
+      { 'idempotency-key': `k-${randomUUID()}` },
+    );
+    const { id } = filed.json() as { id: string };
+    const publications = harness.deps.publications!;
+    // The API dies right after the publishing transaction commits: no workflow was started.
+    await reviewReport(
+      harness.database.db,
+      id,
+      { status: 'published', tags: ['network', 'errors', 'change'] },
+      'reviewer',
+      () => true,
+      publications.enqueue,
+    );
+    const deliveries = () =>
+      harness.app
+        .inject({ method: 'GET', url: `/api/subscriptions/${subscriberId}/deliveries`, headers: OPERATOR })
+        .then((r) => r.json() as { attempts: number; deliveredAt: string | null }[]);
+    expect(await deliveries()).toEqual([expect.objectContaining({ attempts: 0, deliveredAt: null })]);
+    const before = received.length;
+    // The restarted API resumes the outbox; a second resume (or a retry) starts nothing more.
+    await publications.dispatch();
+    await publications.dispatch();
+    await expect.poll(async () => (await deliveries())[0]!.deliveredAt, { timeout: 30_000, interval: 250 }).not.toBeNull();
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    expect(received.slice(before).map((r) => r.status)).toEqual([200]);
+    expect(JSON.parse(received[before]!.body)).toMatchObject({ type: 'report.published', report: { id } });
   });
 
   it('serves an Atom feed per tag and per system that validates and keeps markup inert', async () => {
