@@ -13,6 +13,7 @@ import { eventRoutes } from './routes/events.ts';
 import { catalogRoutes } from './routes/catalog.ts';
 import { healthRoutes } from './routes/health.ts';
 import { publicationRoutes } from './routes/publications.ts';
+import { verificationRoutes } from './routes/verification.ts';
 import { reportRoutes } from './routes/reports.ts';
 import { resultRoutes } from './routes/results.ts';
 import { sessionRoutes } from './routes/sessions.ts';
@@ -65,6 +66,7 @@ export async function buildApp(
   eventRoutes(app, deps);
   reportRoutes(app, deps);
   publicationRoutes(app, deps);
+  verificationRoutes(app, deps);
   sessionStreamRoutes(app, deps);
   return app;
 }

@@ -142,6 +142,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     holdSecondsOverride: env.FL_HOLD_SECONDS ? integer(env, 'FL_HOLD_SECONDS', 0) : undefined,
     /** Overrides every scenario's time limit for the running phase; for demos and tests. */
     timeLimitSecondsOverride: env.FL_TIME_LIMIT_SECONDS ? integer(env, 'FL_TIME_LIMIT_SECONDS', 0) : undefined,
+    /** How long a remediation's verification session gives the commands to turn the SLA green (from its start). */
+    verifyTimeLimitSeconds: integer(env, 'FL_VERIFY_TIME_LIMIT_SECONDS', 300),
     provisionTimeoutSeconds: integer(env, 'FL_PROVISION_TIMEOUT_SECONDS', 600),
     readyTimeoutSeconds: integer(env, 'FL_READY_TIMEOUT_SECONDS', 1800),
     slaPollSeconds: integer(env, 'FL_SLA_POLL_SECONDS', 2),

@@ -1,6 +1,8 @@
 // Builds a Temporal worker for session workflows with its activities wired to real dependencies.
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities/session-activities.ts';
+import { createVerificationActivities } from '../activities/verification/verification-activities.ts';
+import { createClusterDriver } from '../cluster/drivers.ts';
 import { chooseWorkflowBundle, WORKFLOWS_PATH, type BundleChoice } from './workflow-bundle.ts';
 
 export { WORKFLOWS_PATH };
@@ -28,7 +30,11 @@ export async function createSessionWorker({
     namespace,
     taskQueue,
     ...(bundle.use === 'prebuilt' ? { workflowBundle: { codePath: bundle.codePath } } : { workflowsPath: WORKFLOWS_PATH }),
-    activities: createActivities(deps),
+    activities: {
+      ...createActivities(deps),
+      // Remediation verification drives a headless session in the same sandboxes.
+      ...createVerificationActivities({ db: deps.db, kubeFor: (deps.driver ?? createClusterDriver('sim', deps.kube)).kubeFor }),
+    },
     maxConcurrentActivityTaskExecutions: 500,
     // Long watches are cancelled on shutdown and resumed by a retry; teardown is idempotent.
     shutdownGraceTime: '3 seconds',

@@ -6,6 +6,7 @@ import type { Database } from '../../db/client.ts';
 import { remediations, reportAudit, reports, type ReportRow } from '../../db/schema.ts';
 import { LAYERS, REQUIRED_REPORT_FIELDS, SYMPTOMS, TRIGGERS, type ReportStatus } from '../../domain/report-terms.ts';
 import { badRequest, conflict, notFound } from '../errors.ts';
+import type { VerificationVerdict } from '../../workflows/types.ts';
 import type { ReportInput, Review } from './report-contract.ts';
 
 type Actor = 'reporter' | 'reviewer' | 'operator' | 'system';
@@ -249,6 +250,60 @@ export async function addRemediation(
       id,
     );
     return { id, created: true };
+  });
+}
+
+/** A verification starts: the remediation reads `verifying` until its verdict; the reviewer who asked is audited. */
+export async function markVerifying(
+  db: Database,
+  reportId: string,
+  remediationId: string,
+  actor: 'reviewer' | 'operator',
+  sessionId: string,
+) {
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .select()
+      .from(remediations)
+      .where(and(eq(remediations.id, remediationId), eq(remediations.reportId, reportId)))
+      .for('update');
+    if (!row) throw notFound(`remediation "${remediationId}" of report "${reportId}"`);
+    if (row.status === 'verifying') throw conflict('this remediation is being verified already');
+    await tx.update(remediations).set({ status: 'verifying', updatedAt: new Date() }).where(eq(remediations.id, remediationId));
+    await audit(
+      tx,
+      reportId,
+      actor,
+      'verification started',
+      { status: { before: row.status, after: 'verifying' }, sessionId: { after: sessionId } },
+      remediationId,
+    );
+    return row;
+  });
+}
+
+/** A verification's verdict, with its reason and the session as evidence, and its audit entry. */
+export async function recordVerification(db: Database, remediationId: string, verdict: VerificationVerdict): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const [row] = await tx.select().from(remediations).where(eq(remediations.id, remediationId)).for('update');
+    if (!row) return false;
+    await tx
+      .update(remediations)
+      .set({ status: verdict.status, reason: verdict.reason, evidenceSessionId: verdict.sessionId, updatedAt: new Date() })
+      .where(eq(remediations.id, remediationId));
+    await audit(
+      tx,
+      row.reportId,
+      'system',
+      `remediation ${verdict.status}`,
+      {
+        status: { before: row.status, after: verdict.status },
+        reason: { after: verdict.reason },
+        evidenceSessionId: { after: verdict.sessionId },
+      },
+      remediationId,
+    );
+    return true;
   });
 }
 
