@@ -5,7 +5,7 @@
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { ApplicationFailure, Context } from '@temporalio/activity';
@@ -14,13 +14,35 @@ import type { Kube } from '../../cluster/kube.ts';
 import { renderKubeconfig } from '../../cluster/kubeconfig.ts';
 import { issueParticipantToken } from '../../cluster/sandbox.ts';
 import type { Database } from '../../db/client.ts';
-import { sessions } from '../../db/schema.ts';
+import { remediations, reportAudit, sessions } from '../../db/schema.ts';
 import { isTerminalPhase } from '../../domain/session-terms.ts';
-import { requireTool } from '../../infra/lib/tools.ts';
-import { recordVerification } from '../../api/reports/report-store.ts';
 import type { CommandOutput, VerificationVerdict } from '../../workflows/types.ts';
 
 const run = promisify(execFile);
+
+/** A verification's verdict, with its reason and the session as evidence, and its audit entry; false: no such remediation. */
+async function recordVerification(db: Database, remediationId: string, verdict: VerificationVerdict): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const [row] = await tx.select().from(remediations).where(eq(remediations.id, remediationId)).for('update');
+    if (!row) return false;
+    await tx
+      .update(remediations)
+      .set({ status: verdict.status, reason: verdict.reason, evidenceSessionId: verdict.sessionId, updatedAt: new Date() })
+      .where(eq(remediations.id, remediationId));
+    await tx.insert(reportAudit).values({
+      reportId: row.reportId,
+      remediationId,
+      actor: 'system',
+      action: `remediation ${verdict.status}`,
+      changes: {
+        status: { before: row.status, after: verdict.status },
+        reason: { after: verdict.reason },
+        evidenceSessionId: { after: verdict.sessionId },
+      },
+    });
+    return true;
+  });
+}
 
 export function createVerificationActivities({ db, kubeFor }: { db: Database; kubeFor: (sessionId: string) => Promise<Kube> }) {
   const phaseOf = async (sessionId: string) => {
@@ -64,7 +86,8 @@ export function createVerificationActivities({ db, kubeFor }: { db: Database; ku
               try {
                 const { stdout, stderr } = await run('bash', ['-c', `set -o pipefail; ${command}`], {
                   timeout: 60_000,
-                  env: { PATH: `${dirname(requireTool('kubectl'))}:/usr/bin:/bin`, KUBECONFIG: kubeconfig, HOME: dir },
+                  // The worker's PATH (kubectl on it), and only the participant's kubeconfig.
+                  env: { PATH: process.env.PATH ?? '/usr/bin:/bin', KUBECONFIG: kubeconfig, HOME: dir },
                 });
                 outputs.push({ command, ok: true, output: (stdout + stderr).slice(0, 2000) });
               } catch (error) {

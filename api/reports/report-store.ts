@@ -6,7 +6,6 @@ import type { Database } from '../../db/client.ts';
 import { remediations, reportAudit, reports, type ReportRow } from '../../db/schema.ts';
 import { LAYERS, REQUIRED_REPORT_FIELDS, SYMPTOMS, TRIGGERS, type ReportStatus } from '../../domain/report-terms.ts';
 import { badRequest, conflict, notFound } from '../errors.ts';
-import type { VerificationVerdict } from '../../workflows/types.ts';
 import type { ReportInput, Review } from './report-contract.ts';
 
 type Actor = 'reporter' | 'reviewer' | 'operator' | 'system';
@@ -279,31 +278,6 @@ export async function markVerifying(
       remediationId,
     );
     return row;
-  });
-}
-
-/** A verification's verdict, with its reason and the session as evidence, and its audit entry. */
-export async function recordVerification(db: Database, remediationId: string, verdict: VerificationVerdict): Promise<boolean> {
-  return db.transaction(async (tx) => {
-    const [row] = await tx.select().from(remediations).where(eq(remediations.id, remediationId)).for('update');
-    if (!row) return false;
-    await tx
-      .update(remediations)
-      .set({ status: verdict.status, reason: verdict.reason, evidenceSessionId: verdict.sessionId, updatedAt: new Date() })
-      .where(eq(remediations.id, remediationId));
-    await audit(
-      tx,
-      row.reportId,
-      'system',
-      `remediation ${verdict.status}`,
-      {
-        status: { before: row.status, after: verdict.status },
-        reason: { after: verdict.reason },
-        evidenceSessionId: { after: verdict.sessionId },
-      },
-      remediationId,
-    );
-    return true;
   });
 }
 
