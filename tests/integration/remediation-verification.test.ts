@@ -4,6 +4,7 @@
 // their session as evidence and an audit entry.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { minimalReport } from '../support/reports-harness.ts';
 import { startHarness, type Harness } from '../support/session-harness.ts';
 
 const REVIEWER = { authorization: 'Bearer reviewer-test-token' };
@@ -27,19 +28,9 @@ describe('remediation verification', () => {
     harness.app.inject({ method: 'POST', url, payload, headers });
 
   async function reportOfScenario(scenarioId: string): Promise<string> {
-    const filed = await post(
-      '/api/reports',
-      {
-        title: 'Storefront down after a scale to zero',
-        whatFailed: 'Every storefront request failed: no pods.',
-        impact: 'Shop down.',
-        detection: 'Availability alert.',
-        trigger: 'A scripted scale-down.',
-        timeline: 'Minutes.',
-        environment: { kubernetesVersion: '1.30', provider: 'kind', components: ['Deployment'] },
-      },
-      { 'idempotency-key': `k-${randomUUID()}` },
-    );
+    const filed = await post('/api/reports', minimalReport('Storefront down after a scale to zero'), {
+      'idempotency-key': `k-${randomUUID()}`,
+    });
     const { id } = filed.json() as { id: string };
     const reviewed = await post(
       `/api/reports/${id}/review`,

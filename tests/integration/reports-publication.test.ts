@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { reviewReport } from '../../api/reports/report-store.ts';
 import { createPublicationWorker } from '../../worker/publication-worker.ts';
 import { atomEntries, atomProblems } from '../support/atom.ts';
-import { OPERATOR, REVIEWER, startReportsHarness, type ReportsHarness } from '../support/reports-harness.ts';
+import { minimalReport, OPERATOR, REVIEWER, startReportsHarness, type ReportsHarness } from '../support/reports-harness.ts';
 
 const SECRET = 'a-subscriber-secret-of-some-length';
 
@@ -123,19 +123,9 @@ describe('publication of reports', () => {
   it('keeps deliveries committed with a publication and starts them once when the outbox is resumed', async () => {
     const subscribed = await post('/api/subscriptions', { url: receiverUrl, secret: SECRET, tags: ['network'] }, OPERATOR);
     const { id: subscriberId } = subscribed.json() as { id: string };
-    const filed = await post(
-      '/api/reports',
-      {
-        title: 'DNS lookups time out after a CoreDNS rollout',
-        whatFailed: 'Lookups time out.',
-        impact: 'Errors.',
-        detection: 'Alert.',
-        trigger: 'Rollout.',
-        timeline: 'Minutes.',
-        environment: { kubernetesVersion: '1.30', provider: 'EKS', components: ['CoreDNS'] },
-      },
-      { 'idempotency-key': `k-${randomUUID()}` },
-    );
+    const filed = await post('/api/reports', minimalReport('DNS lookups time out after a CoreDNS rollout', ['CoreDNS']), {
+      'idempotency-key': `k-${randomUUID()}`,
+    });
     const { id } = filed.json() as { id: string };
     const publications = harness.deps.publications!;
     // The API dies right after the publishing transaction commits: no workflow was started.

@@ -76,3 +76,16 @@ export async function startReportsHarness(opts: {
     },
   };
 }
+
+/** A report with every required field and nothing else, as a submission. */
+export function minimalReport(title: string, components: string[] = ['Deployment']) {
+  return {
+    title,
+    whatFailed: `${title}: requests failed.`,
+    impact: 'Errors for users.',
+    detection: 'An alert.',
+    trigger: 'A change.',
+    timeline: 'Minutes.',
+    environment: { kubernetesVersion: '1.30', provider: 'kind', components },
+  };
+}
