@@ -13,6 +13,9 @@ import { eventRoutes } from './routes/events.ts';
 import { catalogRoutes } from './routes/catalog.ts';
 import { healthRoutes } from './routes/health.ts';
 import { metricsRoutes } from './routes/metrics.ts';
+import { publicationRoutes } from './routes/publications.ts';
+import { verificationRoutes } from './routes/verification.ts';
+import { reportRoutes } from './routes/reports.ts';
 import { resultRoutes } from './routes/results.ts';
 import { sessionRoutes } from './routes/sessions.ts';
 import { sessionStreamRoutes } from './routes/session-stream.ts';
@@ -63,6 +66,9 @@ export async function buildApp(
   sessionRoutes(app, deps);
   resultRoutes(app, deps);
   eventRoutes(app, deps);
+  reportRoutes(app, deps);
+  publicationRoutes(app, deps);
+  verificationRoutes(app, deps);
   sessionStreamRoutes(app, deps);
   return app;
 }

@@ -3,6 +3,7 @@ import type { Client } from '@temporalio/client';
 import type { Config } from '../config/config.ts';
 import type { Database } from '../db/client.ts';
 import type { Library } from '../scenarios/lib/load.ts';
+import type { Publications } from './reports/publications.ts';
 import type { ScenarioIdentities } from './scenario-ids.ts';
 
 export interface ApiDeps {
@@ -17,4 +18,6 @@ export interface ApiDeps {
   identities: ScenarioIdentities;
   /** The recording kube gateway participants' kubeconfigs point at. */
   gateway: { publicUrl: string; caPem: string };
+  /** Tells subscribers about publications (webhooks); absent: nobody is told. */
+  publications?: Publications;
 }

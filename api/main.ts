@@ -6,6 +6,8 @@ import { temporalConnectionOptions } from '../config/temporal-connection.ts';
 import { openDatabase } from '../db/client.ts';
 import { connectCluster } from '../cluster/connect-cluster.ts';
 import { loadLibrary } from '../scenarios/lib/load.ts';
+import { syncReportLibrary } from './reports/library-sync.ts';
+import { createPublications } from './reports/publications.ts';
 import { buildApp, REDACTED_PATHS } from './app.ts';
 import { challengeSecret, ScenarioIdentities } from './scenario-ids.ts';
 import { startGateway } from '../gateway/server.ts';
@@ -30,15 +32,23 @@ const gateway = await startGateway({
   driver: cluster.driver,
 });
 const library = loadLibrary(config.scenariosDir);
+// Similarity reads the scenarios and tag rules from the database; the seed reports give it something to find.
+await syncReportLibrary(database.db, library);
+const temporal = new Client({ connection, namespace: config.temporalNamespace });
+const publications = createPublications({ db: database.db, temporal, taskQueue: config.publicationTaskQueue, webOrigin: config.webOrigin });
+// The outbox: deliveries committed with a publication whose workflow never started (a crash in between) start now.
+const resumed = await publications.dispatch();
+if (resumed > 0) logger.info({ resumed }, 'webhook deliveries resumed from the outbox');
 const app = await buildApp({
   config,
   db: database.db,
   pingDb: database.ping,
-  temporal: new Client({ connection, namespace: config.temporalNamespace }),
+  temporal,
   pingCluster: cluster.ping,
   library,
   identities: new ScenarioIdentities(library, challengeSecret(config)),
   gateway,
+  publications,
 });
 await app.listen({ host: config.apiHost, port: config.apiPort });
 

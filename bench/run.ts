@@ -24,7 +24,16 @@ import { machineInfo, readResults, writeResult } from './lib/result.ts';
 import { startInfra } from './lib/stack.ts';
 
 /** Every benchmark of the suite, in report order. */
-export const SUITE = ['session-ready', 'first-session', 'repair-detection', 'scale', 'ws-fanout', 'gateway-overhead', 'sla-batching'];
+export const SUITE = [
+  'session-ready',
+  'first-session',
+  'repair-detection',
+  'scale',
+  'ws-fanout',
+  'gateway-overhead',
+  'sla-batching',
+  'report-similarity',
+];
 const BENCH_DIR = join(ROOT, 'bench');
 const RESULTS_DIR = join(BENCH_DIR, 'results');
 

@@ -147,6 +147,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     temporal: temporalConnectionConfig(env),
     temporalUiPort: integer(env, 'TEMPORAL_UI_PORT', 8233),
     taskQueue: text(env, 'TEMPORAL_TASK_QUEUE', 'failurelib-sessions'),
+    /** Webhook deliveries run on their own queue beside the sessions' (worker/publication-worker.ts). */
+    publicationTaskQueue: `${text(env, 'TEMPORAL_TASK_QUEUE', 'failurelib-sessions')}-publications`,
     clusterDriver: oneOf(env, 'CLUSTER_DRIVER', CLUSTER_DRIVERS, 'sim'),
     clusters: clusterPerSessionConfig(env),
     /** Kubeconfig of the cluster the engine drives; for `sim` the stack writes it into the data dir. */
@@ -158,6 +160,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     realNode: env.FL_REAL_NODE === '1',
     scenariosDir: resolve(text(env, 'FL_SCENARIOS_DIR', join(ROOT, 'scenarios'))),
     operatorToken: optional(env, 'FL_OPERATOR_TOKEN'),
+    /** Reviews failure reports (categorise, merge duplicates, publish); the operator token may too. */
+    reviewerToken: optional(env, 'FL_REVIEWER_TOKEN'),
     /** Draws Challenge codenames; unset: a random secret kept in the data dir (api/scenario-ids.ts). */
     challengeSecret: optional(env, 'FL_CHALLENGE_SECRET'),
     /** Sessions one client address may create per minute; raise it for a booth whose kiosks share one address. */
@@ -184,6 +188,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     holdSecondsOverride: env.FL_HOLD_SECONDS ? integer(env, 'FL_HOLD_SECONDS', 0) : undefined,
     /** Overrides every scenario's time limit for the running phase; for demos and tests. */
     timeLimitSecondsOverride: env.FL_TIME_LIMIT_SECONDS ? integer(env, 'FL_TIME_LIMIT_SECONDS', 0) : undefined,
+    /** How long a remediation's verification session gives the commands to turn the SLA green (from its start). */
+    verifyTimeLimitSeconds: integer(env, 'FL_VERIFY_TIME_LIMIT_SECONDS', 300),
     provisionTimeoutSeconds: integer(env, 'FL_PROVISION_TIMEOUT_SECONDS', 600),
     readyTimeoutSeconds: integer(env, 'FL_READY_TIMEOUT_SECONDS', 1800),
     slaPollSeconds: integer(env, 'FL_SLA_POLL_SECONDS', 2),

@@ -1,6 +1,8 @@
-// The read model: sessions and their events. Written by activities, read by the API and streamed to browsers.
-import { bigserial, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+// The read model: sessions and their events, failure reports and remediations. Written by activities, read by the API and streamed to browsers.
+import { sql } from 'drizzle-orm';
+import { bigserial, customType, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { EVENT_KINDS, MODES, PHASES, SLA_STATUSES } from '../domain/session-terms.ts';
+import { REMEDIATION_STATUSES, REPORT_STATUSES } from '../domain/report-terms.ts';
 
 /** A database enum, so a row can only hold a phase the code knows (and reads back typed, without a cast). */
 export const sessionPhase = pgEnum('session_phase', PHASES);
@@ -160,3 +162,180 @@ export type NewKubeRequestRow = typeof kubeRequests.$inferInsert;
 export type EventRow = typeof events.$inferSelect;
 export type EventParticipantRow = typeof eventParticipants.$inferSelect;
 export type SlaSampleRow = typeof slaSamples.$inferSelect;
+
+// ---- Failure reports and remediations -------------------------------------------------------------------
+
+/** A PostgreSQL full-text document (drizzle has no built-in type for it). */
+const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
+
+export const reportStatus = pgEnum('report_status', REPORT_STATUSES);
+export const remediationStatus = pgEnum('remediation_status', REMEDIATION_STATUSES);
+
+/** Where a report's environment is described: the cluster and the components involved. */
+export interface ReportEnvironment {
+  kubernetesVersion?: string;
+  provider?: string;
+  components: string[];
+}
+
+/**
+ * What people report: the required fields (what failed, impact, detection, environment, timeline, trigger),
+ * the optional ones, and what review added (tags, the scenario that reproduces it, the report it duplicates).
+ * `search` is the weighted full-text document similarity and search read; components are lower-cased for overlap.
+ */
+export const reports = pgTable(
+  'reports',
+  {
+    id: text('id').primaryKey(),
+    /** The client's `Idempotency-Key`: the same key always means the same report. */
+    idempotencyKey: text('idempotency_key').notNull(),
+    status: reportStatus('status').notNull().default('draft'),
+    title: text('title').notNull().default(''),
+    whatFailed: text('what_failed').notNull().default(''),
+    impact: text('impact').notNull().default(''),
+    detection: text('detection').notNull().default(''),
+    trigger: text('trigger').notNull().default(''),
+    timeline: text('timeline').notNull().default(''),
+    environment: jsonb('environment').$type<ReportEnvironment>().notNull().default({ components: [] }),
+    components: text('components')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    rootCause: text('root_cause'),
+    remediationSteps: text('remediation_steps'),
+    links: jsonb('links').$type<string[]>().notNull().default([]),
+    tags: text('tags')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    scenarioId: text('scenario_id'),
+    duplicateOf: text('duplicate_of'),
+    /** `seed` for the library's own reports written from public post-mortems. */
+    origin: text('origin', { enum: ['user', 'seed'] })
+      .notNull()
+      .default('user'),
+    search: tsvector('search')
+      .notNull()
+      .generatedAlwaysAs(
+        sql`setweight(to_tsvector('english', coalesce(title, '')), 'A') || setweight(to_tsvector('english', coalesce(what_failed, '') || ' ' || coalesce(root_cause, '')), 'B') || setweight(to_tsvector('english', coalesce(impact, '') || ' ' || coalesce(detection, '') || ' ' || coalesce(trigger, '') || ' ' || coalesce(timeline, '') || ' ' || coalesce(remediation_steps, '')), 'C')`,
+      ),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    submittedAt: timestamp('submitted_at', { withTimezone: true }),
+    publishedAt: timestamp('published_at', { withTimezone: true }),
+  },
+  (table) => [
+    uniqueIndex('reports_idempotency_idx').on(table.idempotencyKey),
+    index('reports_status_idx').on(table.status, table.createdAt),
+    index('reports_search_idx').using('gin', table.search),
+    index('reports_title_trgm_idx').using('gin', sql`${table.title} gin_trgm_ops`),
+    index('reports_tags_idx').using('gin', table.tags),
+    index('reports_components_idx').using('gin', table.components),
+  ],
+);
+
+/**
+ * The library's scenarios as similarity sees them, refreshed from the YAML library at API start: reports and
+ * scenarios are ranked by one SQL query.
+ */
+export const scenarioDocuments = pgTable(
+  'scenario_documents',
+  {
+    id: text('id').primaryKey(),
+    title: text('title').notNull(),
+    body: text('body').notNull(),
+    tags: text('tags').array().notNull(),
+    components: text('components').array().notNull(),
+    systems: text('systems').array().notNull(),
+    search: tsvector('search')
+      .notNull()
+      .generatedAlwaysAs(sql`setweight(to_tsvector('english', title), 'A') || setweight(to_tsvector('english', body), 'B')`),
+  },
+  (table) => [index('scenario_documents_search_idx').using('gin', table.search)],
+);
+
+/** Terms that suggest a taxonomy tag: a report whose text matches `query` (a tsquery) is suggested `tag`. */
+export const tagRules = pgTable(
+  'tag_rules',
+  {
+    tag: text('tag').notNull(),
+    query: text('query').notNull(),
+  },
+  (table) => [uniqueIndex('tag_rules_idx').on(table.tag, table.query)],
+);
+
+/** A fix attached to a report: kubectl command lines (a scenario solution's shape) and prose. */
+export const remediations = pgTable(
+  'remediations',
+  {
+    id: text('id').primaryKey(),
+    reportId: text('report_id')
+      .notNull()
+      .references(() => reports.id, { onDelete: 'cascade' }),
+    idempotencyKey: text('idempotency_key'),
+    summary: text('summary').notNull(),
+    commands: jsonb('commands').$type<string[]>().notNull(),
+    status: remediationStatus('status').notNull().default('unverified'),
+    /** Why it was verified or refuted. */
+    reason: text('reason'),
+    /** The headless session whose replay is the evidence. */
+    evidenceSessionId: text('evidence_session_id'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [index('remediations_report_idx').on(table.reportId), uniqueIndex('remediations_idempotency_idx').on(table.idempotencyKey)],
+);
+
+/** Every change to a report or remediation: who (role), what, and the fields before and after. */
+export const reportAudit = pgTable(
+  'report_audit',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    reportId: text('report_id')
+      .notNull()
+      .references(() => reports.id, { onDelete: 'cascade' }),
+    remediationId: text('remediation_id'),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+    actor: text('actor', { enum: ['reporter', 'reviewer', 'operator', 'system'] }).notNull(),
+    action: text('action').notNull(),
+    changes: jsonb('changes').$type<Record<string, { before?: unknown; after?: unknown }>>().notNull().default({}),
+  },
+  (table) => [index('report_audit_report_idx').on(table.reportId, table.id)],
+);
+
+/** Webhook subscribers: publications matching their tags (all when empty) are POSTed, signed with their secret. */
+export const subscribers = pgTable('subscribers', {
+  id: text('id').primaryKey(),
+  url: text('url').notNull(),
+  secret: text('secret').notNull(),
+  tags: text('tags')
+    .array()
+    .notNull()
+    .default(sql`'{}'::text[]`),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** One publication to one subscriber: its attempts, the last answer, and when it was delivered. */
+export const webhookDeliveries = pgTable(
+  'webhook_deliveries',
+  {
+    id: text('id').primaryKey(),
+    subscriberId: text('subscriber_id')
+      .notNull()
+      .references(() => subscribers.id, { onDelete: 'cascade' }),
+    /** What is published, e.g. `report-published:<id>`: one delivery per subscriber and publication. */
+    publication: text('publication').notNull(),
+    payload: jsonb('payload').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    lastStatus: integer('last_status'),
+    lastError: text('last_error'),
+    deliveredAt: timestamp('delivered_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [uniqueIndex('webhook_deliveries_publication_idx').on(table.subscriberId, table.publication)],
+);
+
+export type ReportRow = typeof reports.$inferSelect;
+export type RemediationRow = typeof remediations.$inferSelect;
+export type SubscriberRow = typeof subscribers.$inferSelect;
+export type WebhookDeliveryRow = typeof webhookDeliveries.$inferSelect;

@@ -4,6 +4,8 @@ import { NativeConnection, Worker, type ActivityInterceptorsFactory } from '@tem
 import type { TemporalConnectionOptions } from '../config/temporal-connection.ts';
 import { activityExecutions, activityFailures } from '../lib/metrics.ts';
 import { createActivities, type ActivityDeps } from '../activities/session-activities.ts';
+import { createVerificationActivities } from '../activities/verification/verification-activities.ts';
+import { createClusterDriver } from '../cluster/drivers.ts';
 import { chooseWorkflowBundle, WORKFLOWS_PATH, type BundleChoice } from './workflow-bundle.ts';
 
 export { WORKFLOWS_PATH };
@@ -49,7 +51,11 @@ export async function createSessionWorker({
     namespace,
     taskQueue,
     ...(bundle.use === 'prebuilt' ? { workflowBundle: { codePath: bundle.codePath } } : { workflowsPath: WORKFLOWS_PATH }),
-    activities: createActivities(deps),
+    activities: {
+      ...createActivities(deps),
+      // Remediation verification drives a headless session in the same sandboxes.
+      ...createVerificationActivities({ db: deps.db, kubeFor: (deps.driver ?? createClusterDriver('sim', deps.kube)).kubeFor }),
+    },
     interceptors: { activity: [countActivities] },
     maxConcurrentActivityTaskExecutions: 500,
     // Long watches are cancelled on shutdown and resumed by a retry; teardown is idempotent.

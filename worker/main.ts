@@ -5,6 +5,7 @@ import { openDatabase } from '../db/client.ts';
 import { connectCluster } from '../cluster/connect-cluster.ts';
 import { loadLibrary } from '../scenarios/lib/load.ts';
 import { createSessionWorker } from './create-worker.ts';
+import { createPublicationWorker } from './publication-worker.ts';
 import { SlaEvaluator } from '../activities/sla/evaluator.ts';
 import { createSlaProvider } from '../activities/sla/providers.ts';
 import { ensureSweeperSchedule } from './sweeper-schedule.ts';
@@ -53,12 +54,20 @@ const metrics =
   config.workerMetricsPort === undefined
     ? undefined
     : await startWorkerMetricsServer(config.workerMetricsHost, config.workerMetricsPort, () => worker.getState() === 'RUNNING');
+// Webhook deliveries of published reports: their own queue and bundle, stopped with the session worker.
+const publications = await createPublicationWorker({
+  temporalAddress: config.temporalAddress,
+  namespace: config.temporalNamespace,
+  taskQueue: config.publicationTaskQueue,
+  db: database.db,
+});
 try {
-  await worker.run();
+  await Promise.all([worker.run().finally(() => publications.worker.shutdown()), publications.worker.run()]);
 } finally {
   await metrics?.close();
   slaEvaluator.close();
   await connection.close();
+  await publications.connection.close();
   await client.connection.close();
   await database.close();
 }

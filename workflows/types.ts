@@ -73,3 +73,27 @@ export interface ScoreInput {
   /** From the plan's snapshot; absent for sessions created before, which read them from the library. */
   faultTargets?: string[];
 }
+
+/** One remediation command as the verification ran it. */
+export interface CommandOutput {
+  command: string;
+  ok: boolean;
+  output: string;
+}
+
+/** A remediation verified by a headless session of its report's scenario, with the remediation as the solution. */
+export interface VerificationInput {
+  remediationId: string;
+  commands: string[];
+  /** The headless session's plan and workflow id (a session row the API created, as for any session). */
+  plan: SessionPlan;
+  sessionWorkflowId: string;
+}
+
+export interface VerificationVerdict {
+  status: 'verified' | 'refuted';
+  reason: string;
+  /** The headless session: its replay is the evidence. */
+  sessionId: string;
+  commands: CommandOutput[];
+}

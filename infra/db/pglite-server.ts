@@ -2,6 +2,7 @@
 // Postgres wire protocol so the API, the worker and the tests connect to it like to a real server.
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { servePglite } from './pglite-wire-server.ts';
 
 export interface EmbeddedDatabase {
@@ -12,7 +13,9 @@ export interface EmbeddedDatabase {
 /** Port 0 lets the system choose a free port; the URL names the one bound. */
 export async function startEmbeddedDatabase({ dataDir, port }: { dataDir?: string; port: number }): Promise<EmbeddedDatabase> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const db = await PGlite.create(dataDir ?? 'memory://');
+  // pg_trgm is a contrib extension: PGlite ships it separately and loads it only when named here (the migration
+  // then creates it, as on a real server).
+  const db = await PGlite.create(dataDir ?? 'memory://', { extensions: { pg_trgm } });
   const server = await servePglite(db, { port }).catch(async (error: unknown) => {
     await db.close();
     throw error;

@@ -20,6 +20,14 @@ export type {
   SystemDto,
 } from '../../../api/contract.ts';
 
+export type {
+  ReportDto,
+  ReportInput as ReportInputBody,
+  ReportSummary as ReportSummaryDto,
+  Review as ReviewBody,
+  Similar as SimilarDto,
+} from '../../../api/reports/report-contract.ts';
+
 import type { ResultDto, SessionDto, SessionEventDto } from '../../../api/contract.ts';
 
 export type SlaObjective = SessionDto['sla']['objectives'][number];

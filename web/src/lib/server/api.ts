@@ -15,6 +15,10 @@ import type {
   SlaSeriesDto,
   SystemDto,
   ApiFailure,
+  ReportDto,
+  ReportInputBody,
+  ReportSummaryDto,
+  ReviewBody,
 } from '#lib/types.ts';
 
 const TIMEOUT_MS = 10_000;
@@ -43,6 +47,7 @@ interface RequestOptions {
   token?: string;
   body?: unknown;
   accept?: 'json' | 'text';
+  headers?: Record<string, string>;
 }
 
 function errorFromBody(status: number, body: unknown): ApiError {
@@ -66,6 +71,7 @@ async function readBody(response: Response): Promise<unknown> {
 async function send(fetch: Fetch, path: string, options: RequestOptions = {}): Promise<Response> {
   const headers: Record<string, string> = {
     accept: options.accept === 'text' ? 'application/yaml, text/plain, */*' : 'application/json',
+    ...options.headers,
   };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   if (options.body !== undefined) headers['content-type'] = 'application/json';
@@ -99,6 +105,7 @@ async function requestText(fetch: Fetch, path: string, options: RequestOptions):
   return response.text();
 }
 
+const report = (id: string, rest = '') => `/api/reports/${encodeURIComponent(id)}${rest}`;
 const session = (id: string, rest = '') => `/api/sessions/${encodeURIComponent(id)}${rest}`;
 
 /** The API, called with the request's `fetch` (from the load/action event). */
@@ -117,6 +124,15 @@ export function api(fetch: Fetch) {
     result: (id: string, token: string) => requestJson<ResultDto>(fetch, session(id, '/result'), { token }),
     resultMarkdown: (id: string, token: string) => requestText(fetch, session(id, '/result.md'), { token }),
     event: (eventId: string) => requestJson<EventDto>(fetch, `/api/events/${encodeURIComponent(eventId)}`),
+    reports: (query: { q?: string; tag?: string; status?: string }, token?: string) => {
+      const params = new URLSearchParams(Object.entries(query).filter((entry): entry is [string, string] => Boolean(entry[1])));
+      return requestJson<ReportSummaryDto[]>(fetch, `/api/reports?${params}`, { token });
+    },
+    report: (id: string) => requestJson<ReportDto>(fetch, report(id)),
+    fileReport: (key: string, body: ReportInputBody) =>
+      requestJson<{ id: string; status: string }>(fetch, '/api/reports', { method: 'POST', body, headers: { 'idempotency-key': key } }),
+    reviewReport: (id: string, body: ReviewBody, token: string) =>
+      requestJson<ReportDto>(fetch, report(id, '/review'), { method: 'POST', body, token }),
     leaderboard: (eventId: string) => requestJson<LeaderboardRowDto[]>(fetch, `/api/events/${encodeURIComponent(eventId)}/leaderboard`),
   };
 }

@@ -1,0 +1,114 @@
+// Verifying a remediation: its kubectl commands are the participant's solution in a headless session of the
+// report's scenario. Once the session is ready this starts it, waits until the fault is in (running), and runs the
+// commands with the participant's own namespace-scoped credentials, as `failurelib run --solve` does. The session
+// workflow judges the repair (SLA green and the oracle holding); the verdict is stored on the remediation.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import { eq } from 'drizzle-orm';
+import type { Kube } from '../../cluster/kube.ts';
+import { renderKubeconfig } from '../../cluster/kubeconfig.ts';
+import { issueParticipantToken } from '../../cluster/sandbox.ts';
+import type { Database } from '../../db/client.ts';
+import { remediations, reportAudit, sessions } from '../../db/schema.ts';
+import { isTerminalPhase } from '../../domain/session-terms.ts';
+import type { CommandOutput, VerificationVerdict } from '../../workflows/types.ts';
+
+const run = promisify(execFile);
+
+/** A verification's verdict, with its reason and the session as evidence, and its audit entry; false: no such remediation. */
+async function recordVerification(db: Database, remediationId: string, verdict: VerificationVerdict): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const [row] = await tx.select().from(remediations).where(eq(remediations.id, remediationId)).for('update');
+    if (!row) return false;
+    await tx
+      .update(remediations)
+      .set({ status: verdict.status, reason: verdict.reason, evidenceSessionId: verdict.sessionId, updatedAt: new Date() })
+      .where(eq(remediations.id, remediationId));
+    await tx.insert(reportAudit).values({
+      reportId: row.reportId,
+      remediationId,
+      actor: 'system',
+      action: `remediation ${verdict.status}`,
+      changes: {
+        status: { before: row.status, after: verdict.status },
+        reason: { after: verdict.reason },
+        evidenceSessionId: { after: verdict.sessionId },
+      },
+    });
+    return true;
+  });
+}
+
+export function createVerificationActivities({ db, kubeFor }: { db: Database; kubeFor: (sessionId: string) => Promise<Kube> }) {
+  const phaseOf = async (sessionId: string) => {
+    const [row] = await db
+      .select({ phase: sessions.phase, namespace: sessions.namespace })
+      .from(sessions)
+      .where(eq(sessions.id, sessionId));
+    return row;
+  };
+  return {
+    /** Starts the ready session, waits for the fault, runs the commands; undefined when the session ended first. */
+    async applyRemediation(input: {
+      sessionId: string;
+      sessionWorkflowId: string;
+      commands: string[];
+    }): Promise<CommandOutput[] | undefined> {
+      const context = Context.current();
+      let started = false;
+      for (;;) {
+        context.heartbeat();
+        const row = await phaseOf(input.sessionId);
+        if (!row || isTerminalPhase(row.phase)) return undefined;
+        if (row.phase === 'ready' && !started) {
+          await context.client.workflow.getHandle(input.sessionWorkflowId).executeUpdate('start');
+          started = true;
+        }
+        if (row.phase === 'running' && row.namespace) {
+          const kube = await kubeFor(input.sessionId);
+          const { token } = await issueParticipantToken(kube, row.namespace, 600);
+          const dir = mkdtempSync(join(tmpdir(), 'fl-verify-'));
+          const kubeconfig = join(dir, 'kubeconfig');
+          writeFileSync(
+            kubeconfig,
+            renderKubeconfig({ server: kube.server, caData: kube.caData, token, user: 'participant', namespace: row.namespace }),
+            { mode: 0o600 },
+          );
+          const outputs: CommandOutput[] = [];
+          try {
+            for (const command of input.commands) {
+              context.heartbeat();
+              try {
+                const { stdout, stderr } = await run('bash', ['-c', `set -o pipefail; ${command}`], {
+                  timeout: 60_000,
+                  // The worker's PATH (kubectl on it), and only the participant's kubeconfig.
+                  env: { PATH: process.env.PATH ?? '/usr/bin:/bin', KUBECONFIG: kubeconfig, HOME: dir },
+                });
+                outputs.push({ command, ok: true, output: (stdout + stderr).slice(0, 2000) });
+              } catch (error) {
+                const e = error as { stdout?: string; stderr?: string; message: string };
+                outputs.push({ command, ok: false, output: `${e.stdout ?? ''}${e.stderr ?? e.message}`.slice(0, 2000) });
+              }
+            }
+          } finally {
+            rmSync(dir, { recursive: true, force: true });
+          }
+          return outputs;
+        }
+        await sleep(500);
+      }
+    },
+
+    async recordVerification(input: { remediationId: string; verdict: VerificationVerdict }): Promise<void> {
+      const stored = await recordVerification(db, input.remediationId, input.verdict);
+      if (!stored) throw ApplicationFailure.nonRetryable(`no remediation ${input.remediationId}`, 'RemediationMissing');
+    },
+  };
+}
+
+export type VerificationActivities = ReturnType<typeof createVerificationActivities>;
