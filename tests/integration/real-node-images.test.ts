@@ -90,7 +90,7 @@ describe('real node: the systems images', () => {
   it("postgres: initialises from POSTGRES_* and initdb.d, and a wrong password is PostgreSQL's own FATAL in kubectl logs", async () => {
     const started = Date.now();
     await apply('database', [
-      configMap('database-init', { 'schema.sql': "CREATE TABLE bookings (id int); INSERT INTO bookings VALUES (7);\n" }),
+      configMap('database-init', { 'schema.sql': 'CREATE TABLE bookings (id int); INSERT INTO bookings VALUES (7);\n' }),
       pod(
         'database',
         {
