@@ -19,7 +19,7 @@ const WIDTH = 3;
 describe('every scenario, end to end through the gateway, on the real node', () => {
   let harness: Harness;
   let node: RealNode | undefined;
-  const outcomes = new Map<string, { error?: string; timings?: Record<string, number> }>();
+  const outcomes = new Map<string, { error?: string; timings?: Awaited<ReturnType<typeof playScenarioSession>> }>();
   let cases: ScenarioCase[] = [];
 
   beforeAll(async () => {
