@@ -18,7 +18,7 @@ if [ "$variant" = extract ]; then
   packages="$packages,busybox"
   extra+=("$hook"='printf "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n" > "$1/etc/passwd"'
     "$hook"='printf "root:x:0:\nnogroup:x:65534:\n" > "$1/etc/group"'
-    "$hook"='chroot "$1" /bin/busybox --install -s; mkdir -p "$1/tmp" && chmod 1777 "$1/tmp"')
+    "$hook"='mkdir -p "$1/usr/bin" "$1/usr/sbin" "$1/sbin" "$1/tmp" && chmod 1777 "$1/tmp" && chroot "$1" /bin/busybox --install -s')
 fi
 suite=$(. /etc/os-release && echo "$VERSION_CODENAME")
 sources=()
