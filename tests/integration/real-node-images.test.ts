@@ -15,7 +15,8 @@ import { kubectl } from '../support/session-client.ts';
 import { startRealNodeSession, startTestRealNode } from '../support/real-node.ts';
 
 const database = inject('databases').find((db) => db.name === 'pglite') ?? inject('databases')[0];
-const limits = { limits: { memory: '128Mi', cpu: '500m' } };
+// Small requests: the node has 2 CPUs for every pod of the session and its own.
+const limits = { requests: { cpu: '20m', memory: '32Mi' }, limits: { memory: '128Mi' } };
 
 function pod(name: string, container: Record<string, unknown>, volumes: object[] = []): object {
   return {
