@@ -59,6 +59,8 @@ describe('every scenario, end to end through the gateway, on the real node', () 
       } catch (error) {
         outcomes.set(scenario.id, { error: (error as Error).message });
       }
+      // As each ends: a long run stopped half-way still tells what passed.
+      console.log(`real node, ${scenario.id}: ${JSON.stringify(outcomes.get(scenario.id))}`);
     });
     const passed = [...outcomes].filter(([, outcome]) => !outcome.error).map(([id]) => id);
     const ready = [...outcomes.values()]
