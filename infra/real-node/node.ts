@@ -147,7 +147,13 @@ export async function startRealNode(options: RealNodeOptions): Promise<RealNode>
     const containerd = supervise('containerd', { start: startContainerd, progress });
     processes.set('containerd', containerd);
     await waitUntil('containerd', () => containerdAnswers(layout.containerdSocket), { process: containerd.current(), timeoutMs: 30_000 });
-    await crictl(['rmp', '--all', '--force']); // sandboxes of a node that crashed: the kubelet recreates what it should run
+    // Sandboxes of a node that crashed: the kubelet recreates what it should run. containerd answers before its CRI
+    // plugin does (`server is not initialized yet`): retried until the CRI answers.
+    const removeSandboxes = async () => {
+      await crictl(['rmp', '--all', '--force']);
+      return true;
+    };
+    await waitUntil('containerd CRI', removeSandboxes, { process: containerd.current(), timeoutMs: 30_000, intervalMs: 250 });
     const imported = await importImages(layout.containerdSocket, join(layout.dataDir, 'imported-images'));
     if (imported.length > 0) progress(`imported images: ${imported.join(', ')}`);
 
