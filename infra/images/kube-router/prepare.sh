@@ -7,4 +7,4 @@ VERSION=2.1.0 # the only v2 release the module proxy serves here
 GOBIN="$1" CGO_ENABLED=0 nice -n 10 go install -trimpath \
   -ldflags "-s -w -X github.com/cloudnativelabs/kube-router/v2/pkg/version.Version=v$VERSION" \
   "github.com/cloudnativelabs/kube-router/v2/cmd/kube-router@v$VERSION"
-"$(dirname "${BASH_SOURCE[0]}")/../debian-rootfs.sh" "$1/rootfs.tar" iptables,ipset
+"$(dirname "${BASH_SOURCE[0]}")/../debian-rootfs.sh" "$1/rootfs.tar" minbase iptables,ipset
