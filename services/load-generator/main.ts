@@ -1,6 +1,6 @@
 // The load generator of a sandbox: plays the system's journeys (mounted from its ConfigMap as JSON) at their
 // steady rates against the system's Services and serves what users felt:
-//   GET /results[?windowSeconds=N]  per journey: requests, successes, successRate, p95Ms, lastRequestAt
+//   GET /results[/N | ?windowSeconds=N]  per journey: requests, successes, successRate, p95Ms, lastRequestAt
 //   GET /healthz, GET /metrics (Prometheus), JSON log lines on stdout.
 // Deployed by the engine into every sandbox (cluster/load-generator.ts); the SLA's journey provider reads
 // /results through the API server's service proxy.
@@ -53,8 +53,10 @@ const server = createServer((request, response) => {
   };
   if (request.method !== 'GET') return send(405, JSON.stringify({ error: 'only GET' }));
   if (url.pathname === '/healthz' || url.pathname === '/readyz') return send(200, JSON.stringify({ ok: true }));
-  if (url.pathname === '/results') {
-    const asked = Number(url.searchParams.get('windowSeconds') ?? windowSeconds);
+  // /results/30 asks for a 30 s window too (the API server's service proxy passes a path more easily than a query).
+  const results = /^\/results(?:\/(\d+))?$/.exec(url.pathname);
+  if (results) {
+    const asked = Number(results[1] ?? url.searchParams.get('windowSeconds') ?? windowSeconds);
     const window = Number.isFinite(asked) && asked > 0 ? Math.min(asked, retainSeconds) : windowSeconds;
     const now = Date.now();
     return send(200, JSON.stringify({ generatedAt: new Date(now).toISOString(), windowSeconds: window, journeys: player.results(window, now) }));
