@@ -31,6 +31,7 @@ export default tseslint.config(
       'web/.svelte-kit/**',
       'web/build/**',
       'worker/build/**',
+      'services/dist/**',
       'db/migrations/**',
       'test-results/**',
       'scratch/**',

@@ -77,8 +77,8 @@ export function loadGeneratorObjects(system: System, image = LOAD_GENERATOR_IMAG
         ingress: [{ ports: [{ protocol: 'TCP', port: LOAD_GENERATOR_PORT }] }],
         egress: [
           { to: [{ podSelector: {} }] },
+          // Cluster DNS wherever it runs (on the real node CoreDNS uses the host's network, not a pod address).
           {
-            to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } } }],
             ports: [
               { protocol: 'UDP', port: 53 },
               { protocol: 'TCP', port: 53 },

@@ -25,7 +25,9 @@ export async function buildServices(names = programs()): Promise<string[]> {
         target: 'node24',
         format: 'esm',
         // CommonJS dependencies (prom-client) call require(): give the ESM bundle one.
-        banner: { js: "import { createRequire as __flCreateRequire } from 'node:module'; const require = __flCreateRequire(import.meta.url);" },
+        banner: {
+          js: "import { createRequire as __flCreateRequire } from 'node:module'; const require = __flCreateRequire(import.meta.url);",
+        },
         logLevel: 'warning',
       }),
     ),
@@ -34,5 +36,6 @@ export async function buildServices(names = programs()): Promise<string[]> {
 }
 
 if (import.meta.main) {
-  for (const file of await buildServices(process.argv.slice(2).length ? process.argv.slice(2) : undefined)) console.log(`built ${file}`);
+  for (const file of await buildServices(process.argv.slice(2).length ? process.argv.slice(2) : undefined))
+    process.stdout.write(`built ${file}\n`);
 }

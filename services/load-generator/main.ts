@@ -31,7 +31,8 @@ function loadJourneys(): Journey[] {
   if (journeys.length === 0) throw new Error(`no journeys in ${process.env.JOURNEYS ? 'JOURNEYS' : file}`);
   for (const journey of journeys) {
     // The schema bounds it too; the generator keeps its promise of a few requests per second regardless.
-    if (!(journey.ratePerSecond > 0 && journey.ratePerSecond <= 5)) throw new Error(`journey ${journey.name}: ratePerSecond must be in (0, 5]`);
+    if (!(journey.ratePerSecond > 0 && journey.ratePerSecond <= 5))
+      throw new Error(`journey ${journey.name}: ratePerSecond must be in (0, 5]`);
   }
   return journeys;
 }
@@ -59,7 +60,10 @@ const server = createServer((request, response) => {
     const asked = Number(results[1] ?? url.searchParams.get('windowSeconds') ?? windowSeconds);
     const window = Number.isFinite(asked) && asked > 0 ? Math.min(asked, retainSeconds) : windowSeconds;
     const now = Date.now();
-    return send(200, JSON.stringify({ generatedAt: new Date(now).toISOString(), windowSeconds: window, journeys: player.results(window, now) }));
+    return send(
+      200,
+      JSON.stringify({ generatedAt: new Date(now).toISOString(), windowSeconds: window, journeys: player.results(window, now) }),
+    );
   }
   if (url.pathname === '/metrics') {
     void registry.metrics().then(

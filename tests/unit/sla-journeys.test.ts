@@ -52,14 +52,17 @@ describe('journey objectives', () => {
   });
 
   it('are unknown, never green, without an answer, with stale results or too few runs', () => {
-    expect(judgeJourney(objective, sli, undefined, NOW)).toMatchObject({ status: 'unknown', description: expect.stringMatching(/does not answer/) });
+    expect(judgeJourney(objective, sli, undefined, NOW)).toMatchObject({
+      status: 'unknown',
+      description: expect.stringMatching(/does not answer/),
+    });
     // Results generated longer ago than the window (a proxy cache, a frozen process).
     expect(judgeJourney(objective, sli, results({}, NOW - 11_000), NOW).status).toBe('unknown');
     // A generator that answers but has not run the journey within the window (its runs hang or it was starved).
     expect(judgeJourney(objective, sli, results({ lastRequestAt: new Date(NOW - 15_000).toISOString() }), NOW).status).toBe('unknown');
-    expect(judgeJourney(objective, sli, results({ lastRequestAt: null, requests: 0, successes: 0, successRate: null, p95Ms: null }), NOW).status).toBe(
-      'unknown',
-    );
+    expect(
+      judgeJourney(objective, sli, results({ lastRequestAt: null, requests: 0, successes: 0, successRate: null, p95Ms: null }), NOW).status,
+    ).toBe('unknown');
     // A restarted generator with a few lucky runs does not turn green at once: half the expected runs are needed.
     expect(judgeJourney(objective, sli, results({ requests: 4, successes: 4 }), NOW).status).toBe('unknown');
     expect(judgeJourney(objective, sli, { ...results({}), journeys: {} }, NOW).status).toBe('unknown');
@@ -151,13 +154,19 @@ describe('load generator', () => {
     );
     expect(broken).toMatchObject({ ok: false, error: `GET http://127.0.0.1:${port}/broken: 500` });
     expect(seen.map((s) => s.url)).toEqual(['/broken']);
-    const slow = await runJourney({ name: 'slow', ratePerSecond: 1, steps: [{ service: '127.0.0.1', port, method: 'GET', path: '/slow' }] }, 100);
+    const slow = await runJourney(
+      { name: 'slow', ratePerSecond: 1, steps: [{ service: '127.0.0.1', port, method: 'GET', path: '/slow' }] },
+      100,
+    );
     expect(slow).toMatchObject({ ok: false, error: expect.stringMatching(/timed out after 100 ms/) });
     const closed = createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const closedPort = (closed.address() as AddressInfo).port;
     await new Promise((resolve) => closed.close(resolve));
-    const refused = await runJourney({ name: 'gone', ratePerSecond: 1, steps: [{ service: '127.0.0.1', port: closedPort, method: 'GET', path: '/' }] }, 1000);
+    const refused = await runJourney(
+      { name: 'gone', ratePerSecond: 1, steps: [{ service: '127.0.0.1', port: closedPort, method: 'GET', path: '/' }] },
+      1000,
+    );
     expect(refused).toMatchObject({ ok: false, error: expect.stringMatching(/ECONNREFUSED/) });
   });
 
@@ -166,7 +175,12 @@ describe('load generator', () => {
     for (let i = 0; i < 20; i += 1) window.record({ at: NOW - 20_000 + i * 1000, ok: i !== 3, ms: i === 19 ? 900 : 10 + i });
     expect(window.summary(30, NOW)).toMatchObject({ requests: 20, successes: 19, successRate: 0.95, p95Ms: 28 });
     // The failure (at -17 s) is outside a 10 s window.
-    expect(window.summary(10, NOW)).toMatchObject({ requests: 10, successes: 10, successRate: 1, lastRequestAt: new Date(NOW - 1000).toISOString() });
+    expect(window.summary(10, NOW)).toMatchObject({
+      requests: 10,
+      successes: 10,
+      successRate: 1,
+      lastRequestAt: new Date(NOW - 1000).toISOString(),
+    });
     expect(window.summary(10, NOW + 120_000)).toMatchObject({ requests: 0, successRate: null, p95Ms: null, lastRequestAt: null });
   });
 });
