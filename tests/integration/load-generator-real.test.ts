@@ -77,7 +77,7 @@ const manifests = [
     metadata: { name: 'web' },
     spec: { selector: web, ports: [{ name: 'http', port: 80, targetPort: 'http' }] },
   },
-] as KubernetesObject[];
+] as unknown as KubernetesObject[];
 
 const objectives = system.spec.objectives;
 const measured: Record<string, number | string> = {};
