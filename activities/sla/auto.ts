@@ -5,7 +5,7 @@
 // and every node is real (a kind, vcluster or shared cluster). Participants cannot change either, so they cannot
 // switch a session back to the cluster-state view.
 import type { V1Node } from '@kubernetes/client-node';
-import type { Kube } from '../../cluster/kube.ts';
+import { statusOf, type Kube } from '../../cluster/kube.ts';
 import { mapLimited } from './map-limited.ts';
 import type { SlaProvider, SlaReading, SlaTarget } from './types.ts';
 
@@ -51,7 +51,15 @@ export function autoProvider(
   const nodesOf = (kube: Kube) => {
     const cached = nodesCache.get(kube);
     if (cached && Date.now() - cached.at < CACHE_MS) return cached.nodes;
-    const nodes = kube.core.listNode().then((list) => list.items);
+    // Engine credentials that may not list nodes (a shared cluster's namespace-scoped role): no kwok can be
+    // told apart there, and a simulation would have given the engine its admin; the pods run for real.
+    const nodes = kube.core.listNode().then(
+      (list) => list.items,
+      (error: unknown) => {
+        if (statusOf(error) === 403) return [{ metadata: { name: 'unlisted' } }];
+        throw error;
+      },
+    );
     nodes.catch(() => nodesCache.delete(kube));
     nodesCache.set(kube, { at: Date.now(), nodes });
     return nodes;
