@@ -2,7 +2,7 @@
 # Installs everything the Failure Library needs into the ignored .tools/ folder (plus Debian packages
 # when run as root). Idempotent: a second run only checks and takes seconds.
 #   infra/setup.sh          — what the stack needs
-#   infra/setup.sh --test   — also PostgreSQL server, Chromium and Prometheus for the test suite
+#   infra/setup.sh --test   — also PostgreSQL server, Chromium, Prometheus, Redis and nginx for the test suite
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/env.sh"
 cd "$FL_ROOT"
@@ -23,6 +23,22 @@ apt_install() { # apt_install package... — only as root; otherwise say what to
   if [ "$(id -u)" != 0 ]; then fail "missing Debian packages: $* (run: sudo apt-get install -y $*)"; fi
   if [ ! -f "$FL_TOOLS/.apt-updated" ]; then apt-get update -qq && touch "$FL_TOOLS/.apt-updated"; fi
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null || fail "apt-get install $* failed"
+}
+
+apt_install_without_services() { # apt_install_without_services package... — installs daemons whose services stay off.
+  # invoke-rc.d asks /usr/sbin/policy-rc.d; exit 101 means "do not start". Ours only if the machine has none.
+  local policy=/usr/sbin/policy-rc.d placed=0 unit
+  if [ "$(id -u)" = 0 ] && [ ! -e "$policy" ]; then printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod 755 "$policy" && placed=1; fi
+  local status=0
+  ( apt_install "$@" ) || status=$? # a subshell: apt_install's fail exits, and the policy must still be removed
+  [ "$placed" = 0 ] || rm -f "$policy"
+  [ "$status" = 0 ] || exit "$status"
+  for unit in redis-server nginx; do # started or enabled anyway (no policy honoured): stop and disable them
+    if command -v systemctl >/dev/null && systemctl list-unit-files "$unit.service" >/dev/null 2>&1; then
+      systemctl disable --now "$unit.service" >/dev/null 2>&1 || true
+    fi
+    if [ -x "/etc/init.d/$unit" ]; then "/etc/init.d/$unit" stop >/dev/null 2>&1 || true; fi
+  done
 }
 
 step "Node $NODE_MAJOR"
@@ -82,6 +98,12 @@ if [ "$WITH_TEST" = 1 ]; then
   if ! command -v chromium >/dev/null; then apt_install chromium; fi
   # The prometheus SLA provider is tested against a real Prometheus; only the binary is used (tests start their own).
   if ! command -v prometheus >/dev/null; then apt_install prometheus; fi
+  # The systems' programs are tested against a real Redis and nginx; only the binaries are used (tests start their
+  # own on free ports), so the packages' system services must neither start nor be enabled (nothing may listen).
+  if ! command -v redis-server >/dev/null || [ ! -x /usr/sbin/nginx ]; then
+    apt_install_without_services redis-server nginx
+  fi
   echo "    $(ls -d /usr/lib/postgresql/*/bin | tail -1), $(chromium --version 2>/dev/null), $(prometheus --version 2>&1 | head -1)"
+  echo "    $(redis-server --version | cut -d' ' -f1-3), $(/usr/sbin/nginx -v 2>&1)"
 fi
 step "setup complete"

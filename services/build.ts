@@ -1,41 +1,38 @@
-// `npm run build:services`: bundles every program under services/<program>/main.ts with esbuild (platform node,
-// Node 24, ESM, dependencies inlined) into services/dist/<program>.js, which the node-services image copies to /app.
-import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+// Bundles each program (services/<program>/main.ts) with its dependencies into services/dist/<program>.js:
+// one file per program, run with `node /app/<program>.js` in the node-services image. `npm run build:services`.
+import { readdirSync, existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
-const SERVICES = import.meta.dirname;
-export const DIST = join(SERVICES, 'dist');
+const root = dirname(fileURLToPath(import.meta.url));
 
+/** Every folder with a main.ts is a program. */
 export function programs(): string[] {
-  return readdirSync(SERVICES, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory() && existsSync(join(SERVICES, entry.name, 'main.ts')))
+  return readdirSync(root, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && existsSync(join(root, entry.name, 'main.ts')))
     .map((entry) => entry.name)
     .sort();
 }
 
-export async function buildServices(names = programs()): Promise<string[]> {
-  await Promise.all(
-    names.map((name) =>
-      build({
-        entryPoints: [join(SERVICES, name, 'main.ts')],
-        outfile: join(DIST, `${name}.js`),
-        bundle: true,
-        platform: 'node',
-        target: 'node24',
-        format: 'esm',
-        // CommonJS dependencies (prom-client) call require(): give the ESM bundle one.
-        banner: {
-          js: "import { createRequire as __flCreateRequire } from 'node:module'; const require = __flCreateRequire(import.meta.url);",
-        },
-        logLevel: 'warning',
-      }),
-    ),
-  );
-  return names.map((name) => join(DIST, `${name}.js`));
+export async function buildServices(outdir = join(root, 'dist')): Promise<string[]> {
+  const names = programs();
+  await build({
+    entryPoints: Object.fromEntries(names.map((name) => [name, join(root, name, 'main.ts')])),
+    outdir,
+    bundle: true,
+    platform: 'node',
+    target: 'node24',
+    format: 'esm',
+    // Bundled CommonJS dependencies (ioredis, prom-client) call require() for Node's built-ins.
+    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
+  return names;
 }
 
-if (import.meta.main) {
-  for (const file of await buildServices(process.argv.slice(2).length ? process.argv.slice(2) : undefined))
-    process.stdout.write(`built ${file}\n`);
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const names = await buildServices();
+  process.stdout.write(`built ${names.length} programs into services/dist: ${names.join(', ')}\n`);
 }

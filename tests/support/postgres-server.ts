@@ -1,6 +1,6 @@
 // A throwaway real PostgreSQL server (Debian's packages) for the server-backed test run.
 import { execFileSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startProcess, waitUntil } from '../../infra/lib/processes.ts';
@@ -22,7 +22,12 @@ export interface PostgresServer {
   restart(): Promise<void>;
 }
 
-export async function startPostgresServer(port: number): Promise<PostgresServer> {
+export interface PostgresServerOptions {
+  /** Connections over TCP must give this password (scram-sha-256, as the official image sets up); default: trust. */
+  superuserPassword?: string;
+}
+
+export async function startPostgresServer(port: number, options: PostgresServerOptions = {}): Promise<PostgresServer> {
   const bin = postgresBinDir();
   if (!bin) throw new Error('PostgreSQL server binaries not found: run infra/setup.sh --test (apt-get install postgresql)');
   const dir = mkdtempSync(join(tmpdir(), 'fl-pg-'));
@@ -34,7 +39,11 @@ export async function startPostgresServer(port: number): Promise<PostgresServer>
   if (asRoot && uid !== undefined && gid !== undefined) chownSync(dir, uid, gid);
   const run = (command: string, args: string[]) =>
     asRoot ? (['runuser', ['-u', 'postgres', '--', command, ...args]] as const) : ([command, args] as const);
-  const [initCmd, initArgs] = run(join(bin, 'initdb'), ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync']);
+  const password = options.superuserPassword;
+  const pwFile = join(dir, 'superuser-password');
+  if (password !== undefined) writeFileSync(pwFile, `${password}\n`, { mode: 0o644 });
+  const auth = password === undefined ? ['--auth=trust'] : ['--auth-local=trust', '--auth-host=scram-sha-256', `--pwfile=${pwFile}`];
+  const [initCmd, initArgs] = run(join(bin, 'initdb'), ['-D', dataDir, '-U', 'postgres', ...auth, '-E', 'UTF8', '--no-sync']);
   execFileSync(initCmd, [...initArgs], { stdio: 'ignore' });
   const [cmd, args] = run(join(bin, 'postgres'), [
     '-D',
@@ -62,7 +71,7 @@ export async function startPostgresServer(port: number): Promise<PostgresServer>
   };
   let server = await launch();
   return {
-    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    url: `postgres://postgres${password === undefined ? '' : `:${encodeURIComponent(password)}`}@127.0.0.1:${port}/postgres`,
     stop: () => server.stop(),
     async restart() {
       // A fast shutdown that waits until the server is really gone (the lock file released), then start.
