@@ -7,26 +7,13 @@ import { request as plainRequest } from 'node:http';
 import type { Kube } from '../../cluster/kube.ts';
 import { LOAD_GENERATOR_NAME } from '../../cluster/labels.ts';
 import type { Objective } from '../../scenarios/lib/schema.ts';
+import type { JourneyResults } from '../../services/load-generator/window.ts';
 import { mapLimited } from './map-limited.ts';
 import { readingOf, unknownReading, type ObjectiveResult, type SlaProvider, type SlaReading, type SlaTarget } from './types.ts';
 
+export type { JourneyResults };
+
 type JourneySli = NonNullable<Objective['journey']>;
-
-export interface JourneySummary {
-  requests: number;
-  successes: number;
-  successRate: number | null;
-  p95Ms: number | null;
-  lastRequestAt: string | null;
-  windowSeconds: number;
-  ratePerSecond?: number;
-}
-
-export interface JourneyResults {
-  generatedAt: string;
-  windowSeconds: number;
-  journeys: Record<string, JourneySummary>;
-}
 
 /** Runs a window must hold for a verdict, as a share of what the journey's rate would put there. */
 const MIN_SHARE_OF_EXPECTED_RUNS = 0.5;

@@ -20,6 +20,13 @@ export interface WindowSummary {
   windowSeconds: number;
 }
 
+/** What GET /results answers: each journey's summary over the window, with the rate it is played at. */
+export interface JourneyResults {
+  generatedAt: string;
+  windowSeconds: number;
+  journeys: Record<string, WindowSummary & { ratePerSecond?: number }>;
+}
+
 export function p95(values: number[]): number | null {
   if (values.length === 0) return null;
   const sorted = [...values].sort((a, b) => a - b);
