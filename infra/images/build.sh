@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Builds the images the real node runs, with buildah, from infra/images/<name>/Containerfile: prepare.sh
-# first puts what the Containerfile copies (a static binary, a Debian root filesystem) into a build
-# context, then `buildah bud` builds it and writes an OCI archive to $FL_TOOLS/images/<name>.tar, named
-# localhost/failurelib/<name>:local. Nothing is pulled. An image is rebuilt only when the hash of its
-# inputs (its folder, the machine's apt sources and release, Go's version) changed, so a second run takes
-# seconds. The node imports the archives into containerd when it starts (infra/real-node/images.ts).
+# Builds the images the real node runs, with buildah, from infra/images/<name>/Containerfile: the image's folder
+# is the build context, and its prepare.sh first adds what the Containerfile copies besides (a static binary, a
+# Debian root filesystem made by debian-rootfs.sh, the services' bundles); then `buildah bud` builds it and writes
+# an OCI archive to $FL_TOOLS/images/<name>.tar, named localhost/failurelib/<name>:local. Nothing is pulled. An
+# image is rebuilt only when the hash of its inputs (its folder, debian-rootfs.sh, the machine's apt sources and
+# release, Go's version, and what its inputs.sh prints) changed, so a second run takes seconds. An image whose
+# inputs.sh fails (node-services before `npm run build:services`) is skipped with its reason. The node imports
+# the archives into containerd when it starts (infra/real-node/images.ts).
 #   infra/images/build.sh [name...]   (default: every image)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/env.sh"
@@ -14,15 +16,22 @@ mkdir -p "$out"
 names=("$@")
 [ ${#names[@]} -gt 0 ] || mapfile -t names < <(cd "$images_dir" && ls -d */ | tr -d /)
 
-inputs_hash() { # the image's folder, plus what prepare.sh reads from the machine
+inputs_hash() { # the image's folder, plus what prepare.sh reads from the machine and the repository
   { (cd "$images_dir/$1" && find . -type f | LC_ALL=C sort | xargs sha256sum)
+    sha256sum "$images_dir/debian-rootfs.sh"
+    if [ -x "$images_dir/$1/inputs.sh" ]; then "$images_dir/$1/inputs.sh" || return 1; fi
     cat /etc/os-release /etc/apt/sources.list.d/*.sources /etc/apt/sources.list 2>/dev/null || true
     go version 2>/dev/null || true
   } | sha256sum | cut -c1-16
 }
 
 for name in "${names[@]}"; do
-  hash=$(inputs_hash "$name")
+  if ! hash=$(inputs_hash "$name" 2>"$out/.inputs-$name.err"); then
+    echo "    $name: skipped: $(cat "$out/.inputs-$name.err")"
+    rm -f "$out/.inputs-$name.err"
+    continue
+  fi
+  rm -f "$out/.inputs-$name.err"
   if [ -f "$out/$name.tar" ] && [ "$(cat "$out/$name.hash" 2>/dev/null)" = "$hash" ]; then
     echo "    $name: up to date ($hash)"
     continue
@@ -30,7 +39,7 @@ for name in "${names[@]}"; do
   started=$(date +%s)
   context=$(mktemp -d "$out/.build-$name-XXXX")
   trap 'rm -rf "$context"' EXIT
-  cp "$images_dir/$name/Containerfile" "$context/"
+  cp -r "$images_dir/$name/." "$context/"
   if [ -x "$images_dir/$name/prepare.sh" ]; then "$images_dir/$name/prepare.sh" "$context"; fi
   tag="localhost/failurelib/$name:local"
   buildah bud --quiet --layers=false -f "$context/Containerfile" -t "$tag" "$context" >/dev/null

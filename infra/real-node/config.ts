@@ -2,6 +2,7 @@
 // kube-proxy's. Everything it writes or keeps lives under its data dir, so it never clashes with a containerd
 // or kubelet the machine may run itself.
 import { join } from 'node:path';
+import type { ClusterCertificates } from '../sim-cluster/cluster-pki.ts';
 
 /** The node's fixed network: a bridge of its own with a private pod subnet; the gateway is the node's IP. */
 export const REAL_NODE_NETWORK = {
@@ -118,7 +119,7 @@ export function cniConflist(layout: RealNodeLayout): object {
 }
 
 export interface KubeletOptions {
-  kubeletClientCaFile: string;
+  certificates: ClusterCertificates;
   clusterDns: string;
 }
 
@@ -130,9 +131,12 @@ export function kubeletConfiguration(layout: RealNodeLayout, options: KubeletOpt
     port: KUBELET_PORT,
     readOnlyPort: 0,
     healthzBindAddress: '127.0.0.1',
-    // Only the apiserver, with the client certificate of infra/sim-cluster/kubelet-client.ts, may call the
-    // kubelet: pods on the bridge reach this address too.
-    authentication: { anonymous: { enabled: false }, webhook: { enabled: false }, x509: { clientCAFile: options.kubeletClientCaFile } },
+    // Only holders of a client certificate of the cluster's CA (infra/sim-cluster/cluster-pki.ts: the apiserver,
+    // metrics-server) may call the kubelet: pods on the bridge reach this address too. It serves a certificate of
+    // that CA, so metrics-server verifies it.
+    authentication: { anonymous: { enabled: false }, webhook: { enabled: false }, x509: { clientCAFile: options.certificates.caFile } },
+    tlsCertFile: options.certificates.kubeletServing.certFile,
+    tlsPrivateKeyFile: options.certificates.kubeletServing.keyFile,
     authorization: { mode: 'AlwaysAllow' },
     containerRuntimeEndpoint: `unix://${layout.containerdSocket}`,
     podLogsDir: layout.podLogsDir,

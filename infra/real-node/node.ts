@@ -21,6 +21,7 @@ import {
   type RealNodeLayout,
 } from './config.ts';
 import { deployNodeAddons } from './addons.ts';
+import type { ClusterCertificates } from '../sim-cluster/cluster-pki.ts';
 import { NETWORK_POLICY_TABLE } from './network-policies.ts';
 import { createHostNetwork, removeHostNetwork, removeKubeChains } from './host-network.ts';
 import { sweepStaleConntrack } from './conntrack-sweeper.ts';
@@ -35,8 +36,8 @@ export interface RealNodeOptions {
   dataDir: string;
   /** An admin kubeconfig of the sim cluster, for the kubelet and kube-proxy. */
   kubeconfigPath: string;
-  /** The CA of the apiserver's kubelet client certificate (SimCluster.kubeletClientCaFile). */
-  kubeletClientCaFile: string;
+  /** The sim cluster's CA and certificates (SimCluster.certificates): the kubelet's and metrics-server's. */
+  certificates: ClusterCertificates;
   onProgress?: (message: string) => void;
 }
 
@@ -92,7 +93,7 @@ export async function startRealNode(options: RealNodeOptions): Promise<RealNode>
   writeFileSync(
     layout.kubeletConfig,
     JSON.stringify(
-      kubeletConfiguration(layout, { kubeletClientCaFile: options.kubeletClientCaFile, clusterDns: REAL_NODE_NETWORK.clusterDnsIp }),
+      kubeletConfiguration(layout, { certificates: options.certificates, clusterDns: REAL_NODE_NETWORK.clusterDnsIp }),
       null,
       2,
     ),
@@ -105,10 +106,12 @@ export async function startRealNode(options: RealNodeOptions): Promise<RealNode>
       logFile: join(layout.logs, 'containerd.log'),
     });
   let stopSweeping: (() => Promise<void>) | undefined;
+  let stopMetricsApi: (() => Promise<void>) | undefined;
   let stopped: Promise<void> | undefined;
   const stop = () => {
     stopped ??= (async () => {
       await stopSweeping?.();
+      await stopMetricsApi?.();
       await processes.get('kube-proxy')?.stop();
       await processes.get('kubelet')?.stop();
       const containerd = processes.get('containerd');
@@ -194,7 +197,13 @@ export async function startRealNode(options: RealNodeOptions): Promise<RealNode>
     // the sim cluster (kwok nodes have no kubelet), so the node lifts it itself once Ready.
     await kubectl(['taint', 'node', REAL_NODE_NAME, 'node.kubernetes.io/not-ready:NoSchedule-']).catch(() => {});
     const readySeconds = (Date.now() - started) / 1000;
-    await deployNodeAddons({ kubectl, configDir: join(layout.dataDir, 'config'), progress, watched: kubelet.current() });
+    stopMetricsApi = await deployNodeAddons({
+      kubectl,
+      configDir: join(layout.dataDir, 'config'),
+      certificates: options.certificates,
+      progress,
+      watched: kubelet.current(),
+    });
     return {
       name: REAL_NODE_NAME,
       nodeIp: REAL_NODE_NETWORK.nodeIp,

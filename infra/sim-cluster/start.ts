@@ -6,7 +6,7 @@ import { Agent, request } from 'node:https';
 import { startProcess, waitUntil, type ManagedProcess } from '../lib/processes.ts';
 import { requireTool } from '../lib/tools.ts';
 import { ensureCredentials } from './credentials.ts';
-import { ensureKubeletClientCredentials } from './kubelet-client.ts';
+import { FRONT_PROXY_CLIENT_NAME, ensureClusterCertificates, type ClusterCertificates } from './cluster-pki.ts';
 import { writeKubeconfig } from '../../cluster/kubeconfig.ts';
 import { fakeNode } from './nodes.ts';
 
@@ -22,8 +22,8 @@ export interface SimClusterOptions {
 export interface SimCluster {
   server: string;
   kubeconfigPath: string;
-  /** The CA a real node's kubelet trusts for the apiserver's client certificate. */
-  kubeletClientCaFile: string;
+  /** The cluster's CA and the certificates it signed for a real node and its metrics-server (cluster-pki.ts). */
+  certificates: ClusterCertificates;
   adminToken: string;
   caData: string;
   stop(): Promise<void>;
@@ -36,7 +36,7 @@ export async function startSimCluster(options: SimClusterOptions): Promise<SimCl
   const certDir = join(dataDir, 'pki');
   mkdirSync(certDir, { recursive: true });
   const credentials = ensureCredentials(join(dataDir, 'credentials'));
-  const kubeletClient = await ensureKubeletClientCredentials(join(dataDir, 'credentials'));
+  const certificates = await ensureClusterCertificates(join(dataDir, 'credentials'));
   const server = `https://127.0.0.1:${apiPort}`;
   const started: ManagedProcess[] = [];
   const stop = async () => {
@@ -98,8 +98,18 @@ export async function startSimCluster(options: SimClusterOptions): Promise<SimCl
         // client certificate its kubelet trusts; namespaces can send their pods to it (PodNodeSelector and
         // PodTolerationRestriction act only on namespaces annotated for it).
         '--kubelet-preferred-address-types=InternalIP,Hostname',
-        `--kubelet-client-certificate=${kubeletClient.certFile}`,
-        `--kubelet-client-key=${kubeletClient.keyFile}`,
+        `--kubelet-client-certificate=${certificates.kubeletClient.certFile}`,
+        `--kubelet-client-key=${certificates.kubeletClient.keyFile}`,
+        // The aggregation layer (metrics.k8s.io from a real node's metrics-server): the apiserver proxies to an
+        // APIService's endpoint (no kube-proxy on the host for Service IPs) with a front-proxy client certificate.
+        `--requestheader-client-ca-file=${certificates.caFile}`,
+        `--requestheader-allowed-names=${FRONT_PROXY_CLIENT_NAME}`,
+        '--requestheader-username-headers=X-Remote-User',
+        '--requestheader-group-headers=X-Remote-Group',
+        '--requestheader-extra-headers-prefix=X-Remote-Extra-',
+        `--proxy-client-cert-file=${certificates.frontProxyClient.certFile}`,
+        `--proxy-client-key-file=${certificates.frontProxyClient.keyFile}`,
+        '--enable-aggregator-routing=true',
         '--enable-admission-plugins=PodNodeSelector,PodTolerationRestriction',
         '--enable-priority-and-fairness=false',
         '--profiling=false',
@@ -197,7 +207,7 @@ export async function startSimCluster(options: SimClusterOptions): Promise<SimCl
       );
       if (status !== 200) throw new Error(`untainting kwok-node-${index}: ${status} ${text}`);
     }
-    return { server, kubeconfigPath, kubeletClientCaFile: kubeletClient.caFile, adminToken: credentials.adminToken, caData, stop };
+    return { server, kubeconfigPath, certificates, adminToken: credentials.adminToken, caData, stop };
   } catch (error) {
     await stop();
     throw error;

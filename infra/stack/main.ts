@@ -82,7 +82,7 @@ try {
       const node = await startRealNode({
         dataDir: join(config.dataDir, 'real-node'),
         kubeconfigPath: cluster.kubeconfigPath,
-        kubeletClientCaFile: cluster.kubeletClientCaFile,
+        certificates: cluster.certificates,
         onProgress: (message) => say(`real node: ${message}`),
       });
       supervisor.add('real node', node.stop);

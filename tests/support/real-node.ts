@@ -9,7 +9,7 @@ import { ROOT } from '../../infra/lib/tools.ts';
 import { REAL_NODE_LABEL, REAL_NODE_TAINT } from '../../infra/real-node/config.ts';
 import { bridgePorts } from '../../infra/real-node/host-network.ts';
 import { startRealNode, type RealNode } from '../../infra/real-node/node.ts';
-import { kubeletClientCaFile } from '../../infra/sim-cluster/kubelet-client.ts';
+import { clusterCertificatePaths } from '../../infra/sim-cluster/cluster-pki.ts';
 
 const run = promisify(execFile);
 export const REAL_NODE_DATA_DIR = join(ROOT, '.data', 'real-node');
@@ -19,7 +19,7 @@ export function startTestRealNode(kubeconfig: string): Promise<RealNode> {
   return startRealNode({
     dataDir: REAL_NODE_DATA_DIR,
     kubeconfigPath: kubeconfig,
-    kubeletClientCaFile: kubeletClientCaFile(dirname(kubeconfig)),
+    certificates: clusterCertificatePaths(join(dirname(kubeconfig), 'credentials')),
   });
 }
 
