@@ -5,11 +5,14 @@ import { errorText, log } from './log.ts';
 import { HttpError } from './server.ts';
 
 export function redis(url: string): { run<T>(command: (client: Redis) => Promise<T>): Promise<T> } {
-  const client = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 0, connectTimeout: 2000, retryStrategy: () => 1000 });
+  const client = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 0, connectTimeout: 2000, retryStrategy: () => 500 });
   let lastError: string | undefined;
   client.on('ready', () => {
     lastError = undefined;
     log('info', `connected to Redis ${url}`);
+  });
+  client.on('close', () => {
+    lastError ??= 'connection closed';
   });
   client.on('error', (error: Error) => {
     const text = errorText(error);

@@ -92,28 +92,27 @@ async function serve(routes: Route[], request: IncomingMessage, response: Server
   const span = spanFrom(request.headers.traceparent as string | undefined);
   await inSpan(span, async () => {
     let route = 'unmatched';
-    let status = 500;
+    let reply: Reply;
     let error: string | undefined;
     try {
       const found = routes.map((r) => ({ r, params: match(r, method, url.pathname) })).find((m) => m.params);
       if (!found?.params) throw new HttpError(404, `no route for ${method} ${url.pathname}`);
       route = found.r.path;
-      const reply = await found.r.handler({
+      reply = await found.r.handler({
         method,
         path: url.pathname,
         params: found.params,
         query: url.searchParams,
         body: await readBody(request),
       });
-      status = reply.status ?? 200;
-      send(response, status, reply.body, reply.contentType);
     } catch (caught) {
-      status = caught instanceof HttpError ? caught.status : 500;
       error = errorText(caught);
-      send(response, status, { error });
+      reply = { status: caught instanceof HttpError ? caught.status : 500, body: { error } };
     }
+    const status = reply.status ?? 200;
     const durationMs = performance.now() - started;
     observeRequest(route, method, status, durationMs / 1000);
+    // Logged before the answer is sent: whoever got the answer finds the line already written.
     const level = status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info';
     log(level, `${method} ${url.pathname} ${status}`, {
       method,
@@ -122,6 +121,7 @@ async function serve(routes: Route[], request: IncomingMessage, response: Server
       duration_ms: Math.round(durationMs * 10) / 10,
       ...(error && { error }),
     });
+    send(response, status, reply.body, reply.contentType);
   });
 }
 

@@ -50,7 +50,7 @@ spec:
     spec:
       containers:
         - name: spare
-          image: docker.io/nginxinc/nginx-unprivileged:1.27.3-alpine
+          image: localhost/failurelib/nginx:local
           resources: { requests: { cpu: 10m, memory: 16Mi }, limits: { cpu: 50m, memory: 32Mi } }
 `,
   );

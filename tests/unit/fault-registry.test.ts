@@ -85,6 +85,6 @@ describe('generated files are up to date (regenerate with `failurelib schema` / 
     const library = loadLibrary(join(ROOT, 'scenarios'));
     const stages = readFileSync(STAGES_FILE, 'utf8');
     expect(stages).toBe(kwokStagesFor(library));
-    expect(stages).toContain('docker.io/nginxinc/nginx-unprivileged:1.27.3-alpine');
+    expect(stages).toContain('localhost/failurelib/node-services:local');
   });
 });
