@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # What the real node needs (infra/real-node/node.ts): Debian's containerd, runc, CNI plugins, iptables and
 # conntrack; buildah and mmdebstrap to build its images here; kubelet and kube-proxy built from the same
-# wrapper module (and version) as the apiserver; then the images of infra/images. Called by infra/setup.sh;
-# idempotent, a second run takes seconds.
+# wrapper module (and version) as the apiserver; then the services' bundles and the images of infra/images.
+# Called by infra/setup.sh; idempotent, a second run takes seconds.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/env.sh"
 cd "$FL_ROOT"
@@ -45,6 +45,13 @@ if [ ! -x "$FL_TOOLS/bin/crictl" ] || ! "$FL_TOOLS/bin/crictl" --version | grep 
     || fail "go install crictl failed"
 fi
 echo "    $("$FL_TOOLS/bin/crictl" --version)"
+
+step "Real node: the services' bundles (npm run build:services) for the node-services image"
+if node -e "process.exit(require('./package.json').scripts?.['build:services'] ? 0 : 1)"; then
+  npm run --silent build:services || fail "npm run build:services failed"
+else
+  echo "    no build:services script yet: node-services is skipped"
+fi
 
 step "Real node: images (infra/images, built with buildah, never pulled)"
 bash infra/images/build.sh

@@ -5,6 +5,8 @@ import { execFile } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
+import type { ClusterDriver } from '../../cluster/driver.ts';
+import type { Kube } from '../../cluster/kube.ts';
 import { ROOT } from '../../infra/lib/tools.ts';
 import { REAL_NODE_LABEL, REAL_NODE_TAINT } from '../../infra/real-node/config.ts';
 import { bridgePorts } from '../../infra/real-node/host-network.ts';
@@ -40,6 +42,27 @@ export function realNodeNamespaceAnnotations(): Record<string, string> {
  */
 export function realNodeNamespaceLabels(): Record<string, string> {
   return { 'pod-security.kubernetes.io/enforce': 'baseline' };
+}
+
+/**
+ * The cluster driver, with every sandbox it creates sent to the real node: the namespace gets the annotations and
+ * labels above before the system's manifests are applied (the workflow applies them after createSandbox returns).
+ */
+export function onRealNode(driver: ClusterDriver, kube: Kube): ClusterDriver {
+  return {
+    ...driver,
+    async createSandbox(sessionId) {
+      const name = await driver.createSandbox(sessionId);
+      const namespace = await kube.core.readNamespace({ name });
+      namespace.metadata = {
+        ...namespace.metadata,
+        annotations: { ...namespace.metadata?.annotations, ...realNodeNamespaceAnnotations() },
+        labels: { ...namespace.metadata?.labels, ...realNodeNamespaceLabels() },
+      };
+      await kube.core.replaceNamespace({ name, body: namespace });
+      return name;
+    },
+  };
 }
 
 /** What a stopped real node could have left on the machine; every list is empty when it left nothing. */
