@@ -57,6 +57,8 @@ const manifests = [
       template: {
         metadata: { labels: web },
         spec: {
+          // busybox httpd as PID 1 ignores SIGTERM: without this a scale-down would serve on for the default 30 s.
+          terminationGracePeriodSeconds: 1,
           containers: [
             {
               name: 'web',
