@@ -12,6 +12,7 @@ import { startPostgresServer, type PostgresServer } from '../support/postgres-se
 import {
   buildPrograms,
   nginxTest,
+  scenarioFaultValue,
   searchProxyConfig,
   startNginx,
   startProgram,
@@ -251,13 +252,11 @@ describe('travel-logic', () => {
   });
 
   it('the broken search-proxy config of the scenario is refused by nginx with its own [emerg] line', () => {
-    const config = searchProxyConfig({ flights: '127.0.0.1:1', hotels: '127.0.0.1:1', booking: '127.0.0.1:1' }, 1);
+    const local = { flights: '127.0.0.1:1', hotels: '127.0.0.1:1', booking: '127.0.0.1:1' };
+    const config = searchProxyConfig(local, 1);
     expect(nginxTest(join(dir, 'nginx-good'), config)).toMatch(/test is successful/);
-    config['default.conf'] = config['default.conf']!.replace(
-      'proxy_pass http://127.0.0.1:1; }\n  location = /healthz',
-      'proxy_pass http://127.0.0.1:1 }\n  location = /healthz',
-    );
-    expect(nginxTest(join(dir, 'nginx-broken'), config)).toMatch(/\[emerg\] .*unexpected "}"/);
+    const broken = searchProxyConfig(local, 1, { 'default.conf': scenarioFaultValue('search-proxy-config-broken') });
+    expect(nginxTest(join(dir, 'nginx-broken'), broken)).toMatch(/\[emerg\] .*unexpected "}"/);
   });
 });
 

@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { freePort } from '../../infra/lib/ports.ts';
 import { startProcess, waitUntil, type ManagedProcess } from '../../infra/lib/processes.ts';
 import { buildServices } from '../../services/build.ts';
@@ -60,6 +60,13 @@ export async function startProgram(
   return running(name, port, child);
 }
 
+/** The value a scenario's first fault writes (e.g. the broken default.conf of search-proxy-config-broken). */
+export function scenarioFaultValue(scenario: string): string {
+  const text = readFileSync(join(ROOT, 'scenarios/library', scenario, 'scenario.yaml'), 'utf8');
+  const steps = (parse(text) as { spec: { steps: { fault: { args: { value: string } } }[] } }).spec.steps;
+  return steps[0]!.fault.args.value;
+}
+
 export async function startRedis(logDir: string): Promise<Running> {
   const port = await freePort();
   const child = startProcess('redis', 'redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
@@ -71,13 +78,17 @@ export async function startRedis(logDir: string): Promise<Running> {
   return running('redis', port, child);
 }
 
-/** The search-proxy ConfigMap of travel-logic, with its upstream names replaced by local addresses. */
-export function searchProxyConfig(upstreams: Record<string, string>, listen: number): Record<string, string> {
+/** The search-proxy ConfigMap of travel-logic (keys in `replaced` swapped), its upstream names made local addresses. */
+export function searchProxyConfig(
+  upstreams: Record<string, string>,
+  listen: number,
+  replaced: Record<string, string> = {},
+): Record<string, string> {
   const manifests = readFileSync(join(ROOT, 'scenarios/systems/travel-logic/manifests.yaml'), 'utf8');
   const configMap = parseAllDocuments(manifests)
     .map((d) => d.toJS() as { kind?: string; metadata?: { name?: string }; data?: Record<string, string> })
     .find((o) => o.kind === 'ConfigMap' && o.metadata?.name === 'search-proxy');
-  const data = { ...configMap?.data };
+  const data = { ...configMap?.data, ...replaced };
   for (const [key, text] of Object.entries(data)) {
     let local = text.replace('listen 8080;', `listen 127.0.0.1:${listen};`);
     for (const [host, address] of Object.entries(upstreams)) local = local.replaceAll(`http://${host};`, `http://${address};`);
