@@ -3,9 +3,9 @@
 # is the build context, and its prepare.sh first adds what the Containerfile copies besides (a static binary, a
 # Debian root filesystem made by debian-rootfs.sh, the services' bundles); then `buildah bud` builds it and writes
 # an OCI archive to $FL_TOOLS/images/<name>.tar, named localhost/failurelib/<name>:local. Nothing is pulled. An
-# image is rebuilt only when the hash of its inputs (its folder, debian-rootfs.sh, the machine's apt sources and
-# release, Go's version, and what its inputs.sh prints) changed, so a second run takes seconds. An image whose
-# inputs.sh fails (node-services before `npm run build:services`) is skipped with its reason. The node imports
+# image is rebuilt only when the hash of its inputs (its folder, debian-rootfs.sh if its prepare.sh uses it, the
+# machine's apt sources and release, Go's version, and what its inputs.sh prints) changed, so a second run takes
+# seconds. An image whose inputs.sh fails (node-services before `npm run build:services`) is skipped with its reason. The node imports
 # the archives into containerd when it starts (infra/real-node/images.ts).
 #   infra/images/build.sh [name...]   (default: every image)
 set -euo pipefail
@@ -18,7 +18,7 @@ names=("$@")
 
 inputs_hash() { # the image's folder, plus what prepare.sh reads from the machine and the repository
   { (cd "$images_dir/$1" && find . -type f | LC_ALL=C sort | xargs sha256sum)
-    sha256sum "$images_dir/debian-rootfs.sh"
+    if grep -qs debian-rootfs.sh "$images_dir/$1/prepare.sh"; then sha256sum "$images_dir/debian-rootfs.sh"; fi
     if [ -x "$images_dir/$1/inputs.sh" ]; then "$images_dir/$1/inputs.sh" || return 1; fi
     cat /etc/os-release /etc/apt/sources.list.d/*.sources /etc/apt/sources.list 2>/dev/null || true
     go version 2>/dev/null || true

@@ -126,6 +126,7 @@ export function metricsServerObjects(apiServer: string, certificates: ClusterCer
                   '--kubelet-client-certificate=/certs/kubelet-client.crt',
                   '--kubelet-client-key=/certs/kubelet-client.key',
                   '--metric-resolution=10s',
+                  '--kubelet-request-timeout=5s',
                 ],
                 resources: { requests: { cpu: '20m', memory: '32Mi' }, limits: { memory: '160Mi' } },
                 volumeMounts: [

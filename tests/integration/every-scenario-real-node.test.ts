@@ -10,8 +10,17 @@ import { startHarness, type Harness } from '../support/session-harness.ts';
 import { inBatches, playScenarioSession, scenarioCases, type ScenarioCase } from '../support/scenario-session.ts';
 import { onRealNode, startTestRealNode } from '../support/real-node.ts';
 
+const ONE_POOL =
+  'multi-cloud pins inventory-a and inventory-b to two node pools (topology.failurelib.dev/cloud=a|b); there is one real node per machine, so one of them never schedules and the baseline is never green';
 /** Scenarios that cannot pass on the real node yet, and why. */
-const NOT_YET: Record<string, string> = {};
+const NOT_YET: Record<string, string> = {
+  'cloud-b-pool-renamed': ONE_POOL,
+  'failover-target-never-worked': ONE_POOL,
+  'router-ingress-lockdown': ONE_POOL,
+  'router-upstream-renamed': ONE_POOL,
+  'catalog-network-policy-deny':
+    'NetworkPolicies are not enforced on this kernel (no nftables queue, CONFIG_NFT_QUEUE): the deny breaks no request, so the SLA never turns red',
+};
 
 /** Sessions at once: each runs a whole system's real pods on this 2-core machine. */
 const WIDTH = 3;
@@ -50,6 +59,8 @@ describe('every scenario, end to end through the gateway, on the real node', () 
       } catch (error) {
         outcomes.set(scenario.id, { error: (error as Error).message });
       }
+      // As each ends: a long run stopped half-way still tells what passed.
+      console.log(`real node, ${scenario.id}: ${JSON.stringify(outcomes.get(scenario.id))}`);
     });
     const passed = [...outcomes].filter(([, outcome]) => !outcome.error).map(([id]) => id);
     const ready = [...outcomes.values()]

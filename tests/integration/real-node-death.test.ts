@@ -7,12 +7,11 @@ import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { sandboxNamespace } from '../../cluster/labels.ts';
 import { REAL_NODE_NAME, imageName } from '../../infra/real-node/config.ts';
 import type { NodeProcessName, RealNode } from '../../infra/real-node/node.ts';
 import { startHarness, type Harness } from '../support/session-harness.ts';
-import { createSession, kubectl, namespaceExists, participantKubeconfig, waitForPhase } from '../support/session-client.ts';
-import { realNodeLeftovers, realNodeNamespaceAnnotations, realNodeNamespaceLabels, startTestRealNode } from '../support/real-node.ts';
+import { kubectl, namespaceExists, waitForPhase } from '../support/session-client.ts';
+import { realNodeLeftovers, startRealNodeSession, startTestRealNode } from '../support/real-node.ts';
 
 const database = inject('databases').find((db) => db.name === 'pglite') ?? inject('databases')[0];
 
@@ -28,20 +27,8 @@ describe('real node death', () => {
       startHarness({ temporalAddress: inject('temporalAddress'), kubeconfig: admin, databaseUrl: database?.url ?? '' }),
       startTestRealNode(admin),
     ]);
-    const { id, participantToken: token } = await createSession(harness.app);
-    await waitForPhase(harness.app, id, token, ['ready']);
-    const namespace = sandboxNamespace(id);
-    const annotations = Object.entries(realNodeNamespaceAnnotations()).map(([key, value]) => `${key}=${value}`);
-    const labels = Object.entries(realNodeNamespaceLabels()).map(([key, value]) => `${key}=${value}`);
-    for (const args of [
-      ['annotate', 'namespace', namespace, ...annotations],
-      ['label', 'namespace', namespace, ...labels],
-    ]) {
-      const result = await kubectl(admin, args);
-      if (!result.ok) throw new Error(`kubectl ${args.join(' ')}: ${result.out}`);
-    }
-    session = { id, token, namespace, kubeconfig: await participantKubeconfig(harness.app, id, token) };
-    const manifest = join(tmpdir(), `fl-real-death-${id}.json`);
+    session = await startRealNodeSession(harness);
+    const manifest = join(tmpdir(), `fl-real-death-${session.id}.json`);
     writeFileSync(
       manifest,
       JSON.stringify({

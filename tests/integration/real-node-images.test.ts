@@ -8,15 +8,15 @@ import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { sandboxNamespace } from '../../cluster/labels.ts';
 import { imageName } from '../../infra/real-node/config.ts';
 import type { RealNode } from '../../infra/real-node/node.ts';
 import { startHarness, type Harness } from '../support/session-harness.ts';
-import { createSession, kubectl, participantKubeconfig, waitForPhase } from '../support/session-client.ts';
-import { realNodeNamespaceAnnotations, realNodeNamespaceLabels, startTestRealNode } from '../support/real-node.ts';
+import { kubectl } from '../support/session-client.ts';
+import { startRealNodeSession, startTestRealNode } from '../support/real-node.ts';
 
 const database = inject('databases').find((db) => db.name === 'pglite') ?? inject('databases')[0];
-const limits = { limits: { memory: '128Mi', cpu: '500m' } };
+// Small requests: the node has 2 CPUs for every pod of the session and its own.
+const limits = { requests: { cpu: '20m', memory: '32Mi' }, limits: { memory: '128Mi' } };
 
 function pod(name: string, container: Record<string, unknown>, volumes: object[] = []): object {
   return {
@@ -61,24 +61,7 @@ describe('real node: the systems images', () => {
       startHarness({ temporalAddress: inject('temporalAddress'), kubeconfig: admin, databaseUrl: database?.url ?? '' }),
       startTestRealNode(admin),
     ]);
-    const { id, participantToken: token } = await createSession(harness.app);
-    await waitForPhase(harness.app, id, token, ['ready']);
-    const namespace = sandboxNamespace(id);
-    const annotate = await kubectl(admin, [
-      'annotate',
-      'namespace',
-      namespace,
-      ...Object.entries(realNodeNamespaceAnnotations()).map(([key, value]) => `${key}=${value}`),
-    ]);
-    if (!annotate.ok) throw new Error(`annotating ${namespace}: ${annotate.out}`);
-    const label = await kubectl(admin, [
-      'label',
-      'namespace',
-      namespace,
-      ...Object.entries(realNodeNamespaceLabels()).map(([key, value]) => `${key}=${value}`),
-    ]);
-    if (!label.ok) throw new Error(`labelling ${namespace}: ${label.out}`);
-    kubeconfig = await participantKubeconfig(harness.app, id, token);
+    ({ kubeconfig } = await startRealNodeSession(harness));
   }, 240_000);
 
   afterAll(async () => {

@@ -8,7 +8,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { sandboxNamespace } from '../../cluster/labels.ts';
 import { kubeRequests } from '../../db/schema.ts';
 import { requireTool } from '../../infra/lib/tools.ts';
 import { REAL_NODE_NAME, REAL_NODE_TAINT, imageName } from '../../infra/real-node/config.ts';
@@ -16,8 +15,8 @@ import { bridgePorts } from '../../infra/real-node/host-network.ts';
 import { kernelCanQueueToUserspace } from '../../infra/real-node/network-policies.ts';
 import type { RealNode } from '../../infra/real-node/node.ts';
 import { startHarness, type Harness } from '../support/session-harness.ts';
-import { createSession, kubectl, participantKubeconfig, waitForPhase } from '../support/session-client.ts';
-import { realNodeLeftovers, realNodeNamespaceAnnotations, realNodeNamespaceLabels, startTestRealNode } from '../support/real-node.ts';
+import { kubectl, waitForPhase } from '../support/session-client.ts';
+import { realNodeLeftovers, startRealNodeSession, startTestRealNode } from '../support/real-node.ts';
 
 const database = inject('databases').find((db) => db.name === 'pglite') ?? inject('databases')[0];
 const BASE_IMAGE = imageName('debian-base');
@@ -78,25 +77,8 @@ describe('real node', () => {
     ]);
     timings.nodeReadySeconds = node.readySeconds;
     timings.dnsReadySeconds = node.dnsReadySeconds;
-    const { id, participantToken: token } = await createSession(harness.app);
-    await waitForPhase(harness.app, id, token, ['ready']);
-    const namespace = sandboxNamespace(id);
     // What a cluster driver does for a session on the real node: every pod of the namespace goes there.
-    const annotate = await kubectl(admin, [
-      'annotate',
-      'namespace',
-      namespace,
-      ...Object.entries(realNodeNamespaceAnnotations()).map(([key, value]) => `${key}=${value}`),
-    ]);
-    if (!annotate.ok) throw new Error(`annotating ${namespace}: ${annotate.out}`);
-    const label = await kubectl(admin, [
-      'label',
-      'namespace',
-      namespace,
-      ...Object.entries(realNodeNamespaceLabels()).map(([key, value]) => `${key}=${value}`),
-    ]);
-    if (!label.ok) throw new Error(`labelling ${namespace}: ${label.out}`);
-    session = { id, token, namespace, kubeconfig: await participantKubeconfig(harness.app, id, token) };
+    session = await startRealNodeSession(harness);
   }, 240_000);
 
   afterAll(async () => {

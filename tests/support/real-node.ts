@@ -6,12 +6,15 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import type { ClusterDriver } from '../../cluster/driver.ts';
+import { sandboxNamespace } from '../../cluster/labels.ts';
 import type { Kube } from '../../cluster/kube.ts';
 import { ROOT } from '../../infra/lib/tools.ts';
 import { REAL_NODE_LABEL, REAL_NODE_TAINT } from '../../infra/real-node/config.ts';
 import { bridgePorts } from '../../infra/real-node/host-network.ts';
 import { startRealNode, type RealNode } from '../../infra/real-node/node.ts';
 import { clusterCertificatePaths } from '../../infra/sim-cluster/cluster-pki.ts';
+import type { Harness } from './session-harness.ts';
+import { createSession, participantKubeconfig, waitForPhase } from './session-client.ts';
 
 const run = promisify(execFile);
 export const REAL_NODE_DATA_DIR = join(ROOT, '.data', 'real-node');
@@ -53,16 +56,38 @@ export function onRealNode(driver: ClusterDriver, kube: Kube): ClusterDriver {
     ...driver,
     async createSandbox(sessionId) {
       const name = await driver.createSandbox(sessionId);
-      const namespace = await kube.core.readNamespace({ name });
-      namespace.metadata = {
-        ...namespace.metadata,
-        annotations: { ...namespace.metadata?.annotations, ...realNodeNamespaceAnnotations() },
-        labels: { ...namespace.metadata?.labels, ...realNodeNamespaceLabels() },
-      };
-      await kube.core.replaceNamespace({ name, body: namespace });
+      await sendToRealNode(kube, name);
       return name;
     },
   };
+}
+
+/** Gives the namespace the annotations and labels above: its pods created from now on go to the real node. */
+export async function sendToRealNode(kube: Kube, name: string): Promise<void> {
+  const namespace = await kube.core.readNamespace({ name });
+  namespace.metadata = {
+    ...namespace.metadata,
+    annotations: { ...namespace.metadata?.annotations, ...realNodeNamespaceAnnotations() },
+    labels: { ...namespace.metadata?.labels, ...realNodeNamespaceLabels() },
+  };
+  await kube.core.replaceNamespace({ name, body: namespace });
+}
+
+export interface RealNodeSession {
+  id: string;
+  token: string;
+  namespace: string;
+  /** The participant's kubeconfig (the recording gateway). */
+  kubeconfig: string;
+}
+
+/** A ready session (the default scenario) whose sandbox's pods created from now on go to the real node. */
+export async function startRealNodeSession(harness: Harness): Promise<RealNodeSession> {
+  const { id, participantToken: token } = await createSession(harness.app);
+  await waitForPhase(harness.app, id, token, ['ready']);
+  const namespace = sandboxNamespace(id);
+  await sendToRealNode(harness.kube, namespace);
+  return { id, token, namespace, kubeconfig: await participantKubeconfig(harness.app, id, token) };
 }
 
 /** What a stopped real node could have left on the machine; every list is empty when it left nothing. */
