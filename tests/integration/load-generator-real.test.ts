@@ -21,7 +21,7 @@ import { openDatabase, type DatabaseHandle } from '../../db/client.ts';
 import { imageName } from '../../infra/real-node/config.ts';
 import type { RealNode } from '../../infra/real-node/node.ts';
 import type { System } from '../../scenarios/lib/schema.ts';
-import { realNodeNamespaceAnnotations, realNodeNamespaceLabels, startTestRealNode } from '../support/real-node.ts';
+import { sendToRealNode, startTestRealNode } from '../support/real-node.ts';
 import { insertSessionRow } from '../support/session-row.ts';
 
 /** A one-service system: busybox httpd behind a Service, and a journey that reads its page twice a second. */
@@ -128,10 +128,7 @@ describe('load generator on the real node', () => {
     sessionId = await insertSessionRow(database.db, 'Load Lou');
     namespace = await createSandbox(kube, sessionId);
     // What a driver does for a session on the real node: every pod of the namespace goes there.
-    const created = await kube.core.readNamespace({ name: namespace });
-    created.metadata!.annotations = { ...created.metadata!.annotations, ...realNodeNamespaceAnnotations() };
-    created.metadata!.labels = { ...created.metadata!.labels, ...realNodeNamespaceLabels() };
-    await kube.core.replaceNamespace({ name: namespace, body: created });
+    await sendToRealNode(kube, namespace);
     await applyManifests(kube, sessionId, namespace, [...manifests, ...loadGeneratorObjects(system)]);
   }, 240_000);
 
