@@ -4,6 +4,7 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Database } from '../db/client.ts';
 import type { Library, LoadedSystem } from '../scenarios/lib/load.ts';
 import { manifestsSha256 } from '../scenarios/lib/manifests-digest.ts';
+import { loadGeneratorObjects } from '../cluster/load-generator.ts';
 import type { Objective, Predicate, Scenario } from '../scenarios/lib/schema.ts';
 import type { HintResult, Mode, Phase, ScoreInput, SlaStatus } from '../workflows/types.ts';
 import type { Kube } from '../cluster/kube.ts';
@@ -153,7 +154,8 @@ export function createActivities({
         if (error instanceof InvalidManifestError) throw ApplicationFailure.nonRetryable(error.message, ErrorType.InvalidManifest);
         throw error;
       }
-      const manifests = objects;
+      // The engine's load generator comes with the system: its journeys are the SLA's real traffic.
+      const manifests = [...objects, ...loadGeneratorObjects(loaded.system)];
       await whileHeartbeating(async () => {
         await driver.applyManifests(sessionId, namespace, manifests);
         await driver.grantParticipantAccess(sessionId, namespace);

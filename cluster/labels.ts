@@ -26,3 +26,7 @@ export function isEngineKey(key: string): boolean {
 export const FAULT_LABEL = 'failurelib.dev/fault';
 /** Label on cluster-scoped objects a fault creates or touches: the sandbox namespace they belong to (see cluster-scoped.ts). */
 export const SANDBOX_LABEL = 'failurelib.dev/sandbox';
+/** The engine's load generator in every sandbox (Deployment, Service, ConfigMap, NetworkPolicy): participants cannot change it. */
+export const LOAD_GENERATOR_NAME = 'load-generator';
+/** Marks the load generator's objects and pods: hidden from participants in Challenge mode like the fault engine. */
+export const LOAD_GENERATOR_LABEL = 'failurelib.dev/load-generator';

@@ -39,7 +39,7 @@ function oneOf<T extends string>(env: NodeJS.ProcessEnv, key: string, allowed: r
 
 export const CLUSTER_DRIVERS = ['sim', 'namespace', 'kind', 'vcluster'] as const;
 export type ClusterDriverName = (typeof CLUSTER_DRIVERS)[number];
-export const SLA_PROVIDERS = ['kube-state', 'probe', 'prometheus', 'sumo'] as const;
+export const SLA_PROVIDERS = ['auto', 'journeys', 'kube-state', 'probe', 'prometheus', 'sumo'] as const;
 
 function required(env: NodeJS.ProcessEnv, key: string, because: string): string {
   const value = optional(env, key);
@@ -49,7 +49,8 @@ function required(env: NodeJS.ProcessEnv, key: string, because: string): string 
 
 /** SLA provider settings; the chosen provider's keys are required, the others' are optional. */
 function slaConfig(env: NodeJS.ProcessEnv) {
-  const provider = oneOf(env, 'SLA_PROVIDER', SLA_PROVIDERS, 'kube-state');
+  // auto: the load generator's journeys where pods really run, kube-state in the simulation (activities/sla/auto.ts).
+  const provider = oneOf(env, 'SLA_PROVIDER', SLA_PROVIDERS, 'auto');
   const needs = (which: string) => `when SLA_PROVIDER=${which}`;
   return {
     provider,

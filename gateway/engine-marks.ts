@@ -1,7 +1,7 @@
 // Challenge mode hides the engine from participants: its label and annotation keys are removed from every
 // object in a response (single objects, lists, server-side-printed Tables, watch events), and objects that
 // make up a fault are left out entirely, as if they did not exist.
-import { FAULT_LABEL, isEngineKey, MANAGED_BY, MANAGED_BY_LABEL } from '../cluster/labels.ts';
+import { FAULT_LABEL, isEngineKey, LOAD_GENERATOR_LABEL, MANAGED_BY, MANAGED_BY_LABEL } from '../cluster/labels.ts';
 import { FAULT_API_GROUP } from './policy.ts';
 
 type Json = Record<string, unknown>;
@@ -38,12 +38,12 @@ function cleanMetadata(metadata: unknown): unknown {
   return cleaned;
 }
 
-/** True for objects that are (part of) an injected fault. */
+/** True for objects that are (part of) an injected fault, or the engine's load generator (its objects and pods). */
 export function isFaultObject(object: unknown): boolean {
   if (!isRecord(object)) return false;
   if (typeof object.apiVersion === 'string' && object.apiVersion.startsWith(`${FAULT_API_GROUP}/`)) return true;
   const labels = isRecord(object.metadata) ? object.metadata.labels : undefined;
-  return isRecord(labels) && FAULT_LABEL in labels;
+  return isRecord(labels) && (FAULT_LABEL in labels || LOAD_GENERATOR_LABEL in labels);
 }
 
 function cleanObject(object: Json): Json {

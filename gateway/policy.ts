@@ -3,6 +3,7 @@
 // so a mistake here still cannot reach another namespace (defence in depth).
 import { isWriteVerb, type Mode } from '../domain/session-terms.ts';
 import type { KubeRequestInfo } from './kube-url.ts';
+import { touchesLoadGenerator } from './load-generator-guard.ts';
 
 export interface PolicySubject {
   namespace: string;
@@ -63,6 +64,8 @@ export function decide(info: KubeRequestInfo, subject: PolicySubject): Decision 
   if (info.namespace !== subject.namespace) {
     return refuse(info, `cannot ${info.verb} in the namespace "${info.namespace}"; your sandbox is "${subject.namespace}"`);
   }
+  const loadGenerator = touchesLoadGenerator(info);
+  if (loadGenerator) return refuse(info, subject.mode === 'challenge' ? `cannot ${info.verb} this resource in the sandbox` : loadGenerator);
   return { allowed: true };
 }
 

@@ -3,6 +3,8 @@ import type { Config } from '../../config/config.ts';
 import type { Objective } from '../../scenarios/lib/schema.ts';
 import type { Kube } from '../../cluster/kube.ts';
 import { compositeProvider } from './composite.ts';
+import { autoProvider } from './auto.ts';
+import { journeyProvider } from './journeys.ts';
 import { kubeStateProvider } from './kube-state.ts';
 import { probeProvider } from './probe.ts';
 import { prometheusProvider } from './prometheus.ts';
@@ -17,9 +19,15 @@ export function createSlaProvider(
   onError?: (error: unknown) => void,
 ): SlaProvider {
   const kubeState = kubeStateProvider(cluster);
+  // Objectives without a journey (the kube-state ones, diagnostics of the same sandbox) keep their predicate.
+  const journeys = () => compositeProvider(journeyProvider(cluster), (o: Objective) => o.journey !== undefined, kubeState);
   switch (sla.provider) {
     case 'kube-state':
       return kubeState;
+    case 'journeys':
+      return journeys();
+    case 'auto':
+      return autoProvider(cluster, { real: journeys(), simulated: kubeState });
     case 'probe':
       return compositeProvider(probeProvider(sla.probe), (o: Objective) => o.probe !== undefined, kubeState);
     case 'prometheus':

@@ -4,7 +4,8 @@ import { parseAllDocuments } from 'yaml';
 import { configChecksum } from './checksum.ts';
 import { kubectlObjectRefs } from './kubectl-refs.ts';
 import type { Library, LibraryProblem } from './load.ts';
-import type { Fault, Predicate, Scenario } from './schema.ts';
+import type { Fault, Predicate, Scenario, System } from './schema.ts';
+import { LOAD_GENERATOR_NAME } from '../../cluster/labels.ts';
 import { faultSteps, revertSteps } from './steps.ts';
 
 type Problem = Omit<LibraryProblem, 'line' | 'col'>;
@@ -63,6 +64,23 @@ function checksumProblems(file: string, objects: Manifest[]): Problem[] {
   });
 }
 
+/** Journey objectives name a journey; journeys call Services of the manifests; nothing collides with the engine's load generator. */
+function journeyProblems(file: string, system: System, known: Set<string>): Problem[] {
+  const problems: Problem[] = [];
+  const journeys = system.spec.loadGenerator?.journeys ?? [];
+  const names = new Set(journeys.map((j) => j.name));
+  system.spec.objectives.forEach((objective, index) => {
+    if (objective.journey && !names.has(objective.journey.name)) problems.push({ file, path: `spec.objectives.${index}.journey.name`, message: `no journey "${objective.journey.name}" in spec.loadGenerator.journeys` });
+  });
+  journeys.forEach((journey, j) => journey.steps.forEach((step, s) => {
+    if (!known.has(key('Service', step.service))) problems.push({ file, path: `spec.loadGenerator.journeys.${j}.steps.${s}.service`, message: `no Service "${step.service}" in the manifests` });
+  }));
+  for (const kind of ['Deployment', 'Service', 'ConfigMap', 'NetworkPolicy']) {
+    if (known.has(key(kind, LOAD_GENERATOR_NAME))) problems.push({ file, path: 'spec.manifests', message: `${kind} "${LOAD_GENERATOR_NAME}" is the engine's load generator; the manifests cannot use that name` });
+  }
+  return problems;
+}
+
 export function crossCheck(library: Library, files: Map<string, string>): Problem[] {
   const problems: Problem[] = [];
   const objectsBySystem = new Map([...library.systems].map(([id, system]) => [id, manifestObjects(system.manifests)]));
@@ -76,6 +94,7 @@ export function crossCheck(library: Library, files: Map<string, string>): Proble
         if (!known.has(key(target.kind, target.name))) problems.push({ file: `${system.dir}/system.yaml`, path: `spec.objectives.${index}.kubeState.${target.field}`, message: `no ${target.kind} "${target.name}" in the manifests` });
       }
     });
+    problems.push(...journeyProblems(`${system.dir}/system.yaml`, system.system, known));
   }
   const codenames = new Map<string, string>();
   for (const [id, scenario] of library.scenarios) {

@@ -1,6 +1,7 @@
 // The container images a library's systems use: the simulated registry holds exactly these.
 import { parseAllDocuments } from 'yaml';
 import type { Library } from './load.ts';
+import { LOAD_GENERATOR_IMAGE } from '../../cluster/load-generator.ts';
 
 interface PodSpecLike { containers?: { image?: string }[]; initContainers?: { image?: string }[] }
 
@@ -19,5 +20,8 @@ export function imagesIn(manifests: string): string[] {
 }
 
 export function libraryImages(library: Library): string[] {
-  return [...new Set([...library.systems.values()].flatMap((system) => imagesIn(system.manifests)))].sort();
+  const systems = [...library.systems.values()];
+  // The engine deploys its load generator beside every system with journeys (cluster/load-generator.ts).
+  const loadGenerator = systems.some((s) => s.system.spec.loadGenerator?.journeys.length) ? [LOAD_GENERATOR_IMAGE] : [];
+  return [...new Set([...systems.flatMap((system) => imagesIn(system.manifests)), ...loadGenerator])].sort();
 }

@@ -91,6 +91,17 @@ export const SumoSliSchema = Type.Union([
 ]);
 
 /**
+ * The SLA as users feel it: a journey of the load generator (spec.loadGenerator.journeys) must succeed at least
+ * `minSuccessRate` of the time with p95 latency within `maxP95Ms`, over the last `windowSeconds` of real runs.
+ */
+export const JourneySliSchema = Type.Object({
+  name: Name,
+  minSuccessRate: Type.Number({ minimum: 0, maximum: 1 }),
+  maxP95Ms: Type.Optional(Type.Integer({ minimum: 1 })),
+  windowSeconds: Type.Integer({ minimum: 5, maximum: 300 }),
+}, { additionalProperties: false });
+
+/**
  * An SLA objective. `kubeState` works everywhere (and is the fallback); the optional per-provider SLIs
  * are used when that provider is configured (`SLA_PROVIDER`). `weight` scales its error budget burn.
  */
@@ -103,8 +114,38 @@ export const ObjectiveSchema = Type.Object({
   probe: Type.Optional(ProbeSliSchema),
   prometheus: Type.Optional(PrometheusSliSchema),
   sumo: Type.Optional(SumoSliSchema),
+  journey: Type.Optional(JourneySliSchema),
 }, { additionalProperties: false });
 export type Objective = Static<typeof ObjectiveSchema>;
+
+const HttpMethod = Type.Union([Type.Literal('GET'), Type.Literal('POST'), Type.Literal('PUT'), Type.Literal('PATCH'), Type.Literal('DELETE')]);
+
+/** One request of a journey, to a Service of the system's namespace; `{user}` in path or body is the run's user. */
+export const JourneyStepSchema = Type.Object({
+  service: Name,
+  port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535 })),
+  method: HttpMethod,
+  path: Type.String({ pattern: '^/' }),
+  body: Type.Optional(Type.Unknown()),
+  /** The status that counts as success; any 2xx when omitted. */
+  expectStatus: Type.Optional(Type.Integer({ minimum: 100, maximum: 599 })),
+}, { additionalProperties: false });
+export type JourneyStep = Static<typeof JourneyStepSchema>;
+
+/** What one user does, played at a steady, bounded rate (at most 5 runs a second). */
+export const JourneySchema = Type.Object({
+  name: Name,
+  ratePerSecond: Type.Number({ exclusiveMinimum: 0, maximum: 5 }),
+  steps: Type.Array(JourneyStepSchema, { minItems: 1, maxItems: 10 }),
+}, { additionalProperties: false });
+export type Journey = Static<typeof JourneySchema>;
+
+/** The real traffic of a sandbox: the engine deploys a load generator that plays these journeys (cluster/load-generator.ts). */
+export const LoadGeneratorSchema = Type.Object({
+  description: Type.Optional(Type.String({ minLength: 1 })),
+  journeys: Type.Array(JourneySchema, { minItems: 1, maxItems: 8 }),
+}, { additionalProperties: false });
+export type LoadGenerator = Static<typeof LoadGeneratorSchema>;
 
 export const SystemSchema = documentSchema('System', Type.Object({
     name: Type.String({ minLength: 1 }),
@@ -115,8 +156,8 @@ export const SystemSchema = documentSchema('System', Type.Object({
     objectives: Type.Array(ObjectiveSchema, { minItems: 1 }),
     /** The Services users reach the system through. */
     entryPoints: Type.Optional(Type.Array(Name, { minItems: 1 })),
-    /** The traffic the SLA assumes (kube-state SLIs are sized for it; a probe provider would generate it). */
-    loadGenerator: Type.Optional(Type.String({ minLength: 1 })),
+    /** The traffic the engine plays into every sandbox; the `journey` objectives are measured from it. */
+    loadGenerator: Type.Optional(LoadGeneratorSchema),
 }, { additionalProperties: false }));
 export type System = Static<typeof SystemSchema>;
 

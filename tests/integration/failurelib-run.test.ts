@@ -116,7 +116,7 @@ describe('failurelib run', () => {
     expect(stdout).toMatch(/^session [0-9a-f-]+ \(storefront-scaled-to-zero on demo-app, learn mode\)/);
     // The fix comes only after the SLA reading went red.
     expect(stdout).toMatch(
-      /phase running · SLA red \(storefront-reachable\)[\s\S]*\$ kubectl scale deployment\/storefront --replicas=2\n {2}ok/,
+      /phase running · SLA red \(shoppers-browse, storefront-reachable\)[\s\S]*\$ kubectl scale deployment\/storefront --replicas=2\n {2}ok/,
     );
     expect(stdout).toMatch(/phase completed · SLA green/);
     expect(stdout).toMatch(/score \d+, repaired in \d+s/);

@@ -69,6 +69,14 @@ describe('failurelib validate', () => {
       name: 'solution-missing-object',
       line: `${SCENARIO}:27:11 spec.solutions.0.commands.1 names Service "web-frontend", which is neither in the manifests of system shop nor created by this scenario's faults`,
     },
+    {
+      name: 'journey-unknown',
+      line: 'systems/shop/system.yaml:19:24 spec.objectives.0.journey.name no journey "checkout" in spec.loadGenerator.journeys',
+    },
+    {
+      name: 'journey-step-unknown-service',
+      line: 'systems/shop/system.yaml:16:24 spec.loadGenerator.journeys.0.steps.1.service no Service "catalog" in the manifests',
+    },
   ])('$name: one exact line, exit 1', async ({ name, line }) => {
     const { code, stdout, stderr } = await failurelib('validate', fixture(name));
     expect(stdout).toBe(`${fixture(name)}/${line}\n1 problem\n`);

@@ -146,8 +146,8 @@ describe('dashboard', () => {
 });
 
 describe('SLA configuration', () => {
-  it('defaults to kube-state and requires the chosen provider keys', () => {
-    expect(loadConfig({}).sla.provider).toBe('kube-state');
+  it('defaults to auto and requires the chosen provider keys', () => {
+    expect(loadConfig({}).sla.provider).toBe('auto');
     expect(() => loadConfig({ SLA_PROVIDER: 'prometheus' })).toThrow(ConfigError);
     expect(() => loadConfig({ SLA_PROVIDER: 'sumo', SUMO_ACCESS_ID: 'id' })).toThrow(/SUMO_ACCESS_KEY is required/);
     expect(() => loadConfig({ SLA_PROVIDER: 'datadog' })).toThrow(/SLA_PROVIDER must be one of/);

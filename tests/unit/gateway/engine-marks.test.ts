@@ -58,6 +58,19 @@ describe('hideEngine', () => {
     expect(hideEngine({ type: 'ADDED', object: fault }).hidden).toBe(true);
   });
 
+  it("hides the engine's load generator (its Deployment and its pods) like a fault", () => {
+    const deployment = hideEngine({
+      kind: 'DeploymentList',
+      items: [
+        { kind: 'Deployment', metadata: { name: 'load-generator', labels: { ...engineLabels, 'failurelib.dev/load-generator': 'true' } } },
+        { kind: 'Deployment', metadata: { name: 'storefront', labels: engineLabels } },
+      ],
+    }).body as { items: { metadata: { name: string } }[] };
+    expect(deployment.items.map((item) => item.metadata.name)).toEqual(['storefront']);
+    const pod = { kind: 'Pod', metadata: { name: 'load-generator-7d9f-abcde', labels: { 'failurelib.dev/load-generator': 'true' } } };
+    expect(hideEngine(pod).hidden).toBe(true);
+  });
+
   it('cleans Table rows (kubectl get) and drops fault rows; a named get of a fault is hidden', () => {
     const table = {
       kind: 'Table',

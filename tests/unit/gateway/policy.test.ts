@@ -73,4 +73,34 @@ describe('gateway policy', () => {
     expect(decision('GET', `${url}/kill-web`, 'challenge').allowed).toBe(false);
     expect(decision('GET', url, 'learn').allowed).toBe(true);
   });
+
+  it("refuses changing, stopping or entering the engine's load generator, and collection deletes that would take it along", () => {
+    const base = '/namespaces/fl-mine';
+    for (const [method, url] of [
+      ['DELETE', `/apis/apps/v1${base}/deployments/load-generator`],
+      ['PATCH', `/apis/apps/v1${base}/deployments/load-generator/scale`],
+      ['PUT', `/apis/apps/v1${base}/deployments/load-generator`],
+      ['PATCH', `/api/v1${base}/configmaps/load-generator`],
+      ['DELETE', `/api/v1${base}/services/load-generator`],
+      ['DELETE', `/apis/networking.k8s.io/v1${base}/networkpolicies/load-generator`],
+      ['DELETE', `/api/v1${base}/pods/load-generator-7d9f-abcde`],
+      ['POST', `/api/v1${base}/pods/load-generator-7d9f-abcde/eviction`],
+      ['POST', `/api/v1${base}/pods/load-generator-7d9f-abcde/exec?command=sh`],
+      ['DELETE', `/apis/apps/v1${base}/replicasets/load-generator-7d9f`],
+      ['DELETE', `/apis/apps/v1${base}/deployments`],
+      ['DELETE', `/api/v1${base}/pods`],
+    ] as const) {
+      const learn = decision(method, url);
+      expect(learn, `${method} ${url}`).toMatchObject({ allowed: false, reason: expect.stringMatching(/load generator/) });
+      // Challenge mode does not say what it is (it is hidden there): the refusal only repeats what was asked.
+      expect(decision(method, url, 'challenge')).toMatchObject({ allowed: false, reason: expect.not.stringMatching(/SLA|measure/) });
+    }
+    // Looking is fine, and the system's own objects stay the participant's.
+    expect(decision('GET', `/apis/apps/v1${base}/deployments/load-generator`).allowed).toBe(true);
+    expect(decision('GET', `/api/v1${base}/pods/load-generator-7d9f-abcde/log`).allowed).toBe(true);
+    expect(decision('GET', `/api/v1${base}/services/load-generator/proxy/results`).allowed).toBe(true);
+    expect(decision('PATCH', `/apis/apps/v1${base}/deployments/storefront/scale`).allowed).toBe(true);
+    expect(decision('DELETE', `/api/v1${base}/pods/storefront-5c8d-xyz`).allowed).toBe(true);
+    expect(decision('DELETE', `/api/v1${base}/secrets`).allowed).toBe(true);
+  });
 });
