@@ -140,10 +140,12 @@ describe(`kube gateway on ${database?.name}`, () => {
     expect(patch.ok, patch.out).toBe(true);
     const scale = await kubectl(kubeconfig, ['scale', 'deployment/cart', '--replicas=3']);
     expect(scale.ok, scale.out).toBe(true);
-    const edit = await kubectl(kubeconfig, ['edit', 'deployment/storefront'], { KUBE_EDITOR: 'sed -i s/1.27.3-alpine/1.27.4-alpine/' });
+    const edit = await kubectl(kubeconfig, ['edit', 'deployment/storefront'], {
+      KUBE_EDITOR: 'sed -i s#node-services:local#node-services:edited#',
+    });
     expect(edit.ok, edit.out).toBe(true);
     const image = await harness.kube.apps.readNamespacedDeployment({ name: 'storefront', namespace });
-    expect(image.spec?.template.spec?.containers[0]?.image).toMatch(/1\.27\.4-alpine$/);
+    expect(image.spec?.template.spec?.containers[0]?.image).toMatch(/node-services:edited$/);
     // The controller-manager records revision 2 shortly after the edit; undo needs it.
     await expect
       .poll(
@@ -184,14 +186,14 @@ describe(`kube gateway on ${database?.name}`, () => {
       diff: [
         {
           path: 'spec.template.spec.containers[0].image',
-          before: expect.stringMatching(/1\.27\.3/),
-          after: expect.stringMatching(/1\.27\.4/),
+          before: expect.stringMatching(/node-services:local$/),
+          after: expect.stringMatching(/node-services:edited$/),
         },
       ],
     });
     expect(find('patch', 'deployments', 'storefront', 'kubectl rollout undo')?.change).toMatchObject({
       diff: expect.arrayContaining([
-        expect.objectContaining({ path: 'spec.template.spec.containers[0].image', after: expect.stringMatching(/1\.27\.3/) }),
+        expect.objectContaining({ path: 'spec.template.spec.containers[0].image', after: expect.stringMatching(/node-services:local$/) }),
       ]),
     });
     expect(find('create', 'configmaps', undefined, 'kubectl apply')).toMatchObject({ status: 201 });
@@ -207,7 +209,7 @@ describe(`kube gateway on ${database?.name}`, () => {
     expect(summaries).toContain('kubectl scale deployment/cart (spec.replicas 1→3)');
     expect(summaries).toContainEqual(
       expect.stringMatching(
-        /^kubectl edit deployment\/storefront \(spec\.template\.spec\.containers\[0\]\.image .*1\.27\.3-alpine→.*1\.27\.4-alpine\)$/,
+        /^kubectl edit deployment\/storefront \(spec\.template\.spec\.containers\[0\]\.image .*node-services:local→.*node-services:edited\)$/,
       ),
     );
     expect(summaries).toContain('kubectl delete configmap feature-flags');
