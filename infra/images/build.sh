@@ -14,7 +14,11 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/env.sh"
 images_dir="$FL_ROOT/infra/images"
 out="$FL_TOOLS/images"
+# Built archives are also kept per input hash in the machine's cache, so another checkout of the same sources (a
+# clean clone, a worktree) copies them instead of building again; FL_IMAGE_CACHE=off builds regardless.
+cache="${FL_IMAGE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/failurelib/images}"
 mkdir -p "$out"
+[ "$cache" = off ] || mkdir -p "$cache"
 on_request=failurelib # built only when named
 names=("$@")
 [ ${#names[@]} -gt 0 ] || mapfile -t names < <(cd "$images_dir" && ls -d */ | tr -d / | grep -vx "$on_request")
@@ -28,6 +32,11 @@ inputs_hash() { # the image's folder, plus what prepare.sh reads from the machin
   } | sha256sum | cut -c1-16
 }
 
+keep_in_cache() { # name hash — this build of the image becomes the cache's only one
+  rm -f "$cache/$1"-????????????????.tar
+  cp "$out/$1.tar" "$cache/$1-$2.tar.tmp" && mv "$cache/$1-$2.tar.tmp" "$cache/$1-$2.tar"
+}
+
 for name in "${names[@]}"; do
   if ! hash=$(inputs_hash "$name" 2>"$out/.inputs-$name.err"); then
     echo "    $name: skipped: $(cat "$out/.inputs-$name.err")"
@@ -37,6 +46,15 @@ for name in "${names[@]}"; do
   rm -f "$out/.inputs-$name.err"
   if [ -f "$out/$name.tar" ] && [ "$(cat "$out/$name.hash" 2>/dev/null)" = "$hash" ]; then
     echo "    $name: up to date ($hash)"
+    if [ "$cache" != off ] && [ ! -f "$cache/$name-$hash.tar" ]; then
+      keep_in_cache "$name" "$hash"
+    fi
+    continue
+  fi
+  if [ "$cache" != off ] && [ -f "$cache/$name-$hash.tar" ]; then
+    cp "$cache/$name-$hash.tar" "$out/$name.tar.tmp" && mv "$out/$name.tar.tmp" "$out/$name.tar"
+    echo "$hash" > "$out/$name.hash"
+    echo "    $name: from the machine's image cache ($hash, $cache)"
     continue
   fi
   started=$(date +%s)
@@ -50,6 +68,9 @@ for name in "${names[@]}"; do
   buildah push --quiet "$tag" "oci-archive:$out/$name.tar:$tag"
   buildah rmi "$tag" >/dev/null 2>&1 || true
   echo "$hash" > "$out/$name.hash"
+  if [ "$cache" != off ]; then # keep only this build of the image in the cache
+    keep_in_cache "$name" "$hash"
+  fi
   rm -rf "$context"
   trap - EXIT
   echo "    $name: built in $(( $(date +%s) - started )) s ($(du -h "$out/$name.tar" | cut -f1), $hash)"
