@@ -157,7 +157,12 @@ describe('real node: the systems images', () => {
   it('redis and node-services: redis-server answers another pod through its Service; Node runs as user 10001', async () => {
     const started = Date.now();
     await apply('redis', [
-      pod('cart-store', { image: imageName('redis'), args: ['--maxmemory', '32mb'], ports: [{ containerPort: 6379 }] }),
+      pod('cart-store', {
+        image: imageName('redis'),
+        args: ['--maxmemory', '32mb'],
+        ports: [{ containerPort: 6379 }],
+        readinessProbe: { exec: { command: ['redis-cli', 'ping'] }, periodSeconds: 1 },
+      }),
       service('cart-store', 6379),
       pod('storefront', {
         image: imageName('node-services'),
@@ -172,8 +177,10 @@ describe('real node: the systems images', () => {
     await Promise.all([ready('cart-store'), ready('storefront')]);
     timings.redisAndNode = (Date.now() - started) / 1000;
     // From another pod (not loopback): the official image's protected mode is off.
-    const ping = await kubectl(kubeconfig, ['exec', 'storefront', '--', 'sh', '-c', 'printf "PING\\r\\n" | timeout 3 nc cart-store 6379']);
-    expect(ping.out).toContain('+PONG');
+    // (Until kube-proxy has the Service's endpoint, its rule refuses the connection.)
+    const ping = async () =>
+      (await kubectl(kubeconfig, ['exec', 'storefront', '--', 'sh', '-c', 'printf "PING\\r\\n" | timeout 3 nc cart-store 6379'])).out;
+    await expect.poll(ping, { timeout: 30_000, interval: 1000 }).toContain('+PONG');
     const maxmemory = await kubectl(kubeconfig, ['exec', 'cart-store', '--', 'redis-cli', 'config', 'get', 'maxmemory']);
     expect(maxmemory.out).toContain(String(32 * 1024 * 1024));
     const served = await kubectl(kubeconfig, ['exec', 'storefront', '--', 'wget', '-qO-', 'http://127.0.0.1:8080/']);
