@@ -18,8 +18,6 @@ const NOT_YET: Record<string, string> = {
   'failover-target-never-worked': ONE_POOL,
   'router-ingress-lockdown': ONE_POOL,
   'router-upstream-renamed': ONE_POOL,
-  'catalog-network-policy-deny':
-    'NetworkPolicies are not enforced on this kernel (no nftables queue, CONFIG_NFT_QUEUE): the deny breaks no request, so the SLA never turns red',
 };
 
 /** Sessions at once: each runs a whole system's real pods on this 2-core machine. */
