@@ -23,9 +23,10 @@ on_request=failurelib # built only when named
 names=("$@")
 [ ${#names[@]} -gt 0 ] || mapfile -t names < <(cd "$images_dir" && ls -d */ | tr -d / | grep -vx "$on_request")
 
-inputs_hash() { # the image's folder, plus what prepare.sh reads from the machine and the repository
+inputs_hash() { # the image's folder, plus what prepare.sh reads from the machine and the repository; no absolute
+  # paths, so every checkout of the same sources gets the same hash (and the machine's cache serves them all)
   { (cd "$images_dir/$1" && find . -type f | LC_ALL=C sort | xargs sha256sum)
-    if grep -qs debian-rootfs.sh "$images_dir/$1/prepare.sh"; then sha256sum "$images_dir/debian-rootfs.sh"; fi
+    if grep -qs debian-rootfs.sh "$images_dir/$1/prepare.sh"; then sha256sum <"$images_dir/debian-rootfs.sh"; fi
     if [ -x "$images_dir/$1/inputs.sh" ]; then "$images_dir/$1/inputs.sh" || return 1; fi
     cat /etc/os-release /etc/apt/sources.list.d/*.sources /etc/apt/sources.list 2>/dev/null || true
     go version 2>/dev/null || true
