@@ -57,7 +57,7 @@ describe('kind driver (stand-in kind CLI)', () => {
     await waitForPhase(app, id, token, ['running'], 120_000);
     expect(
       (await kubectl(kubeconfig, ['get', 'deployment', 'flights', '-o', 'jsonpath={.spec.template.spec.containers[0].image}'])).out,
-    ).toContain('1.0.0-hotfix1');
+    ).toContain('node-services:hotfix1');
     expect((await kubectl(kubeconfig, ['rollout', 'undo', 'deployment/flights'])).ok).toBe(true);
     const done = await waitForPhase(app, id, token, ['completed'], 120_000);
     expect(done.events.map((event) => event.summary)).toContain('SLA green and holding: repaired');
