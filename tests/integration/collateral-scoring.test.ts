@@ -23,6 +23,13 @@ describe('collateral actions scored from the gateway recording', () => {
   });
   afterAll(async () => harness?.close());
 
+  /** A sweeping move (`delete pods --all`, `rollout restart deployment`) also reaches the engine's load generator, which
+   * the gateway refuses; everything else it names is done, and scored. */
+  const refusedOnlyForTheLoadGenerator = (out: string) => {
+    const errors = out.split('\n').filter((line) => /^error/i.test(line));
+    return errors.length > 0 && errors.every((line) => line.includes('the load generator measures the SLA'));
+  };
+
   async function play(name: string, moves: string[][]): Promise<ScoreResult> {
     const { app } = harness;
     const { id, participantToken: token } = await createSession(app);
@@ -34,7 +41,7 @@ describe('collateral actions scored from the gateway recording', () => {
     await waitForPhase(app, id, token, ['running']);
     for (const move of [...moves, ['scale', 'deployment/storefront', '--replicas=2']]) {
       const result = await kubectl(kubeconfig, move);
-      expect(result.ok, `kubectl ${move.join(' ')}: ${result.out}`).toBe(true);
+      expect(result.ok || refusedOnlyForTheLoadGenerator(result.out), `kubectl ${move.join(' ')}: ${result.out}`).toBe(true);
     }
     await waitForPhase(app, id, token, ['completed'], 120_000);
     const result = (
