@@ -16,9 +16,16 @@ const USAGE = `usage: failurelib <command> [options]
                                    a headless session against a running stack (default http://127.0.0.1:3000);
                                    --solve runs the reference fix once the SLA is red, and fails the run when
                                    the SLA is not red within --red-timeout seconds (120) of the fault
+  remediate --kubeconfig <file> --namespace <ns> [--api url] [--apply] [--timeout s]
+                                   check the library's verified remediations against a namespace of a real cluster
+                                   and print the plan (dry run); --apply runs the matching ones' commands with
+                                   kubectl, then waits (--timeout, 180 s) until their detection no longer matches
+  scenario-skeleton --report <id> [--api url] [--out dir]
+                                   write a scenario skeleton from a failure report (default
+                                   <library>/library/<name from its title>); \`validate\` lists its TODOs until filled in
   sim-stages                       write infra/sim-cluster/kwok-stages.yaml (the simulated registry = the library's images + failurelib's own)
 
-  --library <dir>                  the library folder for list, show, render, run and sim-stages`;
+  --library <dir>                  the library folder for list, show, render, run, scenario-skeleton and sim-stages`;
 
 async function main(argv: string[], out: (line: string) => void): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -34,6 +41,12 @@ async function main(argv: string[], out: (line: string) => void): Promise<number
       'red-timeout': { type: 'string' },
       api: { type: 'string' },
       name: { type: 'string' },
+      kubeconfig: { type: 'string' },
+      namespace: { type: 'string' },
+      apply: { type: 'boolean' },
+      timeout: { type: 'string' },
+      report: { type: 'string' },
+      out: { type: 'string' },
     },
   });
   const [command, ...rest] = positionals;
@@ -43,6 +56,7 @@ async function main(argv: string[], out: (line: string) => void): Promise<number
   }
   if (command === 'validate') return validate(rest, out);
   // Commands are loaded on demand: render pulls in the fault engine and the Kubernetes client.
+  if (command === 'remediate') return (await import('./commands/remediate.ts')).remediate(values, out);
   if (command === 'schema') return (await import('./commands/schema.ts')).writeSchemas(out);
   const library = () => loadLibrary(values.library ?? defaultLibraryRoot());
   switch (command) {
@@ -54,6 +68,8 @@ async function main(argv: string[], out: (line: string) => void): Promise<number
       return (await import('./commands/render.ts')).render(library(), rest[0], values.system, out);
     case 'run':
       return (await import('./commands/run.ts')).run(library(), rest[0], values, out);
+    case 'scenario-skeleton':
+      return (await import('./commands/scenario-skeleton.ts')).writeSkeleton(library(), values, out);
     case 'sim-stages':
       return (await import('./commands/sim-stages.ts')).writeSimStages(library(), out);
     default:

@@ -7,6 +7,7 @@ import {
   REPORT_TITLE_LIMIT,
   REVIEW_DECISIONS,
 } from '../../domain/report-terms.ts';
+import { PredicateSchema } from '../../scenarios/lib/schema.ts';
 
 /** Prose may hold newlines and tabs, never other control characters (Postgres text cannot hold a NUL). */
 const PROSE_PATTERN = '^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f]*$';
@@ -89,6 +90,31 @@ export const RemediationSchema = Type.Object({
   createdAt: Type.String(),
 });
 export type Remediation = Static<typeof RemediationSchema>;
+
+/**
+ * A verified remediation as machines read it (`GET /api/remediations/verified`, `failurelib remediate`): the commands
+ * and the detection, i.e. what the broken state looks like. The detection applies to a namespace holding every object
+ * of `appliesTo` (the system's Deployments and Services) and matches when any predicate of `brokenWhenAnyFails` (the
+ * scenario's oracle) fails there.
+ */
+export const VerifiedRemediationSchema = Type.Object({
+  id: Type.String(),
+  reportId: Type.String(),
+  title: Type.String(),
+  url: Type.String(),
+  tags: Type.Array(Type.String()),
+  summary: Type.String(),
+  commands: Type.Array(Type.String()),
+  verifiedAt: Type.String(),
+  evidence: Type.Object({ sessionId: Type.Union([Type.String(), Type.Null()]), reason: Type.String() }),
+  detection: Type.Object({
+    scenarioId: Type.String(),
+    systemId: Type.String(),
+    appliesTo: Type.Array(Type.Object({ kind: Type.String(), name: Type.String() })),
+    brokenWhenAnyFails: Type.Array(PredicateSchema),
+  }),
+});
+export type VerifiedRemediation = Static<typeof VerifiedRemediationSchema>;
 
 export const ReportSchema = Type.Object({
   id: Type.String(),

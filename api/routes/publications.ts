@@ -10,8 +10,9 @@ import { ErrorSchema } from '../contract.ts';
 import type { ApiDeps } from '../deps.ts';
 import { notFound } from '../errors.ts';
 import { requireOperator } from '../auth/operator.ts';
-import { TagSchema } from '../reports/report-contract.ts';
+import { TagSchema, VerifiedRemediationSchema } from '../reports/report-contract.ts';
 import { atomFeed } from '../reports/feed.ts';
+import { verifiedRemediations } from '../reports/verified-remediations.ts';
 
 const errors = { 400: ErrorSchema, 401: ErrorSchema, 404: ErrorSchema };
 const SubscriptionSchema = Type.Object(
@@ -20,6 +21,10 @@ const SubscriptionSchema = Type.Object(
     secret: Type.String({ minLength: 16, maxLength: 200 }),
     tags: Type.Optional(Type.Array(TagSchema, { maxItems: 20 })),
   },
+  { additionalProperties: false },
+);
+const FeedQuerySchema = Type.Object(
+  { tag: Type.Optional(TagSchema), system: Type.Optional(Type.String({ pattern: '^[a-z0-9-]+$', maxLength: 63 })) },
   { additionalProperties: false },
 );
 const DeliverySchema = Type.Object({
@@ -41,10 +46,7 @@ export function publicationRoutes(fastify: FastifyInstance, { db, config, librar
     {
       schema: {
         tags: ['reports'],
-        querystring: Type.Object(
-          { tag: Type.Optional(TagSchema), system: Type.Optional(Type.String({ pattern: '^[a-z0-9-]+$', maxLength: 63 })) },
-          { additionalProperties: false },
-        ),
+        querystring: FeedQuerySchema,
       },
     },
     async (request, reply) => {
@@ -52,6 +54,23 @@ export function publicationRoutes(fastify: FastifyInstance, { db, config, librar
       if (system && !library.systems.has(system)) throw notFound(`system "${system}"`);
       const xml = await atomFeed(db, { tag, system, webOrigin: config.webOrigin, selfUrl: `${config.webOrigin}${request.url}` });
       return reply.type('application/atom+xml; charset=utf-8').send(xml);
+    },
+  );
+
+  // The machine-readable side of the feed: verified remediations with their commands and detection.
+  app.get(
+    '/api/remediations/verified',
+    {
+      schema: {
+        tags: ['reports'],
+        querystring: FeedQuerySchema,
+        response: { 200: Type.Array(VerifiedRemediationSchema), ...errors },
+      },
+    },
+    async (request) => {
+      const { tag, system } = request.query;
+      if (system && !library.systems.has(system)) throw notFound(`system "${system}"`);
+      return verifiedRemediations(db, library, { tag, system, webOrigin: config.webOrigin });
     },
   );
 

@@ -14,6 +14,7 @@ import { challengeSecret, ScenarioIdentities } from '../../api/scenario-ids.ts';
 import { loadConfig } from '../../config/config.ts';
 import { isMode, isTerminalPhase } from '../../domain/session-terms.ts';
 import type { Library } from '../../scenarios/lib/load.ts';
+import { apiClient } from '../api-client.ts';
 import { UsageError } from '../usage-error.ts';
 
 export interface RunOptions {
@@ -37,18 +38,7 @@ export async function run(library: Library, id: string | undefined, options: Run
   const redTimeoutSeconds = Number(options['red-timeout'] ?? DEFAULT_RED_TIMEOUT_SECONDS);
   if (!Number.isInteger(redTimeoutSeconds) || redTimeoutSeconds <= 0)
     throw new UsageError('--red-timeout must be a whole number of seconds');
-  const api = (options.api ?? 'http://127.0.0.1:3000').replace(/\/$/, '');
-  const call = async (method: string, path: string, token?: string, body?: unknown) => {
-    const response = await fetch(`${api}${path}`, {
-      method,
-      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    }).catch((error: Error) => {
-      throw new Error(`cannot reach the API at ${api}: ${error.message} (is the stack running? npm run stack)`);
-    });
-    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-    return response;
-  };
+  const { call } = apiClient(options.api);
 
   // Challenge ids are drawn with the stack's secret (its data dir, or FL_CHALLENGE_SECRET): the same machine's stack knows it.
   const scenarioId =
