@@ -58,7 +58,8 @@ async function main(argv: string[], out: (line: string) => void): Promise<number
   // Commands are loaded on demand: render pulls in the fault engine and the Kubernetes client.
   if (command === 'remediate') return (await import('./commands/remediate.ts')).remediate(values, out);
   if (command === 'schema') return (await import('./commands/schema.ts')).writeSchemas(out);
-  const library = () => loadLibrary(values.library ?? defaultLibraryRoot());
+  const root = values.library ?? defaultLibraryRoot();
+  const library = () => loadLibrary(root);
   switch (command) {
     case 'list':
       return (await import('./commands/list.ts')).list(library(), out);
@@ -69,7 +70,7 @@ async function main(argv: string[], out: (line: string) => void): Promise<number
     case 'run':
       return (await import('./commands/run.ts')).run(library(), rest[0], values, out);
     case 'scenario-skeleton':
-      return (await import('./commands/scenario-skeleton.ts')).writeSkeleton(library(), values, out);
+      return (await import('./commands/scenario-skeleton.ts')).writeSkeleton(library(), root, values, out);
     case 'sim-stages':
       return (await import('./commands/sim-stages.ts')).writeSimStages(library(), out);
     default:
