@@ -34,10 +34,7 @@ const NAMESPACE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** Remediation commands act on the namespace given; one that picks its own namespace is not run. */
 const NAMES_A_NAMESPACE = /(^|\s)(-n|--namespace|-A|--all-namespaces)(\s|=|$)/;
 
-export type Detection =
-  | { state: 'not-applicable'; missing: string[] }
-  | { state: 'healthy' }
-  | { state: 'broken'; failing: string[] };
+export type Detection = { state: 'not-applicable'; missing: string[] } | { state: 'healthy' } | { state: 'broken'; failing: string[] };
 
 /** What a failing predicate says about the namespace, in words. */
 export function whyFailing(predicate: Predicate, { value, target }: PredicateResult): string {

@@ -54,7 +54,8 @@ export function skeletonYaml(report: ReportDto, name: string, library: Library, 
     rootCause: report.rootCause?.trim() || 'TODO: the root cause, in one or two sentences',
     explanation: 'TODO: why it happened and how to find it, shown after the session',
     hints: ['TODO: a first hint that points at where to look, without naming the fix'],
-    steps: 'TODO: the fault step(s) that reproduce what failed, e.g. [{ fault: { type: scale-to-zero, args: { deployment: storefront } } }]',
+    steps:
+      'TODO: the fault step(s) that reproduce what failed, e.g. [{ fault: { type: scale-to-zero, args: { deployment: storefront } } }]',
     oracle: {
       holdSeconds: 15,
       predicates:
@@ -80,7 +81,12 @@ export function skeletonYaml(report: ReportDto, name: string, library: Library, 
   return doc.toString({ lineWidth: 110 });
 }
 
-export async function writeSkeleton(library: Library, root: string, options: SkeletonOptions, out: (line: string) => void): Promise<number> {
+export async function writeSkeleton(
+  library: Library,
+  root: string,
+  options: SkeletonOptions,
+  out: (line: string) => void,
+): Promise<number> {
   if (!options.report) throw new UsageError('scenario-skeleton needs --report <id>');
   const { base, call } = apiClient(options.api);
   const response = await call('GET', `/api/reports/${encodeURIComponent(options.report)}`).catch((error: Error) => {

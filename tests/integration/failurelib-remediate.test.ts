@@ -64,6 +64,13 @@ describe('failurelib remediate', () => {
       env: { FL_REVIEWER_TOKEN: 'reviewer-test-token', FL_VERIFY_TIME_LIMIT_SECONDS: '90' },
     });
     api = await harness.app.listen({ host: '127.0.0.1', port: 0 });
+  });
+  afterAll(async () => {
+    await harness?.close();
+    rmSync(scratch, { recursive: true, force: true });
+  });
+
+  it('publishes a remediation verified by a real headless session with its commands and detection', async () => {
     // A published report of the scenario, its remediation verified by a real headless session.
     const post = (url: string, payload: object, headers: Record<string, string> = {}) =>
       harness.app.inject({ method: 'POST', url, payload, headers });
@@ -88,14 +95,9 @@ describe('failurelib remediate', () => {
       ((await harness.app.inject({ method: 'GET', url: `/api/remediations/${remediationId}` })).json() as { status: string }).status;
     await expect.poll(status, { timeout: 200_000, interval: 1000 }).not.toBe('verifying');
     expect(await status()).toBe('verified');
-  }, 240_000);
-  afterAll(async () => {
-    await harness?.close();
-    rmSync(scratch, { recursive: true, force: true });
-  });
-
-  it('publishes the verified remediation with its commands and detection', async () => {
-    const published = (await harness.app.inject({ method: 'GET', url: '/api/remediations/verified?system=demo-app' })).json() as VerifiedRemediation[];
+    const published = (
+      await harness.app.inject({ method: 'GET', url: '/api/remediations/verified?system=demo-app' })
+    ).json() as VerifiedRemediation[];
     const ours = published.find((r) => r.id === remediationId);
     expect(ours).toMatchObject({
       title: 'The shop went dark: storefront at zero replicas',
@@ -115,14 +117,17 @@ describe('failurelib remediate', () => {
       id: string;
     }[];
     expect(elsewhere.map((r) => r.id)).not.toContain(remediationId);
-  });
+  }, 240_000);
 
   it('finds the injected fault in a sandbox, plans without changing anything, then applies and the session completes', async () => {
     const { id, participantToken: token } = await createSession(harness.app, { participant: { name: 'Remediate Test' } });
     await waitForPhase(harness.app, id, token, ['ready'], 120_000);
     const kubeconfig = await participantKubeconfig(harness.app, id, token);
     const namespace = sandboxNamespace(id);
-    expect((await harness.app.inject({ method: 'POST', url: `/api/sessions/${id}/start`, headers: { authorization: `Bearer ${token}` } })).statusCode).toBe(200);
+    expect(
+      (await harness.app.inject({ method: 'POST', url: `/api/sessions/${id}/start`, headers: { authorization: `Bearer ${token}` } }))
+        .statusCode,
+    ).toBe(200);
     await waitForPhase(harness.app, id, token, ['running'], 120_000);
     const writes = () =>
       harness.database.db
@@ -133,7 +138,8 @@ describe('failurelib remediate', () => {
     const plan = await failurelib(['remediate', '--kubeconfig', kubeconfig, '--namespace', namespace, '--api', api]);
     expect(plan.stderr).toBe('');
     expect(plan.code).toBe(0);
-    expect(plan.stdout).toContain(`✗ The shop went dark: storefront at zero replicas — remediation ${remediationId} (verified on storefront-scaled-to-zero, system demo-app): MATCHES
+    expect(plan.stdout)
+      .toContain(`✗ The shop went dark: storefront at zero replicas — remediation ${remediationId} (verified on storefront-scaled-to-zero, system demo-app): MATCHES
     because Deployment storefront has 0 available replica(s), needs at least 1
     fix: Scale the storefront back up
     $ ${FIX}
@@ -146,7 +152,9 @@ describe('failurelib remediate', () => {
 
     const applied = await failurelib(['remediate', '--kubeconfig', kubeconfig, '--namespace', namespace, '--api', api, '--apply']);
     expect(applied.stderr).toBe('');
-    expect(applied.stdout).toContain(`applying ${remediationId}: The shop went dark: storefront at zero replicas\n$ ${FIX}\n  deployment.apps/storefront scaled\n`);
+    expect(applied.stdout).toContain(
+      `applying ${remediationId}: The shop went dark: storefront at zero replicas\n$ ${FIX}\n  deployment.apps/storefront scaled\n`,
+    );
     expect(applied.stdout).toMatch(new RegExp(`fixed: the detection of ${remediationId} no longer matches \\(\\d+s after its commands\\)`));
     expect(applied.code).toBe(0);
     // The fix went through the gateway as the participant's own step, and the session judges the repair.
@@ -164,10 +172,26 @@ describe('failurelib remediate', () => {
     const cases: [string[], number, string | RegExp][] = [
       [['--namespace', 'default'], 2, 'failurelib: remediate needs --kubeconfig <file>\n'],
       [['--kubeconfig', admin, '--namespace', 'Not_A_Namespace'], 2, 'failurelib: --namespace "Not_A_Namespace" is not a namespace name\n'],
-      [['--kubeconfig', join(scratch, 'missing'), '--namespace', 'default'], 1, `failurelib: --kubeconfig ${join(scratch, 'missing')}: no such file\n`],
-      [['--kubeconfig', garbage, '--namespace', 'default'], 1, new RegExp(`^failurelib: --kubeconfig ${garbage} is not a usable kubeconfig: `)],
-      [['--kubeconfig', admin, '--namespace', 'fl-no-such-namespace'], 1, /^failurelib: no namespace "fl-no-such-namespace" in the cluster at https:\/\/127\.0\.0\.1:\d+ \(--kubeconfig .*\)\n$/],
-      [['--kubeconfig', admin, '--namespace', 'default', '--api', nowhere], 1, /^failurelib: cannot reach the API at http:\/\/127\.0\.0\.1:\d+: connect ECONNREFUSED/],
+      [
+        ['--kubeconfig', join(scratch, 'missing'), '--namespace', 'default'],
+        1,
+        `failurelib: --kubeconfig ${join(scratch, 'missing')}: no such file\n`,
+      ],
+      [
+        ['--kubeconfig', garbage, '--namespace', 'default'],
+        1,
+        new RegExp(`^failurelib: --kubeconfig ${garbage} is not a usable kubeconfig: `),
+      ],
+      [
+        ['--kubeconfig', admin, '--namespace', 'fl-no-such-namespace'],
+        1,
+        /^failurelib: no namespace "fl-no-such-namespace" in the cluster at https:\/\/127\.0\.0\.1:\d+ \(--kubeconfig .*\)\n$/,
+      ],
+      [
+        ['--kubeconfig', admin, '--namespace', 'default', '--api', nowhere],
+        1,
+        /^failurelib: cannot reach the API at http:\/\/127\.0\.0\.1:\d+: connect ECONNREFUSED/,
+      ],
     ];
     for (const [args, code, stderr] of cases) {
       const result = await failurelibInProcess('remediate', '--api', api, ...args);
@@ -177,7 +201,9 @@ describe('failurelib remediate', () => {
     }
     // A namespace that does not run the system: nothing applies, so nothing is planned (and --apply changes nothing).
     const unrelated = await failurelibInProcess('remediate', '--api', api, '--kubeconfig', admin, '--namespace', 'default', '--apply');
-    expect(unrelated.stdout).toContain(`remediation ${remediationId} (verified on storefront-scaled-to-zero, system demo-app): not applicable, the namespace has no Deployment/`);
+    expect(unrelated.stdout).toContain(
+      `remediation ${remediationId} (verified on storefront-scaled-to-zero, system demo-app): not applicable, the namespace has no Deployment/`,
+    );
     expect(unrelated.stdout).toMatch(/plan: nothing to do, no verified remediation matches this namespace\n$/);
     expect(unrelated.code).toBe(0);
   });
