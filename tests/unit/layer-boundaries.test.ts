@@ -77,6 +77,13 @@ const cases: Case[] = [
   // The CLI's production commands never import infra/; sim-stages is the author tool that renders infra's kwok stages.
   { file: 'cli/commands/run.ts', code: "import { requireTool } from '../../infra/lib/tools.ts';", refused: /infra\/ is dev and ops/ },
   { file: 'cli/commands/sim-stages.ts', code: "import { renderKwokStages } from '../../infra/sim-cluster/kwok-stages.ts';" },
+  // `failurelib remediate` evaluates detections with the oracle's own code; the API only hands the predicates out.
+  { file: 'cli/commands/remediate.ts', code: "import { evaluatePredicate } from '../../activities/oracle/predicates.ts';" },
+  {
+    file: 'api/reports/verified-remediations.ts',
+    code: "import { evaluatePredicate } from '../../activities/oracle/predicates.ts';",
+    refused: /never imports activities/,
+  },
   // The score stays pure.
   { file: 'scoring/score.ts', code: "import { sessions } from '../db/schema.ts';", refused: /pure module does no I\/O/ },
   { file: 'scoring/score.ts', code: "import type { ScoreInput } from '../workflows/types.ts';" },
