@@ -62,7 +62,14 @@ export function whyFailing(predicate: Predicate, { value, target }: PredicateRes
 
 /** Evaluates one remediation's detection in the namespace (reads shared within the call). */
 export async function detect(kube: Kube, namespace: string, remediation: VerifiedRemediation): Promise<Detection> {
-  const view = readOnce(kube);
+  try {
+    return await evaluateDetection(readOnce(kube), namespace, remediation);
+  } catch (error) {
+    throw new Error(`cannot evaluate the detection of remediation ${remediation.id} in "${namespace}": ${kubeErrorLine(error)}`);
+  }
+}
+
+async function evaluateDetection(view: Kube, namespace: string, remediation: VerifiedRemediation): Promise<Detection> {
   const [deployments, services] = await Promise.all([
     view.apps.listNamespacedDeployment({ namespace }),
     view.core.listNamespacedService({ namespace }),
@@ -79,6 +86,20 @@ export async function detect(kube: Kube, namespace: string, remediation: Verifie
     if (!result.ok) failing.push(whyFailing(predicate, result));
   }
   return failing.length > 0 ? { state: 'broken', failing } : { state: 'healthy' };
+}
+
+/** A Kubernetes client error in one line: its status and the API server's own message (client-node's spans lines). */
+export function kubeErrorLine(error: unknown): string {
+  const status = statusOf(error);
+  const cause = (error as { cause?: Error }).cause?.message;
+  if (status === undefined) return cause ?? (error as Error)?.message ?? String(error);
+  let message: string | undefined;
+  try {
+    message = (JSON.parse(String((error as { body?: unknown }).body)) as { message?: string }).message;
+  } catch {
+    message = undefined;
+  }
+  return `${status} ${message ?? (error as Error).message.split('\n')[0]}`;
 }
 
 /** The kubeconfig's client, after checking that the cluster answers and the namespace exists there. */
@@ -98,8 +119,7 @@ async function connectNamespace(kubeconfig: string, namespace: string): Promise<
     if (status === 404) throw new Error(`no namespace "${namespace}" in ${where}`);
     if (status === 401) throw new Error(`${where} refused the kubeconfig's credentials (401)`);
     if (status === 403) throw new Error(`the kubeconfig's credentials may not read the namespace "${namespace}" in ${where} (403)`);
-    const cause = (error as { cause?: Error }).cause?.message;
-    throw new Error(`cannot reach ${where}: ${cause ?? (error as Error).message}`);
+    throw new Error(`cannot reach ${where}: ${kubeErrorLine(error)}`);
   }
   return kube;
 }

@@ -5,7 +5,7 @@
 // detection clear, and the session's SLA turns green and it completes. Bad input gets one clear line.
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -169,6 +169,8 @@ describe('failurelib remediate', () => {
     const garbage = join(scratch, 'garbage.kubeconfig');
     writeFileSync(garbage, 'this: [is not a kubeconfig');
     const nowhere = `http://127.0.0.1:${await freePort()}`;
+    const deadCluster = join(scratch, 'dead-cluster.kubeconfig');
+    writeFileSync(deadCluster, readFileSync(admin, 'utf8').replace(/server: \S+/, `server: https://127.0.0.1:${await freePort()}`));
     const cases: [string[], number, string | RegExp][] = [
       [['--namespace', 'default'], 2, 'failurelib: remediate needs --kubeconfig <file>\n'],
       [['--kubeconfig', admin, '--namespace', 'Not_A_Namespace'], 2, 'failurelib: --namespace "Not_A_Namespace" is not a namespace name\n'],
@@ -181,6 +183,11 @@ describe('failurelib remediate', () => {
         ['--kubeconfig', garbage, '--namespace', 'default'],
         1,
         new RegExp(`^failurelib: --kubeconfig ${garbage} is not a usable kubeconfig: `),
+      ],
+      [
+        ['--kubeconfig', deadCluster, '--namespace', 'default'],
+        1,
+        /^failurelib: cannot reach the cluster at https:\/\/127\.0\.0\.1:\d+ \(--kubeconfig .*dead-cluster\.kubeconfig\): .*ECONNREFUSED.*\n$/,
       ],
       [
         ['--kubeconfig', admin, '--namespace', 'fl-no-such-namespace'],
