@@ -3,51 +3,22 @@
 // participant's sandbox where that scenario's fault is injected, the dry run finds it, says why and prints the
 // commands without changing anything; --apply runs them through the participant's own kubeconfig, sees the
 // detection clear, and the session's SLA turns green and it completes. Bad input gets one clear line.
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { and, eq, notInArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { VerifiedRemediation } from '../../api/reports/report-contract.ts';
 import { sandboxNamespace } from '../../cluster/labels.ts';
 import { kubeRequests } from '../../db/schema.ts';
-import { runCli } from '../../cli/main.ts';
 import { freePort } from '../../infra/lib/ports.ts';
+import { failurelibInProcess, failurelibProcess } from '../support/failurelib-cli.ts';
 import { minimalReport, REVIEWER } from '../support/reports-harness.ts';
 import { startHarness, type Harness } from '../support/session-harness.ts';
 import { createSession, getSession, participantKubeconfig, waitForPhase } from '../support/session-client.ts';
 
-const ROOT = resolve(import.meta.dirname, '../..');
 const FIX = 'kubectl scale deployment/storefront --replicas=2';
-
-/** The real process, as an operator runs it (kubectl from the PATH). */
-async function failurelib(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [join(ROOT, 'cli/failurelib.ts'), ...args], {
-      cwd: ROOT,
-      timeout: 240_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
-
-/** In-process, for the quick refusals. */
-async function failurelibInProcess(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(
-    args,
-    (line) => (stdout += `${line}\n`),
-    (line) => (stderr += `${line}\n`),
-  );
-  return { code, stdout, stderr };
-}
 
 describe('failurelib remediate', () => {
   let harness: Harness;
@@ -135,7 +106,7 @@ describe('failurelib remediate', () => {
         .from(kubeRequests)
         .where(and(eq(kubeRequests.sessionId, id), notInArray(kubeRequests.verb, ['get', 'list', 'watch'])));
 
-    const plan = await failurelib(['remediate', '--kubeconfig', kubeconfig, '--namespace', namespace, '--api', api]);
+    const plan = await failurelibProcess(['remediate', '--kubeconfig', kubeconfig, '--namespace', namespace, '--api', api], 240_000);
     expect(plan.stderr).toBe('');
     expect(plan.code).toBe(0);
     expect(plan.stdout)
@@ -150,7 +121,10 @@ describe('failurelib remediate', () => {
     expect((await harness.kube.apps.readNamespacedDeployment({ name: 'storefront', namespace })).spec?.replicas).toBe(0);
     expect((await getSession(harness.app, id, token)).phase).toBe('running');
 
-    const applied = await failurelib(['remediate', '--kubeconfig', kubeconfig, '--namespace', namespace, '--api', api, '--apply']);
+    const applied = await failurelibProcess(
+      ['remediate', '--kubeconfig', kubeconfig, '--namespace', namespace, '--api', api, '--apply'],
+      240_000,
+    );
     expect(applied.stderr).toBe('');
     expect(applied.stdout).toContain(
       `applying ${remediationId}: The shop went dark: storefront at zero replicas\n$ ${FIX}\n  deployment.apps/storefront scaled\n`,

@@ -1,28 +1,14 @@
 // `failurelib run --solve` against a real API (worker, Temporal, sim cluster, PGlite): a headless session goes
 // from provisioning to completed, the reference solution repairs it, and the CLI exits 0 with a score. A
 // scenario whose fault breaks nothing the SLA measures fails the run instead, without applying the fix.
-import { execFile } from 'node:child_process';
 import { appendFileSync, cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { failurelibProcess as failurelib } from '../support/failurelib-cli.ts';
 import { startHarness, type Harness } from '../support/session-harness.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-
-async function failurelib(args: string[], timeout: number): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [join(ROOT, 'cli/failurelib.ts'), ...args], {
-      cwd: ROOT,
-      timeout,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 /**
  * The library plus a `spare` Deployment in the demo app that no objective measures, and a scenario that scales

@@ -7,22 +7,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { runCli } from '../../cli/main.ts';
+import { failurelibInProcess as failurelib } from '../support/failurelib-cli.ts';
 import { freePort } from '../../infra/lib/ports.ts';
 import { REVIEWER, startReportsHarness, type ReportsHarness } from '../support/reports-harness.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-
-async function failurelib(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(
-    args,
-    (line) => (stdout += `${line}\n`),
-    (line) => (stderr += `${line}\n`),
-  );
-  return { code, stdout, stderr };
-}
 
 describe('failurelib scenario-skeleton', () => {
   let harness: ReportsHarness;

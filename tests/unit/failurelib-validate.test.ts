@@ -1,36 +1,12 @@
 // `failurelib validate` as an author runs it, on a corpus of broken libraries: each problem as one exact
 // `file:line:col path message` line, exit code 1, and never a stack trace. Most cases run the CLI in-process
 // (fast); a few run the real process, so exit codes and stderr are checked end to end.
-import { execFile } from 'node:child_process';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../cli/main.ts';
+import { failurelibInProcess as failurelib, failurelibProcess } from '../support/failurelib-cli.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const run = promisify(execFile);
 beforeAll(() => process.chdir(ROOT));
-
-async function failurelib(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(
-    args,
-    (line) => (stdout += `${line}\n`),
-    (line) => (stderr += `${line}\n`),
-  );
-  return { code, stdout, stderr };
-}
-
-async function failurelibProcess(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [join(ROOT, 'cli/failurelib.ts'), ...args], { cwd: ROOT });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 const fixture = (name: string) => `tests/fixtures/broken-library/${name}`;
 const SCENARIO = 'library/web-down/scenario.yaml';
@@ -97,21 +73,21 @@ describe('failurelib validate', () => {
   });
 
   it('as a process: exit 1 and the lines on stdout for a broken library', async () => {
-    const { code, stdout, stderr } = await failurelibProcess('validate', fixture('missing-oracle'));
+    const { code, stdout, stderr } = await failurelibProcess(['validate', fixture('missing-oracle')]);
     expect(stdout).toBe(`${fixture('missing-oracle')}/${SCENARIO}:6:3 spec.oracle is required\n1 problem\n`);
     expect(code).toBe(1);
     expect(stdout + stderr).not.toMatch(/\n\s+at /);
   }, 60_000);
 
   it('names a folder that does not exist, without a stack trace', async () => {
-    const { code, stdout, stderr } = await failurelibProcess('validate', 'no/such/library');
+    const { code, stdout, stderr } = await failurelibProcess(['validate', 'no/such/library']);
     expect(stdout).toContain('no/such/library:1:1 (file) no such library folder');
     expect(code).toBe(1);
     expect(stdout + stderr).not.toMatch(/\n\s+at /);
   }, 60_000);
 
   it('refuses an unknown command or option with exit 2 and one message', async () => {
-    const unknown = await failurelibProcess('explode');
+    const unknown = await failurelibProcess(['explode']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/^failurelib: unknown command "explode"/);
     const option = await failurelib('list', '--colour');
