@@ -145,7 +145,8 @@ export async function remediate(options: RemediateOptions, out: (line: string) =
   for (const remediation of published) {
     const detection = await detect(kube, namespace, remediation);
     if (detection.state === 'not-applicable') {
-      out(`- ${heading(remediation)}: not applicable, the namespace has no ${detection.missing.slice(0, 3).join(', ')}`);
+      const missing = `${detection.missing.slice(0, 3).join(', ')}${detection.missing.length > 3 ? ', …' : ''}`;
+      out(`- ${heading(remediation)}: not applicable, the namespace has no ${missing}`);
     } else if (detection.state === 'healthy') {
       out(`- ${heading(remediation)}: does not match, every predicate of its detection holds`);
     } else {
@@ -163,7 +164,7 @@ export async function remediate(options: RemediateOptions, out: (line: string) =
   const refused = matched.flatMap((r) => r.commands.filter((c) => NAMES_A_NAMESPACE.test(c)).map((c) => `${r.id}: ${c}`));
   if (refused.length > 0)
     throw new Error(`refusing commands that choose their own namespace (remediate acts on "${namespace}" only): ${refused.join('; ')}`);
-  out(`plan: ${matched.length} remediation(s) match, applied in this order, each only while its detection still matches`);
+  out(`plan: ${matched.length} remediation(s) match; --apply runs them in this order, each only while its detection still matches`);
   if (!options.apply) {
     out('dry run: nothing was changed; run again with --apply to apply the plan');
     return 0;
