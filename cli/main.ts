@@ -70,7 +70,7 @@ async function main(argv: string[], out: (line: string) => void): Promise<number
     case 'run':
       return (await import('./commands/run.ts')).run(library(), rest[0], values, out);
     case 'scenario-skeleton':
-      return (await import('./commands/scenario-skeleton.ts')).writeSkeleton(library(), root, values, out);
+      return (await import('./commands/scenario-skeleton.ts')).writeSkeleton(root, values, out);
     case 'sim-stages':
       return (await import('./commands/sim-stages.ts')).writeSimStages(library(), out);
     default:

@@ -3,14 +3,23 @@
 // report as the source, and `TODO: …` markers where an author has to decide (system, codename, fault, oracle,
 // solution, explanation, hints). `failurelib validate` names every TODO left, so the skeleton is refused until it
 // is filled in. It never overwrites an existing scenario.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { Document, isMap, type Pair, type Scalar } from 'yaml';
 import type { ReportDto } from '../../api/reports/report-contract.ts';
-import type { Library } from '../../scenarios/lib/load.ts';
 import { apiClient } from '../api-client.ts';
 import { display } from '../library-paths.ts';
 import { UsageError } from '../usage-error.ts';
+
+function systemFolders(root: string): string[] {
+  const dir = join(root, 'systems');
+  return existsSync(dir)
+    ? readdirSync(dir, { withFileTypes: true })
+        .filter((e) => e.isDirectory())
+        .map((e) => e.name)
+        .sort()
+    : [];
+}
 
 export interface SkeletonOptions {
   report?: string;
@@ -38,9 +47,9 @@ export function scenarioName(title: string): string {
 }
 
 /** The skeleton's YAML: every field the schema requires, the report's text where it has some, TODO markers elsewhere. */
-export function skeletonYaml(report: ReportDto, name: string, library: Library, reportUrl: string): string {
+export function skeletonYaml(report: ReportDto, name: string, systemIds: string[], reportUrl: string): string {
   const story = [report.whatFailed, `Impact: ${report.impact}`, `It started with: ${report.trigger}`].map((p) => p.trim()).join('\n\n');
-  const systems = [...library.systems.keys()].join(', ');
+  const systems = systemIds.join(', ');
   const spec = {
     title: report.title,
     codename: 'TODO: an authors-only nickname of two words, unique in the library',
@@ -81,12 +90,8 @@ export function skeletonYaml(report: ReportDto, name: string, library: Library, 
   return doc.toString({ lineWidth: 110 });
 }
 
-export async function writeSkeleton(
-  library: Library,
-  root: string,
-  options: SkeletonOptions,
-  out: (line: string) => void,
-): Promise<number> {
+/** Reads only the library's folder names: a skeleton may be written while another one still has its TODOs. */
+export async function writeSkeleton(root: string, options: SkeletonOptions, out: (line: string) => void): Promise<number> {
   if (!options.report) throw new UsageError('scenario-skeleton needs --report <id>');
   const { base, call } = apiClient(options.api);
   const response = await call('GET', `/api/reports/${encodeURIComponent(options.report)}`).catch((error: Error) => {
@@ -98,11 +103,15 @@ export async function writeSkeleton(
   const name = basename(dir);
   if (!NAME.test(name))
     throw new UsageError(`--out must end in the scenario's name (lower-case letters, digits and dashes): "${name}" is not one`);
-  if (library.scenarios.has(name) || existsSync(join(dir, 'scenario.yaml')))
+  if (existsSync(join(dir, 'scenario.yaml')))
     throw new Error(`${display(join(dir, 'scenario.yaml'))} exists already: choose another --out`);
+  if (existsSync(join(root, 'library', name)))
+    throw new Error(`the library ${display(root)} has a scenario "${name}" already: choose another --out`);
   mkdirSync(dir, { recursive: true });
   const file = join(dir, 'scenario.yaml');
-  writeFileSync(file, skeletonYaml(report, name, library, `${base}/api/reports/${encodeURIComponent(report.id)}`), { flag: 'wx' });
+  writeFileSync(file, skeletonYaml(report, name, systemFolders(root), `${base}/api/reports/${encodeURIComponent(report.id)}`), {
+    flag: 'wx',
+  });
   out(`wrote ${display(file)} from report ${report.id}: fill in its TODOs, then run \`failurelib validate\``);
   return 0;
 }

@@ -89,6 +89,15 @@ describe('failurelib scenario-skeleton', () => {
       expect(where(path), `${path} in\n${todos.join('\n')}`).toMatch(/^.*scenario\.yaml:\d+:\d+ /);
     expect(where('spec.steps')).toContain('the fault step(s) that reproduce what failed');
 
+    // Another skeleton can be drafted while this one still holds its TODOs (the library does not load meanwhile).
+    const second = join(library, 'library/second-draft');
+    expect(await failurelib('scenario-skeleton', '--report', reportId, '--api', api, '--library', library, '--out', second)).toMatchObject({
+      code: 0,
+      stderr: '',
+    });
+    expect(existsSync(join(second, 'scenario.yaml'))).toBe(true);
+    rmSync(second, { recursive: true });
+
     skeleton.setIn(['spec', 'codename'], 'Drained Till');
     skeleton.setIn(['spec', 'systems'], ['demo-app']);
     skeleton.setIn(['spec', 'rootCause'], 'The checkout Deployment was scaled to zero.');
