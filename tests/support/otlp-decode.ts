@@ -156,7 +156,8 @@ const jsonAny = (v: JsonAny | undefined): Value =>
   v?.doubleValue ??
   (v?.arrayValue ? (v.arrayValue.values ?? []).map(jsonAny) : undefined) ??
   (v?.kvlistValue ? jsonAttributes(v.kvlistValue.values) : '');
-const jsonAttributes = (list: JsonKeyValue[] | undefined): Attributes => Object.fromEntries((list ?? []).map((kv) => [kv.key, jsonAny(kv.value)]));
+const jsonAttributes = (list: JsonKeyValue[] | undefined): Attributes =>
+  Object.fromEntries((list ?? []).map((kv) => [kv.key, jsonAny(kv.value)]));
 
 interface JsonLogs {
   resourceLogs?: {

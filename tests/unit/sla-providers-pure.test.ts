@@ -153,11 +153,18 @@ describe('dashboard', () => {
       body.panels.flatMap((panel) => ((panel.queries ?? []) as { queryString: string; queryType: string }[]).map((q) => q));
     const withTelemetry = queries(dashboardBody({ ...input, telemetry: true }));
     expect(withTelemetry).toContainEqual(
-      expect.objectContaining({ queryType: 'Metrics', queryString: 'metric=failurelib_sli_error_rate namespace="fl-abc" | max by objective' }),
+      expect.objectContaining({
+        queryType: 'Metrics',
+        queryString: 'metric=failurelib_sli_error_rate namespace="fl-abc" | max by objective',
+      }),
     );
-    expect(withTelemetry).toContainEqual(expect.objectContaining({ queryString: expect.stringContaining('metric=failurelib_sli_p95_ms namespace="fl-abc"') }));
+    expect(withTelemetry).toContainEqual(
+      expect.objectContaining({ queryString: expect.stringContaining('metric=failurelib_sli_p95_ms namespace="fl-abc"') }),
+    );
     const lines = withTelemetry.find((q) => q.queryString.includes('_raw'))!;
-    expect(lines.queryString).toMatch(/^_sourceCategory="failurelib\/containers" namespace="fl-abc" !container="load-generator" \(error OR /);
+    expect(lines.queryString).toMatch(
+      /^_sourceCategory="failurelib\/containers" namespace="fl-abc" !container="load-generator" \(error OR /,
+    );
     // The objective's own chart reads the success rate the engine sent, not the state lines.
     expect(withTelemetry).toContainEqual(
       expect.objectContaining({ queryString: 'metric=failurelib_sli_success_rate namespace="fl-abc" objective="checkout" | max' }),
@@ -179,7 +186,10 @@ describe('SLI series for the telemetry collector', () => {
     };
     const sessionId = '0123abcd-4567-89ef-0123-456789abcdef';
     const at = Date.parse('2026-12-03T10:00:00Z');
-    const points = decodeMetrics(Buffer.from(JSON.stringify(sliMetricsRequest(sessionId, 'fl-0123abcd456789ef0123', reading, at))), 'application/json');
+    const points = decodeMetrics(
+      Buffer.from(JSON.stringify(sliMetricsRequest(sessionId, 'fl-0123abcd456789ef0123', reading, at))),
+      'application/json',
+    );
     expect(points.map((p) => [p.name, p.attributes.objective, p.value])).toEqual([
       ['failurelib_sli_success_rate', 'checkout', 0.25],
       ['failurelib_sli_error_rate', 'checkout', 0.75],
@@ -187,7 +197,11 @@ describe('SLI series for the telemetry collector', () => {
       ['failurelib_sli_requests', 'checkout', 8],
       ['failurelib_sla_objective_ok', 'checkout', 0],
     ]);
-    expect(points[0]!.resource).toMatchObject({ namespace: 'fl-0123abcd456789ef0123', session: '0123abcd456789ef0123', session_id: sessionId });
+    expect(points[0]!.resource).toMatchObject({
+      namespace: 'fl-0123abcd456789ef0123',
+      session: '0123abcd456789ef0123',
+      session_id: sessionId,
+    });
     expect(points[0]!.timeUnixNano).toBe(`${at}000000`);
   });
 });

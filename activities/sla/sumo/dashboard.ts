@@ -50,7 +50,9 @@ const searchPanel = (key: string, title: string, query: Record<string, string>, 
   panelType: 'SumoSearchPanel',
   title,
   queries: [query],
-  visualSettings: JSON.stringify({ general: type === 'line' ? { mode: 'timeSeries', type: 'line' } : { mode: 'distribution', type: 'table' } }),
+  visualSettings: JSON.stringify({
+    general: type === 'line' ? { mode: 'timeSeries', type: 'line' } : { mode: 'distribution', type: 'table' },
+  }),
 });
 
 /** The panels from what the collector sends: error rate and p95 latency per objective, failing services' lines. */
@@ -62,7 +64,9 @@ export function telemetryPanels(namespace: string) {
     searchPanel(
       'failing-services',
       'Failure lines per service',
-      logsQuery(`${failingLogLines(namespace)} | timeslice 15s | count by _timeslice, container | transpose row _timeslice column container`),
+      logsQuery(
+        `${failingLogLines(namespace)} | timeslice 15s | count by _timeslice, container | transpose row _timeslice column container`,
+      ),
       'line',
     ),
     searchPanel(
