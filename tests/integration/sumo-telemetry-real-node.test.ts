@@ -21,75 +21,24 @@ import { loadConfig } from '../../config/config.ts';
 import { openDatabase, type DatabaseHandle } from '../../db/client.ts';
 import { freePort } from '../../infra/lib/ports.ts';
 import { startCollector, type Collector } from '../../infra/otel-collector/collector.ts';
-import { imageName } from '../../infra/real-node/config.ts';
 import type { RealNode } from '../../infra/real-node/node.ts';
-import type { System } from '../../scenarios/lib/schema.ts';
 import { startFakeSumo, type FakeSumo } from '../support/fake-sumo.ts';
 import { sendToRealNode, startTestRealNode } from '../support/real-node.ts';
+import { waitFor } from '../support/scenario-runner.ts';
+import { greeterDeployment, greeterService, greeterSystem } from '../support/greeter.ts';
 import { insertSessionRow } from '../support/session-row.ts';
 
-/** One web page behind a Service, served only while its configuration can be read; a journey reads it twice a second. */
-const system: System = {
-  apiVersion: 'failurelib.dev/v1',
-  kind: 'System',
-  metadata: { name: 'greeter' },
-  spec: {
-    name: 'Greeter',
-    description: 'One web page.',
-    services: ['web'],
-    manifests: 'inline',
-    loadGenerator: { journeys: [{ name: 'read', ratePerSecond: 2, steps: [{ service: 'web', method: 'GET', path: '/' }] }] },
-    objectives: [
-      {
-        name: 'readers-read',
-        description: 'Readers get the page.',
-        journey: { name: 'read', minSuccessRate: 0.95, maxP95Ms: 500, windowSeconds: 10 },
-        kubeState: { serviceReachable: { name: 'web', minPods: 1 } },
-      },
-    ],
-  },
-};
+const system = greeterSystem;
 const FAILURE_LINE = 'greeter: FATAL cannot read configuration /etc/greeter/greeter.conf: No such file or directory';
-const web = { 'app.kubernetes.io/name': 'web' };
-const deployment = (config: string) => ({
-  apiVersion: 'apps/v1',
-  kind: 'Deployment',
-  metadata: { name: 'web' },
-  spec: {
-    replicas: 1,
-    strategy: { type: 'Recreate' },
-    selector: { matchLabels: web },
-    template: {
-      metadata: { labels: web },
-      spec: {
-        terminationGracePeriodSeconds: 1,
-        containers: [
-          {
-            name: 'web',
-            image: imageName('debian-base'),
-            env: [{ name: 'GREETER_CONFIG', value: config }],
-            command: [
-              'sh',
-              '-c',
-              'mkdir -p /tmp/srv && echo hello > /tmp/srv/index.html && if [ ! -r "$GREETER_CONFIG" ]; then ' +
-                'echo "greeter: FATAL cannot read configuration $GREETER_CONFIG: No such file or directory" >&2; exit 1; fi; ' +
-                'echo "greeter: serving on :8080"; exec busybox httpd -f -p 8080 -h /tmp/srv',
-            ],
-            ports: [{ name: 'http', containerPort: 8080 }],
-            readinessProbe: { tcpSocket: { port: 8080 }, periodSeconds: 1 },
-            resources: { limits: { cpu: '200m', memory: '32Mi' } },
-          },
-        ],
-      },
-    },
-  },
-});
-const service = {
-  apiVersion: 'v1',
-  kind: 'Service',
-  metadata: { name: 'web' },
-  spec: { selector: web, ports: [{ name: 'http', port: 80, targetPort: 'http' }] },
-};
+// The service reads its configuration at start and says so in its own words when it cannot.
+const deployment = (config: string) =>
+  greeterDeployment({
+    recreate: true,
+    env: { GREETER_CONFIG: config },
+    before:
+      'if [ ! -r "$GREETER_CONFIG" ]; then echo "greeter: FATAL cannot read configuration $GREETER_CONFIG: No such file or directory" >&2; exit 1; fi; ' +
+      'echo "greeter: serving on :8080"; ',
+  });
 const objectives = system.spec.objectives;
 const measured: Record<string, number> = {};
 
@@ -119,15 +68,6 @@ describe('telemetry to Sumo Logic through the collector, on the real node', () =
         onSample: (reading, at) => pushSliSeries(collector!.otlpUrl, sessionId, namespace, reading, at),
       },
     );
-  async function until<T>(what: string, probe: () => T | undefined, timeoutMs: number): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = probe();
-      if (value !== undefined) return value;
-      if (Date.now() > deadline) throw new Error(`${what} within ${timeoutMs} ms`);
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-  }
 
   beforeAll(async () => {
     const admin = inject('kubeconfig');
@@ -148,7 +88,7 @@ describe('telemetry to Sumo Logic through the collector, on the real node', () =
     await sendToRealNode(kube, namespace);
     await applyManifests(kube, sessionId, namespace, [
       deployment('/tmp/srv/index.html'),
-      service,
+      greeterService,
       ...loadGeneratorObjects(system),
     ] as unknown as KubernetesObject[]);
   }, 240_000);
@@ -175,9 +115,9 @@ describe('telemetry to Sumo Logic through the collector, on the real node', () =
   it("ships the failing service's own log line tagged with the session, and the SLI series that show the errors", async () => {
     expect((await run('green')).status).toBe('green');
     // The service's own lines, from its CRI log file, tagged by the collector.
-    const serving = await until(
+    const serving = await waitFor(
       "the service's start line at the stand-in",
-      () => fake.otlpLogs.find((r) => r.resource.namespace === namespace && String(r.body).includes('greeter: serving on :8080')),
+      async () => fake.otlpLogs.find((r) => r.resource.namespace === namespace && String(r.body).includes('greeter: serving on :8080')),
       30_000,
     );
     expect(serving.resource).toMatchObject({
@@ -193,9 +133,9 @@ describe('telemetry to Sumo Logic through the collector, on the real node', () =
     const faultAt = Date.now();
     await applyManifests(kube, sessionId, namespace, [deployment('/etc/greeter/greeter.conf')] as unknown as KubernetesObject[]);
     expect((await run('red')).status).toBe('red');
-    const failing = await until(
+    const failing = await waitFor(
       "the failing service's own line at the stand-in",
-      () => fake.otlpLogs.find((r) => r.resource.namespace === namespace && r.body === FAILURE_LINE),
+      async () => fake.otlpLogs.find((r) => r.resource.namespace === namespace && r.body === FAILURE_LINE),
       30_000,
     );
     measured.faultToLogLineAtSumoSeconds = (Date.now() - faultAt) / 1000;
@@ -211,7 +151,11 @@ describe('telemetry to Sumo Logic through the collector, on the real node', () =
       fake.otlpMetrics.filter(
         (p) => p.name === SLI_METRICS.errorRate && p.resource.session_id === sessionId && p.attributes.objective === 'readers-read',
       );
-    const high = await until('an error-rate point of the red SLA at the stand-in', () => errorRates().find((p) => p.value > 0.05), 15_000);
+    const high = await waitFor(
+      'an error-rate point of the red SLA at the stand-in',
+      async () => errorRates().find((p) => p.value > 0.05),
+      15_000,
+    );
     expect(high.resource).toMatchObject({ namespace, session: sessionKey(sessionId), _sourceCategory: 'failurelib/sli' });
     expect(errorRates().some((p) => p.value === 0)).toBe(true);
     expect(fake.otlpMetrics.some((p) => p.name === SLI_METRICS.p95Ms && p.resource.session_id === sessionId)).toBe(true);
