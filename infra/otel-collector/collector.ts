@@ -38,7 +38,7 @@ export function collectorConfig(options: Pick<CollectorOptions, 'podLogsDir' | '
   const resource = (pairs: [string, string][]) => pairs.map(([key, from]) => ({ key, from_attribute: from, action: 'upsert' }));
   return {
     receivers: {
-      filelog: {
+      file_log: {
         include: [join(options.podLogsDir, '*', '*', '*.log')],
         // A pod's file is read from its first line: the collector starts with the node, before any sandbox.
         start_at: 'beginning',
@@ -74,14 +74,14 @@ export function collectorConfig(options: Pick<CollectorOptions, 'podLogsDir' | '
       batch: { timeout: '1s', send_batch_size: 512 },
     },
     exporters: {
-      'otlphttp/sumo': { endpoint: options.exportUrl.replace(/\/$/, ''), compression: 'gzip', timeout: '30s' },
+      'otlp_http/sumo': { endpoint: options.exportUrl.replace(/\/$/, ''), compression: 'gzip', timeout: '30s' },
     },
     service: {
       // No self-metrics server: it would take a fixed port (8888) on the machine.
       telemetry: { metrics: { level: 'none' }, logs: { level: 'info' } },
       pipelines: {
-        logs: { receivers: ['filelog'], processors: ['resource/containers', 'batch'], exporters: ['otlphttp/sumo'] },
-        metrics: { receivers: ['otlp'], processors: ['batch'], exporters: ['otlphttp/sumo'] },
+        logs: { receivers: ['file_log'], processors: ['resource/containers', 'batch'], exporters: ['otlp_http/sumo'] },
+        metrics: { receivers: ['otlp'], processors: ['batch'], exporters: ['otlp_http/sumo'] },
       },
     },
   };
