@@ -59,7 +59,7 @@ export function greeterDeployment({
             {
               name: 'web',
               image: imageName('debian-base'),
-              env: Object.entries(env).map(([name, value]) => ({ name, value })),
+              ...(Object.keys(env).length > 0 ? { env: Object.entries(env).map(([name, value]) => ({ name, value })) } : {}),
               command: [
                 'sh',
                 '-c',
