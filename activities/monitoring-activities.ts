@@ -96,6 +96,7 @@ export function createMonitoringActivities({ db, library, sumo, client: injected
           mode: input.mode,
           scenario,
           objectives,
+          telemetry: Boolean(sumo.otlpUrl),
         }),
       );
       await note(input.sessionId, 'dashboard', 'Monitoring dashboard created', { dashboardId: body.id, contentId: body.contentId });

@@ -24,6 +24,7 @@ import { recordEvent, recordHintsUsed, recordPhase, recordResult } from './sessi
 import { SlaEvaluator } from './sla/evaluator.ts';
 import { predicatesHold } from './oracle/predicates.ts';
 import { kubeStateProvider } from './sla/kube-state.ts';
+import { pushSliSeries } from './sla/sumo/sli-series.ts';
 import type { StateLine } from './sla/sumo/state-lines.ts';
 import { watch, type WatchProgress } from './sla/watch.ts';
 import { sweepSandboxes, type SweepResult } from './sweeper.ts';
@@ -50,6 +51,8 @@ const NO_SUMO: MonitoringDeps['sumo'] = {
   accessKey: undefined,
   apiUrl: '',
   httpSourceUrl: undefined,
+  otlpUrl: undefined,
+  collectorOtlpUrl: '',
   uiUrl: '',
   ingestLagSeconds: 0,
   windowSeconds: 0,
@@ -203,6 +206,9 @@ export function createActivities({
         heartbeat: (progress) => context.heartbeat(progress),
         signal: context.cancellationSignal,
         onReading: pushLine,
+        onSample: sumo?.otlpUrl
+          ? (reading, at) => pushSliSeries(sumo.collectorOtlpUrl, input.sessionId, input.namespace, reading, at)
+          : undefined,
       });
     },
 

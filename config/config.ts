@@ -72,6 +72,10 @@ function slaConfig(env: NodeJS.ProcessEnv) {
       accessKey: provider === 'sumo' ? required(env, 'SUMO_ACCESS_KEY', needs('sumo')) : optional(env, 'SUMO_ACCESS_KEY'),
       apiUrl: text(env, 'SUMO_API_URL', 'https://api.sumologic.com/api/'),
       httpSourceUrl: optional(env, 'SUMO_HTTP_SOURCE_URL'),
+      /** Sumo's OTLP/HTTP source: when set, the container logs and SLI series go there through the telemetry collector. */
+      otlpUrl: optional(env, 'SUMO_OTLP_URL'),
+      /** The telemetry collector's OTLP/HTTP receiver (infra/otel-collector): the worker sends the SLI series there. */
+      collectorOtlpUrl: text(env, 'FL_COLLECTOR_OTLP_URL', 'http://127.0.0.1:14318'),
       uiUrl: text(env, 'SUMO_UI_URL', 'https://service.sumologic.com'),
       ingestLagSeconds: integer(env, 'SUMO_INGEST_LAG_SECONDS', 60),
       windowSeconds: integer(env, 'SUMO_WINDOW_SECONDS', 120),

@@ -36,6 +36,8 @@ export interface WatchEnvironment {
   signal: AbortSignal;
   /** Told each changed reading (e.g. to push a Sumo state line); its failures never stop the watch. */
   onReading?: (line: StateLine) => Promise<void>;
+  /** Told every reading (e.g. to send the SLI series to the telemetry collector); its failures never stop the watch. */
+  onSample?: (reading: SlaReading, observedAt: number) => Promise<void>;
 }
 
 function summaryOf(status: SlaStatus, reading: SlaReading, oracleFailed: boolean): string {
@@ -70,6 +72,7 @@ export async function watch(input: WatchInput, env: WatchEnvironment): Promise<{
     }
     const observedAt = Date.now();
     await series.write(reading, new Date(observedAt));
+    await env.onSample?.(reading, observedAt).catch(() => {});
     const oracleFailed = input.until === 'repaired' && reading.status === 'green' && !(await env.oracleHolds());
     const status = oracleFailed ? 'red' : reading.status;
     const next = step(machine, { status, sampledAt: reading.sampledAt ?? observedAt, observedAt }, holdMs);

@@ -47,6 +47,9 @@ if [ ! -x "$FL_TOOLS/bin/crictl" ] || ! "$FL_TOOLS/bin/crictl" --version | grep 
 fi
 echo "    $("$FL_TOOLS/bin/crictl" --version)"
 
+step "Real node: the telemetry collector (OpenTelemetry Collector Builder, infra/otel-collector) that ships to Sumo Logic"
+bash infra/otel-collector/build.sh || fail "building the telemetry collector failed"
+
 step "Real node: the services' bundles (npm run build:services) for the node-services image"
 if node -e "process.exit(require('./package.json').scripts?.['build:services'] ? 0 : 1)"; then
   npm run --silent build:services || fail "npm run build:services failed"

@@ -7,6 +7,7 @@ import { migrateDatabase } from '../../db/client.ts';
 import { startEmbeddedDatabase } from '../db/pglite-server.ts';
 import { waitUntil, type ManagedProcess } from '../lib/processes.ts';
 import { startSimCluster } from '../sim-cluster/start.ts';
+import { startCollector } from '../otel-collector/collector.ts';
 import { startRealNode } from '../real-node/node.ts';
 import { defaultTemporalPaths, startTemporalDevServer } from '../temporal/dev-server.ts';
 import { ROOT } from '../lib/tools.ts';
@@ -87,6 +88,18 @@ try {
       });
       supervisor.add('real node', node.stop);
       say(`real node ${node.name} Ready in ${node.readySeconds.toFixed(1)} s (logs in ${node.layout.logs})`);
+      if (config.sla.sumo.otlpUrl) {
+        // The sandboxes' container logs and the worker's SLI series to Sumo Logic's OTLP/HTTP source.
+        const collector = await startCollector({
+          podLogsDir: node.layout.podLogsDir,
+          exportUrl: config.sla.sumo.otlpUrl,
+          otlpPort: Number(new URL(config.sla.sumo.collectorOtlpUrl).port),
+          dir: join(config.dataDir, 'otel-collector'),
+          progress: (message) => say(`telemetry collector: ${message}`),
+        });
+        supervisor.add('telemetry collector', collector.stop);
+        say(`telemetry collector: ${node.layout.podLogsDir} and SLI series on ${collector.otlpUrl} to Sumo Logic`);
+      }
     }
   }
 

@@ -18,68 +18,13 @@ import { loadGeneratorObjects } from '../../cluster/load-generator.ts';
 import { applyManifests, createSandbox, deleteSandbox } from '../../cluster/sandbox.ts';
 import { loadConfig } from '../../config/config.ts';
 import { openDatabase, type DatabaseHandle } from '../../db/client.ts';
-import { imageName } from '../../infra/real-node/config.ts';
 import type { RealNode } from '../../infra/real-node/node.ts';
-import type { System } from '../../scenarios/lib/schema.ts';
 import { sendToRealNode, startTestRealNode } from '../support/real-node.ts';
+import { greeterDeployment, greeterService, greeterSystem } from '../support/greeter.ts';
 import { insertSessionRow } from '../support/session-row.ts';
 
-/** A one-service system: busybox httpd behind a Service, and a journey that reads its page twice a second. */
-const system: System = {
-  apiVersion: 'failurelib.dev/v1',
-  kind: 'System',
-  metadata: { name: 'greeter' },
-  spec: {
-    name: 'Greeter',
-    description: 'One web page.',
-    services: ['web'],
-    manifests: 'inline',
-    loadGenerator: { journeys: [{ name: 'read', ratePerSecond: 2, steps: [{ service: 'web', method: 'GET', path: '/' }] }] },
-    objectives: [
-      {
-        name: 'readers-read',
-        description: 'Readers get the page.',
-        journey: { name: 'read', minSuccessRate: 0.95, maxP95Ms: 500, windowSeconds: 10 },
-        kubeState: { serviceReachable: { name: 'web', minPods: 1 } },
-      },
-    ],
-  },
-};
-const web = { 'app.kubernetes.io/name': 'web' };
-const manifests = [
-  {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name: 'web' },
-    spec: {
-      replicas: 1,
-      selector: { matchLabels: web },
-      template: {
-        metadata: { labels: web },
-        spec: {
-          // busybox httpd as PID 1 ignores SIGTERM: without this a scale-down would serve on for the default 30 s.
-          terminationGracePeriodSeconds: 1,
-          containers: [
-            {
-              name: 'web',
-              image: imageName('debian-base'),
-              command: ['sh', '-c', 'mkdir -p /tmp/srv && echo hello > /tmp/srv/index.html && exec busybox httpd -f -p 8080 -h /tmp/srv'],
-              ports: [{ name: 'http', containerPort: 8080 }],
-              readinessProbe: { tcpSocket: { port: 8080 }, periodSeconds: 1 },
-              resources: { limits: { cpu: '200m', memory: '32Mi' } },
-            },
-          ],
-        },
-      },
-    },
-  },
-  {
-    apiVersion: 'v1',
-    kind: 'Service',
-    metadata: { name: 'web' },
-    spec: { selector: web, ports: [{ name: 'http', port: 80, targetPort: 'http' }] },
-  },
-] as unknown as KubernetesObject[];
+const system = greeterSystem;
+const manifests = [greeterDeployment(), greeterService] as unknown as KubernetesObject[];
 
 const objectives = system.spec.objectives;
 const measured: Record<string, number | string> = {};

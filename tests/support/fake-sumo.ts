@@ -2,10 +2,12 @@
 // (shared/reference/sumo-logic-api.md): Basic auth, search jobs routed by cookie that expire when not
 // polled, all values as strings, pendingErrors, 4 req/s and 10 in flight per key → 429, 301 for the
 // wrong deployment, both error shapes, metrics queries, dashboards, users, roles, content permissions
-// and an HTTP logs source. It tracks what was created so tests can prove everything was deleted.
+// an HTTP logs source and an OTLP/HTTP source (what the telemetry collector's otlphttp exporter posts: binary
+// protobuf or JSON, gzip or not, to <source URL>/v1/logs and /v1/metrics). It tracks what was created so tests can prove everything was deleted.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { decodeLogs, decodeMetrics, type OtlpLogRecord, type OtlpMetricPoint } from './otlp-decode.ts';
 
 interface Job {
   id: string;
@@ -38,6 +40,8 @@ export interface FakeSumo {
   apiUrl: string;
   wrongApiUrl: string;
   httpSourceUrl: string;
+  /** An OTLP/HTTP source's URL (the exporter appends /v1/logs, /v1/metrics). */
+  otlpUrl: string;
   uiUrl: string;
   accessId: string;
   accessKey: string;
@@ -45,6 +49,9 @@ export interface FakeSumo {
   values: Map<string, number>;
   /** Lines received by the HTTP source, with their headers. */
   lines: { line: string; category?: string; name?: string }[];
+  /** Log records and metric points received by the OTLP/HTTP source. */
+  otlpLogs: OtlpLogRecord[];
+  otlpMetrics: OtlpMetricPoint[];
   stats: {
     requests: number;
     rejected429: number;
@@ -72,11 +79,12 @@ function json(res: ServerResponse, status: number, body: unknown, headers: Recor
   res.end(body === undefined ? undefined : JSON.stringify(body));
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
+async function readRaw(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
+const readBody = async (req: IncomingMessage) => (await readRaw(req)).toString('utf8');
 
 export async function startFakeSumo(options: FakeSumoOptions = {}): Promise<FakeSumo> {
   const accessId = options.accessId ?? 'suABCDEF';
@@ -97,6 +105,8 @@ export async function startFakeSumo(options: FakeSumoOptions = {}): Promise<Fake
   const fake = {
     values: new Map<string, number>(),
     lines: [] as FakeSumo['lines'],
+    otlpLogs: [] as OtlpLogRecord[],
+    otlpMetrics: [] as OtlpMetricPoint[],
     metricsErrors: undefined as unknown,
     stats: {
       requests: 0,
@@ -295,7 +305,24 @@ export async function startFakeSumo(options: FakeSumoOptions = {}): Promise<Fake
     res.writeHead(200).end();
   }
 
+  /** Sumo's OTLP/HTTP source: 200 with an empty Export…ServiceResponse in the request's encoding. */
+  async function otlpSource(req: IncomingMessage, res: ServerResponse, signal: string) {
+    const body = await readRaw(req);
+    const type = req.headers['content-type'] ?? '';
+    const encoding = req.headers['content-encoding'];
+    try {
+      if (signal === 'logs') fake.otlpLogs.push(...decodeLogs(body, type, encoding));
+      else if (signal === 'metrics') fake.otlpMetrics.push(...decodeMetrics(body, type, encoding));
+      else return listed(res, 404, 'not_found', signal);
+    } catch (error) {
+      return flat(res, 400, 'bad.request', `cannot read the OTLP payload: ${String(error)}`);
+    }
+    if (type.includes('json')) return json(res, 200, {});
+    res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
+  }
+
   const server: Server = createServer((req, res) => {
+    const otlp = /^\/receiver\/v1\/otlp\/[0-9a-f]+\/v1\/(\w+)$/.exec(req.url ?? '');
     const url = req.url ?? '/';
     const handle = url.startsWith('/api/')
       ? api(req, res, url.slice('/api/'.length))
@@ -310,7 +337,9 @@ export async function startFakeSumo(options: FakeSumoOptions = {}): Promise<Fake
           )
         : url.startsWith('/receiver/v1/http/') && req.method === 'POST'
           ? source(req, res)
-          : Promise.resolve(listed(res, 404, 'not_found', url));
+          : otlp && req.method === 'POST'
+            ? otlpSource(req, res, otlp[1]!)
+            : Promise.resolve(listed(res, 404, 'not_found', url));
     handle.catch((error: unknown) => {
       if (!res.headersSent) flat(res, 500, 'internal', String(error));
     });
@@ -322,6 +351,7 @@ export async function startFakeSumo(options: FakeSumoOptions = {}): Promise<Fake
     apiUrl: `http://127.0.0.1:${port}/api/`,
     wrongApiUrl: `http://127.0.0.1:${port}/us2/api/`,
     httpSourceUrl: `http://127.0.0.1:${port}/receiver/v1/http/${randomUUID().replaceAll('-', '')}`,
+    otlpUrl: `http://127.0.0.1:${port}/receiver/v1/otlp/${randomUUID().replaceAll('-', '')}`,
     uiUrl: `http://127.0.0.1:${port}/ui`,
     accessId,
     accessKey,

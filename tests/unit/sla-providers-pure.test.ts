@@ -9,9 +9,11 @@ import { renderQuery } from '../../activities/sla/prometheus.ts';
 import { sampleKey, seriesKey } from '../../activities/sla/samples.ts';
 import { dashboardBody } from '../../activities/sla/sumo/dashboard.ts';
 import { namespaceFilter, renderSumoQuery } from '../../activities/sla/sumo/provider.ts';
+import { sliMetricsRequest } from '../../activities/sla/sumo/sli-series.ts';
 import type { SlaProvider } from '../../activities/sla/types.ts';
 import { ConfigError, loadConfig } from '../../config/config.ts';
 import { ObjectiveSchema, type Objective } from '../../scenarios/lib/schema.ts';
+import { decodeMetrics } from '../support/otlp-decode.ts';
 
 const base = { name: 'web', description: 'Web answers', kubeState: { serviceHasReadyEndpoints: { name: 'web' } } };
 
@@ -142,6 +144,65 @@ describe('dashboard', () => {
     expect(learn).toContain('The secret root cause');
     expect(challenge).not.toContain('secret');
     expect(challenge).toContain('Your challenge');
+  });
+
+  it("with the telemetry collector, charts each journey's real error rate and p95 and lists the failing services' lines", () => {
+    const journeyObjective = { ...base, name: 'checkout', journey: { name: 'checkout', minSuccessRate: 0.99, windowSeconds: 30 } };
+    const input = { sessionId: 's', namespace: 'fl-abc', mode: 'learn' as const, scenario, objectives: [journeyObjective] };
+    const queries = (body: ReturnType<typeof dashboardBody>) =>
+      body.panels.flatMap((panel) => ((panel.queries ?? []) as { queryString: string; queryType: string }[]).map((q) => q));
+    const withTelemetry = queries(dashboardBody({ ...input, telemetry: true }));
+    expect(withTelemetry).toContainEqual(
+      expect.objectContaining({
+        queryType: 'Metrics',
+        queryString: 'metric=failurelib_sli_error_rate namespace="fl-abc" | max by objective',
+      }),
+    );
+    expect(withTelemetry).toContainEqual(
+      expect.objectContaining({ queryString: expect.stringContaining('metric=failurelib_sli_p95_ms namespace="fl-abc"') }),
+    );
+    const lines = withTelemetry.find((q) => q.queryString.includes('_raw'))!;
+    expect(lines.queryString).toMatch(
+      /^_sourceCategory="failurelib\/containers" namespace="fl-abc" !container="load-generator" \(error OR /,
+    );
+    // The objective's own chart reads the success rate the engine sent, not the state lines.
+    expect(withTelemetry).toContainEqual(
+      expect.objectContaining({ queryString: 'metric=failurelib_sli_success_rate namespace="fl-abc" objective="checkout" | max' }),
+    );
+    // Without it there is nothing of the sandbox in Sumo but the state lines.
+    const without = queries(dashboardBody(input));
+    expect(without.some((q) => q.queryString.includes('failurelib_sli') || q.queryString.includes('failurelib/containers'))).toBe(false);
+  });
+});
+
+describe('SLI series for the telemetry collector', () => {
+  it('sends success rate, error rate, p95 and the verdict per objective, tagged with the session', () => {
+    const reading = {
+      status: 'red' as const,
+      objectives: [
+        { name: 'checkout', status: 'red' as const, value: 0.25, slis: { successRate: 0.25, p95Ms: 412.5, requests: 8 } },
+        { name: 'browse', status: 'unknown' as const },
+      ],
+    };
+    const sessionId = '0123abcd-4567-89ef-0123-456789abcdef';
+    const at = Date.parse('2026-12-03T10:00:00Z');
+    const points = decodeMetrics(
+      Buffer.from(JSON.stringify(sliMetricsRequest(sessionId, 'fl-0123abcd456789ef0123', reading, at))),
+      'application/json',
+    );
+    expect(points.map((p) => [p.name, p.attributes.objective, p.value])).toEqual([
+      ['failurelib_sli_success_rate', 'checkout', 0.25],
+      ['failurelib_sli_error_rate', 'checkout', 0.75],
+      ['failurelib_sli_p95_ms', 'checkout', 412.5],
+      ['failurelib_sli_requests', 'checkout', 8],
+      ['failurelib_sla_objective_ok', 'checkout', 0],
+    ]);
+    expect(points[0]!.resource).toMatchObject({
+      namespace: 'fl-0123abcd456789ef0123',
+      session: '0123abcd456789ef0123',
+      session_id: sessionId,
+    });
+    expect(points[0]!.timeUnixNano).toBe(`${at}000000`);
   });
 });
 
