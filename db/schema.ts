@@ -2,7 +2,7 @@
 import { sql } from 'drizzle-orm';
 import { bigserial, customType, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { EVENT_KINDS, MODES, PHASES, SLA_STATUSES } from '../domain/session-terms.ts';
-import { REMEDIATION_STATUSES, REPORT_STATUSES } from '../domain/report-terms.ts';
+import { REMEDIATION_STATUSES, REPORT_STATUSES, VERIFICATION_TRIGGERS } from '../domain/report-terms.ts';
 
 /** A database enum, so a row can only hold a phase the code knows (and reads back typed, without a cast). */
 export const sessionPhase = pgEnum('session_phase', PHASES);
@@ -285,9 +285,6 @@ export const remediations = pgTable(
   },
   (table) => [index('remediations_report_idx').on(table.reportId), uniqueIndex('remediations_idempotency_idx').on(table.idempotencyKey)],
 );
-
-/** Why a verification ran: a reviewer asked, the remediation's commands were edited, or the library changed. */
-export const VERIFICATION_TRIGGERS = ['requested', 'remediation-edited', 'library-changed'] as const;
 
 /**
  * Every verification of a remediation, its verdict and what it ran against (content digests of the scenario, its

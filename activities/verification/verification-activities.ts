@@ -9,25 +9,40 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { eq } from 'drizzle-orm';
+import { desc, eq } from 'drizzle-orm';
 import type { Kube } from '../../cluster/kube.ts';
 import { renderKubeconfig } from '../../cluster/kubeconfig.ts';
 import { issueParticipantToken } from '../../cluster/sandbox.ts';
 import type { Database } from '../../db/client.ts';
-import { remediations, reportAudit, sessions } from '../../db/schema.ts';
+import { remediations, remediationVerifications, reportAudit, sessions } from '../../db/schema.ts';
 import { isTerminalPhase } from '../../domain/session-terms.ts';
 import type { CommandOutput, VerificationVerdict } from '../../workflows/types.ts';
 
 const run = promisify(execFile);
 
-/** A verification's verdict, with its reason and the session as evidence, and its audit entry; false: no such remediation. */
+/**
+ * A verification's verdict in its history row, and on the remediation (with its reason and the session as evidence,
+ * and an audit entry) unless a later verification of it has started since; false: no such remediation.
+ */
 async function recordVerification(db: Database, remediationId: string, verdict: VerificationVerdict): Promise<boolean> {
   return db.transaction(async (tx) => {
     const [row] = await tx.select().from(remediations).where(eq(remediations.id, remediationId)).for('update');
     if (!row) return false;
+    const now = new Date();
+    await tx
+      .update(remediationVerifications)
+      .set({ status: verdict.status, reason: verdict.reason, finishedAt: now })
+      .where(eq(remediationVerifications.id, verdict.sessionId));
+    const [latest] = await tx
+      .select({ id: remediationVerifications.id })
+      .from(remediationVerifications)
+      .where(eq(remediationVerifications.remediationId, remediationId))
+      .orderBy(desc(remediationVerifications.startedAt))
+      .limit(1);
+    if (latest && latest.id !== verdict.sessionId) return true;
     await tx
       .update(remediations)
-      .set({ status: verdict.status, reason: verdict.reason, evidenceSessionId: verdict.sessionId, updatedAt: new Date() })
+      .set({ status: verdict.status, reason: verdict.reason, evidenceSessionId: verdict.sessionId, updatedAt: now })
       .where(eq(remediations.id, remediationId));
     await tx.insert(reportAudit).values({
       reportId: row.reportId,
