@@ -172,7 +172,10 @@ export const CreateRemediationSchema = Type.Object(
 
 /** A reviewer's edit: the summary, the commands or both (new commands are verified again). */
 export const EditRemediationSchema = Type.Object(
-  { summary: Type.Optional(CreateRemediationSchema.properties.summary), commands: Type.Optional(CreateRemediationSchema.properties.commands) },
+  {
+    summary: Type.Optional(CreateRemediationSchema.properties.summary),
+    commands: Type.Optional(CreateRemediationSchema.properties.commands),
+  },
   { additionalProperties: false, minProperties: 1 },
 );
 

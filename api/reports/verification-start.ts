@@ -150,7 +150,12 @@ export async function startVerification(
 export async function reverifyStale(deps: Deps): Promise<{ remediationId: string; workflowId: string }[]> {
   const { db, library } = deps;
   const candidates = await db
-    .selectDistinct({ id: remediations.id, reportId: remediations.reportId, scenarioId: reports.scenarioId, commands: remediations.commands })
+    .selectDistinct({
+      id: remediations.id,
+      reportId: remediations.reportId,
+      scenarioId: reports.scenarioId,
+      commands: remediations.commands,
+    })
     .from(remediations)
     .innerJoin(reports, eq(reports.id, remediations.reportId))
     .innerJoin(remediationVerifications, eq(remediationVerifications.remediationId, remediations.id))

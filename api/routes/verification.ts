@@ -60,7 +60,12 @@ export function verificationRoutes(fastify: FastifyInstance, deps: ApiDeps): voi
       const role = reviewerRole(config, request) ?? 'reviewer';
       const { row, commandsChanged } = await editRemediation(db, report.id, request.params.rid, request.body, role);
       if (commandsChanged && report.scenarioId && deps.library.scenarios.has(report.scenarioId)) {
-        const started = await startVerification(deps, { reportId: report.id, remediationId: row.id, actor: role, trigger: 'remediation-edited' });
+        const started = await startVerification(deps, {
+          reportId: report.id,
+          remediationId: row.id,
+          actor: role,
+          trigger: 'remediation-edited',
+        });
         request.log.info({ remediationId: row.id, ...started }, 'edited remediation re-verified');
       }
       return remediationWithHistory(db, row.id);
