@@ -125,7 +125,8 @@ export const benchmark: Benchmark = {
           return;
         }
       };
-      const queue = lanes.flatMap((lane) => Array.from({ length: rounds }, () => lane));
+      // Round by round, so that a run cut short by its budget still covers every scenario.
+      const queue = Array.from({ length: rounds }, () => lanes).flat();
       const busy = new Set<string>();
       // Take the next verification whose remediation is not being verified; wait when every pending one is.
       const next = async (): Promise<(typeof lanes)[number] | undefined> => {
