@@ -9,12 +9,13 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { desc, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { Kube } from '../../cluster/kube.ts';
 import { renderKubeconfig } from '../../cluster/kubeconfig.ts';
 import { issueParticipantToken } from '../../cluster/sandbox.ts';
 import type { Database } from '../../db/client.ts';
 import { remediations, remediationVerifications, reportAudit, sessions } from '../../db/schema.ts';
+import { latestVerification } from '../../db/verification-history.ts';
 import { isTerminalPhase } from '../../domain/session-terms.ts';
 import type { CommandOutput, VerificationVerdict } from '../../workflows/types.ts';
 
@@ -33,12 +34,7 @@ async function recordVerification(db: Database, remediationId: string, verdict: 
       .update(remediationVerifications)
       .set({ status: verdict.status, reason: verdict.reason, finishedAt: now })
       .where(eq(remediationVerifications.id, verdict.sessionId));
-    const [latest] = await tx
-      .select({ id: remediationVerifications.id })
-      .from(remediationVerifications)
-      .where(eq(remediationVerifications.remediationId, remediationId))
-      .orderBy(desc(remediationVerifications.startedAt))
-      .limit(1);
+    const latest = await latestVerification(tx, remediationId);
     if (latest && latest.id !== verdict.sessionId) return true;
     await tx
       .update(remediations)

@@ -4,9 +4,9 @@
 // library or of the commands starts one verification however many API processes look for stale verdicts at once.
 import { randomUUID } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { and, desc, eq, inArray, isNotNull, ne } from 'drizzle-orm';
-import type { Database } from '../../db/client.ts';
+import { and, eq, inArray, isNotNull, ne } from 'drizzle-orm';
 import { remediations, remediationVerifications, reportAudit, reports, sessions } from '../../db/schema.ts';
+import { latestVerification } from '../../db/verification-history.ts';
 import type { VerificationTrigger } from '../../domain/report-terms.ts';
 import { newParticipantToken } from '../../lib/tokens.ts';
 import { verificationDigests } from '../../scenarios/lib/verification-digests.ts';
@@ -23,17 +23,6 @@ export interface StartedVerification {
   workflowId: string;
   sessionId: string;
   digest: string;
-}
-
-/** The digest of the remediation's latest verification, if it has one. */
-async function latestDigest(db: Pick<Database, 'select'>, remediationId: string): Promise<string | undefined> {
-  const [latest] = await db
-    .select({ digest: remediationVerifications.digest })
-    .from(remediationVerifications)
-    .where(eq(remediationVerifications.remediationId, remediationId))
-    .orderBy(desc(remediationVerifications.startedAt))
-    .limit(1);
-  return latest?.digest;
 }
 
 /**
@@ -80,7 +69,7 @@ export async function startVerification(
       throw conflict('this remediation is being verified already');
     }
     const digests = verificationDigests(library, scenario.metadata.name, systemId, row.commands)!;
-    if (request.onlyIfStale && (await latestDigest(tx, row.id)) === digests.combined) return undefined;
+    if (request.onlyIfStale && (await latestVerification(tx, row.id))?.digest === digests.combined) return undefined;
     const workflowId = verificationWorkflowId(row.id, digests.combined);
     await tx.update(remediations).set({ status: 'verifying', updatedAt: new Date() }).where(eq(remediations.id, row.id));
     await tx.insert(sessions).values({
@@ -165,7 +154,7 @@ export async function reverifyStale(deps: Deps): Promise<{ remediationId: string
     const scenario = library.scenarios.get(candidate.scenarioId!);
     if (!scenario) continue;
     const current = verificationDigests(library, scenario.metadata.name, scenario.spec.systems[0]!, candidate.commands);
-    if (!current || (await latestDigest(db, candidate.id)) === current.combined) continue;
+    if (!current || (await latestVerification(db, candidate.id))?.digest === current.combined) continue;
     const verification = await startVerification(deps, {
       reportId: candidate.reportId,
       remediationId: candidate.id,
