@@ -36,7 +36,7 @@ export async function buildApp(
     frameworkErrors: frameworkErrorReply,
   });
   installErrorHandler(app);
-  await app.register(cors, { origin: [deps.config.webOrigin], methods: ['GET', 'POST'] });
+  await app.register(cors, { origin: [deps.config.webOrigin], methods: ['GET', 'POST', 'PATCH'] });
   await app.register(helmet, { contentSecurityPolicy: false });
   // Over the limit: the API's one error shape, 429, with when to try again.
   await app.register(rateLimit, {

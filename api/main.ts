@@ -8,6 +8,7 @@ import { connectCluster } from '../cluster/connect-cluster.ts';
 import { loadLibrary } from '../scenarios/lib/load.ts';
 import { syncReportLibrary } from './reports/library-sync.ts';
 import { createPublications } from './reports/publications.ts';
+import { reverifyStale } from './reports/verification-start.ts';
 import { buildApp, REDACTED_PATHS } from './app.ts';
 import { challengeSecret, ScenarioIdentities } from './scenario-ids.ts';
 import { startGateway } from '../gateway/server.ts';
@@ -51,6 +52,11 @@ const app = await buildApp({
   publications,
 });
 await app.listen({ host: config.apiHost, port: config.apiPort });
+// Verdicts given against another version of their scenario, its system or their commands are run again.
+await reverifyStale({ db: database.db, config, library, temporal }).then(
+  (started) => started.length > 0 && logger.info({ started }, 'stale remediation verdicts are being verified again'),
+  (error: unknown) => logger.error({ err: error }, 'could not re-verify stale remediation verdicts; the next start tries again'),
+);
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, async () => {

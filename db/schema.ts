@@ -2,7 +2,7 @@
 import { sql } from 'drizzle-orm';
 import { bigserial, customType, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { EVENT_KINDS, MODES, PHASES, SLA_STATUSES } from '../domain/session-terms.ts';
-import { REMEDIATION_STATUSES, REPORT_STATUSES } from '../domain/report-terms.ts';
+import { REMEDIATION_STATUSES, REPORT_STATUSES, VERIFICATION_TRIGGERS } from '../domain/report-terms.ts';
 
 /** A database enum, so a row can only hold a phase the code knows (and reads back typed, without a cast). */
 export const sessionPhase = pgEnum('session_phase', PHASES);
@@ -286,6 +286,36 @@ export const remediations = pgTable(
   (table) => [index('remediations_report_idx').on(table.reportId), uniqueIndex('remediations_idempotency_idx').on(table.idempotencyKey)],
 );
 
+/**
+ * Every verification of a remediation, its verdict and what it ran against (content digests of the scenario, its
+ * system and the commands): the remediation shows the latest; one whose digests are no longer current is run again.
+ * `id` is the headless session's id (the evidence).
+ */
+export const remediationVerifications = pgTable(
+  'remediation_verifications',
+  {
+    id: text('id').primaryKey(),
+    remediationId: text('remediation_id')
+      .notNull()
+      .references(() => remediations.id, { onDelete: 'cascade' }),
+    workflowId: text('workflow_id').notNull(),
+    trigger: text('trigger', { enum: VERIFICATION_TRIGGERS }).notNull(),
+    scenarioId: text('scenario_id').notNull(),
+    systemId: text('system_id').notNull(),
+    commands: jsonb('commands').$type<string[]>().notNull(),
+    scenarioDigest: text('scenario_digest').notNull(),
+    systemDigest: text('system_digest').notNull(),
+    commandsDigest: text('commands_digest').notNull(),
+    /** The three in one (16 hex digits); empty for verdicts recorded before digests were kept (always stale). */
+    digest: text('digest').notNull(),
+    status: remediationStatus('status').notNull().default('verifying'),
+    reason: text('reason'),
+    startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+  },
+  (table) => [index('remediation_verifications_remediation_idx').on(table.remediationId, table.startedAt)],
+);
+
 /** Every change to a report or remediation: who (role), what, and the fields before and after. */
 export const reportAudit = pgTable(
   'report_audit',
@@ -337,5 +367,6 @@ export const webhookDeliveries = pgTable(
 
 export type ReportRow = typeof reports.$inferSelect;
 export type RemediationRow = typeof remediations.$inferSelect;
+export type RemediationVerificationRow = typeof remediationVerifications.$inferSelect;
 export type SubscriberRow = typeof subscribers.$inferSelect;
 export type WebhookDeliveryRow = typeof webhookDeliveries.$inferSelect;

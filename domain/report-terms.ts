@@ -11,6 +11,9 @@ export type ReviewDecision = (typeof REVIEW_DECISIONS)[number];
 
 export const REMEDIATION_STATUSES = ['unverified', 'verifying', 'verified', 'refuted'] as const;
 export type RemediationStatus = (typeof REMEDIATION_STATUSES)[number];
+/** Why a verification ran: a reviewer asked, the remediation's commands were edited, or the library changed. */
+export const VERIFICATION_TRIGGERS = ['requested', 'remediation-edited', 'library-changed'] as const;
+export type VerificationTrigger = (typeof VERIFICATION_TRIGGERS)[number];
 
 /** The library's taxonomy (scenarios/README.md): one layer, one or more symptoms, one trigger, then free tags. */
 export const LAYERS = [

@@ -14,20 +14,31 @@ import type { Kube } from '../../cluster/kube.ts';
 import { renderKubeconfig } from '../../cluster/kubeconfig.ts';
 import { issueParticipantToken } from '../../cluster/sandbox.ts';
 import type { Database } from '../../db/client.ts';
-import { remediations, reportAudit, sessions } from '../../db/schema.ts';
+import { remediations, remediationVerifications, reportAudit, sessions } from '../../db/schema.ts';
+import { latestVerification } from '../../db/verification-history.ts';
 import { isTerminalPhase } from '../../domain/session-terms.ts';
 import type { CommandOutput, VerificationVerdict } from '../../workflows/types.ts';
 
 const run = promisify(execFile);
 
-/** A verification's verdict, with its reason and the session as evidence, and its audit entry; false: no such remediation. */
+/**
+ * A verification's verdict in its history row, and on the remediation (with its reason and the session as evidence,
+ * and an audit entry) unless a later verification of it has started since; false: no such remediation.
+ */
 async function recordVerification(db: Database, remediationId: string, verdict: VerificationVerdict): Promise<boolean> {
   return db.transaction(async (tx) => {
     const [row] = await tx.select().from(remediations).where(eq(remediations.id, remediationId)).for('update');
     if (!row) return false;
+    const now = new Date();
+    await tx
+      .update(remediationVerifications)
+      .set({ status: verdict.status, reason: verdict.reason, finishedAt: now })
+      .where(eq(remediationVerifications.id, verdict.sessionId));
+    const latest = await latestVerification(tx, remediationId);
+    if (latest && latest.id !== verdict.sessionId) return true;
     await tx
       .update(remediations)
-      .set({ status: verdict.status, reason: verdict.reason, evidenceSessionId: verdict.sessionId, updatedAt: new Date() })
+      .set({ status: verdict.status, reason: verdict.reason, evidenceSessionId: verdict.sessionId, updatedAt: now })
       .where(eq(remediations.id, remediationId));
     await tx.insert(reportAudit).values({
       reportId: row.reportId,

@@ -6,6 +6,7 @@ import {
   REPORT_TEXT_LIMIT,
   REPORT_TITLE_LIMIT,
   REVIEW_DECISIONS,
+  VERIFICATION_TRIGGERS,
 } from '../../domain/report-terms.ts';
 import { PredicateSchema } from '../../scenarios/lib/schema.ts';
 
@@ -80,6 +81,22 @@ export const SimilarSchema = Type.Object({
 });
 export type Similar = Static<typeof SimilarSchema>;
 
+/** One verification of a remediation: why it ran, the content digests it ran against, the commands, its verdict. */
+export const VerificationSchema = Type.Object({
+  sessionId: Type.String(),
+  workflowId: Type.String(),
+  trigger: Type.Union(VERIFICATION_TRIGGERS.map((t) => Type.Literal(t))),
+  scenarioId: Type.String(),
+  systemId: Type.String(),
+  commands: Type.Array(Type.String()),
+  digests: Type.Object({ scenario: Type.String(), system: Type.String(), commands: Type.String(), combined: Type.String() }),
+  status: RemediationStatusSchema,
+  reason: Type.Union([Type.String(), Type.Null()]),
+  startedAt: Type.String(),
+  finishedAt: Type.Union([Type.String(), Type.Null()]),
+});
+export type Verification = Static<typeof VerificationSchema>;
+
 export const RemediationSchema = Type.Object({
   id: Type.String(),
   reportId: Type.String(),
@@ -87,6 +104,8 @@ export const RemediationSchema = Type.Object({
   commands: Type.Array(Type.String()),
   status: RemediationStatusSchema,
   evidence: Type.Optional(Type.Object({ sessionId: Type.Union([Type.String(), Type.Null()]), reason: Type.String() })),
+  /** Every verification, newest first (GET /api/remediations/:id): what it ran against and its verdict. */
+  verifications: Type.Optional(Type.Array(VerificationSchema)),
   createdAt: Type.String(),
 });
 export type Remediation = Static<typeof RemediationSchema>;
@@ -175,6 +194,15 @@ export const CreateRemediationSchema = Type.Object(
     }),
   },
   { additionalProperties: false },
+);
+
+/** A reviewer's edit: the summary, the commands or both (new commands are verified again). */
+export const EditRemediationSchema = Type.Object(
+  {
+    summary: Type.Optional(CreateRemediationSchema.properties.summary),
+    commands: Type.Optional(CreateRemediationSchema.properties.commands),
+  },
+  { additionalProperties: false, minProperties: 1 },
 );
 
 export const AuditEntrySchema = Type.Object({

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
-import { remediations, reportAudit, reports, type ReportRow } from '../../db/schema.ts';
+import { remediations, reportAudit, reports, type RemediationRow, type ReportRow } from '../../db/schema.ts';
 import { LAYERS, REQUIRED_REPORT_FIELDS, SYMPTOMS, TRIGGERS, type ReportStatus } from '../../domain/report-terms.ts';
 import { badRequest, conflict, notFound } from '../errors.ts';
 import type { ReportInput, Review } from './report-contract.ts';
@@ -47,10 +47,10 @@ export function missingForSubmission(row: Pick<ReportRow, (typeof REQUIRED_REPOR
   return problems;
 }
 
-function diff(before: Partial<ReportRow>, after: Partial<ReportRow>): Changes {
+function diff<Row extends object>(before: Partial<Row>, after: Partial<Row>): Changes {
   const changes: Changes = {};
   for (const [key, value] of Object.entries(after)) {
-    const old = before[key as keyof ReportRow];
+    const old = before[key as keyof Row];
     if (JSON.stringify(old) !== JSON.stringify(value)) changes[key] = { before: old, after: value };
   }
   return changes;
@@ -252,14 +252,17 @@ export async function addRemediation(
   });
 }
 
-/** A verification starts: the remediation reads `verifying` until its verdict; the reviewer who asked is audited. */
-export async function markVerifying(
+/**
+ * A reviewer edits a remediation's summary or commands (audited). New commands void the verdict (it was about the old
+ * ones): the remediation reads `unverified` until it is verified again. Refused while a verification runs.
+ */
+export async function editRemediation(
   db: Database,
   reportId: string,
   remediationId: string,
+  input: { summary?: string; commands?: string[] },
   actor: 'reviewer' | 'operator',
-  sessionId: string,
-) {
+): Promise<{ row: RemediationRow; commandsChanged: boolean }> {
   return db.transaction(async (tx) => {
     const [row] = await tx
       .select()
@@ -267,17 +270,21 @@ export async function markVerifying(
       .where(and(eq(remediations.id, remediationId), eq(remediations.reportId, reportId)))
       .for('update');
     if (!row) throw notFound(`remediation "${remediationId}" of report "${reportId}"`);
-    if (row.status === 'verifying') throw conflict('this remediation is being verified already');
-    await tx.update(remediations).set({ status: 'verifying', updatedAt: new Date() }).where(eq(remediations.id, remediationId));
-    await audit(
-      tx,
-      reportId,
-      actor,
-      'verification started',
-      { status: { before: row.status, after: 'verifying' }, sessionId: { after: sessionId } },
-      remediationId,
-    );
-    return row;
+    if (row.status === 'verifying') throw conflict('this remediation is being verified: edit it once the verdict is in');
+    const next: Partial<RemediationRow> = {};
+    if (input.summary !== undefined) next.summary = input.summary.trim();
+    if (input.commands !== undefined) next.commands = input.commands.map((c) => c.trim());
+    const changes = diff<RemediationRow>(row, next);
+    const commandsChanged = 'commands' in changes;
+    if (Object.keys(changes).length === 0) return { row, commandsChanged };
+    if (commandsChanged) Object.assign(next, { status: 'unverified', reason: null, evidenceSessionId: null });
+    const [updated] = await tx
+      .update(remediations)
+      .set({ ...next, updatedAt: new Date() })
+      .where(eq(remediations.id, remediationId))
+      .returning();
+    await audit(tx, reportId, actor, 'remediation edited', changes, remediationId);
+    return { row: updated!, commandsChanged };
   });
 }
 

@@ -2,13 +2,20 @@
 // similar reports and scenarios.
 import { and, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
-import { remediations, reports, type RemediationRow, type ReportRow } from '../../db/schema.ts';
+import {
+  remediations,
+  remediationVerifications,
+  reports,
+  type RemediationRow,
+  type RemediationVerificationRow,
+  type ReportRow,
+} from '../../db/schema.ts';
 import type { ReportStatus } from '../../domain/report-terms.ts';
 import { notFound } from '../errors.ts';
-import type { Remediation, ReportDto, ReportSummary } from './report-contract.ts';
+import type { Remediation, ReportDto, ReportSummary, Verification } from './report-contract.ts';
 import { similarTo, suggestTags } from './similarity.ts';
 
-export function remediationDto(row: RemediationRow): Remediation {
+export function remediationDto(row: RemediationRow, history?: RemediationVerificationRow[]): Remediation {
   return {
     id: row.id,
     reportId: row.reportId,
@@ -16,8 +23,37 @@ export function remediationDto(row: RemediationRow): Remediation {
     commands: row.commands,
     status: row.status,
     ...(row.reason ? { evidence: { sessionId: row.evidenceSessionId, reason: row.reason } } : {}),
+    ...(history ? { verifications: history.map(verificationDto) } : {}),
     createdAt: row.createdAt.toISOString(),
   };
+}
+
+function verificationDto(v: RemediationVerificationRow): Verification {
+  return {
+    sessionId: v.id,
+    workflowId: v.workflowId,
+    trigger: v.trigger,
+    scenarioId: v.scenarioId,
+    systemId: v.systemId,
+    commands: v.commands,
+    digests: { scenario: v.scenarioDigest, system: v.systemDigest, commands: v.commandsDigest, combined: v.digest },
+    status: v.status,
+    reason: v.reason,
+    startedAt: v.startedAt.toISOString(),
+    finishedAt: v.finishedAt?.toISOString() ?? null,
+  };
+}
+
+/** A remediation with its verifications, newest first: the status shown is the latest verdict. */
+export async function remediationWithHistory(db: Database, id: string): Promise<Remediation> {
+  const [row] = await db.select().from(remediations).where(eq(remediations.id, id));
+  if (!row) throw notFound(`remediation "${id}"`);
+  const history = await db
+    .select()
+    .from(remediationVerifications)
+    .where(eq(remediationVerifications.remediationId, id))
+    .orderBy(desc(remediationVerifications.startedAt));
+  return remediationDto(row, history);
 }
 
 /** A report anyone may read: every status but draft. */
@@ -41,7 +77,7 @@ export async function reportDto(db: Database, row: ReportRow): Promise<ReportDto
     suggestedTags,
     duplicateOf: row.duplicateOf,
     duplicates: duplicates.map((d) => d.id),
-    remediations: fixes.map(remediationDto),
+    remediations: fixes.map((fix) => remediationDto(fix)),
     similar,
     createdAt: row.createdAt.toISOString(),
   };

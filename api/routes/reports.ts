@@ -4,11 +4,9 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { eq } from 'drizzle-orm';
-import { remediations } from '../../db/schema.ts';
 import { ErrorSchema } from '../contract.ts';
 import type { ApiDeps } from '../deps.ts';
-import { badRequest, notFound } from '../errors.ts';
+import { badRequest } from '../errors.ts';
 import { requireReviewer, reviewerRole } from '../auth/reviewer.ts';
 import {
   AuditEntrySchema,
@@ -25,7 +23,7 @@ import {
   ReviewSchema,
 } from '../reports/report-contract.ts';
 import { addRemediation, auditTrail, reviewReport, saveReport } from '../reports/report-store.ts';
-import { listReports, remediationDto, reportDto, requireReport } from '../reports/report-view.ts';
+import { listReports, remediationWithHistory, reportDto, requireReport } from '../reports/report-view.ts';
 
 const errors = { 400: ErrorSchema, 401: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema };
 
@@ -131,10 +129,6 @@ export function reportRoutes(fastify: FastifyInstance, deps: ApiDeps): void {
   app.get(
     '/api/remediations/:id',
     { schema: { tags: ['reports'], params: ReportIdParams, response: { 200: RemediationSchema, ...errors } } },
-    async (request) => {
-      const [row] = await db.select().from(remediations).where(eq(remediations.id, request.params.id));
-      if (!row) throw notFound(`remediation "${request.params.id}"`);
-      return remediationDto(row);
-    },
+    async (request) => remediationWithHistory(db, request.params.id),
   );
 }

@@ -1,99 +1,74 @@
 // Verifying a remediation (reviewers and operators): a headless session of the report's scenario with the
-// remediation's commands as the solution, run by the `verifyRemediation` workflow (`verify-remediation-<id>` in the
-// Temporal UI, its session a child workflow). The verdict is read from the remediation (GET /api/remediations/:id).
-import { randomUUID } from 'node:crypto';
+// remediation's commands as the solution, run by the `verifyRemediation` workflow (`verify-remediation-<id>-<digest>`
+// in the Temporal UI, its session a child workflow). The verdict is read from the remediation (GET
+// /api/remediations/:id), with the history of verdicts. Editing a remediation's commands re-verifies it.
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { and, eq } from 'drizzle-orm';
-import { remediations, sessions } from '../../db/schema.ts';
-import { newParticipantToken } from '../../lib/tokens.ts';
-import type { VerificationInput } from '../../workflows/types.ts';
 import { ErrorSchema } from '../contract.ts';
 import type { ApiDeps } from '../deps.ts';
-import { conflict, unavailable } from '../errors.ts';
 import { requireReviewer, reviewerRole } from '../auth/reviewer.ts';
-import { markVerifying } from '../reports/report-store.ts';
-import { requireReport } from '../reports/report-view.ts';
-import { sessionPlan, workflowIdOf } from '../sessions/session-plan.ts';
+import { EditRemediationSchema, RemediationSchema } from '../reports/report-contract.ts';
+import { editRemediation } from '../reports/report-store.ts';
+import { remediationWithHistory, requireReport } from '../reports/report-view.ts';
+import { startVerification } from '../reports/verification-start.ts';
 
 const Params = Type.Object({ id: Type.String({ maxLength: 100 }), rid: Type.String({ maxLength: 100 }) });
+const errors = { 400: ErrorSchema, 401: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema, 503: ErrorSchema };
 
-export const verificationWorkflowId = (remediationId: string) => `verify-remediation-${remediationId}`;
-
-export function verificationRoutes(fastify: FastifyInstance, { db, config, library, temporal }: ApiDeps): void {
+export function verificationRoutes(fastify: FastifyInstance, deps: ApiDeps): void {
+  const { db, config } = deps;
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  const reviewerOnly = async (request: FastifyRequest) => {
+    requireReviewer(config, request);
+  };
   app.post(
     '/api/reports/:id/remediations/:rid/verify',
     {
-      onRequest: async (request: FastifyRequest) => {
-        requireReviewer(config, request);
-      },
+      onRequest: reviewerOnly,
       schema: {
         tags: ['reports'],
         params: Params,
         response: {
           202: Type.Object({ workflowId: Type.String(), sessionId: Type.String(), status: Type.Literal('verifying') }),
-          400: ErrorSchema,
-          401: ErrorSchema,
-          404: ErrorSchema,
-          409: ErrorSchema,
-          503: ErrorSchema,
+          ...errors,
         },
       },
     },
     async (request, reply) => {
       const report = await requireReport(db, request.params.id);
-      const scenario = report.scenarioId ? library.scenarios.get(report.scenarioId) : undefined;
-      if (!scenario) throw conflict('the report is linked to no scenario of the library: a reviewer links one first');
-      const systemId = scenario.spec.systems[0]!;
-      const system = library.systems.get(systemId)!;
-      const [remediation] = await db
-        .select()
-        .from(remediations)
-        .where(and(eq(remediations.id, request.params.rid), eq(remediations.reportId, report.id)));
-      const sessionId = randomUUID();
+      const started = (await startVerification(deps, {
+        reportId: report.id,
+        remediationId: request.params.rid,
+        actor: reviewerRole(config, request) ?? 'reviewer',
+        trigger: 'requested',
+      }))!;
+      request.log.info({ remediationId: request.params.rid, ...started }, 'verification started');
+      return reply.status(202).send({ workflowId: started.workflowId, sessionId: started.sessionId, status: 'verifying' as const });
+    },
+  );
+
+  // An edit of the commands makes the verdict stale: the remediation is verified again when its report has a scenario.
+  app.patch(
+    '/api/reports/:id/remediations/:rid',
+    {
+      onRequest: reviewerOnly,
+      schema: { tags: ['reports'], params: Params, body: EditRemediationSchema, response: { 200: RemediationSchema, ...errors } },
+    },
+    async (request) => {
+      const report = await requireReport(db, request.params.id);
       const role = reviewerRole(config, request) ?? 'reviewer';
-      await markVerifying(db, report.id, request.params.rid, role, sessionId);
-      const plan = {
-        ...sessionPlan(
-          sessionId,
-          scenario,
-          system,
-          { scenarioId: scenario.metadata.name, systemId, mode: 'learn', participant: { name: 'verification' } },
-          config,
-        ),
-        timeLimitSeconds: config.verifyTimeLimitSeconds,
-      };
-      await db.insert(sessions).values({
-        id: sessionId,
-        workflowId: workflowIdOf(sessionId),
-        scenarioId: plan.scenarioId,
-        systemId,
-        mode: 'learn',
-        participantName: 'verification',
-        tokenHash: newParticipantToken().hash,
-        phase: 'provisioning',
-      });
-      const input: VerificationInput = {
-        remediationId: remediation!.id,
-        commands: remediation!.commands,
-        plan,
-        sessionWorkflowId: workflowIdOf(sessionId),
-      };
-      const workflowId = verificationWorkflowId(remediation!.id);
-      try {
-        await temporal.workflow.start('verifyRemediation', { workflowId, taskQueue: config.taskQueue, args: [input] });
-      } catch (error) {
-        await db.delete(sessions).where(eq(sessions.id, sessionId));
-        await db.update(remediations).set({ status: remediation!.status }).where(eq(remediations.id, remediation!.id));
-        if (error instanceof WorkflowExecutionAlreadyStartedError) throw conflict('this remediation is being verified already');
-        request.log.error({ err: error, remediationId: remediation!.id }, 'could not start the verification workflow');
-        throw unavailable('the session engine is not reachable; try again in a moment');
+      const { row, commandsChanged } = await editRemediation(db, report.id, request.params.rid, request.body, role);
+      if (commandsChanged && report.scenarioId && deps.library.scenarios.has(report.scenarioId)) {
+        const started = await startVerification(deps, {
+          reportId: report.id,
+          remediationId: row.id,
+          actor: role,
+          trigger: 'remediation-edited',
+        });
+        request.log.info({ remediationId: row.id, ...started }, 'edited remediation re-verified');
       }
-      request.log.info({ remediationId: remediation!.id, workflowId, sessionId }, 'verification started');
-      return reply.status(202).send({ workflowId, sessionId, status: 'verifying' as const });
+      return remediationWithHistory(db, row.id);
     },
   );
 }

@@ -15,6 +15,8 @@ export interface CallOptions {
   body?: unknown;
   /** Index of the simulated participant: picks the loopback source address. */
   from?: number;
+  /** Further request headers (e.g. `idempotency-key`). */
+  headers?: Record<string, string>;
 }
 
 const agents = new Map<string, Agent>();
@@ -34,7 +36,12 @@ function agentFor(localAddress: string): Agent {
   return agent;
 }
 
-export function callApi(baseUrl: string, method: string, path: string, { token, body, from = 0 }: CallOptions = {}): Promise<ApiResponse> {
+export function callApi(
+  baseUrl: string,
+  method: string,
+  path: string,
+  { token, body, from = 0, headers = {} }: CallOptions = {},
+): Promise<ApiResponse> {
   const payload = body === undefined ? undefined : JSON.stringify(body);
   const started = performance.now();
   return new Promise((resolve, reject) => {
@@ -43,7 +50,11 @@ export function callApi(baseUrl: string, method: string, path: string, { token, 
       {
         method,
         agent: agentFor(sourceAddress(from)),
-        headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(payload ? { 'content-type': 'application/json' } : {}) },
+        headers: {
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+          ...(payload ? { 'content-type': 'application/json' } : {}),
+          ...headers,
+        },
       },
       (res) => {
         let text = '';

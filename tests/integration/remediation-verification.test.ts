@@ -48,7 +48,10 @@ describe('remediation verification', () => {
     const started = await post(`/api/reports/${reportId}/remediations/${id}/verify`, {}, REVIEWER);
     expect(started.statusCode, started.body).toBe(202);
     const body = started.json() as { workflowId: string; sessionId: string; status: string };
-    expect(body).toMatchObject({ workflowId: `verify-remediation-${id}`, status: 'verifying' });
+    expect(body).toMatchObject({
+      workflowId: expect.stringMatching(new RegExp(`^verify-remediation-${id}-[0-9a-f]{16}$`)),
+      status: 'verifying',
+    });
     // A second request while it runs is refused, not a second session.
     expect((await post(`/api/reports/${reportId}/remediations/${id}/verify`, {}, REVIEWER)).statusCode).toBe(409);
     const remediation = async () =>
@@ -61,7 +64,13 @@ describe('remediation verification', () => {
     const audit = (await harness.app.inject({ method: 'GET', url: `/api/reports/${reportId}/audit`, headers: REVIEWER })).json() as {
       action: string;
     }[];
-    return { id, session: body.sessionId, remediation: await remediation(), actions: audit.map((a) => a.action) };
+    return {
+      id,
+      workflowId: body.workflowId,
+      session: body.sessionId,
+      remediation: await remediation(),
+      actions: audit.map((a) => a.action),
+    };
   }
 
   it('verifies the reference solution and refutes a command that fixes nothing, each with its session', async () => {
@@ -93,7 +102,7 @@ describe('remediation verification', () => {
       expect.objectContaining({ action: 'remediation refuted', actor: 'system' }),
     ]);
     // The evidence is a real session: it completed (repaired) for the right fix, timed out for the wrong one.
-    const described = await harness.temporal.workflow.getHandle(`verify-remediation-${right.id}`).describe();
+    const described = await harness.temporal.workflow.getHandle(right.workflowId).describe();
     expect(described.status.name).toBe('COMPLETED');
   }, 200_000);
 });

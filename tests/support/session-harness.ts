@@ -14,7 +14,7 @@ import type { ClusterDriver } from '../../cluster/driver.ts';
 import { startGateway, type Gateway } from '../../gateway/server.ts';
 import { buildApp } from '../../api/app.ts';
 import { ScenarioIdentities } from '../../api/scenario-ids.ts';
-import { loadConfig } from '../../config/config.ts';
+import { loadConfig, type Config } from '../../config/config.ts';
 import { temporalConnectionOptions } from '../../config/temporal-connection.ts';
 import { openDatabase, type DatabaseHandle } from '../../db/client.ts';
 import { loadLibrary, type Library } from '../../scenarios/lib/load.ts';
@@ -22,6 +22,8 @@ import { createSessionWorker } from '../../worker/create-worker.ts';
 
 export interface Harness {
   app: FastifyInstance;
+  /** The configuration the app and the in-process worker were built with. */
+  config: Config;
   kube: Kube;
   library: Library;
   /** What the app calls each scenario; Challenge ids come from here (drawn with this harness's own secret). */
@@ -121,6 +123,7 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
   );
   return {
     app,
+    config,
     kube,
     library,
     identities,
