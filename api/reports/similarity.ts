@@ -1,13 +1,25 @@
 // Similar reports and scenarios for a report, ranked in one SQL query: full-text rank of the report's title,
-// what failed and root cause against each candidate's document, trigram similarity of the titles, and the
-// overlap of taxonomy tags and components. Each result says why (shared tags, terms, components).
+// what failed and root cause against each candidate's document, trigram similarity of the titles, the overlap of
+// taxonomy tags and components, and, where the report has a behaviour signature (a linked session or scenario, or
+// remediations), the overlap of behaviour (api/reports/behaviour.ts). Each result says why (shared tags, terms,
+// components, behaviour).
 import { sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
+import { describeShared } from '../../domain/behaviour-signature.ts';
 import { LAYERS, SYMPTOMS, TRIGGERS } from '../../domain/report-terms.ts';
 import type { Similar } from './report-contract.ts';
 
-/** The weights of the parts of the score (text rank, title trigrams, tags, components); they sum to 1. */
-export const SIMILARITY_WEIGHTS = { text: 0.45, title: 0.15, tags: 0.25, components: 0.15 };
+/**
+ * The weights of the parts of the score (text rank, title trigrams, tags, components, behaviour). A report without a
+ * behaviour signature is ranked by the first four alone (the same order as without the behaviour part).
+ */
+export const SIMILARITY_WEIGHTS = { text: 0.45, title: 0.15, tags: 0.25, components: 0.15, behaviour: 0.6 };
+
+export interface SimilarityOptions {
+  limit?: number;
+  /** false: words, tags and components only (the benchmark's text-only baseline). */
+  behaviour?: boolean;
+}
 
 interface SimilarRow extends Record<string, unknown> {
   kind: 'report' | 'scenario';
@@ -17,6 +29,7 @@ interface SimilarRow extends Record<string, unknown> {
   shared_tags: string[];
   shared_terms: string[];
   shared_components: string[];
+  shared_behaviour: string[];
 }
 
 /**
@@ -39,7 +52,7 @@ export async function suggestTags(db: Database, reportId: string): Promise<strin
  * The report's most similar published or submitted reports (never itself, drafts, duplicates or rejected ones)
  * and scenarios. A report not yet tagged is compared by the tags its text suggests.
  */
-export async function similarTo(db: Database, reportId: string, limit = 8): Promise<Similar[]> {
+export async function similarTo(db: Database, reportId: string, { limit = 8, behaviour: byBehaviour = true }: SimilarityOptions = {}): Promise<Similar[]> {
   const w = SIMILARITY_WEIGHTS;
   const rows = await db.execute<SimilarRow>(sql`
     -- Materialized: computed once, not once per candidate row.
@@ -47,7 +60,8 @@ export async function similarTo(db: Database, reportId: string, limit = 8): Prom
       select r.id, r.title, r.components,
         case when cardinality(r.tags) > 0 then r.tags
              else array(select distinct tr.tag from tag_rules tr where r.search @@ to_tsquery('english', tr.query)) end as tags,
-        tsvector_to_array(ts_filter(r.search, '{a,b}')) as terms
+        tsvector_to_array(ts_filter(r.search, '{a,b}')) as terms,
+        case when ${byBehaviour} then r.behaviour else '{}'::text[] end as behaviour
       from reports r where r.id = ${reportId}
     ), q as materialized (
       select t.*, case when cardinality(t.terms) = 0 then null::tsquery
@@ -55,25 +69,30 @@ export async function similarTo(db: Database, reportId: string, limit = 8): Prom
       from target t
     ), candidates as (
       -- The 50 best reports by text rank first (found through the full-text index), then reports sharing a
-      -- component or a similar title: only these are scored in full.
-      (select 'report'::text as kind, r.id, r.title, r.tags, r.components, r.search
+      -- component, a similar title or behaviour: only these are scored in full.
+      (select 'report'::text as kind, r.id, r.title, r.tags, r.components, r.behaviour, r.search
        from reports r, q
        where r.id <> q.id and r.status in ('published', 'submitted') and r.search @@ q.query
        order by ts_rank(r.search, q.query) desc limit 50)
       union
-      (select 'report'::text as kind, r.id, r.title, r.tags, r.components, r.search
+      (select 'report'::text as kind, r.id, r.title, r.tags, r.components, r.behaviour, r.search
        from reports r, q
        where r.id <> q.id and r.status in ('published', 'submitted') and r.components && q.components
        order by similarity(r.title, q.title) desc limit 50)
       union
-      (select 'report'::text as kind, r.id, r.title, r.tags, r.components, r.search
+      (select 'report'::text as kind, r.id, r.title, r.tags, r.components, r.behaviour, r.search
        from reports r, q
        where r.id <> q.id and r.status in ('published', 'submitted') and r.title % q.title
        order by similarity(r.title, q.title) desc limit 50)
+      union
+      (select 'report'::text as kind, r.id, r.title, r.tags, r.components, r.behaviour, r.search
+       from reports r, q
+       where r.id <> q.id and r.status in ('published', 'submitted') and r.behaviour && q.behaviour
+       order by cardinality(array(select unnest(r.behaviour) intersect select unnest(q.behaviour))) desc limit 50)
       union all
-      select 'scenario', s.id, s.title, s.tags, s.components, s.search
+      select 'scenario', s.id, s.title, s.tags, s.components, s.behaviour, s.search
       from scenario_documents s, q
-      where s.search @@ q.query or s.components && q.components or s.tags && q.tags
+      where s.search @@ q.query or s.components && q.components or s.tags && q.tags or s.behaviour && q.behaviour
     ), scored as (
       select c.kind, c.id, c.title, c.search,
         coalesce(ts_rank(c.search, q.query, 32), 0) as text_score,
@@ -82,15 +101,18 @@ export async function similarTo(db: Database, reportId: string, limit = 8): Prom
         cardinality(array(select unnest(c.tags) union select unnest(q.tags))) as all_tags,
         array(select unnest(c.components) intersect select unnest(q.components)) as shared_components,
         cardinality(array(select unnest(c.components) union select unnest(q.components))) as all_components,
+        array(select unnest(c.behaviour) intersect select unnest(q.behaviour) order by 1) as shared_behaviour,
+        cardinality(array(select unnest(c.behaviour) union select unnest(q.behaviour))) as all_behaviour,
         q.terms
       from candidates c, q
     )
-    select kind, id, title, shared_tags, shared_components,
+    select kind, id, title, shared_tags, shared_components, shared_behaviour,
       array(select x from unnest(tsvector_to_array(s.search)) x where x = any(s.terms) order by length(x) desc limit 6) as shared_terms,
       (${w.text}::float8 * 2 * text_score
         + ${w.title}::float8 * title_score
         + ${w.tags}::float8 * cardinality(shared_tags)::float8 / greatest(all_tags, 1)
-        + ${w.components}::float8 * cardinality(shared_components)::float8 / greatest(all_components, 1))::float8 as score
+        + ${w.components}::float8 * cardinality(shared_components)::float8 / greatest(all_components, 1)
+        + ${w.behaviour}::float8 * cardinality(shared_behaviour)::float8 / greatest(all_behaviour, 1))::float8 as score
     from scored s
     order by score desc, id
     limit ${limit}`);
@@ -100,25 +122,10 @@ export async function similarTo(db: Database, reportId: string, limit = 8): Prom
     title: row.title,
     score: Math.round(Number(row.score) * 1000) / 1000,
     reasons: [
+      ...(row.shared_behaviour.length > 0 ? [`shared behaviour: ${describeShared(row.shared_behaviour)}`] : []),
       ...(row.shared_tags.length > 0 ? [`shared tags: ${row.shared_tags.join(', ')}`] : []),
       ...(row.shared_terms.length > 0 ? [`shared terms: ${row.shared_terms.join(', ')}`] : []),
       ...(row.shared_components.length > 0 ? [`shared components: ${row.shared_components.join(', ')}`] : []),
     ],
   }));
-}
-
-/** The naive baseline the benchmark runs side by side: tag overlap (Jaccard) only, also in SQL. */
-export async function similarByTagsOnly(db: Database, reportId: string, limit = 8): Promise<{ kind: string; id: string }[]> {
-  const rows = await db.execute<{ kind: string; id: string }>(sql`
-    with q as materialized (select id, tags from reports where id = ${reportId}),
-    candidates as (
-      select 'report'::text as kind, r.id, r.tags from reports r, q where r.id <> q.id and r.status in ('published', 'submitted') and r.tags && q.tags
-      union all
-      select 'scenario', s.id, s.tags from scenario_documents s, q where s.tags && q.tags
-    )
-    select kind, c.id from candidates c, q
-    order by cardinality(array(select unnest(c.tags) intersect select unnest(q.tags)))::float8
-      / greatest(cardinality(array(select unnest(c.tags) union select unnest(q.tags))), 1) desc, c.id
-    limit ${limit}`);
-  return rows.map((row) => ({ kind: row.kind, id: row.id }));
 }
