@@ -63,17 +63,27 @@ export async function similarTo(db: Database, reportId: string, { limit = 8, beh
         tsvector_to_array(ts_filter(r.search, '{a,b}')) as terms,
         case when ${byBehaviour} then r.behaviour else '{}'::text[] end as behaviour
       from reports r where r.id = ${reportId}
+    ), common as materialized (
+      -- Words in more than 5 % of reports (the planner's statistics, kept by ANALYZE) tell reports apart as little as
+      -- stop words: they still count in the score, but finding candidates by them would rank most of the table.
+      select u.term from pg_stats st, unnest(st.most_common_elems::text::text[], st.most_common_elem_freqs) as u(term, freq)
+      where st.schemaname = current_schema() and st.tablename = 'reports' and st.attname = 'search' and u.term is not null and u.freq > 0.05
     ), q as materialized (
       select t.*, case when cardinality(t.terms) = 0 then null::tsquery
-        else to_tsquery('simple', array_to_string(array(select quote_literal(x) from unnest(t.terms) x), ' | ')) end as query
+          else to_tsquery('simple', array_to_string(array(select quote_literal(x) from unnest(t.terms) x), ' | ')) end as query,
+        coalesce(
+          to_tsquery('simple', nullif(array_to_string(array(
+            select quote_literal(x) from unnest(t.terms) x where not exists (select from common c where c.term = x)), ' | '), '')),
+          case when cardinality(t.terms) = 0 then null::tsquery
+            else to_tsquery('simple', array_to_string(array(select quote_literal(x) from unnest(t.terms) x), ' | ')) end) as rare_query
       from target t
     ), candidates as (
-      -- The 50 best reports by text rank first (found through the full-text index), then reports sharing a
-      -- component, a similar title or behaviour: only these are scored in full.
+      -- The 50 best reports by the rank of their telling words first (found through the full-text index), then
+      -- reports sharing a component, a similar title or behaviour: only these are scored in full.
       (select 'report'::text as kind, r.id, r.title, r.tags, r.components, r.behaviour, r.search
        from reports r, q
-       where r.id <> q.id and r.status in ('published', 'submitted') and r.search @@ q.query
-       order by ts_rank(r.search, q.query) desc limit 50)
+       where r.id <> q.id and r.status in ('published', 'submitted') and r.search @@ q.rare_query
+       order by ts_rank(r.search, q.rare_query) desc limit 50)
       union
       (select 'report'::text as kind, r.id, r.title, r.tags, r.components, r.behaviour, r.search
        from reports r, q
@@ -105,17 +115,22 @@ export async function similarTo(db: Database, reportId: string, { limit = 8, beh
         cardinality(array(select unnest(c.behaviour) union select unnest(q.behaviour))) as all_behaviour,
         q.terms
       from candidates c, q
+    ), ranked as (
+      select s.*,
+        (${w.text}::float8 * 2 * text_score
+          + ${w.title}::float8 * title_score
+          + ${w.tags}::float8 * cardinality(shared_tags)::float8 / greatest(all_tags, 1)
+          + ${w.components}::float8 * cardinality(shared_components)::float8 / greatest(all_components, 1)
+          + ${w.behaviour}::float8 * cardinality(shared_behaviour)::float8 / greatest(all_behaviour, 1))::float8 as score
+      from scored s
+      order by score desc, id
+      limit ${limit}
     )
-    select kind, id, title, shared_tags, shared_components, shared_behaviour,
-      array(select x from unnest(tsvector_to_array(s.search)) x where x = any(s.terms) order by length(x) desc limit 6) as shared_terms,
-      (${w.text}::float8 * 2 * text_score
-        + ${w.title}::float8 * title_score
-        + ${w.tags}::float8 * cardinality(shared_tags)::float8 / greatest(all_tags, 1)
-        + ${w.components}::float8 * cardinality(shared_components)::float8 / greatest(all_components, 1)
-        + ${w.behaviour}::float8 * cardinality(shared_behaviour)::float8 / greatest(all_behaviour, 1))::float8 as score
-    from scored s
-    order by score desc, id
-    limit ${limit}`);
+    -- The shared words are spelled out for the few shown only.
+    select kind, id, title, shared_tags, shared_components, shared_behaviour, score,
+      array(select x from unnest(tsvector_to_array(r.search)) x where x = any(r.terms) order by length(x) desc limit 6) as shared_terms
+    from ranked r
+    order by score desc, id`);
   return rows.map((row) => ({
     kind: row.kind,
     id: row.id,
