@@ -8,7 +8,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { ReportDto } from '../../api/reports/report-contract.ts';
 import { reports } from '../../db/schema.ts';
-import { REPORT_TEXT_LIMIT, REPORT_TITLE_LIMIT } from '../../domain/report-terms.ts';
+import { REPORT_TITLE_LIMIT } from '../../domain/report-terms.ts';
 import { minimalReport, REVIEWER, startReportsHarness, type ReportsHarness } from '../support/reports-harness.ts';
 
 interface ApiError {
