@@ -52,7 +52,11 @@ export async function suggestTags(db: Database, reportId: string): Promise<strin
  * The report's most similar published or submitted reports (never itself, drafts, duplicates or rejected ones)
  * and scenarios. A report not yet tagged is compared by the tags its text suggests.
  */
-export async function similarTo(db: Database, reportId: string, { limit = 8, behaviour: byBehaviour = true }: SimilarityOptions = {}): Promise<Similar[]> {
+export async function similarTo(
+  db: Database,
+  reportId: string,
+  { limit = 8, behaviour: byBehaviour = true }: SimilarityOptions = {},
+): Promise<Similar[]> {
   const w = SIMILARITY_WEIGHTS;
   const rows = await db.execute<SimilarRow>(sql`
     -- Materialized: computed once, not once per candidate row.

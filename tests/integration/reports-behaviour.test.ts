@@ -25,7 +25,8 @@ describe.each(inject('databases'))('similarity by behaviour on $name', ({ url })
   const post = (path: string, payload: object, headers: Record<string, string> = {}) =>
     harness.app.inject({ method: 'POST', url: path, headers, payload });
   const get = (path: string) => harness.app.inject({ method: 'GET', url: path });
-  const file = async (body: object) => ok<{ id: string }>(await post('/api/reports', body, { 'idempotency-key': `k-${randomUUID()}` }), 201).id;
+  const file = async (body: object) =>
+    ok<{ id: string }>(await post('/api/reports', body, { 'idempotency-key': `k-${randomUUID()}` }), 201).id;
 
   beforeAll(async () => {
     harness = await startReportsHarness({ databaseUrl: url, temporalAddress: inject('temporalAddress') });
@@ -98,9 +99,15 @@ describe.each(inject('databases'))('similarity by behaviour on $name', ({ url })
     expect(ok<ReportDto>(await get(`/api/reports/${id}`)).behaviour).toEqual(['fix:patch', 'fix:patch:horizontalpodautoscaler']);
 
     const reviewed = ok<ReportDto>(
-      await post(`/api/reports/${id}/review`, { status: 'published', tags: ['capacity', 'latency', 'load'], scenarioId: 'search-hpa-max-too-low' }, REVIEWER),
+      await post(
+        `/api/reports/${id}/review`,
+        { status: 'published', tags: ['capacity', 'latency', 'load'], scenarioId: 'search-hpa-max-too-low' },
+        REVIEWER,
+      ),
     );
-    expect(reviewed.behaviour).toEqual(expect.arrayContaining(['fix:patch:horizontalpodautoscaler', 'condition:AtMaxReplicas', 'red:search-reachable']));
+    expect(reviewed.behaviour).toEqual(
+      expect.arrayContaining(['fix:patch:horizontalpodautoscaler', 'condition:AtMaxReplicas', 'red:search-reachable']),
+    );
     // Its seed post-mortem and the scenario share the behaviour: the scenario is named with it.
     const scenario = reviewed.similar.find((s) => s.id === 'search-hpa-max-too-low');
     expect(scenario?.reasons[0]).toMatch(/^shared behaviour: .*fix patch horizontalpodautoscaler/);
