@@ -58,6 +58,20 @@ export function resourceKind(word: string): string {
 
 /** kubectl commands whose first argument after the verb is a sub-verb (`set resources`, `rollout undo`). */
 const TWO_WORD_VERBS = new Set(['set', 'rollout', 'create', 'config', 'auth', 'certificate']);
+/** Global flags whose value is the next word when written without `=`. */
+const VALUE_FLAGS = new Set([
+  '-n',
+  '--namespace',
+  '--context',
+  '--cluster',
+  '--kubeconfig',
+  '-l',
+  '--selector',
+  '-c',
+  '--container',
+  '-o',
+  '--output',
+]);
 /** Verbs that act on nodes without naming the kind. */
 const NODE_VERBS = new Set(['cordon', 'uncordon', 'drain', 'taint']);
 
@@ -67,10 +81,14 @@ const NODE_VERBS = new Set(['cordon', 'uncordon', 'drain', 'taint']);
  * Anything that is not a kubectl command yields nothing.
  */
 export function fixTokens(command: string): string[] {
-  const words = command
-    .trim()
-    .split(/\s+/)
-    .filter((w) => !w.startsWith('-'));
+  const words: string[] = [];
+  const parts = command.trim().split(/\s+/);
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i]!;
+    if (!part.startsWith('-')) words.push(part);
+    // `-n shop`, `--context prod`: the flag's value is no word of the command.
+    else if (VALUE_FLAGS.has(part)) i++;
+  }
   if (words[0] !== 'kubectl' || words.length < 2) return [];
   const verbWords = TWO_WORD_VERBS.has(words[1]!) && words[2] ? [words[1]!, words[2]] : [words[1]!];
   const verb = verbWords.join('-').toLowerCase();
