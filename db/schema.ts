@@ -209,6 +209,16 @@ export const reports = pgTable(
       .notNull()
       .default(sql`'{}'::text[]`),
     scenarioId: text('scenario_id'),
+    /** The session the report was reproduced in (linked by a reviewer): its recording gives the behaviour. */
+    sessionId: text('session_id'),
+    /**
+     * How the failure behaved (domain/behaviour-signature.ts): SLA objectives red and first red, red duration,
+     * conditions seen, fix steps. Written when a session or scenario is linked or a remediation added.
+     */
+    behaviour: text('behaviour')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     duplicateOf: text('duplicate_of'),
     /** `seed` for the library's own reports written from public post-mortems. */
     origin: text('origin', { enum: ['user', 'seed'] })
@@ -231,6 +241,7 @@ export const reports = pgTable(
     index('reports_title_trgm_idx').using('gin', sql`${table.title} gin_trgm_ops`),
     index('reports_tags_idx').using('gin', table.tags),
     index('reports_components_idx').using('gin', table.components),
+    index('reports_behaviour_idx').using('gin', table.behaviour),
   ],
 );
 
@@ -247,11 +258,19 @@ export const scenarioDocuments = pgTable(
     tags: text('tags').array().notNull(),
     components: text('components').array().notNull(),
     systems: text('systems').array().notNull(),
+    /** The behaviour its definition implies: the objectives its fault breaks, the conditions it brings, its solutions' steps. */
+    behaviour: text('behaviour')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     search: tsvector('search')
       .notNull()
       .generatedAlwaysAs(sql`setweight(to_tsvector('english', title), 'A') || setweight(to_tsvector('english', body), 'B')`),
   },
-  (table) => [index('scenario_documents_search_idx').using('gin', table.search)],
+  (table) => [
+    index('scenario_documents_search_idx').using('gin', table.search),
+    index('scenario_documents_behaviour_idx').using('gin', table.behaviour),
+  ],
 );
 
 /** Terms that suggest a taxonomy tag: a report whose text matches `query` (a tsquery) is suggested `tag`. */

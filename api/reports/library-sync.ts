@@ -12,6 +12,7 @@ import { TAXONOMY_TAGS } from '../../domain/report-terms.ts';
 import { TAG_RULES } from '../../domain/tag-rules.ts';
 import type { Library } from '../../scenarios/lib/load.ts';
 import { faultSteps } from '../../scenarios/lib/steps.ts';
+import { refreshLibraryBehaviour } from './behaviour.ts';
 import { EnvironmentSchema, TagSchema } from './report-contract.ts';
 import { normalizeComponent } from './report-store.ts';
 
@@ -128,5 +129,7 @@ export async function syncReportLibrary(db: Database, library: Library, seeds: S
         })
         .onConflictDoUpdate({ target: reports.idempotencyKey, set: values, where: sql`${reports.origin} = 'seed'` });
     }
+    // The scenarios' behaviour, and the reports linked to one, follow the library as it is now.
+    await refreshLibraryBehaviour(tx, library);
   });
 }

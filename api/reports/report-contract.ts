@@ -155,6 +155,9 @@ export const ReportSchema = Type.Object({
   tags: Type.Array(Type.String()),
   suggestedTags: Type.Array(Type.String()),
   scenarioId: Type.Union([Type.String(), Type.Null()]),
+  sessionId: Type.Union([Type.String(), Type.Null()]),
+  /** How the failure behaved, as similarity compares it (SLA objectives red, conditions, fix steps). */
+  behaviour: Type.Array(Type.String()),
   duplicateOf: Type.Union([Type.String(), Type.Null()]),
   duplicates: Type.Array(Type.String()),
   remediations: Type.Array(RemediationSchema),
@@ -180,6 +183,8 @@ export const ReviewSchema = Type.Object(
     tags: Type.Optional(Type.Array(TagSchema, { maxItems: 20 })),
     duplicateOf: Type.Optional(Id),
     scenarioId: Type.Optional(Id),
+    /** A session the failure was reproduced in: its SLA timeline and kubectl steps become the report's behaviour. */
+    sessionId: Type.Optional(Id),
   },
   { additionalProperties: false },
 );

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
-import { remediations, reportAudit, reports, type RemediationRow, type ReportRow } from '../../db/schema.ts';
+import { remediations, reportAudit, reports, sessions, type RemediationRow, type ReportRow } from '../../db/schema.ts';
 import { LAYERS, REQUIRED_REPORT_FIELDS, SYMPTOMS, TRIGGERS, type ReportStatus } from '../../domain/report-terms.ts';
 import { badRequest, conflict, notFound } from '../errors.ts';
 import type { ReportInput, Review } from './report-contract.ts';
@@ -154,6 +154,10 @@ export async function reviewReport(
     if (review.status === 'published') problems.push(...taxonomyProblems(tags));
     if (review.scenarioId !== undefined && !scenarioExists(review.scenarioId))
       problems.push({ field: 'scenarioId', message: `no scenario "${review.scenarioId}" in the library` });
+    if (review.sessionId !== undefined) {
+      const [session] = await tx.select({ id: sessions.id }).from(sessions).where(eq(sessions.id, review.sessionId));
+      if (!session) problems.push({ field: 'sessionId', message: `no session "${review.sessionId}" was recorded` });
+    }
     let original: ReportRow | undefined;
     if (review.status === 'duplicate') {
       if (!review.duplicateOf) problems.push({ field: 'duplicateOf', message: 'name the report this one duplicates' });
@@ -176,6 +180,7 @@ export async function reviewReport(
       status: review.status,
       tags,
       ...(review.scenarioId !== undefined ? { scenarioId: review.scenarioId } : {}),
+      ...(review.sessionId !== undefined ? { sessionId: review.sessionId } : {}),
       duplicateOf: review.status === 'duplicate' ? review.duplicateOf! : null,
       ...(review.status === 'published' && !row.publishedAt ? { publishedAt: now } : {}),
     };

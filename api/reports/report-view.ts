@@ -75,6 +75,8 @@ export async function reportDto(db: Database, row: ReportRow): Promise<ReportDto
     status: row.status,
     remediationSteps: row.remediationSteps,
     suggestedTags,
+    sessionId: row.sessionId,
+    behaviour: row.behaviour,
     duplicateOf: row.duplicateOf,
     duplicates: duplicates.map((d) => d.id),
     remediations: fixes.map((fix) => remediationDto(fix)),

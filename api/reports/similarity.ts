@@ -1,13 +1,25 @@
 // Similar reports and scenarios for a report, ranked in one SQL query: full-text rank of the report's title,
-// what failed and root cause against each candidate's document, trigram similarity of the titles, and the
-// overlap of taxonomy tags and components. Each result says why (shared tags, terms, components).
+// what failed and root cause against each candidate's document, trigram similarity of the titles, the overlap of
+// taxonomy tags and components, and, where the report has a behaviour signature (a linked session or scenario, or
+// remediations), the overlap of behaviour (api/reports/behaviour.ts). Each result says why (shared tags, terms,
+// components, behaviour).
 import { sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
+import { describeShared } from '../../domain/behaviour-signature.ts';
 import { LAYERS, SYMPTOMS, TRIGGERS } from '../../domain/report-terms.ts';
 import type { Similar } from './report-contract.ts';
 
-/** The weights of the parts of the score (text rank, title trigrams, tags, components); they sum to 1. */
-export const SIMILARITY_WEIGHTS = { text: 0.45, title: 0.15, tags: 0.25, components: 0.15 };
+/**
+ * The weights of the parts of the score (text rank, title trigrams, tags, components, behaviour). A report without a
+ * behaviour signature is ranked by the first four alone (the same order as without the behaviour part).
+ */
+export const SIMILARITY_WEIGHTS = { text: 0.45, title: 0.15, tags: 0.25, components: 0.15, behaviour: 0.6 };
+
+export interface SimilarityOptions {
+  limit?: number;
+  /** false: words, tags and components only (the benchmark's text-only baseline). */
+  behaviour?: boolean;
+}
 
 interface SimilarRow extends Record<string, unknown> {
   kind: 'report' | 'scenario';
@@ -17,6 +29,7 @@ interface SimilarRow extends Record<string, unknown> {
   shared_tags: string[];
   shared_terms: string[];
   shared_components: string[];
+  shared_behaviour: string[];
 }
 
 /**
@@ -39,7 +52,11 @@ export async function suggestTags(db: Database, reportId: string): Promise<strin
  * The report's most similar published or submitted reports (never itself, drafts, duplicates or rejected ones)
  * and scenarios. A report not yet tagged is compared by the tags its text suggests.
  */
-export async function similarTo(db: Database, reportId: string, limit = 8): Promise<Similar[]> {
+export async function similarTo(
+  db: Database,
+  reportId: string,
+  { limit = 8, behaviour: byBehaviour = true }: SimilarityOptions = {},
+): Promise<Similar[]> {
   const w = SIMILARITY_WEIGHTS;
   const rows = await db.execute<SimilarRow>(sql`
     -- Materialized: computed once, not once per candidate row.
@@ -47,33 +64,49 @@ export async function similarTo(db: Database, reportId: string, limit = 8): Prom
       select r.id, r.title, r.components,
         case when cardinality(r.tags) > 0 then r.tags
              else array(select distinct tr.tag from tag_rules tr where r.search @@ to_tsquery('english', tr.query)) end as tags,
-        tsvector_to_array(ts_filter(r.search, '{a,b}')) as terms
+        tsvector_to_array(ts_filter(r.search, '{a,b}')) as terms,
+        case when ${byBehaviour} then r.behaviour else '{}'::text[] end as behaviour
       from reports r where r.id = ${reportId}
+    ), common as materialized (
+      -- Words in more than 5 % of reports (the planner's statistics, kept by ANALYZE) tell reports apart as little as
+      -- stop words: they still count in the score, but finding candidates by them would rank most of the table.
+      select u.term from pg_stats st, unnest(st.most_common_elems::text::text[], st.most_common_elem_freqs) as u(term, freq)
+      where st.schemaname = current_schema() and st.tablename = 'reports' and st.attname = 'search' and u.term is not null and u.freq > 0.05
     ), q as materialized (
       select t.*, case when cardinality(t.terms) = 0 then null::tsquery
-        else to_tsquery('simple', array_to_string(array(select quote_literal(x) from unnest(t.terms) x), ' | ')) end as query
+          else to_tsquery('simple', array_to_string(array(select quote_literal(x) from unnest(t.terms) x), ' | ')) end as query,
+        coalesce(
+          to_tsquery('simple', nullif(array_to_string(array(
+            select quote_literal(x) from unnest(t.terms) x where not exists (select from common c where c.term = x)), ' | '), '')),
+          case when cardinality(t.terms) = 0 then null::tsquery
+            else to_tsquery('simple', array_to_string(array(select quote_literal(x) from unnest(t.terms) x), ' | ')) end) as rare_query
       from target t
     ), candidates as (
-      -- The 50 best reports by text rank first (found through the full-text index), then reports sharing a
-      -- component or a similar title: only these are scored in full.
-      (select 'report'::text as kind, r.id, r.title, r.tags, r.components, r.search
+      -- The 50 best reports by the rank of their telling words first (found through the full-text index), then
+      -- reports sharing a component, a similar title or behaviour: only these are scored in full.
+      (select 'report'::text as kind, r.id, r.title, r.tags, r.components, r.behaviour, r.search
        from reports r, q
-       where r.id <> q.id and r.status in ('published', 'submitted') and r.search @@ q.query
-       order by ts_rank(r.search, q.query) desc limit 50)
+       where r.id <> q.id and r.status in ('published', 'submitted') and r.search @@ q.rare_query
+       order by ts_rank(r.search, q.rare_query) desc limit 50)
       union
-      (select 'report'::text as kind, r.id, r.title, r.tags, r.components, r.search
+      (select 'report'::text as kind, r.id, r.title, r.tags, r.components, r.behaviour, r.search
        from reports r, q
        where r.id <> q.id and r.status in ('published', 'submitted') and r.components && q.components
        order by similarity(r.title, q.title) desc limit 50)
       union
-      (select 'report'::text as kind, r.id, r.title, r.tags, r.components, r.search
+      (select 'report'::text as kind, r.id, r.title, r.tags, r.components, r.behaviour, r.search
        from reports r, q
        where r.id <> q.id and r.status in ('published', 'submitted') and r.title % q.title
        order by similarity(r.title, q.title) desc limit 50)
+      union
+      (select 'report'::text as kind, r.id, r.title, r.tags, r.components, r.behaviour, r.search
+       from reports r, q
+       where r.id <> q.id and r.status in ('published', 'submitted') and r.behaviour && q.behaviour
+       order by cardinality(array(select unnest(r.behaviour) intersect select unnest(q.behaviour))) desc limit 50)
       union all
-      select 'scenario', s.id, s.title, s.tags, s.components, s.search
+      select 'scenario', s.id, s.title, s.tags, s.components, s.behaviour, s.search
       from scenario_documents s, q
-      where s.search @@ q.query or s.components && q.components or s.tags && q.tags
+      where s.search @@ q.query or s.components && q.components or s.tags && q.tags or s.behaviour && q.behaviour
     ), scored as (
       select c.kind, c.id, c.title, c.search,
         coalesce(ts_rank(c.search, q.query, 32), 0) as text_score,
@@ -82,43 +115,36 @@ export async function similarTo(db: Database, reportId: string, limit = 8): Prom
         cardinality(array(select unnest(c.tags) union select unnest(q.tags))) as all_tags,
         array(select unnest(c.components) intersect select unnest(q.components)) as shared_components,
         cardinality(array(select unnest(c.components) union select unnest(q.components))) as all_components,
+        array(select unnest(c.behaviour) intersect select unnest(q.behaviour) order by 1) as shared_behaviour,
+        cardinality(array(select unnest(c.behaviour) union select unnest(q.behaviour))) as all_behaviour,
         q.terms
       from candidates c, q
+    ), ranked as (
+      select s.*,
+        (${w.text}::float8 * 2 * text_score
+          + ${w.title}::float8 * title_score
+          + ${w.tags}::float8 * cardinality(shared_tags)::float8 / greatest(all_tags, 1)
+          + ${w.components}::float8 * cardinality(shared_components)::float8 / greatest(all_components, 1)
+          + ${w.behaviour}::float8 * cardinality(shared_behaviour)::float8 / greatest(all_behaviour, 1))::float8 as score
+      from scored s
+      order by score desc, id
+      limit ${limit}
     )
-    select kind, id, title, shared_tags, shared_components,
-      array(select x from unnest(tsvector_to_array(s.search)) x where x = any(s.terms) order by length(x) desc limit 6) as shared_terms,
-      (${w.text}::float8 * 2 * text_score
-        + ${w.title}::float8 * title_score
-        + ${w.tags}::float8 * cardinality(shared_tags)::float8 / greatest(all_tags, 1)
-        + ${w.components}::float8 * cardinality(shared_components)::float8 / greatest(all_components, 1))::float8 as score
-    from scored s
-    order by score desc, id
-    limit ${limit}`);
+    -- The shared words are spelled out for the few shown only.
+    select kind, id, title, shared_tags, shared_components, shared_behaviour, score,
+      array(select x from unnest(tsvector_to_array(r.search)) x where x = any(r.terms) order by length(x) desc limit 6) as shared_terms
+    from ranked r
+    order by score desc, id`);
   return rows.map((row) => ({
     kind: row.kind,
     id: row.id,
     title: row.title,
     score: Math.round(Number(row.score) * 1000) / 1000,
     reasons: [
+      ...(row.shared_behaviour.length > 0 ? [`shared behaviour: ${describeShared(row.shared_behaviour)}`] : []),
       ...(row.shared_tags.length > 0 ? [`shared tags: ${row.shared_tags.join(', ')}`] : []),
       ...(row.shared_terms.length > 0 ? [`shared terms: ${row.shared_terms.join(', ')}`] : []),
       ...(row.shared_components.length > 0 ? [`shared components: ${row.shared_components.join(', ')}`] : []),
     ],
   }));
-}
-
-/** The naive baseline the benchmark runs side by side: tag overlap (Jaccard) only, also in SQL. */
-export async function similarByTagsOnly(db: Database, reportId: string, limit = 8): Promise<{ kind: string; id: string }[]> {
-  const rows = await db.execute<{ kind: string; id: string }>(sql`
-    with q as materialized (select id, tags from reports where id = ${reportId}),
-    candidates as (
-      select 'report'::text as kind, r.id, r.tags from reports r, q where r.id <> q.id and r.status in ('published', 'submitted') and r.tags && q.tags
-      union all
-      select 'scenario', s.id, s.tags from scenario_documents s, q where s.tags && q.tags
-    )
-    select kind, c.id from candidates c, q
-    order by cardinality(array(select unnest(c.tags) intersect select unnest(q.tags)))::float8
-      / greatest(cardinality(array(select unnest(c.tags) union select unnest(q.tags))), 1) desc, c.id
-    limit ${limit}`);
-  return rows.map((row) => ({ kind: row.kind, id: row.id }));
 }

@@ -22,6 +22,7 @@ import {
   ReportSummarySchema,
   ReviewSchema,
 } from '../reports/report-contract.ts';
+import { refreshReportBehaviour } from '../reports/behaviour.ts';
 import { addRemediation, auditTrail, reviewReport, saveReport } from '../reports/report-store.ts';
 import { listReports, remediationWithHistory, reportDto, requireReport } from '../reports/report-view.ts';
 
@@ -101,10 +102,12 @@ export function reportRoutes(fastify: FastifyInstance, deps: ApiDeps): void {
         (id) => library.scenarios.has(id),
         publications?.enqueue,
       );
-      request.log.info({ reportId: row.id, status: row.status, role }, 'report reviewed');
+      // A linked session or scenario changes how the report behaved; the signature is stored for similarity.
+      const behaviour = await refreshReportBehaviour(db, library, row.id);
+      request.log.info({ reportId: row.id, status: row.status, role, behaviour: behaviour.length }, 'report reviewed');
       // The deliveries were committed with the publication; starting them now is only quicker than the API's next start.
       if (published) await publications?.dispatch(`report-published:${row.id}`);
-      return reportDto(db, row);
+      return reportDto(db, { ...row, behaviour });
     },
   );
 
@@ -122,6 +125,8 @@ export function reportRoutes(fastify: FastifyInstance, deps: ApiDeps): void {
     },
     async (request, reply) => {
       const { id, created } = await addRemediation(db, request.params.id, request.body, request.headers['idempotency-key']);
+      // The fix's kubectl steps are part of the report's behaviour.
+      if (created) await refreshReportBehaviour(db, library, request.params.id);
       return reply.status(created ? 201 : 200).send({ id });
     },
   );

@@ -1,13 +1,14 @@
 // Failure reports in a real browser against the real API and database (PGlite): a person files a report with the
 // required fields only (the draft survives a reload), a reviewer signs in, categorises it with the suggested tags,
 // links the scenario and publishes it, and the report page lists similar reports and the matching scenario.
-// Text is shown as text: markup a reporter types is never rendered.
+// The report page says how the failure behaved. Text is shown as text: markup a reporter types is never rendered, on
+// the report page, the list, the review queue or the similar list.
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../../infra/lib/ports.ts';
 import { launchBrowser, waitForText } from '../support/browser.ts';
-import { startReportsHarness, type ReportsHarness } from '../support/reports-harness.ts';
+import { minimalReport, REVIEWER, startReportsHarness, type ReportsHarness } from '../support/reports-harness.ts';
 import { startWebServer, type WebServer } from '../support/web-server.ts';
 
 const RESULTS = join(import.meta.dirname, '../../test-results');
@@ -113,9 +114,56 @@ describe('failure reports in the browser', () => {
     expect(similarReports).toEqual(expect.arrayContaining(['pm-omio-cpu-throttling', 'pm-buffer-cpu-limits']));
     expect(await page.getByTestId('similar-scenario').first().getAttribute('data-id')).toBe('storefront-cpu-throttled');
     expect(await page.getByTestId('similar').textContent()).toMatch(/shared tags: .*capacity/);
+    // Linked to the scenario, the report behaves as it does: the page says how, and the scenario is similar by it.
+    expect(await page.getByTestId('behaviour').textContent()).toMatch(/fix set-resources deployment/);
+    expect(await page.getByTestId('similar').textContent()).toMatch(/shared behaviour: .*fix set-resources deployment/);
 
     // Published: listed for everyone.
     await page.goto('/reports?q=throttled');
     expect(await page.getByTestId('report-list').textContent()).toContain(fields.title);
+  });
+
+  it('shows markup typed into reports as text on the list, the review queue and the similar list', async () => {
+    const marker = 'Gateway 502s';
+    const titles = [
+      `${marker} <img src=x onerror="window.__xss = 1"> after deploy`,
+      `${marker} <script>window.__xss = 2</script> after deploy`,
+    ];
+    const ids: string[] = [];
+    for (const title of titles) {
+      const filed = await harness.app.inject({
+        method: 'POST',
+        url: '/api/reports',
+        headers: { 'idempotency-key': `k-${crypto.randomUUID()}` },
+        payload: { ...minimalReport(title, ['gateway']), whatFailed: `<b>${title}</b>: every request through the gateway failed.` },
+      });
+      ids.push((filed.json() as { id: string }).id);
+    }
+    const published = await harness.app.inject({
+      method: 'POST',
+      url: `/api/reports/${ids[0]}/review`,
+      headers: REVIEWER,
+      payload: { status: 'published', tags: ['service-routing', 'errors', 'change'] },
+    });
+    expect(published.statusCode, published.body).toBe(200);
+    const page = await newPage();
+    const injected = () => page.evaluate(() => (globalThis as { __xss?: number }).__xss);
+
+    await page.goto(`/reports?q=${encodeURIComponent(marker)}`, { waitUntil: 'networkidle' });
+    expect(await page.getByTestId('report-list').textContent()).toContain(titles[0]);
+    expect(await page.getByTestId('report-list').locator('img').count()).toBe(0);
+
+    await page.goto(`/reports/${encodeURIComponent(ids[0]!)}`, { waitUntil: 'networkidle' });
+    expect(await page.getByTestId('report-title').textContent()).toBe(titles[0]);
+    // The other report (waiting for review) is similar, its title shown as typed.
+    expect(await page.getByTestId('similar').textContent()).toContain(titles[1]);
+    expect(await page.getByTestId('report').locator('img, b, [data-testid="similar"] script').count()).toBe(0);
+
+    await page.goto('/reports/review');
+    await page.locator('[name="token"]').fill('reviewer-test-token');
+    await page.getByTestId('reviewer-sign-in').click();
+    expect(await page.getByTestId('review-queue').textContent()).toContain(titles[1]);
+    expect(await page.getByTestId('review-queue').locator('img, script').count()).toBe(0);
+    expect(await injected()).toBeUndefined();
   });
 });

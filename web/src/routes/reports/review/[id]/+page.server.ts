@@ -1,4 +1,5 @@
-// Reviewing one report: tags (the text's suggestions preselected), the reproducing scenario, duplicate or publish.
+// Reviewing one report: tags (the text's suggestions preselected), the reproducing scenario or session, duplicate
+// or publish.
 import { fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { api, ApiError } from '#lib/server/api.ts';
@@ -31,6 +32,7 @@ export const actions: Actions = {
     const tags = [...new Set([...picked, ...free])];
     const scenarioId = String(form.get('scenarioId') ?? '');
     const duplicateOf = String(form.get('duplicateOf') ?? '');
+    const sessionId = String(form.get('sessionId') ?? '').trim();
     try {
       await api(fetch).reviewReport(
         params.id,
@@ -38,6 +40,7 @@ export const actions: Actions = {
           status,
           tags,
           ...(scenarioId ? { scenarioId } : {}),
+          ...(sessionId ? { sessionId } : {}),
           ...(status === 'duplicate' && duplicateOf ? { duplicateOf } : {}),
         },
         token,
