@@ -163,8 +163,10 @@ export async function exerciseScenario(
     ),
   );
   if (!result.tookEffect) return { namespace, result };
+  // A fault that acts through a controller (a rollout under a too-small quota) waits on the controller-manager,
+  // which takes its time on a loaded machine: the bound is generous, a red SLA is what is asserted.
   result.slaRedAfterFault = await timed('red', () =>
-    waitFor('SLA red', () => slaIs(kube, namespace, system, 'red'), 30_000).then(
+    waitFor('SLA red', () => slaIs(kube, namespace, system, 'red'), 60_000).then(
       () => true,
       () => false,
     ),
