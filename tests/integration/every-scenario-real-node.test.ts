@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { RealNode } from '../../infra/real-node/node.ts';
 import { startHarness, type Harness } from '../support/session-harness.ts';
 import { inBatches, playScenarioSession, scenarioCases, type ScenarioCase } from '../support/scenario-session.ts';
-import { onRealNode, startTestRealNode } from '../support/real-node.ts';
+import { startTestRealNode } from '../support/real-node.ts';
 
 const ONE_POOL =
   'multi-cloud pins inventory-a and inventory-b to two node pools (topology.failurelib.dev/cloud=a|b); there is one real node per machine, so one of them never schedules and the baseline is never green';
@@ -36,8 +36,7 @@ describe('every scenario, end to end through the gateway, on the real node', () 
         temporalAddress: inject('temporalAddress'),
         kubeconfig: admin,
         databaseUrl: inject('databases')[0]!.url,
-        env: { FL_SESSION_CREATE_LIMIT: '1000' },
-        wrapDriver: onRealNode,
+        env: { FL_SESSION_CREATE_LIMIT: '1000', FL_SANDBOX_PLACEMENT: 'real' },
       }),
       startTestRealNode(admin),
     ]);
