@@ -43,6 +43,7 @@ export type ClusterDriverName = (typeof CLUSTER_DRIVERS)[number];
 export const SANDBOX_PLACEMENTS = ['sim', 'real'] as const;
 export type SandboxPlacement = (typeof SANDBOX_PLACEMENTS)[number];
 /** FL_REAL_NODE: `auto` starts the real node when the machine can, `1` requires it, `0` leaves it off. */
+const REAL_NODE_VALUES = ['auto', '1', '0'] as const;
 const REAL_NODE_CHOICES = { auto: 'auto', '1': 'on', '0': 'off' } as const;
 export const SLA_PROVIDERS = ['auto', 'journeys', 'kube-state', 'probe', 'prometheus', 'sumo'] as const;
 
@@ -166,7 +167,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
      * With the sim cluster, the stack's real node (infra/real-node), where pods really run: `auto` starts it when the
      * machine can (root, infra/real-node/setup.sh done), `on` requires it, `off` runs on the simulation only.
      */
-    realNode: REAL_NODE_CHOICES[oneOf(env, 'FL_REAL_NODE', Object.keys(REAL_NODE_CHOICES) as (keyof typeof REAL_NODE_CHOICES)[], 'auto')],
+    realNode: REAL_NODE_CHOICES[oneOf(env, 'FL_REAL_NODE', REAL_NODE_VALUES, 'auto')],
     /**
      * Where the `sim` and `namespace` drivers send a sandbox's pods: `real` to the real node, `sim` wherever the
      * scheduler puts them (kwok's nodes). Unset: `sim`; the stack sets `real` for its worker and API when it started
