@@ -3,13 +3,13 @@
 // run real containers there. In Challenge mode the participant sees the system's pods and events, and nothing of
 // the load generator (the measurement) although its events are in the namespace. Needs root and
 // infra/real-node/setup.sh; run under `flock /tmp/fl-real-node.lock` like the other real-node tests.
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOAD_GENERATOR_NAME, sandboxNamespace } from '../../cluster/labels.ts';
 import { REAL_NODE_NAME } from '../../infra/real-node/config.ts';
 import type { RealNode } from '../../infra/real-node/node.ts';
-import { startHarness, type Harness } from '../support/session-harness.ts';
+import type { Harness } from '../support/session-harness.ts';
 import { createSession, kubectl, namespaceExists, participantKubeconfig, waitForPhase } from '../support/session-client.ts';
-import { startTestRealNode } from '../support/real-node.ts';
+import { startRealNodeHarness } from '../support/real-node.ts';
 
 const SCENARIO = 'storefront-scaled-to-zero';
 
@@ -19,16 +19,7 @@ describe('sandboxes placed on the real node by the driver', () => {
   let session: { id: string; token: string; namespace: string; kubeconfig: string } | undefined;
 
   beforeAll(async () => {
-    const admin = inject('kubeconfig');
-    [harness, node] = await Promise.all([
-      startHarness({
-        temporalAddress: inject('temporalAddress'),
-        kubeconfig: admin,
-        databaseUrl: inject('databases')[0]!.url,
-        env: { FL_SANDBOX_PLACEMENT: 'real' },
-      }),
-      startTestRealNode(admin),
-    ]);
+    [harness, node] = await startRealNodeHarness();
   }, 240_000);
 
   afterAll(async () => {

@@ -14,7 +14,8 @@ import { bridgePorts } from '../../infra/real-node/host-network.ts';
 import { networkPolicyIpsets } from '../../infra/real-node/network-policies.ts';
 import { startRealNode, type RealNode } from '../../infra/real-node/node.ts';
 import { clusterCertificatePaths } from '../../infra/sim-cluster/cluster-pki.ts';
-import type { Harness } from './session-harness.ts';
+import { inject } from 'vitest';
+import { startHarness, type Harness } from './session-harness.ts';
 import { createSession, participantKubeconfig, waitForPhase } from './session-client.ts';
 
 const run = promisify(execFile);
@@ -27,6 +28,23 @@ export function startTestRealNode(kubeconfig: string): Promise<RealNode> {
     kubeconfigPath: kubeconfig,
     certificates: clusterCertificatePaths(join(dirname(kubeconfig), 'credentials')),
   });
+}
+
+/**
+ * A harness whose sessions run on the real node through the driver path, as the stack's (FL_SANDBOX_PLACEMENT=real),
+ * and the real node itself, started together against the global setup's sim cluster.
+ */
+export async function startRealNodeHarness(env: Record<string, string> = {}): Promise<[Harness, RealNode]> {
+  const admin = inject('kubeconfig');
+  return Promise.all([
+    startHarness({
+      temporalAddress: inject('temporalAddress'),
+      kubeconfig: admin,
+      databaseUrl: inject('databases')[0]!.url,
+      env: { ...env, FL_SANDBOX_PLACEMENT: 'real' },
+    }),
+    startTestRealNode(admin),
+  ]);
 }
 
 /**
