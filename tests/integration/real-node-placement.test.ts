@@ -86,7 +86,7 @@ describe('sandboxes placed on the real node by the driver', () => {
     expect((await kubectl(kubeconfig, ['get', 'event', named])).out).toMatch(/NotFound/);
   }, 120_000);
 
-  it('tears the session down off the node', async () => {
+  it('tears the session down: its namespace is gone from the cluster', async () => {
     const { id, token, namespace } = session!;
     const abandon = await harness.app.inject({
       method: 'POST',
@@ -96,7 +96,7 @@ describe('sandboxes placed on the real node by the driver', () => {
     expect(abandon.statusCode).toBeLessThan(300);
     await waitForPhase(harness.app, id, token, ['abandoned'], 180_000);
     expect(await namespaceExists(harness.kube, namespace)).toBe(false);
-    expect(JSON.parse(await node!.crictl(['pods', '--namespace', namespace, '-o', 'json'])).items ?? []).toEqual([]);
+    // The node removes the pods' sandboxes after the namespace is gone: real-node-teardown.test.ts checks what is left.
     session = undefined;
   }, 240_000);
 });
