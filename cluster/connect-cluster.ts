@@ -12,9 +12,13 @@ export interface ClusterConnection {
   ping(): Promise<unknown>;
 }
 
-export function connectCluster(config: Pick<Config, 'clusterDriver' | 'kubeconfig' | 'clusters'>): ClusterConnection {
+export function connectCluster(config: Pick<Config, 'clusterDriver' | 'kubeconfig' | 'clusters' | 'sandboxPlacement'>): ClusterConnection {
   const kube = config.clusterDriver === 'kind' ? undefined : connectKube(config.kubeconfig);
-  const driver = createClusterDriver(config.clusterDriver, kube, { clusters: config.clusters, kubeconfig: config.kubeconfig });
+  const driver = createClusterDriver(config.clusterDriver, kube, {
+    clusters: config.clusters,
+    kubeconfig: config.kubeconfig,
+    placement: config.sandboxPlacement,
+  });
   // Without a driven cluster, listing the sandboxes exercises what kind needs: its CLI and Docker.
   const ping = kube ? () => kube.core.readNamespace({ name: 'default' }) : () => driver.listSandboxes();
   return { driver, kube, ping };

@@ -6,11 +6,14 @@ import { assertAvailable, clusterPerSessionDriver } from './cluster-per-session.
 import { kindClusters } from './kind-driver.ts';
 import { vclusterClusters } from './vcluster-driver.ts';
 import type { ClusterDriverName, Config } from '../config/config.ts';
+import type { SandboxPlacement } from './placement.ts';
 
 export interface ClusterDriverSettings {
   clusters: Config['clusters'];
   /** Kubeconfig of the driven cluster (the vcluster host), for the CLIs that read it. */
   kubeconfig: string;
+  /** Where the `sim` and `namespace` drivers send a sandbox's pods (FL_SANDBOX_PLACEMENT); `sim` when unset. */
+  placement?: SandboxPlacement;
 }
 
 /**
@@ -28,9 +31,9 @@ export function createClusterDriver(name: ClusterDriverName, kube: Kube | undefi
   };
   switch (name) {
     case 'sim':
-      return namespaceDriver(needKube(), { name, guards: false });
+      return namespaceDriver(needKube(), { name, guards: false, placement: settings?.placement });
     case 'namespace':
-      return namespaceDriver(needKube(), { name, guards: true });
+      return namespaceDriver(needKube(), { name, guards: true, placement: settings?.placement });
     case 'kind':
       assertAvailable(name);
       return clusterPerSessionDriver(name, kindClusters(needSettings().clusters.kind));

@@ -13,13 +13,25 @@ import {
   sandboxNamespace,
   sessionLabels,
 } from './labels.ts';
+import { placementMetadata, type SandboxPlacement } from './placement.ts';
 
 export class InvalidManifestError extends Error {}
 
-/** `name`: the namespace; the session's sandbox namespace unless a driver needs another (a vcluster's host namespace). */
-export async function createSandbox(kube: Kube, sessionId: string, name = sandboxNamespace(sessionId)): Promise<string> {
+export interface SandboxOptions {
+  /** The namespace; the session's sandbox namespace unless a driver needs another (a vcluster's host namespace). */
+  name?: string;
+  /** Where its pods go (cluster/placement.ts); `sim` by default. */
+  placement?: SandboxPlacement;
+}
+
+export async function createSandbox(
+  kube: Kube,
+  sessionId: string,
+  { name = sandboxNamespace(sessionId), placement = 'sim' }: SandboxOptions = {},
+): Promise<string> {
+  const { annotations, labels } = placementMetadata(placement);
   try {
-    await kube.core.createNamespace({ body: { metadata: { name, labels: sessionLabels(sessionId) } } });
+    await kube.core.createNamespace({ body: { metadata: { name, annotations, labels: { ...labels, ...sessionLabels(sessionId) } } } });
   } catch (error) {
     if (statusOf(error) !== 409) throw error;
     const existing = await kube.core.readNamespace({ name });

@@ -91,7 +91,7 @@ export function vclusterClusters(host: Kube, options: VclusterOptions): SessionC
   const listVclusters = async () => parseVclusterList(await runCli('vcluster', ['list', '--output', 'json'], { env, timeoutMs: 60_000 }));
   return {
     async create(name, sessionId) {
-      await createSandbox(host, sessionId, hostNamespace(name));
+      await createSandbox(host, sessionId, { name: hostNamespace(name) });
       if ((await listVclusters()).some((vcluster) => vcluster.name === name)) return;
       await runCli('vcluster', vclusterCreateArgs(name, hostNamespace(name), options), { env });
     },

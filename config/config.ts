@@ -39,6 +39,12 @@ function oneOf<T extends string>(env: NodeJS.ProcessEnv, key: string, allowed: r
 
 export const CLUSTER_DRIVERS = ['sim', 'namespace', 'kind', 'vcluster'] as const;
 export type ClusterDriverName = (typeof CLUSTER_DRIVERS)[number];
+/** Where the `sim` and `namespace` drivers send a sandbox's pods (cluster/placement.ts). */
+export const SANDBOX_PLACEMENTS = ['sim', 'real'] as const;
+export type SandboxPlacement = (typeof SANDBOX_PLACEMENTS)[number];
+/** FL_REAL_NODE: `auto` starts the real node when the machine can, `1` requires it, `0` leaves it off. */
+const REAL_NODE_VALUES = ['auto', '1', '0'] as const;
+const REAL_NODE_CHOICES = { auto: 'auto', '1': 'on', '0': 'off' } as const;
 export const SLA_PROVIDERS = ['auto', 'journeys', 'kube-state', 'probe', 'prometheus', 'sumo'] as const;
 
 function required(env: NodeJS.ProcessEnv, key: string, because: string): string {
@@ -161,8 +167,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     simApiPort: integer(env, 'SIM_API_PORT', 16443),
     simEtcdPort: integer(env, 'SIM_ETCD_PORT', 23790),
     simEtcdPeerPort: integer(env, 'SIM_ETCD_PEER_PORT', 23800),
-    /** With the sim cluster: also start a real node (infra/real-node), where pods really run. */
-    realNode: env.FL_REAL_NODE === '1',
+    /**
+     * With the sim cluster, the stack's real node (infra/real-node), where pods really run: `auto` starts it when the
+     * machine can (root, infra/real-node/setup.sh done), `on` requires it, `off` runs on the simulation only.
+     */
+    realNode: REAL_NODE_CHOICES[oneOf(env, 'FL_REAL_NODE', REAL_NODE_VALUES, 'auto')],
+    /**
+     * Where the `sim` and `namespace` drivers send a sandbox's pods: `real` to the real node, `sim` wherever the
+     * scheduler puts them (kwok's nodes). Unset: `sim`; the stack sets `real` for its worker and API when it started
+     * the real node.
+     */
+    sandboxPlacement: oneOf(env, 'FL_SANDBOX_PLACEMENT', SANDBOX_PLACEMENTS, 'sim'),
     scenariosDir: resolve(text(env, 'FL_SCENARIOS_DIR', join(ROOT, 'scenarios'))),
     operatorToken: optional(env, 'FL_OPERATOR_TOKEN'),
     /** Reviews failure reports (categorise, merge duplicates, publish); the operator token may too. */

@@ -1,7 +1,7 @@
 // Challenge mode hides the engine from participants: its label and annotation keys are removed from every
 // object in a response (single objects, lists, server-side-printed Tables, watch events), and objects that
 // make up a fault are left out entirely, as if they did not exist.
-import { FAULT_LABEL, isEngineKey, LOAD_GENERATOR_LABEL, MANAGED_BY, MANAGED_BY_LABEL } from '../cluster/labels.ts';
+import { FAULT_LABEL, isEngineKey, LOAD_GENERATOR_LABEL, LOAD_GENERATOR_NAME, MANAGED_BY, MANAGED_BY_LABEL } from '../cluster/labels.ts';
 import { FAULT_API_GROUP } from './policy.ts';
 
 type Json = Record<string, unknown>;
@@ -38,12 +38,33 @@ function cleanMetadata(metadata: unknown): unknown {
   return cleaned;
 }
 
-/** True for objects that are (part of) an injected fault, or the engine's load generator (its objects and pods). */
+/** The load generator's objects (Deployment, Service, ConfigMap, NetworkPolicy) and what controllers name after them. */
+const isLoadGeneratorName = (name: unknown) =>
+  typeof name === 'string' && (name === LOAD_GENERATOR_NAME || name.startsWith(`${LOAD_GENERATOR_NAME}-`));
+/** An Event's name is `<the object's name>.<hex>`: what a Table row's PartialObjectMetadata carries of it. */
+const LOAD_GENERATOR_EVENT_NAME = new RegExp(`^${LOAD_GENERATOR_NAME}(-[a-z0-9-]+)?\.[0-9a-f]+$`);
+
+/**
+ * Events about the load generator (its Deployment scaled, its ReplicaSet's pods created, scheduled, pulled,
+ * started): core/v1 Events name it in `involvedObject`, events.k8s.io/v1 in `regarding`, a Table row's metadata in
+ * the event's own name. They carry none of its labels, so they are told by the name.
+ */
+function isLoadGeneratorEvent(object: Json): boolean {
+  for (const field of ['involvedObject', 'regarding', 'related']) {
+    const reference = object[field];
+    if (isRecord(reference) && isLoadGeneratorName(reference.name)) return true;
+  }
+  const name = isRecord(object.metadata) ? object.metadata.name : undefined;
+  return typeof name === 'string' && LOAD_GENERATOR_EVENT_NAME.test(name);
+}
+
+/** True for objects that are (part of) an injected fault, or the engine's load generator (its objects, pods and events). */
 export function isFaultObject(object: unknown): boolean {
   if (!isRecord(object)) return false;
   if (typeof object.apiVersion === 'string' && object.apiVersion.startsWith(`${FAULT_API_GROUP}/`)) return true;
   const labels = isRecord(object.metadata) ? object.metadata.labels : undefined;
-  return isRecord(labels) && (FAULT_LABEL in labels || LOAD_GENERATOR_LABEL in labels);
+  if (isRecord(labels) && (FAULT_LABEL in labels || LOAD_GENERATOR_LABEL in labels)) return true;
+  return isLoadGeneratorEvent(object);
 }
 
 function cleanObject(object: Json): Json {

@@ -6,10 +6,10 @@
 // switch a session back to the cluster-state view.
 import type { V1Node } from '@kubernetes/client-node';
 import { statusOf, type Kube } from '../../cluster/kube.ts';
+import { NODE_SELECTOR_ANNOTATION } from '../../cluster/placement.ts';
 import { mapLimited } from './map-limited.ts';
 import type { SlaProvider, SlaReading, SlaTarget } from './types.ts';
 
-export const NODE_SELECTOR_ANNOTATION = 'scheduler.alpha.kubernetes.io/node-selector';
 const KWOK_NODE_ANNOTATION = 'kwok.x-k8s.io/node';
 const CACHE_MS = 30_000;
 

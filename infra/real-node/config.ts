@@ -2,6 +2,7 @@
 // kube-proxy's. Everything it writes or keeps lives under its data dir, so it never clashes with a containerd
 // or kubelet the machine may run itself.
 import { join } from 'node:path';
+import { REAL_NODE_LABEL, REAL_NODE_TAINT } from '../../cluster/placement.ts';
 import type { ClusterCertificates } from '../sim-cluster/cluster-pki.ts';
 
 /** The node's fixed network: a bridge of its own with a private pod subnet; the gateway is the node's IP. */
@@ -16,9 +17,8 @@ export const REAL_NODE_NETWORK = {
 } as const;
 
 export const REAL_NODE_NAME = 'failurelib-real-node';
-/** Pods land on the real node only if they select this label and tolerate the taint (kwok pods never do). */
-export const REAL_NODE_LABEL = { key: 'failurelib.dev/node', value: 'real' } as const;
-export const REAL_NODE_TAINT = { key: 'failurelib.dev/real-node', value: 'true', effect: 'NoSchedule' } as const;
+/** Pods land on the real node only if they select its label and tolerate its taint (kwok pods never do). */
+export { REAL_NODE_LABEL, REAL_NODE_TAINT };
 /** Images built by infra/images/build.sh are named localhost/failurelib/<name>:local. */
 export const imageName = (name: string) => `localhost/failurelib/${name}:local`;
 export const SANDBOX_IMAGE = imageName('pause');

@@ -20,7 +20,7 @@ for pair in containerd:containerd runc:runc /usr/lib/cni/bridge:containernetwork
   command -v "${pair%%:*}" >/dev/null || [ -x "${pair%%:*}" ] || missing+=("${pair#*:}")
 done
 if [ ${#missing[@]} -gt 0 ]; then
-  if [ "$(id -u)" != 0 ]; then # the real node is opt-in (FL_REAL_NODE=1): the rest of the setup goes on without it
+  if [ "$(id -u)" != 0 ]; then # without root the stack runs on the simulation only (and says so): setup goes on
     printf '\033[33m!!  skipping the real node: it needs root and these Debian packages: %s\033[0m\n' "${missing[*]}"
     exit 0
   fi

@@ -1,6 +1,6 @@
 // Starts the whole Failure Library on its embedded defaults and stops all of it on Ctrl-C, SIGTERM or SIGHUP
 // (infra/stack/supervisor.ts): Temporal dev server, database (PGlite, or DATABASE_URL), the simulated cluster,
-// worker, API (with the kube gateway), website.
+// real node when the machine can (infra/stack/cluster-kinds.ts), worker, API (with the kube gateway), website.
 import { join } from 'node:path';
 import { loadConfig } from '../../config/config.ts';
 import { migrateDatabase } from '../../db/client.ts';
@@ -9,6 +9,8 @@ import { waitUntil, type ManagedProcess } from '../lib/processes.ts';
 import { startSimCluster } from '../sim-cluster/start.ts';
 import { startCollector } from '../otel-collector/collector.ts';
 import { startRealNode } from '../real-node/node.ts';
+import { realNodeUnavailable } from '../real-node/availability.ts';
+import { chooseRealNode, sandboxPlacement } from './cluster-kinds.ts';
 import { defaultTemporalPaths, startTemporalDevServer } from '../temporal/dev-server.ts';
 import { ROOT } from '../lib/tools.ts';
 import { isPortOpen } from '../lib/ports.ts';
@@ -44,12 +46,28 @@ async function ensurePortsFree(): Promise<void> {
     throw new Error(`ports already in use: ${busy.join(', ')} (is another stack running? stop it, or set the *_PORT keys of .env.example)`);
 }
 
+function describePlacement(placement: string, node: string | undefined): string {
+  if (config.clusterDriver !== 'sim' && config.clusterDriver !== 'namespace') return 'each in a cluster of its own';
+  if (placement === 'real') return `real containers on the real node${node ? ` ${node}` : ''} (FL_REAL_NODE=0: the simulation)`;
+  return config.clusterDriver === 'sim'
+    ? 'simulated pods on kwok nodes (no process runs: see the README, "Two kinds of cluster")'
+    : 'where the scheduler puts them';
+}
+
 try {
   // kind and vcluster need tools the stack does not bring: say what is missing before starting anything.
   if (config.clusterDriver === 'kind' || config.clusterDriver === 'vcluster') assertAvailable(config.clusterDriver);
   await supervisor.stopLeftovers();
   await ensurePortsFree();
   say(`mode ${describeMode(mode)}`);
+  // Decided before anything starts: FL_REAL_NODE=1 on a machine that cannot, or FL_SANDBOX_PLACEMENT=real without
+  // a real node, stops here.
+  const realNode = chooseRealNode(config, realNodeUnavailable);
+  say(realNode.message);
+  const placement = sandboxPlacement(config, {
+    explicit: (process.env.FL_SANDBOX_PLACEMENT ?? '') !== '',
+    realNodeRunning: realNode.start,
+  });
   await prepareWorkflowsAndWebsite(mode, say);
   say('starting Temporal dev server');
   const temporalPort = Number(config.temporalAddress.split(':').at(-1));
@@ -70,6 +88,7 @@ try {
   await migrateDatabase(databaseUrl);
   say('database migrated');
 
+  let realNodeName: string | undefined;
   if (config.clusterDriver === 'sim') {
     const cluster = await startSimCluster({
       dataDir: join(config.dataDir, 'sim-cluster'),
@@ -79,7 +98,7 @@ try {
       onProgress: (message) => say(`sim cluster: ${message}`),
     });
     supervisor.add('sim cluster', cluster.stop);
-    if (config.realNode) {
+    if (realNode.start) {
       const node = await startRealNode({
         dataDir: join(config.dataDir, 'real-node'),
         kubeconfigPath: cluster.kubeconfigPath,
@@ -88,6 +107,7 @@ try {
       });
       supervisor.add('real node', node.stop);
       say(`real node ${node.name} Ready in ${node.readySeconds.toFixed(1)} s (logs in ${node.layout.logs})`);
+      realNodeName = node.name;
       if (config.sla.sumo.otlpUrl) {
         // The sandboxes' container logs and the worker's SLI series to Sumo Logic's OTLP/HTTP source.
         const collector = await startCollector({
@@ -103,7 +123,7 @@ try {
     }
   }
 
-  const env = { ...process.env, DATABASE_URL: databaseUrl, FL_KUBECONFIG: config.kubeconfig };
+  const env = { ...process.env, DATABASE_URL: databaseUrl, FL_KUBECONFIG: config.kubeconfig, FL_SANDBOX_PLACEMENT: placement };
   say('starting worker, API and website');
   child('worker', ['worker/main.ts'], env);
   const api = child('api', ['api/main.ts'], env);
@@ -122,6 +142,7 @@ try {
   Temporal UI   ${temporal.uiUrl}   (frontend ${temporal.address})
   Database      ${config.databaseUrl ? 'DATABASE_URL' : `embedded PGlite at ${databaseUrl}`}
   Cluster       ${config.clusterDriver}: ${config.clusterDriver === 'kind' ? 'a kind cluster per session' : `KUBECONFIG=${config.kubeconfig}`}
+  Sandboxes     ${describePlacement(placement, realNodeName)}
   Logs          ${logs}
 
   Ctrl-C stops everything.`);

@@ -1,11 +1,14 @@
 // The namespace-per-session drivers on the sim cluster: a `namespace` sandbox is fenced (quota, limits,
-// network isolation), everything it creates carries the session label, and it is found and removed by label.
+// network isolation), everything it creates carries the session label, and it is found and removed by label;
+// with FL_SANDBOX_PLACEMENT=real its pods go to the real node.
 import { randomUUID } from 'node:crypto';
 import { AuthenticationV1Api, NetworkingV1Api } from '@kubernetes/client-node';
 import { describe, expect, inject, it } from 'vitest';
 import { createClusterDriver } from '../../cluster/drivers.ts';
 import { connectKube } from '../../cluster/kube.ts';
 import { SESSION_LABEL, sandboxNamespace } from '../../cluster/labels.ts';
+import { NODE_SELECTOR_ANNOTATION, REAL_NODE_LABEL, REAL_NODE_TAINT } from '../../cluster/placement.ts';
+import { loadConfig } from '../../config/config.ts';
 import { namespaceExists } from '../support/session-client.ts';
 
 describe('cluster drivers', () => {
@@ -52,5 +55,35 @@ describe('cluster drivers', () => {
     expect(review.status?.authenticated).toBe(true);
     expect(review.status?.user?.username).toBe(`system:serviceaccount:${namespace}:participant`);
     await expect.poll(() => driver.deleteSandbox(sessionId), { timeout: 60_000, interval: 500 }).toBe(true);
+  });
+
+  it('sim with FL_SANDBOX_PLACEMENT=real: every pod of the sandbox, as created, selects the real node and tolerates its taint', async () => {
+    const driver = createClusterDriver('sim', kube, { ...loadConfig({}), placement: 'real' });
+    const sessionId = randomUUID();
+    const namespace = await driver.createSandbox(sessionId);
+    const read = await kube.core.readNamespace({ name: namespace });
+    expect(read.metadata?.labels).toMatchObject({ [SESSION_LABEL]: sessionId, 'pod-security.kubernetes.io/enforce': 'baseline' });
+    // The apiserver's admission plugins write the placement into a plain pod (no real node needed: it stays Pending).
+    const pod = await kube.core.createNamespacedPod({
+      namespace,
+      body: { metadata: { name: 'plain' }, spec: { containers: [{ name: 'main', image: 'busybox' }] } },
+    });
+    expect(pod.spec?.nodeSelector).toEqual({ [REAL_NODE_LABEL.key]: REAL_NODE_LABEL.value });
+    expect(pod.spec?.tolerations).toContainEqual(expect.objectContaining(REAL_NODE_TAINT));
+    // Pod Security baseline: a host-network pod is refused.
+    await expect(
+      kube.core.createNamespacedPod({
+        namespace,
+        body: { metadata: { name: 'host' }, spec: { hostNetwork: true, containers: [{ name: 'main', image: 'busybox' }] } },
+      }),
+    ).rejects.toThrow(/hostNetwork/);
+    // The default placement leaves the namespace as it was.
+    const simId = randomUUID();
+    const simNamespace = await createClusterDriver('sim', kube).createSandbox(simId);
+    expect((await kube.core.readNamespace({ name: simNamespace })).metadata?.annotations ?? {}).not.toHaveProperty(
+      NODE_SELECTOR_ANNOTATION,
+    );
+    await expect.poll(() => driver.deleteSandbox(sessionId), { timeout: 60_000, interval: 500 }).toBe(true);
+    await expect.poll(() => driver.deleteSandbox(simId), { timeout: 60_000, interval: 500 }).toBe(true);
   });
 });

@@ -4,11 +4,11 @@
 // on the real node (the images of infra/images), so a fault breaks a real process and a fix has to really repair it.
 // A scenario that cannot pass on the real node yet is listed in NOT_YET with the reason, and reported as skipped.
 // Needs root and infra/real-node/setup.sh; runs under the real node's flock like the other real-node tests.
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RealNode } from '../../infra/real-node/node.ts';
-import { startHarness, type Harness } from '../support/session-harness.ts';
+import type { Harness } from '../support/session-harness.ts';
 import { inBatches, playScenarioSession, scenarioCases, type ScenarioCase } from '../support/scenario-session.ts';
-import { onRealNode, startTestRealNode } from '../support/real-node.ts';
+import { startRealNodeHarness } from '../support/real-node.ts';
 
 const ONE_POOL =
   'multi-cloud pins inventory-a and inventory-b to two node pools (topology.failurelib.dev/cloud=a|b); there is one real node per machine, so one of them never schedules and the baseline is never green';
@@ -30,17 +30,7 @@ describe('every scenario, end to end through the gateway, on the real node', () 
   let cases: ScenarioCase[] = [];
 
   beforeAll(async () => {
-    const admin = inject('kubeconfig');
-    [harness, node] = await Promise.all([
-      startHarness({
-        temporalAddress: inject('temporalAddress'),
-        kubeconfig: admin,
-        databaseUrl: inject('databases')[0]!.url,
-        env: { FL_SESSION_CREATE_LIMIT: '1000' },
-        wrapDriver: onRealNode,
-      }),
-      startTestRealNode(admin),
-    ]);
+    [harness, node] = await startRealNodeHarness({ FL_SESSION_CREATE_LIMIT: '1000' });
     cases = scenarioCases(harness).filter((scenario) => !(scenario.id in NOT_YET));
   }, 240_000);
 

@@ -474,10 +474,11 @@ describe(`gateway security on ${database?.name}`, () => {
       protobufOrJson: 'application/vnd.kubernetes.protobuf,application/json',
     };
     /**
-     * The engine's name, the fault API group, or the word fault (not inside "default"). The systems' images are named
-     * localhost/failurelib/<image>:local (built here), which every sandbox shows whatever its scenario: not a mark.
+     * The engine's name, the fault API group, the word fault (not inside "default"), or the load generator (the
+     * measurement: its objects, pods and the events about them, kubectl get events included). The systems' images are
+     * named localhost/failurelib/<image>:local (built here), which every sandbox shows whatever its scenario: not a mark.
      */
-    const MARK = /failurelib(?!\/[a-z0-9-]+:local\b)|chaos-mesh|(?<!de)fault/i;
+    const MARK = /failurelib(?!\/[a-z0-9-]+:local\b)|chaos-mesh|(?<!de)fault|load-generator/i;
 
     it('shows no engine or fault mark in JSON, YAML, Table, watch or managed fields of any kind', async () => {
       for (const session of sessions) {

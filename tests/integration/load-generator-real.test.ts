@@ -19,7 +19,7 @@ import { applyManifests, createSandbox, deleteSandbox } from '../../cluster/sand
 import { loadConfig } from '../../config/config.ts';
 import { openDatabase, type DatabaseHandle } from '../../db/client.ts';
 import type { RealNode } from '../../infra/real-node/node.ts';
-import { sendToRealNode, startTestRealNode } from '../support/real-node.ts';
+import { startTestRealNode } from '../support/real-node.ts';
 import { greeterDeployment, greeterService, greeterSystem } from '../support/greeter.ts';
 import { insertSessionRow } from '../support/session-row.ts';
 
@@ -71,9 +71,8 @@ describe('load generator on the real node', () => {
     node = await startTestRealNode(admin);
     evaluator = new SlaEvaluator(createSlaProvider(loadConfig({ SLA_PROVIDER: 'auto' }).sla, kube), 1000);
     sessionId = await insertSessionRow(database.db, 'Load Lou');
-    namespace = await createSandbox(kube, sessionId);
-    // What a driver does for a session on the real node: every pod of the namespace goes there.
-    await sendToRealNode(kube, namespace);
+    // What the sim driver does with FL_SANDBOX_PLACEMENT=real: every pod of the namespace goes to the real node.
+    namespace = await createSandbox(kube, sessionId, { placement: 'real' });
     await applyManifests(kube, sessionId, namespace, [...manifests, ...loadGeneratorObjects(system)]);
   }, 240_000);
 

@@ -7,19 +7,12 @@ import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { sandboxNamespace } from '../../cluster/labels.ts';
 import { connectKube, type Kube } from '../../cluster/kube.ts';
 import { createSandbox, deleteSandbox } from '../../cluster/sandbox.ts';
 import { REAL_NODE_NAME, imageName } from '../../infra/real-node/config.ts';
 import type { RealNode } from '../../infra/real-node/node.ts';
 import { kubectl } from '../support/session-client.ts';
-import {
-  realNodeNamespaceAnnotations,
-  realNodeNamespaceLabels,
-  sandboxLeftovers,
-  startTestRealNode,
-  type SandboxTraces,
-} from '../support/real-node.ts';
+import { sandboxLeftovers, startTestRealNode, type SandboxTraces } from '../support/real-node.ts';
 
 const SESSIONS = Number(process.env.FL_REAL_NODE_SESSIONS ?? 20);
 const AT_ONCE = 4;
@@ -40,15 +33,7 @@ describe('real node teardown', () => {
 
   /** One session's sandbox on the real node, used as a participant would, then torn down; resolves with its traces. */
   async function session(sessionId: string): Promise<SandboxTraces & { teardownSeconds: number }> {
-    const namespace = await createSandbox(kube, sessionId, sandboxNamespace(sessionId));
-    const entries = (record: Record<string, string>) => Object.entries(record).map(([key, value]) => `${key}=${value}`);
-    for (const args of [
-      ['annotate', 'namespace', namespace, ...entries(realNodeNamespaceAnnotations())],
-      ['label', 'namespace', namespace, ...entries(realNodeNamespaceLabels())],
-    ]) {
-      const result = await kubectl(admin, args);
-      if (!result.ok) throw new Error(`kubectl ${args.join(' ')}: ${result.out}`);
-    }
+    const namespace = await createSandbox(kube, sessionId, { placement: 'real' });
     const manifest = join(tmpdir(), `fl-real-teardown-${namespace}.json`);
     writeFileSync(
       manifest,

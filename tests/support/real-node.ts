@@ -1,20 +1,21 @@
 // The real node (infra/real-node) for integration tests: joined to the global setup's sim cluster, with its
-// state under .data/real-node like the stack's (one real node per machine: it owns a fixed bridge). Also what a
-// sandbox namespace needs so its pods go to the real node, and the checks that nothing of it is left behind.
+// state under .data/real-node like the stack's (one real node per machine: it owns a fixed bridge). Also a ready
+// session sent to the real node afterwards (its system stays on kwok, new pods go to the node), and the checks that
+// nothing of it is left behind. A harness started with FL_SANDBOX_PLACEMENT=real puts whole sessions there.
 import { execFile } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import type { ClusterDriver } from '../../cluster/driver.ts';
 import { sandboxNamespace } from '../../cluster/labels.ts';
 import type { Kube } from '../../cluster/kube.ts';
 import { ROOT } from '../../infra/lib/tools.ts';
-import { REAL_NODE_LABEL, REAL_NODE_TAINT } from '../../infra/real-node/config.ts';
+import { placementMetadata } from '../../cluster/placement.ts';
 import { bridgePorts } from '../../infra/real-node/host-network.ts';
 import { networkPolicyIpsets } from '../../infra/real-node/network-policies.ts';
 import { startRealNode, type RealNode } from '../../infra/real-node/node.ts';
 import { clusterCertificatePaths } from '../../infra/sim-cluster/cluster-pki.ts';
-import type { Harness } from './session-harness.ts';
+import { inject } from 'vitest';
+import { startHarness, type Harness } from './session-harness.ts';
 import { createSession, participantKubeconfig, waitForPhase } from './session-client.ts';
 
 const run = promisify(execFile);
@@ -30,46 +31,33 @@ export function startTestRealNode(kubeconfig: string): Promise<RealNode> {
 }
 
 /**
- * The namespace annotations that send every pod of a namespace to the real node (the sim apiserver's
- * PodNodeSelector and PodTolerationRestriction admission plugins read them), participants' pods included.
+ * A harness whose sessions run on the real node through the driver path, as the stack's (FL_SANDBOX_PLACEMENT=real),
+ * and the real node itself, started together against the global setup's sim cluster.
  */
-export function realNodeNamespaceAnnotations(): Record<string, string> {
-  return {
-    'scheduler.alpha.kubernetes.io/node-selector': `${REAL_NODE_LABEL.key}=${REAL_NODE_LABEL.value}`,
-    'scheduler.alpha.kubernetes.io/defaultTolerations': JSON.stringify([{ operator: 'Equal', ...REAL_NODE_TAINT }]),
-  };
+export async function startRealNodeHarness(env: Record<string, string> = {}): Promise<[Harness, RealNode]> {
+  const admin = inject('kubeconfig');
+  return Promise.all([
+    startHarness({
+      temporalAddress: inject('temporalAddress'),
+      kubeconfig: admin,
+      databaseUrl: inject('databases')[0]!.url,
+      env: { ...env, FL_SANDBOX_PLACEMENT: 'real' },
+    }),
+    startTestRealNode(admin),
+  ]);
 }
 
 /**
- * The namespace labels that keep its pods from reaching into the node: Pod Security `baseline` refuses privileged
- * and host-network pods, host paths and added capabilities such as NET_ADMIN.
+ * Gives an existing namespace what the `sim` driver gives a new sandbox with FL_SANDBOX_PLACEMENT=real
+ * (cluster/placement.ts): its pods created from now on go to the real node.
  */
-export function realNodeNamespaceLabels(): Record<string, string> {
-  return { 'pod-security.kubernetes.io/enforce': 'baseline' };
-}
-
-/**
- * The cluster driver, with every sandbox it creates sent to the real node: the namespace gets the annotations and
- * labels above before the system's manifests are applied (the workflow applies them after createSandbox returns).
- */
-export function onRealNode(driver: ClusterDriver, kube: Kube): ClusterDriver {
-  return {
-    ...driver,
-    async createSandbox(sessionId) {
-      const name = await driver.createSandbox(sessionId);
-      await sendToRealNode(kube, name);
-      return name;
-    },
-  };
-}
-
-/** Gives the namespace the annotations and labels above: its pods created from now on go to the real node. */
 export async function sendToRealNode(kube: Kube, name: string): Promise<void> {
+  const { annotations, labels } = placementMetadata('real');
   const namespace = await kube.core.readNamespace({ name });
   namespace.metadata = {
     ...namespace.metadata,
-    annotations: { ...namespace.metadata?.annotations, ...realNodeNamespaceAnnotations() },
-    labels: { ...namespace.metadata?.labels, ...realNodeNamespaceLabels() },
+    annotations: { ...namespace.metadata?.annotations, ...annotations },
+    labels: { ...namespace.metadata?.labels, ...labels },
   };
   await kube.core.replaceNamespace({ name, body: namespace });
 }

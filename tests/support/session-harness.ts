@@ -10,7 +10,6 @@ import { Runtime, makeTelemetryFilterString, type Worker } from '@temporalio/wor
 import type { FastifyInstance } from 'fastify';
 import { connectKube, type Kube } from '../../cluster/kube.ts';
 import { createClusterDriver } from '../../cluster/drivers.ts';
-import type { ClusterDriver } from '../../cluster/driver.ts';
 import { startGateway, type Gateway } from '../../gateway/server.ts';
 import { buildApp } from '../../api/app.ts';
 import { ScenarioIdentities } from '../../api/scenario-ids.ts';
@@ -52,8 +51,6 @@ export interface HarnessOptions {
   gatewayLog?: Writable;
   /** The library the in-process worker loads, when it is not the API's (a worker of another version). */
   workerScenariosDir?: string;
-  /** Wraps the cluster driver the worker and the gateway use (e.g. to send sandboxes to the real node). */
-  wrapDriver?: (driver: ClusterDriver, kube: Kube) => ClusterDriver;
 }
 
 export async function startHarness(opts: HarnessOptions): Promise<Harness> {
@@ -78,8 +75,12 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
   const library = loadLibrary(config.scenariosDir);
   // A fresh secret per harness, as a new deployment would draw: tests learn Challenge ids from `identities`.
   const identities = new ScenarioIdentities(library, randomBytes(32));
-  const configured = createClusterDriver(config.clusterDriver, kube, { clusters: config.clusters, kubeconfig: opts.kubeconfig });
-  const driver = opts.wrapDriver ? opts.wrapDriver(configured, kube) : configured;
+  // FL_SANDBOX_PLACEMENT=real in `env` sends every sandbox's pods to the real node, as the stack does when it runs one.
+  const driver = createClusterDriver(config.clusterDriver, kube, {
+    clusters: config.clusters,
+    kubeconfig: opts.kubeconfig,
+    placement: config.sandboxPlacement,
+  });
   const inProcess = opts.externalWorkerTaskQueue
     ? undefined
     : await createSessionWorker({

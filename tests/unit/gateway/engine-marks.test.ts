@@ -71,6 +71,37 @@ describe('hideEngine', () => {
     expect(hideEngine(pod).hidden).toBe(true);
   });
 
+  it('hides the events about the load generator (kubectl get events, events.k8s.io, Tables, watch), keeps the others', () => {
+    const event = (name: string, involved: string, reason: string) => ({
+      metadata: { name: `${name}.18a1b2c3d4e5f607`, namespace: 'fl-1' },
+      involvedObject: { kind: 'Pod', name: involved },
+      reason,
+      message: `${reason} ${involved}`,
+    });
+    const core = hideEngine({
+      kind: 'EventList',
+      items: [
+        event('load-generator', 'load-generator', 'ScalingReplicaSet'),
+        event('load-generator-7d9f', 'load-generator-7d9f', 'SuccessfulCreate'),
+        event('load-generator-7d9f-abcde', 'load-generator-7d9f-abcde', 'Started'),
+        event('storefront-5c6d-xyz12', 'storefront-5c6d-xyz12', 'BackOff'),
+      ],
+    }).body as { items: { reason: string }[] };
+    expect(core.items.map((item) => item.reason)).toEqual(['BackOff']);
+    const modern = { metadata: { name: 'load-generator-7d9f-abcde.18a1' }, regarding: { kind: 'Pod', name: 'load-generator-7d9f-abcde' } };
+    expect(hideEngine({ kind: 'EventList', apiVersion: 'events.k8s.io/v1', items: [modern] }).body).toMatchObject({ items: [] });
+    // kubectl get events: a Table whose rows carry only the event's metadata.
+    const table = hideEngine({
+      kind: 'Table',
+      rows: [
+        { cells: ['Started'], object: { kind: 'PartialObjectMetadata', metadata: { name: 'load-generator-7d9f-abcde.18a1b2c3d4e5f607' } } },
+        { cells: ['BackOff'], object: { kind: 'PartialObjectMetadata', metadata: { name: 'storefront-5c6d-xyz12.18a1b2c3d4e5f607' } } },
+      ],
+    }).body as { rows: { cells: string[] }[] };
+    expect(table.rows.map((row) => row.cells[0])).toEqual(['BackOff']);
+    expect(hideEngine({ type: 'ADDED', object: event('load-generator', 'load-generator', 'ScalingReplicaSet') }).hidden).toBe(true);
+  });
+
   it('cleans Table rows (kubectl get) and drops fault rows; a named get of a fault is hidden', () => {
     const table = {
       kind: 'Table',
