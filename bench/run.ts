@@ -33,6 +33,7 @@ export const SUITE = [
   'gateway-overhead',
   'sla-batching',
   'report-similarity',
+  'real-sessions',
 ];
 const BENCH_DIR = join(ROOT, 'bench');
 const RESULTS_DIR = join(BENCH_DIR, 'results');
