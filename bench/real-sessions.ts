@@ -69,8 +69,12 @@ export const benchmark: Benchmark = {
     `every ${HOLD_POLL_MS / 1000} s for ${HOLD_SECONDS} s; a level passes when all were ready within ${READY_TIMEOUT_MS / 1000} s ` +
     'and every reading was green. Levels step up by 2 and stop at the first that fails.',
   async run({ quick, infra, library, workDir, log }) {
-    const rounds = quick ? 1 : 3;
-    const levels = quick ? [2] : [2, 4, 6, 8, 10];
+    // BENCH_REAL_ROUNDS / BENCH_REAL_LEVELS (e.g. "2,4", or "" for none) override the defaults, for a shorter run.
+    const rounds = Number(process.env.BENCH_REAL_ROUNDS ?? (quick ? 1 : 3));
+    const levels = (process.env.BENCH_REAL_LEVELS ?? (quick ? '2' : '2,4,6,8,10'))
+      .split(',')
+      .filter(Boolean)
+      .map(Number);
     const lock = await takeRealNodeLock(log);
     const notes: string[] = [];
     if (lock.waitedSeconds > 5) notes.push(`Waited ${lock.waitedSeconds.toFixed(0)} s for the real-node lock (other runs held it).`);

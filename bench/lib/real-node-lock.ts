@@ -14,6 +14,9 @@ export interface HeldLock {
 export async function takeRealNodeLock(log: (message: string) => void): Promise<HeldLock> {
   const started = performance.now();
   const holder = spawn('flock', [REAL_NODE_LOCK, 'sh', '-c', 'echo locked; exec cat'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  // Killed with us: a holder left waiting would take the lock from the next in line for nothing.
+  const orphaned = () => holder.kill();
+  process.once('exit', orphaned);
   const waiting = setInterval(() => log(`waiting for ${REAL_NODE_LOCK} (another real-node run holds it)`), 30_000);
   try {
     await new Promise<void>((resolve, reject) => {
@@ -27,6 +30,7 @@ export async function takeRealNodeLock(log: (message: string) => void): Promise<
   return {
     waitedSeconds: (performance.now() - started) / 1000,
     async release() {
+      process.off('exit', orphaned);
       if (holder.exitCode !== null) return;
       const exited = once(holder, 'exit');
       holder.stdin.end();
