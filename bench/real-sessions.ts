@@ -60,7 +60,7 @@ export const benchmark: Benchmark = {
     'system, from `POST /api/sessions` until the API reports `ready` (polled every 250 ms); "pods Ready" is when every ' +
     "Deployment of the sandbox (the load generator's included) had all replicas Ready, polled every 250 ms. Baseline, " +
     "interleaved: the system's same manifests applied directly with `kubectl apply` into a namespace sent to the real node, " +
-    'timed until every Deployment is Ready. Usage, 10 s after `ready`: the resident memory (`total_rss` of each pod\'s memory ' +
+    "timed until every Deployment is Ready. Usage, 10 s after `ready`: the resident memory (`total_rss` of each pod's memory " +
     "cgroup, all its containers) of the system's pods and of the load generator, and the load generator's CPU over those 10 s " +
     '(cpuacct). Detection: the session is started; fault → red is from the engine\'s "Fault injected" event (recorded once ' +
     'the cluster shows the fault took effect) to the first red SLA reading in the series (sla_samples); fix → green from the ' +
@@ -71,10 +71,7 @@ export const benchmark: Benchmark = {
   async run({ quick, infra, library, workDir, log }) {
     // BENCH_REAL_ROUNDS / BENCH_REAL_LEVELS (e.g. "2,4", or "" for none) override the defaults, for a shorter run.
     const rounds = Number(process.env.BENCH_REAL_ROUNDS ?? (quick ? 1 : 3));
-    const levels = (process.env.BENCH_REAL_LEVELS ?? (quick ? '2' : '2,4,6,8,10'))
-      .split(',')
-      .filter(Boolean)
-      .map(Number);
+    const levels = (process.env.BENCH_REAL_LEVELS ?? (quick ? '2' : '2,4,6,8,10')).split(',').filter(Boolean).map(Number);
     const lock = await takeRealNodeLock(log);
     const notes: string[] = [];
     if (lock.waitedSeconds > 5) notes.push(`Waited ${lock.waitedSeconds.toFixed(0)} s for the real-node lock (other runs held it).`);
@@ -93,7 +90,9 @@ export const benchmark: Benchmark = {
         });
         const metrics: Metric[] = [];
         for (const { systemId, scenarioId } of SYSTEMS) {
-          metrics.push(...(await measureSystem(harness, library, { systemId, scenarioId, rounds, workDir, kubeconfig: infra.kubeconfig, log })));
+          metrics.push(
+            ...(await measureSystem(harness, library, { systemId, scenarioId, rounds, workDir, kubeconfig: infra.kubeconfig, log })),
+          );
         }
         const concurrency = await measureConcurrency(harness, library, levels, log);
         metrics.push(...concurrency.metrics);
@@ -168,9 +167,21 @@ async function measureSystem(
       goal: { stat: 'p95', max: 10 },
     }),
     metric(of('create → sandbox pods all Ready'), 's', podsReady.map(seconds)),
-    metric(of('RSS of the system (all its pods)'), 'MiB', usage.map((u) => u.systemRssMiB)),
-    metric(of('RSS of the load generator'), 'MiB', usage.map((u) => u.loadGeneratorRssMiB)),
-    metric(of('load generator CPU'), '%', usage.map((u) => u.loadGeneratorCpuPercent)),
+    metric(
+      of('RSS of the system (all its pods)'),
+      'MiB',
+      usage.map((u) => u.systemRssMiB),
+    ),
+    metric(
+      of('RSS of the load generator'),
+      'MiB',
+      usage.map((u) => u.loadGeneratorRssMiB),
+    ),
+    metric(
+      of('load generator CPU'),
+      '%',
+      usage.map((u) => u.loadGeneratorCpuPercent),
+    ),
     metric(of(`fault → SLA red (${scenarioId})`), 's', toRed.map(seconds), { goal: { stat: 'p95', max: 10 } }),
     metric(of('fix → SLA green'), 's', toGreen.map(seconds), { goal: { stat: 'p95', max: 10 } }),
   ];
@@ -345,7 +356,13 @@ async function measureConcurrency(
         }
         const rss = await Promise.all(sessions.map((s) => sandboxUsage(harness.kube, s.namespace, 0)));
         const perSession = rss.map((u) => u.systemRssMiB + u.loadGeneratorRssMiB);
-        metrics.push(metric(`N=${n}: time until each session is ready`, 's', readyAt.map((ms) => ms / 1000)));
+        metrics.push(
+          metric(
+            `N=${n}: time until each session is ready`,
+            's',
+            readyAt.map((ms) => ms / 1000),
+          ),
+        );
         metrics.push(metric(`N=${n}: RSS per running session (system + load generator)`, 'MiB', perSession));
         metrics.push(metric(`N=${n}: SLA readings not green during the ${HOLD_SECONDS} s hold`, '', [notGreen.length]));
         if (notGreen.length > 0) failure = `${notGreen.length} of ${readings} readings not green (${notGreen.slice(0, 3).join('; ')})`;

@@ -11,9 +11,7 @@ import { summarize, type Summary } from './stats.ts';
  * e.g. "gateway median ≤ 1.2 × direct median").
  */
 export type Goal =
-  | { stat: 'median' | 'p95'; max: number }
-  | { stat: 'median' | 'p95'; min: number }
-  | { stat: 'median' | 'p95'; maxRatio: number };
+  { stat: 'median' | 'p95'; max: number } | { stat: 'median' | 'p95'; min: number } | { stat: 'median' | 'p95'; maxRatio: number };
 
 export interface Metric {
   name: string;
