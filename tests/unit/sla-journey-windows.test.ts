@@ -5,8 +5,18 @@ import { gateSeconds, journeyWindowsAt } from '../../activities/sla/journey-wind
 import type { Objective } from '../../scenarios/lib/schema.ts';
 
 const objectives: Objective[] = [
-  { name: 'browse', description: 'shoppers browse', journey: { name: 'browse', minSuccessRate: 0.95, maxP95Ms: 500, windowSeconds: 10 } },
-  { name: 'slow', description: 'a rare journey', journey: { name: 'slow', minSuccessRate: 0.9, windowSeconds: 60 } },
+  {
+    name: 'browse',
+    description: 'shoppers browse',
+    journey: { name: 'browse', minSuccessRate: 0.95, maxP95Ms: 500, windowSeconds: 10 },
+    kubeState: { serviceReachable: { name: 'storefront', minPods: 1 } },
+  },
+  {
+    name: 'slow',
+    description: 'a rare journey',
+    journey: { name: 'slow', minSuccessRate: 0.9, windowSeconds: 60 },
+    kubeState: { serviceReachable: { name: 'reports', minPods: 1 } },
+  },
   { name: 'pods', description: 'pods ready', kubeState: { serviceReachable: { name: 'storefront', minPods: 1 } } },
 ];
 const rates = { browse: 2, slow: 0.25 };
