@@ -40,7 +40,7 @@ const READY_TIMEOUT_MS = 180_000;
 const HOLD_SECONDS = 30;
 const HOLD_POLL_MS = 2000;
 /** Concurrency levels stop at the first that fails, or when the next would start after this much of the run. */
-const CONCURRENCY_BUDGET_MS = 9 * 60_000;
+const CONCURRENCY_BUDGET_MS = 6 * 60_000;
 
 interface Session {
   id: string;
@@ -90,9 +90,16 @@ export const benchmark: Benchmark = {
         });
         const metrics: Metric[] = [];
         for (const { systemId, scenarioId } of SYSTEMS) {
-          metrics.push(
-            ...(await measureSystem(harness, library, { systemId, scenarioId, rounds, workDir, kubeconfig: infra.kubeconfig, log })),
-          );
+          const measured = await measureSystem(harness, library, {
+            systemId,
+            scenarioId,
+            rounds,
+            workDir,
+            kubeconfig: infra.kubeconfig,
+            log,
+          });
+          metrics.push(...measured.metrics);
+          notes.push(...measured.failures.map((failure) => `Failed: ${failure}`));
         }
         const concurrency = await measureConcurrency(harness, library, levels, log);
         metrics.push(...concurrency.metrics);
@@ -129,7 +136,7 @@ async function measureSystem(
   harness: Harness,
   library: Library,
   options: { systemId: string; scenarioId: string; rounds: number; workDir: string; kubeconfig: string; log: (m: string) => void },
-): Promise<Metric[]> {
+): Promise<{ metrics: Metric[]; failures: string[] }> {
   const { systemId, scenarioId, rounds, workDir, kubeconfig, log } = options;
   const system = library.systems.get(systemId);
   const scenario = library.scenarios.get(scenarioId);
@@ -143,48 +150,63 @@ async function measureSystem(
   const usage: SandboxUsage[] = [];
   const toRed: number[] = [];
   const toGreen: number[] = [];
+  const failures: string[] = [];
   // Round 0 warms up both sides (the images' first start from containerd's store, module loading) and is not counted.
   for (let round = 0; round <= rounds; round += 1) {
     const counted = round > 0;
-    const outcome = await sessionRound(harness, { systemId, scenarioId, solution, measureUsage: counted });
-    const directMs = await directRound(harness.kube, kubeconfig, manifestsFile);
+    // A round that fails is told in the notes and the next one runs: one bad round must not lose the others.
+    const outcome = await sessionRound(harness, { systemId, scenarioId, solution, measureUsage: counted }).catch((error: unknown) => {
+      failures.push(`${systemId} round ${round}: ${error instanceof Error ? error.message : String(error)}`);
+      return undefined;
+    });
+    const directMs = await directRound(harness.kube, kubeconfig, manifestsFile).catch((error: unknown) => {
+      failures.push(`${systemId} round ${round}, kubectl apply: ${error instanceof Error ? error.message : String(error)}`);
+      return undefined;
+    });
     if (!counted) continue;
+    if (directMs !== undefined) direct.push(directMs);
+    if (!outcome) continue;
     ready.push(outcome.readyMs);
     podsReady.push(outcome.podsReadyMs);
-    direct.push(directMs);
     if (outcome.usage) usage.push(outcome.usage);
-    toRed.push(outcome.faultToRedMs);
-    toGreen.push(outcome.fixToGreenMs);
+    if (outcome.faultToRedMs !== undefined) toRed.push(outcome.faultToRedMs);
+    if (outcome.fixToGreenMs !== undefined) toGreen.push(outcome.fixToGreenMs);
+    const s = (ms: number | undefined) => (ms === undefined ? '—' : `${(ms / 1000).toFixed(1)} s`);
     log(
-      `${systemId} round ${round}/${rounds}: ready ${(outcome.readyMs / 1000).toFixed(1)} s (pods Ready ${(outcome.podsReadyMs / 1000).toFixed(1)} s), ` +
-        `direct ${(directMs / 1000).toFixed(1)} s, fault → red ${(outcome.faultToRedMs / 1000).toFixed(1)} s, fix → green ${(outcome.fixToGreenMs / 1000).toFixed(1)} s`,
+      `${systemId} round ${round}/${rounds}: ready ${s(outcome.readyMs)} (pods Ready ${s(outcome.podsReadyMs)}), direct ${s(directMs)}, ` +
+        `fault → red ${s(outcome.faultToRedMs)}, fix → green ${s(outcome.fixToGreenMs)}`,
     );
   }
   const of = (name: string) => `${systemId}: ${name}`;
-  return [
-    metric(of('session ready (create → ready)'), 's', ready.map(seconds), {
-      baseline: { label: 'kubectl apply, all Ready', samples: direct.map(seconds) },
-      goal: { stat: 'p95', max: 10 },
-    }),
-    metric(of('create → sandbox pods all Ready'), 's', podsReady.map(seconds)),
-    metric(
-      of('RSS of the system (all its pods)'),
-      'MiB',
-      usage.map((u) => u.systemRssMiB),
-    ),
-    metric(
-      of('RSS of the load generator'),
-      'MiB',
-      usage.map((u) => u.loadGeneratorRssMiB),
-    ),
-    metric(
-      of('load generator CPU'),
-      '%',
-      usage.map((u) => u.loadGeneratorCpuPercent),
-    ),
-    metric(of(`fault → SLA red (${scenarioId})`), 's', toRed.map(seconds), { goal: { stat: 'p95', max: 10 } }),
-    metric(of('fix → SLA green'), 's', toGreen.map(seconds), { goal: { stat: 'p95', max: 10 } }),
-  ];
+  const metrics = [
+    ready.length > 0 &&
+      metric(of('session ready (create → ready)'), 's', ready.map(seconds), {
+        baseline: { label: 'kubectl apply, all Ready', samples: direct.map(seconds) },
+        goal: { stat: 'p95', max: 10 },
+      }),
+    podsReady.length > 0 && metric(of('create → sandbox pods all Ready'), 's', podsReady.map(seconds)),
+    usage.length > 0 &&
+      metric(
+        of('RSS of the system (all its pods)'),
+        'MiB',
+        usage.map((u) => u.systemRssMiB),
+      ),
+    usage.length > 0 &&
+      metric(
+        of('RSS of the load generator'),
+        'MiB',
+        usage.map((u) => u.loadGeneratorRssMiB),
+      ),
+    usage.length > 0 &&
+      metric(
+        of('load generator CPU'),
+        '%',
+        usage.map((u) => u.loadGeneratorCpuPercent),
+      ),
+    toRed.length > 0 && metric(of(`fault → SLA red (${scenarioId})`), 's', toRed.map(seconds), { goal: { stat: 'p95', max: 10 } }),
+    toGreen.length > 0 && metric(of('fix → SLA green'), 's', toGreen.map(seconds), { goal: { stat: 'p95', max: 10 } }),
+  ].filter((m): m is Metric => m !== false);
+  return { metrics, failures };
 }
 
 const seconds = (ms: number) => ms / 1000;
@@ -193,7 +215,7 @@ const seconds = (ms: number) => ms / 1000;
 async function sessionRound(
   harness: Harness,
   { systemId, scenarioId, solution, measureUsage }: { systemId: string; scenarioId: string; solution: string[]; measureUsage: boolean },
-): Promise<{ readyMs: number; podsReadyMs: number; usage?: SandboxUsage; faultToRedMs: number; fixToGreenMs: number }> {
+): Promise<{ readyMs: number; podsReadyMs: number; usage?: SandboxUsage; faultToRedMs?: number; fixToGreenMs?: number }> {
   const { app, kube, database } = harness;
   const started = Date.now();
   const session = await create(harness, systemId, scenarioId);
