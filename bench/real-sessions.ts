@@ -171,6 +171,8 @@ async function measureSystem(
     if (outcome.usage) usage.push(outcome.usage);
     if (outcome.faultToRedMs !== undefined) toRed.push(outcome.faultToRedMs);
     if (outcome.fixToGreenMs !== undefined) toGreen.push(outcome.fixToGreenMs);
+    if (outcome.greenBeforeFix)
+      failures.push(`${systemId} round ${round}: the SLA read green again before the fix; fix → green not counted`);
     const s = (ms: number | undefined) => (ms === undefined ? '—' : `${(ms / 1000).toFixed(1)} s`);
     log(
       `${systemId} round ${round}/${rounds}: ready ${s(outcome.readyMs)} (pods Ready ${s(outcome.podsReadyMs)}), direct ${s(directMs)}, ` +
@@ -215,7 +217,14 @@ const seconds = (ms: number) => ms / 1000;
 async function sessionRound(
   harness: Harness,
   { systemId, scenarioId, solution, measureUsage }: { systemId: string; scenarioId: string; solution: string[]; measureUsage: boolean },
-): Promise<{ readyMs: number; podsReadyMs: number; usage?: SandboxUsage; faultToRedMs?: number; fixToGreenMs?: number }> {
+): Promise<{
+  readyMs: number;
+  podsReadyMs: number;
+  usage?: SandboxUsage;
+  faultToRedMs?: number;
+  fixToGreenMs?: number;
+  greenBeforeFix?: boolean;
+}> {
   const { app, kube, database } = harness;
   const started = Date.now();
   const session = await create(harness, systemId, scenarioId);
@@ -252,13 +261,16 @@ async function sessionRound(
       if (!result.ok) throw new Error(`solution step failed through the gateway: ${command}\n${result.out}`);
     }
     const fixedAt = Date.now();
-    const greenAt = await firstReading(database.db, session.id, 'green', fixedAt, 120_000);
+    // Timed only from an SLA still not green when the fix landed (else the fix did not make it green).
+    const before = (await readSeries(database.db, session.id)).filter((sample) => sample.at.getTime() < fixedAt).at(-1);
+    const greenBeforeFix = before?.status === 'green';
+    const greenAt = greenBeforeFix ? undefined : await firstReading(database.db, session.id, 'green', fixedAt, 120_000);
     return {
       readyMs: readyAt - started,
       podsReadyMs: (podsReadyAt ?? readyAt) - started,
       ...(usage ? { usage } : {}),
       faultToRedMs: redAt - injectedAt,
-      fixToGreenMs: greenAt - fixedAt,
+      ...(greenAt === undefined ? { greenBeforeFix } : { fixToGreenMs: greenAt - fixedAt }),
     };
   } finally {
     await endAll(harness, [session]);
