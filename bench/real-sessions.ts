@@ -411,6 +411,7 @@ async function measureConcurrency(
     }
     held = n;
   }
-  metrics.push(metric('concurrent real sessions held with every SLA green', 'sessions', [held], { goal: { stat: 'median', min: 8 } }));
+  if (levels.length > 0)
+    metrics.push(metric('concurrent real sessions held with every SLA green', 'sessions', [held], { goal: { stat: 'median', min: 8 } }));
   return { metrics, notes };
 }
