@@ -26,6 +26,8 @@ import { predicatesHold } from './oracle/predicates.ts';
 import { kubeStateProvider } from './sla/kube-state.ts';
 import { pushSliSeries } from './sla/sumo/sli-series.ts';
 import type { StateLine } from './sla/sumo/state-lines.ts';
+import { journeyWindowsAt } from './sla/journey-windows.ts';
+import { firstGreenAt } from './sla/samples.ts';
 import { watch, type WatchProgress } from './sla/watch.ts';
 import { sweepSandboxes, type SweepResult } from './sweeper.ts';
 
@@ -195,11 +197,17 @@ export function createActivities({
     async watchSla(input: WatchSlaInput): Promise<{ status: SlaStatus; at: string }> {
       const context = Context.current();
       const objectives: Objective[] = input.objectives ?? system(input.systemId).system.spec.objectives;
+      const rates = Object.fromEntries(
+        (library.systems.get(input.systemId)?.system.spec.loadGenerator?.journeys ?? []).map((j) => [j.name, j.ratePerSecond]),
+      );
+      // The ready gate judges the last seconds of runs, later watches the runs since it (journey-windows.ts).
+      const healthySince = input.until === 'green' ? undefined : await firstGreenAt(db, input.sessionId);
       const oracle: Predicate[] = input.oracle ?? (input.scenarioId ? scenario(input.scenarioId).spec.oracle.predicates : []);
       return watch(input, {
         db,
         evaluator,
         objectives,
+        objectivesAt: (now) => journeyWindowsAt(objectives, { healthySince, now, rates }),
         oracleHolds: async () => predicatesHold(readOnce(await kubeFor(input.sessionId)), input.namespace, oracle),
         // A retried watch resumes from its last heartbeat, so the n-th transition keeps its event key.
         resumed: context.info.heartbeatDetails as WatchProgress | undefined,

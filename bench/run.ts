@@ -34,6 +34,7 @@ export const SUITE = [
   'sla-batching',
   'report-similarity',
   'verification-agreement',
+  'real-sessions',
 ];
 const BENCH_DIR = join(ROOT, 'bench');
 const RESULTS_DIR = join(BENCH_DIR, 'results');

@@ -49,7 +49,7 @@ export function loadGeneratorObjects(system: System, image = LOAD_GENERATOR_IMAG
                   { name: 'RETAIN_SECONDS', value: String(RETAIN_SECONDS) },
                 ],
                 ports: [{ name: 'http', containerPort: LOAD_GENERATOR_PORT }],
-                readinessProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 5 },
+                readinessProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 1 },
                 resources: { requests: { cpu: '20m', memory: '48Mi' }, limits: { cpu: '200m', memory: '128Mi' } },
                 securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
                 volumeMounts: [{ name: 'journeys', mountPath: '/etc/load-generator', readOnly: true }],

@@ -1,6 +1,6 @@
 // The SLA series in sla_samples: a row only when a reading changes: the status, an objective's status or value,
 // or one of its SLIs (success rate, latency, restarts…), so the charts get a point for every change they draw.
-import { desc, eq } from 'drizzle-orm';
+import { and, desc, eq } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
 import { slaSamples } from '../../db/schema.ts';
 import type { Objective } from '../../scenarios/lib/schema.ts';
@@ -61,6 +61,17 @@ export class SlaSeriesWriter {
 export async function readSeries(db: Database, sessionId: string) {
   const rows = await db.select().from(slaSamples).where(eq(slaSamples.sessionId, sessionId)).orderBy(slaSamples.id);
   return rows.map((row) => ({ ...row, objectives: row.objectives as ObjectiveResult[] }));
+}
+
+/** When the session's SLA first read green (its ready gate), epoch ms; undefined if it never has. */
+export async function firstGreenAt(db: Database, sessionId: string): Promise<number | undefined> {
+  const [row] = await db
+    .select({ at: slaSamples.at })
+    .from(slaSamples)
+    .where(and(eq(slaSamples.sessionId, sessionId), eq(slaSamples.status, 'green')))
+    .orderBy(slaSamples.id)
+    .limit(1);
+  return row?.at.getTime();
 }
 
 /** Error budget burned by a session between `start` and `end`, from its SLA series and objective weights. */

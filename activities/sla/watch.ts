@@ -29,6 +29,8 @@ export interface WatchEnvironment {
   db: Database;
   evaluator: SlaEvaluator;
   objectives: Objective[];
+  /** The objectives to judge a reading at `now` with, when they change over the watch (journey windows). */
+  objectivesAt?: (now: number) => Objective[];
   /** For `repaired`: the scenario's oracle holds (checked only while the SLA reads green). */
   oracleHolds: () => Promise<boolean>;
   resumed: WatchProgress | undefined;
@@ -64,7 +66,7 @@ export async function watch(input: WatchInput, env: WatchEnvironment): Promise<{
     let reading: SlaReading;
     try {
       reading = await env.evaluator.next(
-        { sessionId: input.sessionId, namespace: input.namespace, objectives: env.objectives },
+        { sessionId: input.sessionId, namespace: input.namespace, objectives: env.objectivesAt?.(Date.now()) ?? env.objectives },
         env.signal,
       );
     } finally {

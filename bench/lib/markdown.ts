@@ -21,6 +21,7 @@ export function verdict(metric: Metric): 'pass' | 'FAIL' | '—' {
   if (!goal) return '—';
   const value = summary[goal.stat];
   if ('max' in goal) return value <= goal.max ? 'pass' : 'FAIL';
+  if ('min' in goal) return value >= goal.min ? 'pass' : 'FAIL';
   // No baseline (only in hand-made files: metric() refuses it) means the goal cannot be shown to hold.
   if (!baseline) return 'FAIL';
   const times = ratio(value, baseline.summary[goal.stat]);
@@ -29,7 +30,9 @@ export function verdict(metric: Metric): 'pass' | 'FAIL' | '—' {
 }
 
 function goalCell(goal: Goal, unit: string): string {
-  return 'max' in goal ? `${goal.stat} ≤ ${withUnit(goal.max, unit)}` : `${goal.stat} ≤ ${goal.maxRatio.toFixed(2)}× baseline`;
+  if ('max' in goal) return `${goal.stat} ≤ ${withUnit(goal.max, unit)}`;
+  if ('min' in goal) return `${goal.stat} ≥ ${withUnit(goal.min, unit)}`;
+  return `${goal.stat} ≤ ${goal.maxRatio.toFixed(2)}× baseline`;
 }
 
 function row(metric: Metric): string {

@@ -6,10 +6,12 @@ import { summarize, type Summary } from './stats.ts';
 
 /**
  * A goal from issue #9, checked against one statistic of the measured samples: either an absolute bound
- * (`max`, in the metric's unit) or a bound relative to the baseline measured beside it (`maxRatio`: the
- * statistic ÷ the same statistic of the baseline, e.g. "gateway median ≤ 1.2 × direct median").
+ * (`max`, in the metric's unit; `min` for a goal of at least so much, e.g. "≥ 8 concurrent sessions") or a bound
+ * relative to the baseline measured beside it (`maxRatio`: the statistic ÷ the same statistic of the baseline,
+ * e.g. "gateway median ≤ 1.2 × direct median").
  */
-export type Goal = { stat: 'median' | 'p95'; max: number } | { stat: 'median' | 'p95'; maxRatio: number };
+export type Goal =
+  { stat: 'median' | 'p95'; max: number } | { stat: 'median' | 'p95'; min: number } | { stat: 'median' | 'p95'; maxRatio: number };
 
 export interface Metric {
   name: string;

@@ -116,3 +116,12 @@ describe('formatNumber', () => {
     expect(formatNumber(1234.5)).toBe('1235');
   });
 });
+
+describe('goals of at least so much (min)', () => {
+  it('passes at or above the bound, fails below it, and shows the goal as ≥', () => {
+    const held = metric('concurrent sessions held', 'sessions', [8], { goal: { stat: 'median', min: 8 } });
+    expect(verdict(held)).toBe('pass');
+    expect(renderBenchmarks([result({ metrics: [held] })])).toContain('| median ≥ 8.00 sessions | pass |');
+    expect(verdict(metric('concurrent sessions held', 'sessions', [6], { goal: { stat: 'median', min: 8 } }))).toBe('FAIL');
+  });
+});
