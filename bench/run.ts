@@ -33,6 +33,8 @@ export const SUITE = [
   'gateway-overhead',
   'sla-batching',
   'report-similarity',
+  'web-first-load',
+  'api-replicas',
 ];
 const BENCH_DIR = join(ROOT, 'bench');
 const RESULTS_DIR = join(BENCH_DIR, 'results');
