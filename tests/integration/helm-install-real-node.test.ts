@@ -56,7 +56,7 @@ describe('helm install on the real node', () => {
   const dir = mkdtempSync(join(tmpdir(), 'fl-helm-real-'));
   const adminDatabase = inject('databases').find((entry) => entry.name === 'postgres')!.url;
   const databaseName = `${release}_booth`;
-  const helm = (args: string[]) => run(requireTool('helm'), ['--kubeconfig', admin, ...args], { timeout: 400_000 });
+  const helm = (args: string[]) => run(requireTool('helm'), ['--kubeconfig', admin, ...args], { timeout: 600_000 });
   const admin$ = (args: string[]) => kubectl(admin, args);
   const { nodeIp } = REAL_NODE_NETWORK;
   const ports = { api: 0, gateway: 0, web: 0, worker: 0 };
@@ -142,7 +142,7 @@ describe('helm install on the real node', () => {
       'migrations.resources.requests.cpu': '20m',
     };
     const flags = Object.entries(values).flatMap(([key, value]) => ['--set', `${key}=${value}`]);
-    const installed = await helm(['install', release, CHART, '-n', namespace, '--wait', '--timeout', '360s', ...flags]);
+    const installed = await helm(['install', release, CHART, '-n', namespace, '--wait', '--timeout', '540s', ...flags]);
     expect(installed.stdout).toContain('STATUS: deployed');
 
     // The migration hook ran on the node, in the database of its own, and was deleted once it succeeded.
@@ -178,7 +178,7 @@ describe('helm install on the real node', () => {
     expect((await fetch(`http://${nodeIp}:${ports.api}/api/health`)).status).toBe(200);
     expect((await fetch(`http://${nodeIp}:${ports.worker}/healthz`)).status).toBe(200);
     expect((await fetch(`http://${nodeIp}:${ports.web}/healthz`)).status).toBe(200);
-  }, 600_000);
+  }, 720_000);
 
   it('plays a whole session through the installed API and gateway, with a real kubectl', async () => {
     // The built website serves its first page.
