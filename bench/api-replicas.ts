@@ -86,7 +86,6 @@ export const benchmark: Benchmark = {
     const samplers = services.apis.map((api) => sampleProcess(api.child.pid as number));
     const database = openDatabase(infra.databaseUrl, { maxConnections: 1 });
     let sessions: BenchSession[] = [];
-    const timeoutMs = 120_000 + n * 3_000;
     const readyWithinMs = quick ? 120_000 : 480_000;
     try {
       const creations = await Promise.allSettled(
