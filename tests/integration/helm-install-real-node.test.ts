@@ -52,8 +52,10 @@ async function imageConfig(archive: string): Promise<{ config: { User?: string; 
 // (with its gateway) turned Ready on the node's address; the worker pod crash-looped: it loads the session workflows
 // from the prebuilt bundle, then the publication worker bundles its own workflows (worker/publication-worker.ts) with
 // webpack at start, and that fails in the image ("Webpack finished with errors", from Cache.storeBuildDependencies;
-// a writable root filesystem fails the same). The first run had found the image missing scoring/ (fixed in sources).
-// Prebuilding the publication bundle too (npm run build) would remove webpack from the worker's start in the image.
+// a writable root filesystem fails the same; the image's own files bundle it fine outside a pod, as uid 10001 with
+// NODE_ENV=production, so the cause is in the pod's environment). The first run had found the image missing scoring/
+// (fixed in sources). Prebuilding the publication bundle too (npm run build) would take webpack out of the worker's
+// start in the image.
 describe.skip('helm install on the real node', () => {
   const admin = inject('kubeconfig');
   const kube = connectKube(admin);
