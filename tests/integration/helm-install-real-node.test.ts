@@ -47,6 +47,18 @@ async function imageConfig(archive: string): Promise<{ config: { User?: string; 
   return blob(at(manifest.config.digest));
 }
 
+describe('the failurelib image, built as CI builds it', () => {
+  it('builds (from the machine cache when unchanged), stays small, runs as a non-root user, and exposes its health ports', async () => {
+    await run('bash', [join(ROOT, 'infra/images/build.sh'), 'failurelib'], { timeout: 900_000 });
+    expect(statSync(IMAGE_ARCHIVE).size).toBeLessThan(IMAGE_MAX_BYTES);
+    const { config } = await imageConfig(IMAGE_ARCHIVE);
+    expect(config.User).toBe('10001:10001');
+    expect(config.Cmd).toEqual(['node', 'api/main.ts']);
+    // 3000 API (/api/health), 6443 gateway, 5173 website (/healthz), 9465 worker (/healthz).
+    expect(Object.keys(config.ExposedPorts ?? {}).sort()).toEqual(['3000/tcp', '5173/tcp', '6443/tcp', '9465/tcp']);
+  }, 960_000);
+});
+
 // Skipped until the image's worker starts in a pod. Run at 10:27 on 2026-12-03 (under the real node's flock): the image
 // built, the node imported it, the migration hook Job ran to completion on the node, and the website and the API
 // (with its gateway) turned Ready on the node's address; the worker pod crash-looped: it loads the session workflows
