@@ -35,6 +35,8 @@ export const SUITE = [
   'report-similarity',
   'verification-agreement',
   'real-sessions',
+  'web-first-load',
+  'api-replicas',
 ];
 const BENCH_DIR = join(ROOT, 'bench');
 const RESULTS_DIR = join(BENCH_DIR, 'results');

@@ -62,20 +62,24 @@ export async function startInfra({ dir, nodeCount }: { dir: string; nodeCount: n
 export interface Services {
   apiUrl: string;
   api: ManagedProcess;
+  /** Every API process (apiReplicas of them; the first is `api`), and their URLs. */
+  apis: ManagedProcess[];
+  apiUrls: string[];
   worker: ManagedProcess;
   taskQueue: string;
   stop(): Promise<void>;
 }
 
 /**
- * One API process and one worker process on a fresh task queue, ready to serve sessions (or, with
- * waitForWorker false, as soon as the API answers, as a stack that has just started).
+ * One API process (or `apiReplicas`, each with its own port and gateway port, as the Helm chart's replicas) and one
+ * worker process on a fresh task queue, ready to serve sessions (or, with waitForWorker false, as soon as the API
+ * answers, as a stack that has just started).
  */
 export async function startServices(
   infra: Infra,
   name: string,
   env: Record<string, string> = {},
-  { waitForWorker = true } = {},
+  { waitForWorker = true, apiReplicas = 1 } = {},
 ): Promise<Services> {
   const taskQueue = `bench-${name}-${randomUUID().slice(0, 8)}`;
   const apiPort = await freePort();
@@ -90,29 +94,42 @@ export async function startServices(
     LOG_LEVEL: 'warn',
     FL_HOLD_SECONDS: '2',
     FL_OPERATOR_TOKEN: `bench-${randomUUID()}`,
+    FL_GATEWAY_PORT: String(await freePort()),
     ...env,
   };
-  const start = (role: 'api' | 'worker') =>
-    startProcess(`${name}-${role}`, process.execPath, [`${role}/main.ts`], {
+  const start = (role: string, more: Record<string, string> = {}) =>
+    startProcess(`${name}-${role}`, process.execPath, [`${role.replace(/-\d+$/, '')}/main.ts`], {
       cwd: ROOT,
-      env: processEnv,
+      env: { ...processEnv, ...more },
       logFile: join(infra.logDir, `${name}-${role}.log`),
     });
   const worker = start('worker');
   const api = start('api');
+  const apis = [api];
+  const apiUrls = [`http://127.0.0.1:${apiPort}`];
   const stop = async () => {
-    await Promise.all([api.stop(), worker.stop()]);
+    await Promise.all([...apis.map((each) => each.stop()), worker.stop()]);
   };
+  const healthy = (url: string, process: ManagedProcess) =>
+    waitUntil('API', async () => (await fetch(`${url}/api/health`)).ok, { process, timeoutMs: 60_000, intervalMs: 250 });
   try {
-    const apiUrl = `http://127.0.0.1:${apiPort}`;
-    await waitUntil('API', async () => (await fetch(`${apiUrl}/api/health`)).ok, { process: api, timeoutMs: 60_000, intervalMs: 250 });
+    const apiUrl = apiUrls[0] as string;
+    await healthy(apiUrl, api);
+    // The others once the first has made the gateway's CA in the shared data dir, so they load the same one.
+    for (let replica = 2; replica <= apiReplicas; replica += 1) {
+      const port = await freePort();
+      const more = start(`api-${replica}`, { API_PORT: String(port), FL_GATEWAY_PORT: String(await freePort()) });
+      apis.push(more);
+      apiUrls.push(`http://127.0.0.1:${port}`);
+      await healthy(apiUrls.at(-1) as string, more);
+    }
     if (waitForWorker)
       await waitUntil('worker polling its task queue', () => hasPollers(infra.temporalAddress, taskQueue), {
         process: worker,
         timeoutMs: 60_000,
         intervalMs: 500,
       });
-    return { apiUrl, api, worker, taskQueue, stop };
+    return { apiUrl, api, apis, apiUrls, worker, taskQueue, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -6,7 +6,8 @@
 //
 // Installed with --no-hooks: the migration Job is a pre-install hook, and a pod on a kwok node never runs to
 // completion, so Helm would wait for it forever; the test database is migrated by the global setup instead, and
-// the Job itself is checked by tests/unit/helm-chart.test.ts. The images are not run here: see the test at the end.
+// the Job itself is checked by tests/unit/helm-chart.test.ts. The image is not run here: tests/integration/
+// helm-install-real-node.test.ts installs the chart on the real node, where the pods, hooks included, really run.
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -187,11 +188,4 @@ describe('helm install on the sim cluster', () => {
     const secrets = await admin$(['-n', namespace, 'get', 'secrets', '-o', 'name']);
     expect(secrets.out.split('\n').filter(Boolean).sort()).toEqual(['secret/failurelib-database', 'secret/failurelib-gateway-tls']);
   }, 180_000);
-
-  it.skip('installs the built image on the real node and plays a session through the installed website', () => {
-    // Waits for: the systems' images built here (the real node cannot pull nginx or redis, so a sandbox's pods
-    // would never run), and a Temporal and PostgreSQL reachable from the node's pod network (its guard drops pod
-    // traffic to anything but the node's DNS). Until then the image is built (infra/images/build.sh failurelib)
-    // and the chart is installed on the sim cluster's API server above.
-  });
 });

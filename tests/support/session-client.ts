@@ -4,14 +4,38 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { promisify } from 'node:util';
-import type { FastifyInstance } from 'fastify';
 import type { SessionDto } from '../../api/contract.ts';
 import { requireTool } from '../../infra/lib/tools.ts';
 import { statusOf, type Kube } from '../../cluster/kube.ts';
 
 const run = promisify(execFile);
 
-export async function createSession(app: FastifyInstance, body: Record<string, unknown> = {}) {
+/** What these helpers need of the API: Fastify's inject in the test's process, or the same over HTTP (httpApi). */
+export interface ApiClient {
+  inject(request: {
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+    url: string;
+    payload?: Record<string, unknown>;
+    headers?: Record<string, string>;
+  }): Promise<{ statusCode: number; body: string; json(): unknown }>;
+}
+
+/** An API served at `base` (http://host:port), reached over HTTP like the website reaches it. */
+export function httpApi(base: string): ApiClient {
+  return {
+    async inject({ method, url, payload, headers }) {
+      const response = await fetch(new URL(url, base), {
+        method,
+        headers: { ...(payload === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+        body: payload === undefined ? undefined : JSON.stringify(payload),
+      });
+      const body = await response.text();
+      return { statusCode: response.status, body, json: () => JSON.parse(body) as unknown };
+    },
+  };
+}
+
+export async function createSession(app: ApiClient, body: Record<string, unknown> = {}) {
   const response = await app.inject({
     method: 'POST',
     url: '/api/sessions',
@@ -27,19 +51,13 @@ export async function createSession(app: FastifyInstance, body: Record<string, u
   return response.json() as { id: string; participantToken: string; phase: string };
 }
 
-export async function getSession(app: FastifyInstance, id: string, token: string): Promise<SessionDto> {
+export async function getSession(app: ApiClient, id: string, token: string): Promise<SessionDto> {
   const response = await app.inject({ method: 'GET', url: `/api/sessions/${id}`, headers: { authorization: `Bearer ${token}` } });
   if (response.statusCode !== 200) throw new Error(`get session: ${response.statusCode} ${response.body}`);
   return response.json() as SessionDto;
 }
 
-export async function waitForPhase(
-  app: FastifyInstance,
-  id: string,
-  token: string,
-  phases: string[],
-  timeoutMs = 90_000,
-): Promise<SessionDto> {
+export async function waitForPhase(app: ApiClient, id: string, token: string, phases: string[], timeoutMs = 90_000): Promise<SessionDto> {
   const deadline = Date.now() + timeoutMs;
   let session = await getSession(app, id, token);
   while (!phases.includes(session.phase)) {
@@ -50,7 +68,7 @@ export async function waitForPhase(
   return session;
 }
 
-export async function participantKubeconfig(app: FastifyInstance, id: string, token: string): Promise<string> {
+export async function participantKubeconfig(app: ApiClient, id: string, token: string): Promise<string> {
   const response = await app.inject({
     method: 'GET',
     url: `/api/sessions/${id}/kubeconfig`,

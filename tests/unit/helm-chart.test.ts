@@ -193,6 +193,34 @@ describe('the Helm chart', () => {
     });
   });
 
+  it("runs on the nodes' own network when asked: each part listens on its node's address and port only", () => {
+    const onPods = render();
+    for (const part of ['web', 'api', 'worker'])
+      expect(find(onPods, 'Deployment', `fl-failurelib-${part}`).spec.template.spec.hostNetwork).toBeUndefined();
+    expect(envOf(find(onPods, 'Deployment', 'fl-failurelib-api'))).toMatchObject({
+      API_HOST: '0.0.0.0',
+      API_PORT: '3000',
+      FL_GATEWAY_PORT: '6443',
+    });
+
+    const onNodes = render({ hostNetwork: true, 'api.port': 31000, 'gateway.port': 31001, 'web.port': 31002, 'worker.metricsPort': 31003 });
+    const podIp = { fieldRef: { fieldPath: 'status.podIP' } };
+    const listening = {
+      api: [{ API_HOST: podIp, API_PORT: '31000', FL_GATEWAY_HOST: podIp, FL_GATEWAY_PORT: '31001' }, [31000, 31001]],
+      web: [{ WEB_HOST: podIp, WEB_PORT: '31002' }, [31002]],
+      worker: [{ FL_WORKER_METRICS_HOST: podIp, FL_WORKER_METRICS_PORT: '31003' }, [31003]],
+    } as const;
+    for (const [part, [env, ports]] of Object.entries(listening)) {
+      const deployment = find(onNodes, 'Deployment', `fl-failurelib-${part}`);
+      expect(deployment.spec.template.spec).toMatchObject({ hostNetwork: true, dnsPolicy: 'ClusterFirstWithHostNet' });
+      expect(envOf(deployment)).toMatchObject(env);
+      expect(container(deployment).ports.map((port: { containerPort: number }) => port.containerPort)).toEqual(ports);
+    }
+    expect(find(onNodes, 'Job', 'fl-failurelib-migrate').spec.template.spec.hostNetwork).toBe(true);
+    // Services keep their ports; they forward to the parts' named ports.
+    expect(find(onNodes, 'Service', 'fl-failurelib-api').spec.ports).toEqual([{ name: 'http', port: 3000, targetPort: 'http' }]);
+  });
+
   it('routes the website and the API on the public host, migrates before install and upgrade, and can be scraped', () => {
     const objects = render({ 'ingress.className': 'nginx', 'ingress.tlsSecret': 'site-tls', 'metrics.serviceMonitor.enabled': true });
     const ingress = find(objects, 'Ingress', 'fl-failurelib').spec;

@@ -3,7 +3,8 @@
 # tracked sources prepare.sh copies, as committed and as changed in the work tree.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../../.."
-paths=(package.json package-lock.json api activities cli cluster config db domain gateway lib scenarios worker workflows web)
+# The copied sources, and the whole website (its build is copied too).
+mapfile -t paths < <(grep -v '^#' infra/images/failurelib/sources | grep -v '^web/'; echo web)
 git ls-files -s -- "${paths[@]}"
 git diff HEAD -- "${paths[@]}"
 git ls-files --others --exclude-standard -- "${paths[@]}"

@@ -12,8 +12,8 @@ mkdir -p "$context/data" "$context/app"
 cd "$FL_ROOT"
 npm run --silent build
 # What the processes import: the production code and the library, never tests, bench or infra.
-git ls-files -z -- package.json package-lock.json api activities cli cluster config db domain gateway lib scenarios \
-  worker workflows web/package.json web/production-server.ts | xargs -0 cp --parents -t "$context/app"
+mapfile -t sources < <(grep -v '^#' infra/images/failurelib/sources)
+git ls-files -z -- "${sources[@]}" | xargs -0 cp --parents -t "$context/app"
 cp -r --parents web/build worker/build "$context/app"
 (cd "$context/app" && npm ci --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null)
 # Smaller: the Temporal core bridge ships prebuilt for five platforms (about 28 MB each); the image keeps this
@@ -28,6 +28,19 @@ find "$context/app/node_modules/@temporalio/core-bridge/releases" -mindepth 1 -m
     const path = `${entry.parentPath}/${entry.name}`;
     if (entry.isFile() && /\.(d\.[cm]?ts|map)$/.test(entry.name) && !keep.has(path)) rmSync(path);
   }')
+# Every relative import of the copied code resolves in the image (a folder missing from `sources` would only
+# show as ERR_MODULE_NOT_FOUND when a pod starts).
+(cd "$context/app" && node -e '
+  const { readdirSync, readFileSync, existsSync } = require("node:fs");
+  const { dirname, join } = require("node:path");
+  const missing = [];
+  for (const entry of readdirSync(".", { recursive: true, withFileTypes: true })) {
+    const path = join(entry.parentPath, entry.name);
+    if (!entry.isFile() || !/\.[cm]?ts$/.test(entry.name) || path.startsWith("node_modules")) continue;
+    for (const [, target] of readFileSync(path, "utf8").matchAll(/(?:from|import\()\s*["\x27](\.\.?\/[^"\x27]+)["\x27]/g))
+      if (!existsSync(join(dirname(path), target))) missing.push(`${path} imports ${target}`);
+  }
+  if (missing.length) { console.error(`not in the image (add to infra/images/failurelib/sources):\n${missing.join("\n")}`); process.exit(1); }')
 # The image's worker must run the prebuilt bundle: refuse to build one it would ignore.
 (cd "$context/app" && node --input-type=module -e '
   const { staleness, DEFAULT_WORKFLOW_BUNDLE } = await import("./worker/workflow-bundle.ts");

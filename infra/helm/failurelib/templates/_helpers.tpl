@@ -142,6 +142,10 @@ imagePullPolicy: {{ .Values.image.pullPolicy }}
 imagePullSecrets: {{ toYaml . | nindent 2 }}
 {{- end }}
 securityContext: {{ toYaml .Values.podSecurityContext | nindent 2 }}
+{{- if .Values.hostNetwork }}
+hostNetwork: true
+dnsPolicy: ClusterFirstWithHostNet
+{{- end }}
 {{- with .Values.nodeSelector }}
 nodeSelector: {{ toYaml . | nindent 2 }}
 {{- end }}
@@ -151,4 +155,13 @@ tolerations: {{ toYaml . | nindent 2 }}
 {{- with .Values.affinity }}
 affinity: {{ toYaml . | nindent 2 }}
 {{- end }}
+{{- end -}}
+
+{{/* Where a part listens, inside a flow mapping: every address of the pod, or on the node's network its address only. */}}
+{{- define "failurelib.listenHost" -}}
+{{- if .Values.hostNetwork -}}
+valueFrom: { fieldRef: { fieldPath: status.podIP } }
+{{- else -}}
+value: "0.0.0.0"
+{{- end -}}
 {{- end -}}
