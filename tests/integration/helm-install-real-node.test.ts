@@ -29,7 +29,8 @@ import { waitUntil } from '../../infra/lib/processes.ts';
 import { requireTool, ROOT, TOOLS_DIR } from '../../infra/lib/tools.ts';
 import { REAL_NODE_NETWORK } from '../../infra/real-node/config.ts';
 import type { RealNode } from '../../infra/real-node/node.ts';
-import { realNodeNamespaceAnnotations, sandboxLeftovers, startTestRealNode } from '../support/real-node.ts';
+import { sandboxLeftovers, startTestRealNode } from '../support/real-node.ts';
+import { placementMetadata } from '../../cluster/placement.ts';
 import { createSession, httpApi, kubectl, namespaceExists, participantKubeconfig, waitForPhase } from '../support/session-client.ts';
 
 const run = promisify(execFile);
@@ -99,7 +100,7 @@ describe.skip('helm install on the real node', () => {
 
     // The release's namespace sends its pods to the real node (no Pod Security label: hostNetwork is the point).
     expect((await admin$(['create', 'namespace', namespace])).ok).toBe(true);
-    const annotations = Object.entries(realNodeNamespaceAnnotations()).map(([key, value]) => `${key}=${value}`);
+    const annotations = Object.entries(placementMetadata('real').annotations).map(([key, value]) => `${key}=${value}`);
     expect((await admin$(['annotate', 'namespace', namespace, ...annotations])).ok).toBe(true);
     expect((await admin$(['-n', namespace, 'create', 'secret', 'generic', 'failurelib-database', `--from-literal=url=${url}`])).ok).toBe(
       true,
