@@ -38,7 +38,9 @@ async function kubectl(kubeconfig: string, args: string[], env: Record<string, s
  * everything printed up to the MODIFIED line that change produces, then stops kubectl. The initial list comes
  * from a plain list request: only the MODIFIED line proves an event came over the watch itself.
  */
-function watchUntilModified(kubeconfig: string, args: string[], change: () => Promise<void>): Promise<string> {
+/** Watches with kubectl until a MODIFIED event of `name` arrives (other objects' changes, such as a rollout still
+ * settling from an earlier test, may come first). */
+function watchUntilModified(kubeconfig: string, args: string[], name: string, change: () => Promise<void>): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(requireTool('kubectl'), ['--kubeconfig', kubeconfig, ...args, '--output-watch-events'], {
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -51,14 +53,14 @@ function watchUntilModified(kubeconfig: string, args: string[], change: () => Pr
       child.kill();
       reject(error);
     };
-    const timer = setTimeout(() => fail(new Error(`no MODIFIED event within 20 s: ${out} ${err}`)), 20_000);
+    const timer = setTimeout(() => fail(new Error(`no MODIFIED event of ${name} within 20 s: ${out} ${err}`)), 20_000);
     child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       if (!changed && out.split('\n').length > 2) {
         changed = true;
         change().catch(fail);
       }
-      if (/^MODIFIED .*\n/m.test(out)) {
+      if (new RegExp(`^MODIFIED +${name} .*\\n`, 'm').test(out)) {
         clearTimeout(timer);
         child.kill();
         resolve(out);
@@ -231,7 +233,7 @@ describe(`kube gateway on ${database?.name}`, () => {
 
   it('streams watches: the first event of kubectl get -w arrives and the watch is recorded', async () => {
     const touch = () => annotated(learn.kubeconfig, 'catalog');
-    const printed = await watchUntilModified(learn.kubeconfig, ['get', 'deployments', '-w'], touch);
+    const printed = await watchUntilModified(learn.kubeconfig, ['get', 'deployments', '-w'], 'catalog', touch);
     expect(printed).toMatch(/^MODIFIED +catalog /m);
     // A watch is recorded when it ends (kubectl was stopped after the event): give that write a moment.
     await vi.waitFor(
@@ -412,7 +414,7 @@ describe(`kube gateway on ${database?.name}`, () => {
       expect(shown.out).not.toContain('failurelib.dev/');
     }
     const touch = () => annotated(challenge.kubeconfig, 'storefront');
-    const watched = await watchUntilModified(challenge.kubeconfig, ['get', 'deployments', '-w', '--show-labels'], touch);
+    const watched = await watchUntilModified(challenge.kubeconfig, ['get', 'deployments', '-w', '--show-labels'], 'storefront', touch);
     expect(watched).toMatch(/^MODIFIED +storefront /m);
     expect(watched).not.toContain('failurelib.dev/');
     const learnLabels = await kubectl(learn.kubeconfig, ['get', 'deployment', 'storefront', '--show-labels']);
