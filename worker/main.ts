@@ -56,11 +56,17 @@ const metrics =
     : await startWorkerMetricsServer(config.workerMetricsHost, config.workerMetricsPort, () => worker.getState() === 'RUNNING');
 // Webhook deliveries of published reports: their own queue and bundle, stopped with the session worker.
 const publications = await createPublicationWorker({
-  temporalAddress: config.temporalAddress,
+  temporal: temporalConnectionOptions(config),
   namespace: config.temporalNamespace,
   taskQueue: config.publicationTaskQueue,
   db: database.db,
+  workflowBundle: config.workflowBundle,
 });
+Runtime.instance().logger.info(
+  publications.bundle.use === 'prebuilt'
+    ? `publication workflows from the prebuilt bundle ${publications.bundle.codePath}`
+    : `publication workflows bundled at start: ${publications.bundle.reason}`,
+);
 try {
   await Promise.all([worker.run().finally(() => publications.worker.shutdown()), publications.worker.run()]);
 } finally {

@@ -12,6 +12,13 @@ const ROOT = resolve(import.meta.dirname, '..');
 export const WORKFLOWS_PATH = join(ROOT, 'workflows/index.ts');
 /** Where `npm run build` writes the bundle; FL_WORKFLOW_BUNDLE names another file. */
 export const DEFAULT_WORKFLOW_BUNDLE = join(ROOT, 'worker/build/workflow-bundle.js');
+/** The publications' workflows (webhook deliveries): their own task queue, so their own bundle. */
+export const PUBLICATION_WORKFLOWS_PATH = join(ROOT, 'workflows/publications/deliver-webhook.ts');
+
+/** The publications' bundle lies next to the sessions' one: one build, one FL_WORKFLOW_BUNDLE. */
+export function publicationBundlePath(sessionBundlePath: string): string {
+  return join(dirname(sessionBundlePath), 'publication-bundle.js');
+}
 
 /** The bundler's own code shapes the bundle too: a bundle made by another @temporalio/worker is stale. */
 const BUNDLER_VERSION: string = (createRequire(import.meta.url)('@temporalio/worker/package.json') as { version: string }).version;

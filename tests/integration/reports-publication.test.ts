@@ -33,7 +33,7 @@ describe('publication of reports', () => {
       env: { WEB_ORIGIN: 'http://web.test' },
     });
     ({ worker, connection: workerConnection } = await createPublicationWorker({
-      temporalAddress: inject('temporalAddress'),
+      temporal: { address: inject('temporalAddress') },
       namespace: 'default',
       taskQueue,
       db: harness.database.db,

@@ -7,7 +7,13 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startProcess, waitUntil, type ManagedProcess } from '../../infra/lib/processes.ts';
 import { ROOT } from '../../infra/lib/tools.ts';
-import { buildWorkflowBundle, manifestPath, type BundleManifest } from '../../worker/workflow-bundle.ts';
+import {
+  PUBLICATION_WORKFLOWS_PATH,
+  buildWorkflowBundle,
+  manifestPath,
+  publicationBundlePath,
+  type BundleManifest,
+} from '../../worker/workflow-bundle.ts';
 import { startHarness, type Harness } from '../support/session-harness.ts';
 import { createSession, waitForPhase } from '../support/session-client.ts';
 
@@ -27,6 +33,7 @@ describe('the worker and its prebuilt workflow bundle', () => {
       externalWorkerTaskQueue: taskQueue,
     });
     await buildWorkflowBundle(fresh);
+    await buildWorkflowBundle(publicationBundlePath(fresh), PUBLICATION_WORKFLOWS_PATH);
   });
   afterEach(async () => {
     await worker?.stop();
@@ -82,9 +89,13 @@ describe('the worker and its prebuilt workflow bundle', () => {
     await waitForPhase(harness.app, id, token, ['abandoned'], 120_000);
   }
 
-  it('runs sessions from a fresh prebuilt bundle', async () => {
+  it('runs sessions from a fresh prebuilt bundle, and publications from the one beside it (no webpack at start)', async () => {
     worker = startWorker(fresh, 'fresh');
     await logSays(worker, new RegExp(`workflows from the prebuilt bundle ${fresh.replace(/[.]/g, '\\.')}`));
+    await logSays(
+      worker,
+      new RegExp(`publication workflows from the prebuilt bundle ${publicationBundlePath(fresh).replace(/[.]/g, '\\.')}`),
+    );
     await sessionGetsReady();
   });
 

@@ -23,7 +23,8 @@ find "$context/app/node_modules/@temporalio/core-bridge/releases" -mindepth 1 -m
   -exec rm -rf {} +
 (cd "$context/app" && node -e '
   const { readdirSync, readFileSync, rmSync } = require("node:fs");
-  const keep = new Set(Object.keys(JSON.parse(readFileSync("worker/build/workflow-bundle.manifest.json", "utf8")).files));
+  const manifests = ["workflow-bundle", "publication-bundle"].map((name) => `worker/build/${name}.manifest.json`);
+  const keep = new Set(manifests.flatMap((file) => Object.keys(JSON.parse(readFileSync(file, "utf8")).files)));
   for (const entry of readdirSync("node_modules", { recursive: true, withFileTypes: true })) {
     const path = `${entry.parentPath}/${entry.name}`;
     if (entry.isFile() && /\.(d\.[cm]?ts|map)$/.test(entry.name) && !keep.has(path)) rmSync(path);
@@ -41,8 +42,11 @@ find "$context/app/node_modules/@temporalio/core-bridge/releases" -mindepth 1 -m
       if (!existsSync(join(dirname(path), target))) missing.push(`${path} imports ${target}`);
   }
   if (missing.length) { console.error(`not in the image (add to infra/images/failurelib/sources):\n${missing.join("\n")}`); process.exit(1); }')
-# The image's worker must run the prebuilt bundle: refuse to build one it would ignore.
+# The image's worker must run the prebuilt bundles (webpack at start fails in a pod): refuse to build one it would
+# ignore.
 (cd "$context/app" && node --input-type=module -e '
-  const { staleness, DEFAULT_WORKFLOW_BUNDLE } = await import("./worker/workflow-bundle.ts");
-  const stale = staleness(DEFAULT_WORKFLOW_BUNDLE);
-  if (stale) { console.error(`the image would not use the prebuilt workflow bundle: ${stale}`); process.exit(1); }')
+  const { staleness, DEFAULT_WORKFLOW_BUNDLE, PUBLICATION_WORKFLOWS_PATH, publicationBundlePath } = await import("./worker/workflow-bundle.ts");
+  for (const [codePath, workflowsPath] of [[DEFAULT_WORKFLOW_BUNDLE], [publicationBundlePath(DEFAULT_WORKFLOW_BUNDLE), PUBLICATION_WORKFLOWS_PATH]]) {
+    const stale = staleness(codePath, workflowsPath);
+    if (stale) { console.error(`the image would not use the prebuilt bundle ${codePath}: ${stale}`); process.exit(1); }
+  }')
