@@ -178,6 +178,9 @@ export interface ReportEnvironment {
   components: string[];
 }
 
+/** GIN index storage: entries go straight into the index instead of a pending list merged later. */
+const GIN_DIRECT = { fastupdate: false };
+
 /**
  * What people report: the required fields (what failed, impact, detection, environment, timeline, trigger),
  * the optional ones, and what review added (tags, the scenario that reproduces it, the report it duplicates).
@@ -237,11 +240,15 @@ export const reports = pgTable(
   (table) => [
     uniqueIndex('reports_idempotency_idx').on(table.idempotencyKey),
     index('reports_status_idx').on(table.status, table.createdAt),
-    index('reports_search_idx').using('gin', table.search),
-    index('reports_title_trgm_idx').using('gin', sql`${table.title} gin_trgm_ops`),
-    index('reports_tags_idx').using('gin', table.tags),
-    index('reports_components_idx').using('gin', table.components),
-    index('reports_behaviour_idx').using('gin', table.behaviour),
+    // The GIN indexes similarity searches take no pending list (fastupdate off): reports are written one at a time,
+    // and without autovacuum (PGlite has none) every search would scan the list of entries not yet merged.
+    index('reports_search_idx').using('gin', table.search).with(GIN_DIRECT),
+    // GiST, not GIN: it returns the nearest titles first (`<->`), where GIN's trigram counts let most short titles
+    // through to be rechecked. 256-byte signatures (default 12) keep the inner pages telling titles apart.
+    index('reports_title_trgm_idx').using('gist', sql`${table.title} gist_trgm_ops(siglen=256)`),
+    index('reports_tags_idx').using('gin', table.tags).with(GIN_DIRECT),
+    index('reports_components_idx').using('gin', table.components).with(GIN_DIRECT),
+    index('reports_behaviour_idx').using('gin', table.behaviour).with(GIN_DIRECT),
   ],
 );
 

@@ -96,8 +96,10 @@ export async function similarTo(
       union
       (select 'report'::text as kind, r.id, r.title, r.tags, r.components, r.behaviour, r.search
        from reports r, q
-       where r.id <> q.id and r.status in ('published', 'submitted') and r.title % q.title
-       order by similarity(r.title, q.title) desc limit 50)
+       where r.id <> q.id and r.status in ('published', 'submitted') and r.title % (select title from q)
+       -- Nearest titles first, read in that order from the GiST trigram index (a subquery: the index orders by a
+       -- value known when the scan starts, not by a column of a joined row).
+       order by r.title <-> (select title from q) limit 50)
       union
       (select 'report'::text as kind, r.id, r.title, r.tags, r.components, r.behaviour, r.search
        from reports r, q
