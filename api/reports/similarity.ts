@@ -79,11 +79,17 @@ export async function similarTo(
           to_tsquery('simple', nullif(array_to_string(array(
             select quote_literal(x) from unnest(t.terms) x where not exists (select from common c where c.term = x)), ' | '), '')),
           case when cardinality(t.terms) = 0 then null::tsquery
-            else to_tsquery('simple', array_to_string(array(select quote_literal(x) from unnest(t.terms) x), ' | ')) end) as rare_query
+            else to_tsquery('simple', array_to_string(array(select quote_literal(x) from unnest(t.terms) x), ' | ')) end) as rare_query,
+        -- Components and behaviour tokens as they are (the tsquery input, unlike to_tsquery, does not split them).
+        case when cardinality(t.components) = 0 then null::tsquery
+          else array_to_string(array(select quote_literal(x) from unnest(t.components) x), ' | ')::tsquery end as components_query,
+        case when cardinality(t.behaviour) = 0 then null::tsquery
+          else array_to_string(array(select quote_literal(x) from unnest(t.behaviour) x), ' | ')::tsquery end as behaviour_query
       from target t
     ), candidates as (
       -- The 50 best reports by the rank of their telling words first (found through the full-text index), then
-      -- reports sharing a component, a similar title or behaviour: only these are scored in full.
+      -- the 50 sharing the most components, the 50 nearest titles and the 50 sharing the most behaviour, each found
+      -- through its index: only these are scored in full.
       (select 'report'::text as kind, r.id, r.title, r.tags, r.components, r.behaviour, r.search
        from reports r, q
        where r.id <> q.id and r.status in ('published', 'submitted') and r.search @@ q.rare_query
@@ -92,7 +98,9 @@ export async function similarTo(
       (select 'report'::text as kind, r.id, r.title, r.tags, r.components, r.behaviour, r.search
        from reports r, q
        where r.id <> q.id and r.status in ('published', 'submitted') and r.components && q.components
-       order by similarity(r.title, q.title) desc limit 50)
+       -- The most components shared, then the fewest others (ts_rank of unweighted tokens grows with the number
+       -- shared, computed without a subquery per row).
+       order by ts_rank(array_to_tsvector(r.components), q.components_query) desc, cardinality(r.components) limit 50)
       union
       (select 'report'::text as kind, r.id, r.title, r.tags, r.components, r.behaviour, r.search
        from reports r, q
@@ -104,7 +112,8 @@ export async function similarTo(
       (select 'report'::text as kind, r.id, r.title, r.tags, r.components, r.behaviour, r.search
        from reports r, q
        where r.id <> q.id and r.status in ('published', 'submitted') and r.behaviour && q.behaviour
-       order by cardinality(array(select unnest(r.behaviour) intersect select unnest(q.behaviour))) desc limit 50)
+       -- The most behaviour shared.
+       order by ts_rank(array_to_tsvector(r.behaviour), q.behaviour_query) desc limit 50)
       union all
       select 'scenario', s.id, s.title, s.tags, s.components, s.behaviour, s.search
       from scenario_documents s, q
