@@ -3,7 +3,7 @@
 // taxonomy tags and components, and, where the report has a behaviour signature (a linked session or scenario, or
 // remediations), the overlap of behaviour (api/reports/behaviour.ts). Each result says why (shared tags, terms,
 // components, behaviour).
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
 import { describeShared } from '../../domain/behaviour-signature.ts';
 import { LAYERS, SYMPTOMS, TRIGGERS } from '../../domain/report-terms.ts';
@@ -30,6 +30,16 @@ interface SimilarRow extends Record<string, unknown> {
   shared_terms: string[];
   shared_components: string[];
   shared_behaviour: string[];
+}
+
+/**
+ * |a ∩ b| / |a ∪ b| of two text arrays taken as sets, by C functions (array_to_tsvector drops repeats; it refuses '',
+ * left out) rather than a set-operation subquery per candidate.
+ */
+function overlap(a: SQL, b: SQL): SQL {
+  const size = (x: SQL) => sql`length(array_to_tsvector(array_remove(${x}, '')))`;
+  const union = size(sql`${a} || ${b}`);
+  return sql`(${size(a)} + ${size(b)} - ${union})::float8 / greatest(${union}, 1)`;
 }
 
 /**
@@ -100,7 +110,7 @@ export async function similarTo(
        where r.id <> q.id and r.status in ('published', 'submitted') and r.components && q.components
        -- The most components shared, then the fewest others (ts_rank of unweighted tokens grows with the number
        -- shared, computed without a subquery per row).
-       order by ts_rank(array_to_tsvector(r.components), q.components_query) desc, cardinality(r.components) limit 50)
+       order by ts_rank(array_to_tsvector(array_remove(r.components, '')), q.components_query) desc, cardinality(r.components) limit 50)
       union
       (select 'report'::text as kind, r.id, r.title, r.tags, r.components, r.behaviour, r.search
        from reports r, q
@@ -113,39 +123,30 @@ export async function similarTo(
        from reports r, q
        where r.id <> q.id and r.status in ('published', 'submitted') and r.behaviour && q.behaviour
        -- The most behaviour shared.
-       order by ts_rank(array_to_tsvector(r.behaviour), q.behaviour_query) desc limit 50)
+       order by ts_rank(array_to_tsvector(array_remove(r.behaviour, '')), q.behaviour_query) desc limit 50)
       union all
       select 'scenario', s.id, s.title, s.tags, s.components, s.behaviour, s.search
       from scenario_documents s, q
       where s.search @@ q.query or s.components && q.components or s.tags && q.tags or s.behaviour && q.behaviour
-    ), scored as (
-      select c.kind, c.id, c.title, c.search,
-        coalesce(ts_rank(c.search, q.query, 32), 0) as text_score,
-        similarity(c.title, q.title) as title_score,
-        array(select unnest(c.tags) intersect select unnest(q.tags)) as shared_tags,
-        cardinality(array(select unnest(c.tags) union select unnest(q.tags))) as all_tags,
-        array(select unnest(c.components) intersect select unnest(q.components)) as shared_components,
-        cardinality(array(select unnest(c.components) union select unnest(q.components))) as all_components,
-        array(select unnest(c.behaviour) intersect select unnest(q.behaviour) order by 1) as shared_behaviour,
-        cardinality(array(select unnest(c.behaviour) union select unnest(q.behaviour))) as all_behaviour,
-        q.terms
-      from candidates c, q
     ), ranked as (
-      select s.*,
-        (${w.text}::float8 * 2 * text_score
-          + ${w.title}::float8 * title_score
-          + ${w.tags}::float8 * cardinality(shared_tags)::float8 / greatest(all_tags, 1)
-          + ${w.components}::float8 * cardinality(shared_components)::float8 / greatest(all_components, 1)
-          + ${w.behaviour}::float8 * cardinality(shared_behaviour)::float8 / greatest(all_behaviour, 1))::float8 as score
-      from scored s
+      select c.kind, c.id, c.title, c.search, c.tags, c.components, c.behaviour,
+        (${w.text}::float8 * 2 * coalesce(ts_rank(c.search, q.query, 32), 0)
+          + ${w.title}::float8 * similarity(c.title, q.title)
+          + ${w.tags}::float8 * ${overlap(sql`c.tags`, sql`q.tags`)}
+          + ${w.components}::float8 * ${overlap(sql`c.components`, sql`q.components`)}
+          + ${w.behaviour}::float8 * ${overlap(sql`c.behaviour`, sql`q.behaviour`)})::float8 as score
+      from candidates c, q
       order by score desc, id
       limit ${limit}
     )
-    -- The shared words are spelled out for the few shown only.
-    select kind, id, title, shared_tags, shared_components, shared_behaviour, score,
-      array(select x from unnest(tsvector_to_array(r.search)) x where x = any(r.terms) order by length(x) desc limit 6) as shared_terms
-    from ranked r
-    order by score desc, id`);
+    -- What is shared is spelled out for the few shown only.
+    select r.kind, r.id, r.title, r.score,
+      array(select unnest(r.tags) intersect select unnest(q.tags)) as shared_tags,
+      array(select unnest(r.components) intersect select unnest(q.components)) as shared_components,
+      array(select unnest(r.behaviour) intersect select unnest(q.behaviour) order by 1) as shared_behaviour,
+      array(select x from unnest(tsvector_to_array(r.search)) x where x = any(q.terms) order by length(x) desc limit 6) as shared_terms
+    from ranked r, q
+    order by r.score desc, r.id`);
   return rows.map((row) => ({
     kind: row.kind,
     id: row.id,
