@@ -7,15 +7,14 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { minimalReport, OPERATOR, REVIEWER } from '../support/reports-harness.ts';
 import { startHarness, type Harness } from '../support/session-harness.ts';
-import { runPublicationWorker, startWebhookReceiver, type Received } from '../support/webhook-receiver.ts';
+import { startWebhooks, type Received } from '../support/webhook-receiver.ts';
 
 const SECRET = 'a-subscriber-secret-of-some-length';
 const TAGS = ['workload-spec', 'unavailable', 'change'];
 
 describe('publication of verified remediations', () => {
   let harness: Harness;
-  let worker: Awaited<ReturnType<typeof runPublicationWorker>>;
-  let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
+  let webhooks: Awaited<ReturnType<typeof startWebhooks>>;
   let receiverUrl: string;
   let received: Received[];
 
@@ -29,15 +28,15 @@ describe('publication of verified remediations', () => {
       publicationTaskQueue: taskQueue,
       env: { FL_REVIEWER_TOKEN: 'reviewer-test-token', FL_VERIFY_TIME_LIMIT_SECONDS: '40', WEB_ORIGIN: 'http://web.test' },
     });
-    worker = await runPublicationWorker(inject('temporalAddress'), taskQueue, harness.database.db);
     // Fails the first attempt of every delivery (a receiver having a bad moment), then accepts.
-    receiver = await startWebhookReceiver(({ delivery }, before) => (before.some((r) => r.delivery === delivery) ? 200 : 503));
-    ({ received, url: receiverUrl } = receiver);
+    webhooks = await startWebhooks(inject('temporalAddress'), taskQueue, harness.database.db, ({ delivery }, before) =>
+      before.some((r) => r.delivery === delivery) ? 200 : 503,
+    );
+    ({ received, url: receiverUrl } = webhooks);
   });
 
   afterAll(async () => {
-    await worker?.close();
-    await receiver?.close();
+    await webhooks?.close();
     await harness?.close();
   });
 

@@ -6,14 +6,13 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { reviewReport } from '../../api/reports/report-store.ts';
 import { atomEntries, atomProblems } from '../support/atom.ts';
 import { minimalReport, OPERATOR, REVIEWER, startReportsHarness, type ReportsHarness } from '../support/reports-harness.ts';
-import { runPublicationWorker, startWebhookReceiver, type Received } from '../support/webhook-receiver.ts';
+import { startWebhooks, type Received } from '../support/webhook-receiver.ts';
 
 const SECRET = 'a-subscriber-secret-of-some-length';
 
 describe('publication of reports', () => {
   let harness: ReportsHarness;
-  let worker: Awaited<ReturnType<typeof runPublicationWorker>>;
-  let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
+  let webhooks: Awaited<ReturnType<typeof startWebhooks>>;
   let receiverUrl: string;
   let received: Received[];
 
@@ -26,16 +25,16 @@ describe('publication of reports', () => {
       publicationTaskQueue: taskQueue,
       env: { WEB_ORIGIN: 'http://web.test' },
     });
-    worker = await runPublicationWorker(inject('temporalAddress'), taskQueue, harness.database.db);
     // Fails the first two deliveries (a receiver having a bad minute), then accepts.
-    receiver = await startWebhookReceiver((_request, before) => (before.length < 2 ? 503 : 200));
-    ({ received } = receiver);
-    receiverUrl = `${receiver.url}/hook`;
+    webhooks = await startWebhooks(inject('temporalAddress'), taskQueue, harness.database.db, (_request, before) =>
+      before.length < 2 ? 503 : 200,
+    );
+    ({ received } = webhooks);
+    receiverUrl = `${webhooks.url}/hook`;
   });
 
   afterAll(async () => {
-    await worker?.close();
-    await receiver?.close();
+    await webhooks?.close();
     await harness?.close();
   });
 

@@ -14,7 +14,7 @@ export interface Received {
 }
 
 /** Runs the publication worker (deliverWebhook) on `taskQueue` until close. */
-export async function runPublicationWorker(temporalAddress: string, taskQueue: string, db: Database) {
+async function runPublicationWorker(temporalAddress: string, taskQueue: string, db: Database) {
   const { worker, connection } = await createPublicationWorker({
     temporal: { address: temporalAddress },
     namespace: 'default',
@@ -59,5 +59,24 @@ export async function startWebhookReceiver(statusFor: (request: Omit<Received, '
         // The worker's fetch keeps connections alive.
         server.closeAllConnections();
       }),
+  };
+}
+
+/** The publication worker on `taskQueue` and a receiver (see startWebhookReceiver), closed together. */
+export async function startWebhooks(
+  temporalAddress: string,
+  taskQueue: string,
+  db: Database,
+  statusFor: Parameters<typeof startWebhookReceiver>[0],
+) {
+  const worker = await runPublicationWorker(temporalAddress, taskQueue, db);
+  const receiver = await startWebhookReceiver(statusFor);
+  return {
+    url: receiver.url,
+    received: receiver.received,
+    async close() {
+      await worker.close();
+      await receiver.close();
+    },
   };
 }
