@@ -5,6 +5,7 @@
 // nothing again; a report published again tells a new subscriber about its verified remediation, the old one nothing.
 import { createHmac, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { recordHistory } from '../support/record-history.ts';
 import { minimalReport, OPERATOR, REVIEWER } from '../support/reports-harness.ts';
 import { startHarness, type Harness } from '../support/session-harness.ts';
 import { startWebhooks, type Received } from '../support/webhook-receiver.ts';
@@ -59,12 +60,13 @@ describe('publication of verified remediations', () => {
     received.filter((r) => r.path === path && r.status === 200).map((r) => ({ ...r, payload: JSON.parse(r.body) as { type: string } }));
   const remediationStatus = async (id: string) =>
     ((await harness.app.inject({ method: 'GET', url: `/api/remediations/${id}` })).json() as { status: string }).status;
-  async function verified(reportId: string, remediationId: string) {
+  async function verified(reportId: string, remediationId: string, history?: string) {
     const started = await post(`/api/reports/${reportId}/remediations/${remediationId}/verify`, {}, REVIEWER);
     expect(started.statusCode, started.body).toBe(202);
     const { workflowId } = started.json() as { workflowId: string };
     // The workflow's end: the verdict recorded and its publications dispatched.
     await harness.temporal.workflow.getHandle(workflowId).result();
+    if (history) recordHistory(inject('temporalAddress'), workflowId, history);
     expect(await remediationStatus(remediationId)).toBe('verified');
   }
 
@@ -89,7 +91,8 @@ describe('publication of verified remediations', () => {
     });
     expect(added.statusCode, added.body).toBe(201);
     const { id: remediationId } = added.json() as { id: string };
-    await verified(reportId, remediationId);
+    // The replay test's history of a verification that published (the dispatchPublications branch).
+    await verified(reportId, remediationId, 'verify-remediation-v2-verified-published');
 
     await expect.poll(() => accepted('/first').length, { timeout: 60_000, interval: 250 }).toBe(2);
     const delivered = accepted('/first').find((r) => r.payload.type === 'remediation.verified')!;
