@@ -46,6 +46,9 @@ export interface ActivityDeps {
   /** Where sandboxes live (CLUSTER_DRIVER); default: a namespace per session on `kube` (the `sim` driver). Every
    * call into a session's sandbox goes through its kubeFor: a cluster-per-session driver has one cluster each. */
   driver?: ClusterDriver;
+  /** Where verified remediations of published reports are published to webhook subscribers (the web origin of
+   * their links, the publications' task queue); undefined: they are not. */
+  publications?: { webOrigin: string; taskQueue: string };
 }
 
 const NO_SUMO: MonitoringDeps['sumo'] = {

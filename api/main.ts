@@ -36,7 +36,13 @@ const library = loadLibrary(config.scenariosDir);
 // Similarity reads the scenarios and tag rules from the database; the seed reports give it something to find.
 await syncReportLibrary(database.db, library);
 const temporal = new Client({ connection, namespace: config.temporalNamespace });
-const publications = createPublications({ db: database.db, temporal, taskQueue: config.publicationTaskQueue, webOrigin: config.webOrigin });
+const publications = createPublications({
+  db: database.db,
+  temporal,
+  taskQueue: config.publicationTaskQueue,
+  webOrigin: config.webOrigin,
+  library,
+});
 // The outbox: deliveries committed with a publication whose workflow never started (a crash in between) start now.
 const resumed = await publications.dispatch();
 if (resumed > 0) logger.info({ resumed }, 'webhook deliveries resumed from the outbox');

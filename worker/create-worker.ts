@@ -54,7 +54,12 @@ export async function createSessionWorker({
     activities: {
       ...createActivities(deps),
       // Remediation verification drives a headless session in the same sandboxes.
-      ...createVerificationActivities({ db: deps.db, kubeFor: (deps.driver ?? createClusterDriver('sim', deps.kube)).kubeFor }),
+      // A remediation turning verified is published to webhook subscribers (deliveries on the publications' queue).
+      ...createVerificationActivities({
+        db: deps.db,
+        kubeFor: (deps.driver ?? createClusterDriver('sim', deps.kube)).kubeFor,
+        publish: deps.publications && { library: deps.library, ...deps.publications },
+      }),
     },
     interceptors: { activity: [countActivities] },
     maxConcurrentActivityTaskExecutions: 500,

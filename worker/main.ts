@@ -40,6 +40,7 @@ const { worker, connection, bundle } = await createSessionWorker({
     slaEvaluator,
     sumo: config.sla.sumo,
     driver,
+    publications: { webOrigin: config.webOrigin, taskQueue: config.publicationTaskQueue },
   },
 });
 Runtime.instance().logger.info(

@@ -1,8 +1,10 @@
 // verifyRemediation: plays a headless session of the report's scenario (the scenarioSession workflow as a child,
 // visible in the Temporal UI like any session) with the remediation's commands as the solution. `verified` when the
 // session completes (SLA green and the oracle holding), `refuted` with the reason otherwise; the session is the
-// evidence. Deterministic: only @temporalio/workflow and types.
-import { proxyActivities, setCurrentDetails, startChild } from '@temporalio/workflow';
+// evidence. A verified remediation of a published report is then published to webhook subscribers (its deliveries
+// written with the verdict, their deliverWebhook workflows started by an activity). Deterministic: only
+// @temporalio/workflow and types.
+import { patched, proxyActivities, setCurrentDetails, startChild } from '@temporalio/workflow';
 import type { VerificationActivities } from '../activities/verification/verification-activities.ts';
 import { scenarioSession } from './scenario-session.ts';
 import type { CommandOutput, VerificationInput, VerificationVerdict } from './types.ts';
@@ -53,7 +55,10 @@ export async function verifyRemediation(input: VerificationInput): Promise<Verif
     };
   else verdict = { status: 'refuted', reason: `the session ended ${state.phase}${state.failure ? `: ${state.failure}` : ''}${failedNote}` };
   const result: VerificationVerdict = { ...verdict, sessionId: plan.sessionId, commands: commands ?? [] };
-  await quick.recordVerification({ remediationId: input.remediationId, verdict: result });
+  // A worker of the previous version returned nothing here (no deliveries written).
+  const publications: string[] | undefined = await quick.recordVerification({ remediationId: input.remediationId, verdict: result });
+  // Histories recorded before publication have no marker here: they replay without the dispatch.
+  if (patched('publish-verified-remediation') && publications && publications.length > 0) await quick.dispatchPublications(publications);
   setCurrentDetails(`**${result.status}**: ${result.reason}`);
   return result;
 }

@@ -1,7 +1,9 @@
 // Verifying a remediation: its kubectl commands are the participant's solution in a headless session of the
 // report's scenario. Once the session is ready this starts it, waits until the fault is in (running), and runs the
 // commands with the participant's own namespace-scoped credentials, as `failurelib run --solve` does. The session
-// workflow judges the repair (SLA green and the oracle holding); the verdict is stored on the remediation.
+// workflow judges the repair (SLA green and the oracle holding); the verdict is stored on the remediation. A remediation
+// of a published report turning verified is published to webhook subscribers: its deliveries are written with the
+// verdict (the outbox), and started by dispatchPublications.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,28 +16,44 @@ import type { Kube } from '../../cluster/kube.ts';
 import { renderKubeconfig } from '../../cluster/kubeconfig.ts';
 import { issueParticipantToken } from '../../cluster/sandbox.ts';
 import type { Database } from '../../db/client.ts';
+import { dispatchDeliveries, enqueueRemediationVerified } from '../../db/publications.ts';
 import { remediations, remediationVerifications, reportAudit, sessions } from '../../db/schema.ts';
 import { latestVerification } from '../../db/verification-history.ts';
 import { isTerminalPhase } from '../../domain/session-terms.ts';
+import type { Library } from '../../scenarios/lib/load.ts';
 import type { CommandOutput, VerificationVerdict } from '../../workflows/types.ts';
 
 const run = promisify(execFile);
 
+/** Where a verified remediation is published: the publications' task queue and the links' origin (the web's). */
+export interface PublicationTarget {
+  library: Library;
+  webOrigin: string;
+  taskQueue: string;
+}
+
 /**
  * A verification's verdict in its history row, and on the remediation (with its reason and the session as evidence,
- * and an audit entry) unless a later verification of it has started since; false: no such remediation.
+ * and an audit entry) unless a later verification of it has started since; undefined: no such remediation. A
+ * `verified` verdict stored on a remediation of a published report writes its webhook deliveries in the same
+ * transaction; returns their publications (to dispatch).
  */
-async function recordVerification(db: Database, remediationId: string, verdict: VerificationVerdict): Promise<boolean> {
+async function recordVerification(
+  db: Database,
+  remediationId: string,
+  verdict: VerificationVerdict,
+  publish: PublicationTarget | undefined,
+): Promise<string[] | undefined> {
   return db.transaction(async (tx) => {
     const [row] = await tx.select().from(remediations).where(eq(remediations.id, remediationId)).for('update');
-    if (!row) return false;
+    if (!row) return undefined;
     const now = new Date();
     await tx
       .update(remediationVerifications)
       .set({ status: verdict.status, reason: verdict.reason, finishedAt: now })
       .where(eq(remediationVerifications.id, verdict.sessionId));
     const latest = await latestVerification(tx, remediationId);
-    if (latest && latest.id !== verdict.sessionId) return true;
+    if (latest && latest.id !== verdict.sessionId) return [];
     await tx
       .update(remediations)
       .set({ status: verdict.status, reason: verdict.reason, evidenceSessionId: verdict.sessionId, updatedAt: now })
@@ -51,11 +69,21 @@ async function recordVerification(db: Database, remediationId: string, verdict: 
         evidenceSessionId: { after: verdict.sessionId },
       },
     });
-    return true;
+    if (verdict.status !== 'verified' || !publish) return [];
+    return enqueueRemediationVerified(tx, publish.library, publish.webOrigin, remediationId);
   });
 }
 
-export function createVerificationActivities({ db, kubeFor }: { db: Database; kubeFor: (sessionId: string) => Promise<Kube> }) {
+export function createVerificationActivities({
+  db,
+  kubeFor,
+  publish,
+}: {
+  db: Database;
+  kubeFor: (sessionId: string) => Promise<Kube>;
+  /** Undefined: verified remediations are not published to webhook subscribers (a worker without publications). */
+  publish?: PublicationTarget | undefined;
+}) {
   const phaseOf = async (sessionId: string) => {
     const [row] = await db
       .select({ phase: sessions.phase, namespace: sessions.namespace })
@@ -115,9 +143,17 @@ export function createVerificationActivities({ db, kubeFor }: { db: Database; ku
       }
     },
 
-    async recordVerification(input: { remediationId: string; verdict: VerificationVerdict }): Promise<void> {
-      const stored = await recordVerification(db, input.remediationId, input.verdict);
-      if (!stored) throw ApplicationFailure.nonRetryable(`no remediation ${input.remediationId}`, 'RemediationMissing');
+    /** Returns the webhook publications the verdict wrote (a remediation of a published report turning verified). */
+    async recordVerification(input: { remediationId: string; verdict: VerificationVerdict }): Promise<string[]> {
+      const publications = await recordVerification(db, input.remediationId, input.verdict, publish);
+      if (!publications) throw ApplicationFailure.nonRetryable(`no remediation ${input.remediationId}`, 'RemediationMissing');
+      return publications;
+    },
+
+    /** Starts the delivery workflows of these publications (each once: a duplicate workflow id is refused). */
+    async dispatchPublications(publications: string[]): Promise<number> {
+      if (!publish) return 0;
+      return dispatchDeliveries(db, Context.current().client, publish.taskQueue, publications);
     },
   };
 }

@@ -144,7 +144,7 @@ export async function reviewReport(
   actor: 'reviewer' | 'operator',
   scenarioExists: (id: string) => boolean,
   /** Writes what publishing the report tells subscribers (the outbox), in this review's transaction. */
-  onPublished?: (tx: Tx, row: ReportRow) => Promise<void>,
+  onPublished?: (tx: Tx, row: ReportRow) => Promise<unknown>,
 ): Promise<ReviewOutcome> {
   return db.transaction(async (tx) => {
     const [row] = await tx.select().from(reports).where(eq(reports.id, id)).for('update');

@@ -1,59 +1,20 @@
-// Verified remediations as machines read them (`failurelib remediate`): for each verified remediation of a published
-// report, the commands and the detection. The detection is the scenario's oracle negated — the broken state is any
-// oracle predicate failing — and applies only to a namespace running the system it was verified on (all of that
-// system's Deployments and Services present), so a remediation is never matched against an unrelated namespace.
-import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
+// Verified remediations as machines read them (`failurelib remediate`), per tag or per system: the shape, with the
+// commands and the detection, is db/verified-remediations.ts (the `remediation.verified` webhook carries the same).
+import { sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
-import { remediations, reports, sessions } from '../../db/schema.ts';
-import { manifestObjects } from '../../scenarios/lib/cross-checks.ts';
+import { reports } from '../../db/schema.ts';
+import { selectVerifiedRemediations } from '../../db/verified-remediations.ts';
 import type { Library } from '../../scenarios/lib/load.ts';
 import type { VerifiedRemediation } from './report-contract.ts';
-
-/** The kinds whose objects identify a system in a namespace: no fault deletes them. */
-const IDENTIFYING_KINDS = new Set(['Deployment', 'Service']);
 
 export async function verifiedRemediations(
   db: Database,
   library: Library,
   { tag, system, webOrigin }: { tag?: string; system?: string; webOrigin: string },
 ): Promise<VerifiedRemediation[]> {
-  const where: SQL[] = [eq(remediations.status, 'verified'), eq(reports.status, 'published')];
-  if (tag) where.push(sql`${reports.tags} @> array[${tag}]::text[]`);
-  const rows = await db
-    .select({ fix: remediations, report: reports, verifiedOn: sessions.systemId })
-    .from(remediations)
-    .innerJoin(reports, eq(reports.id, remediations.reportId))
-    .leftJoin(sessions, eq(sessions.id, remediations.evidenceSessionId))
-    .where(and(...where))
-    .orderBy(desc(remediations.updatedAt))
-    .limit(500);
-  return rows.flatMap(({ fix, report, verifiedOn }) => {
-    // A remediation is verified against a scenario of the library; one whose scenario is gone has no detection.
-    const scenario = report.scenarioId ? library.scenarios.get(report.scenarioId) : undefined;
-    const systemId = verifiedOn ?? scenario?.spec.systems[0];
-    const loaded = systemId ? library.systems.get(systemId) : undefined;
-    if (!scenario || !systemId || !loaded || (system && system !== systemId)) return [];
-    const objects = manifestObjects(loaded.manifests)
-      .filter((object) => IDENTIFYING_KINDS.has(object.kind))
-      .map((object) => ({ kind: object.kind, name: object.metadata.name }));
-    return [
-      {
-        id: fix.id,
-        reportId: report.id,
-        title: report.title,
-        url: `${webOrigin}/reports/${encodeURIComponent(report.id)}`,
-        tags: report.tags,
-        summary: fix.summary,
-        commands: fix.commands,
-        verifiedAt: fix.updatedAt.toISOString(),
-        evidence: { sessionId: fix.evidenceSessionId, reason: fix.reason ?? '' },
-        detection: {
-          scenarioId: scenario.metadata.name,
-          systemId,
-          appliesTo: objects,
-          brokenWhenAnyFails: scenario.spec.oracle.predicates,
-        },
-      },
-    ];
+  return selectVerifiedRemediations(db, library, {
+    where: tag ? [sql`${reports.tags} @> array[${tag}]::text[]`] : [],
+    system,
+    webOrigin,
   });
 }

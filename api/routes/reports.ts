@@ -94,19 +94,20 @@ export function reportRoutes(fastify: FastifyInstance, deps: ApiDeps): void {
     async (request) => {
       const role = reviewerRole(config, request) ?? 'reviewer';
       const { publications } = deps;
+      const enqueued: string[] = [];
       const { row, published } = await reviewReport(
         db,
         request.params.id,
         request.body,
         role,
         (id) => library.scenarios.has(id),
-        publications?.enqueue,
+        publications && (async (tx, publishing) => void enqueued.push(...(await publications.enqueue(tx, publishing)))),
       );
       // A linked session or scenario changes how the report behaved; the signature is stored for similarity.
       const behaviour = await refreshReportBehaviour(db, library, row.id);
       request.log.info({ reportId: row.id, status: row.status, role, behaviour: behaviour.length }, 'report reviewed');
       // The deliveries were committed with the publication; starting them now is only quicker than the API's next start.
-      if (published) await publications?.dispatch(`report-published:${row.id}`);
+      if (published) await publications?.dispatch(enqueued);
       return reportDto(db, { ...row, behaviour });
     },
   );

@@ -2,26 +2,19 @@
 // deliveries gets the signed publication of a report exactly once, the delivery log says so, and publishing again
 // delivers nothing more; the Atom feed (per tag and per system) validates against RFC 4287 and keeps markup inert.
 import { createHmac, randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { Worker } from '@temporalio/worker';
-import type { NativeConnection } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { reviewReport } from '../../api/reports/report-store.ts';
-import { createPublicationWorker } from '../../worker/publication-worker.ts';
 import { atomEntries, atomProblems } from '../support/atom.ts';
 import { minimalReport, OPERATOR, REVIEWER, startReportsHarness, type ReportsHarness } from '../support/reports-harness.ts';
+import { startWebhooks, type Received } from '../support/webhook-receiver.ts';
 
 const SECRET = 'a-subscriber-secret-of-some-length';
 
 describe('publication of reports', () => {
   let harness: ReportsHarness;
-  let worker: Worker;
-  let workerConnection: NativeConnection;
-  let running: Promise<void>;
-  let receiver: Server;
+  let webhooks: Awaited<ReturnType<typeof startWebhooks>>;
   let receiverUrl: string;
-  const received: { status: number; body: string; signature: string; delivery: string }[] = [];
+  let received: Received[];
 
   beforeAll(async () => {
     const database = inject('databases').find((db) => db.name === 'pglite')!;
@@ -32,37 +25,16 @@ describe('publication of reports', () => {
       publicationTaskQueue: taskQueue,
       env: { WEB_ORIGIN: 'http://web.test' },
     });
-    ({ worker, connection: workerConnection } = await createPublicationWorker({
-      temporal: { address: inject('temporalAddress') },
-      namespace: 'default',
-      taskQueue,
-      db: harness.database.db,
-    }));
-    running = worker.run();
     // Fails the first two deliveries (a receiver having a bad minute), then accepts.
-    receiver = createServer((request, response) => {
-      let body = '';
-      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      request.on('end', () => {
-        const status = received.length < 2 ? 503 : 200;
-        received.push({
-          status,
-          body,
-          signature: String(request.headers['x-failurelib-signature']),
-          delivery: String(request.headers['x-failurelib-delivery']),
-        });
-        response.writeHead(status).end();
-      });
-    });
-    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-    receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+    webhooks = await startWebhooks(inject('temporalAddress'), taskQueue, harness.database.db, (_request, before) =>
+      before.length < 2 ? 503 : 200,
+    );
+    ({ received } = webhooks);
+    receiverUrl = `${webhooks.url}/hook`;
   });
 
   afterAll(async () => {
-    worker?.shutdown();
-    await running;
-    await workerConnection?.close();
-    receiver?.close();
+    await webhooks?.close();
     await harness?.close();
   });
 

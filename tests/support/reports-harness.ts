@@ -59,6 +59,7 @@ export async function startReportsHarness(opts: {
             temporal,
             taskQueue: opts.publicationTaskQueue,
             webOrigin: config.webOrigin,
+            library,
           }),
         }
       : {}),

@@ -12,6 +12,7 @@ import { connectKube, type Kube } from '../../cluster/kube.ts';
 import { createClusterDriver } from '../../cluster/drivers.ts';
 import { startGateway, type Gateway } from '../../gateway/server.ts';
 import { buildApp } from '../../api/app.ts';
+import { createPublications } from '../../api/reports/publications.ts';
 import { ScenarioIdentities } from '../../api/scenario-ids.ts';
 import { loadConfig, type Config } from '../../config/config.ts';
 import { temporalConnectionOptions } from '../../config/temporal-connection.ts';
@@ -51,6 +52,9 @@ export interface HarnessOptions {
   gatewayLog?: Writable;
   /** The library the in-process worker loads, when it is not the API's (a worker of another version). */
   workerScenariosDir?: string;
+  /** Publish to webhook subscribers (published reports, remediations turning verified) on this task queue; the
+   * caller runs its publication worker. Unset: nothing is published (other files' subscribers share the database). */
+  publicationTaskQueue?: string;
 }
 
 export async function startHarness(opts: HarnessOptions): Promise<Harness> {
@@ -94,6 +98,7 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
           slaPollSeconds: config.slaPollSeconds,
           sumo: config.sla.sumo,
           driver,
+          ...(opts.publicationTaskQueue ? { publications: { webOrigin: config.webOrigin, taskQueue: opts.publicationTaskQueue } } : {}),
         },
       });
   const running = inProcess?.worker.run();
@@ -119,6 +124,17 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
       library,
       identities,
       gateway,
+      ...(opts.publicationTaskQueue
+        ? {
+            publications: createPublications({
+              db: database.db,
+              temporal,
+              taskQueue: opts.publicationTaskQueue,
+              webOrigin: config.webOrigin,
+              library,
+            }),
+          }
+        : {}),
     },
     false,
   );

@@ -1,5 +1,5 @@
-// Replays recorded histories of real sessions against today's workflow code: a change that would break
-// sessions already running (non-determinism) fails here.
+// Replays recorded histories of real sessions (and of remediation verifications) against today's workflow code: a
+// change that would break workflows already running (non-determinism) fails here.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from '@temporalio/worker';
@@ -28,6 +28,11 @@ describe('recorded scenarioSession histories', () => {
         'v2-abandoned-in-ready.json',
         'v3-completed-with-repair.json',
         'v3-abandoned-in-ready.json',
+        // verifyRemediation: before publication (a verified and a refuted verdict, no dispatch), and one that
+        // published its verified remediation (the publish-verified-remediation marker, dispatchPublications).
+        'verify-remediation-v1-verified.json',
+        'verify-remediation-v1-refuted.json',
+        'verify-remediation-v2-verified-published.json',
       ]),
     );
   });
