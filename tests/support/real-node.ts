@@ -29,6 +29,16 @@ export function startTestRealNode(kubeconfig: string): Promise<RealNode> {
   });
 }
 
+/** Starts the real node with its two pools (`a` and `b`, a node each), for systems pinned to node pools. */
+export function startTestRealNodePools(kubeconfig: string): Promise<RealNode> {
+  return startRealNode({
+    dataDir: REAL_NODE_DATA_DIR,
+    kubeconfigPath: kubeconfig,
+    certificates: clusterCertificatePaths(join(dirname(kubeconfig), 'credentials')),
+    pools: ['a', 'b'],
+  });
+}
+
 /**
  * The namespace annotations that send every pod of a namespace to the real node (the sim apiserver's
  * PodNodeSelector and PodTolerationRestriction admission plugins read them), participants' pods included.
