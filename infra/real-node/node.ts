@@ -182,7 +182,11 @@ export async function startRealNode(options: RealNodeOptions): Promise<RealNode>
       dnsReadySeconds: (Date.now() - started) / 1000,
       crictl: first.crictl,
       process: first.process,
-      ...(second ? { secondNode: { name: second.name, nodeIp: second.nodeIp, layout: second.layout, crictl: second.crictl, process: second.process } } : {}),
+      ...(second
+        ? {
+            secondNode: { name: second.name, nodeIp: second.nodeIp, layout: second.layout, crictl: second.crictl, process: second.process },
+          }
+        : {}),
       stop,
     };
   } catch (error) {
@@ -204,7 +208,8 @@ function bootNode(
   // Stopping a sandbox runs CNI DEL and waits for its processes: far more than crictl's default 2 s on a busy machine.
   const crictl = async (args: string[]) =>
     (await run(tools.crictl, ['--config', layout.crictlConfig, ...args], { timeout: 120_000 })).stdout;
-  const inNode = (command: string, args: string[]): [string, string[]] => (spec.second ? inSecondNodeNetns(command, args) : [command, args]);
+  const inNode = (command: string, args: string[]): [string, string[]] =>
+    spec.second ? inSecondNodeNetns(command, args) : [command, args];
   const start = (processName: string, command: string, args: string[]) =>
     startProcess(processName, ...inNode(command, args), { logFile: join(layout.logs, `${processName}.log`) });
 
@@ -293,7 +298,10 @@ function bootNode(
     processes.set('kubelet', kubelet);
     processes.set(
       'kube-proxy',
-      supervise('kube-proxy', { start: () => start('kube-proxy', tools.kubeProxy, [`--config=${layout.kubeProxyConfig}`, '--v=1']), progress }),
+      supervise('kube-proxy', {
+        start: () => start('kube-proxy', tools.kubeProxy, [`--config=${layout.kubeProxyConfig}`, '--v=1']),
+        progress,
+      }),
     );
 
     progress('waiting for the node to be Ready');

@@ -63,9 +63,38 @@ export async function createSecondNodeNetwork(apiPort: number): Promise<void> {
   const iptablesN = (args: string[]) => inNetns('iptables', ['-w', ...args]);
   const to = `${transitHostIp}:${apiPort}`;
   await iptablesN(['-t', 'nat', '-N', NODE_API]);
-  await iptablesN(['-t', 'nat', '-A', NODE_API, '-d', '127.0.0.1/32', '-p', 'tcp', '--dport', String(apiPort), '-j', 'DNAT', '--to-destination', to]);
+  await iptablesN([
+    '-t',
+    'nat',
+    '-A',
+    NODE_API,
+    '-d',
+    '127.0.0.1/32',
+    '-p',
+    'tcp',
+    '--dport',
+    String(apiPort),
+    '-j',
+    'DNAT',
+    '--to-destination',
+    to,
+  ]);
   await iptablesN(['-t', 'nat', '-I', 'OUTPUT', '1', '-j', NODE_API]);
-  await iptablesN(['-t', 'nat', '-I', 'POSTROUTING', '1', '-s', '127.0.0.1/32', '-d', `${transitHostIp}/32`, '-j', 'SNAT', '--to-source', transitNodeIp]);
+  await iptablesN([
+    '-t',
+    'nat',
+    '-I',
+    'POSTROUTING',
+    '1',
+    '-s',
+    '127.0.0.1/32',
+    '-d',
+    `${transitHostIp}/32`,
+    '-j',
+    'SNAT',
+    '--to-source',
+    transitNodeIp,
+  ]);
 
   // Inside: pods talk among themselves, to pool a's pods (and its cluster DNS) and hear from them and the machine.
   const established = ['-m', 'conntrack', '--ctstate', 'RELATED,ESTABLISHED'];
@@ -85,7 +114,12 @@ export async function createSecondNodeNetwork(apiPort: number): Promise<void> {
   await iptablesN(['-t', 'mangle', '-I', 'FORWARD', '1', '-j', NODE_FORWARD]);
   // The node's own ports (its kubelet): the machine only, never a pod.
   await iptablesN(['-t', 'mangle', '-N', NODE_INPUT]);
-  for (const rule of [[...established, '-j', 'RETURN'], ['-i', nodeVeth, '-s', `${transitHostIp}/32`, '-j', 'RETURN'], ['-i', 'lo', '-j', 'RETURN'], ['-j', 'DROP']]) {
+  for (const rule of [
+    [...established, '-j', 'RETURN'],
+    ['-i', nodeVeth, '-s', `${transitHostIp}/32`, '-j', 'RETURN'],
+    ['-i', 'lo', '-j', 'RETURN'],
+    ['-j', 'DROP'],
+  ]) {
     await iptablesN(['-t', 'mangle', '-A', NODE_INPUT, ...rule]);
   }
   await iptablesN(['-t', 'mangle', '-I', 'INPUT', '1', '-j', NODE_INPUT]);
@@ -105,7 +139,11 @@ export async function createSecondNodeNetwork(apiPort: number): Promise<void> {
         ['-o', hostVeth, '-j', 'DROP'],
       ],
     ],
-    ['mangle', HOST_INPUT, [[...established, '-j', 'RETURN'], [...api, '-j', 'RETURN'], ...dns.map((m) => [...m, '-j', 'RETURN']), ['-j', 'DROP']]],
+    [
+      'mangle',
+      HOST_INPUT,
+      [[...established, '-j', 'RETURN'], [...api, '-j', 'RETURN'], ...dns.map((m) => [...m, '-j', 'RETURN']), ['-j', 'DROP']],
+    ],
     // In filter only what passes, for a machine whose policies drop; the NetworkPolicy enforcer inserts its jump
     // before these once it starts, so it has its say first.
     [

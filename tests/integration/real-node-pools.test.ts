@@ -38,7 +38,12 @@ function poolWeb(pool: string): object[] {
         ],
       },
     },
-    { apiVersion: 'v1', kind: 'Service', metadata: { name: `web-${pool}` }, spec: { selector: labels, ports: [{ port: 80, targetPort: 8080 }] } },
+    {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: `web-${pool}` },
+      spec: { selector: labels, ports: [{ port: 80, targetPort: 8080 }] },
+    },
   ];
 }
 
@@ -53,7 +58,9 @@ describe('real node with two pools', () => {
       startHarness({ temporalAddress: inject('temporalAddress'), kubeconfig: admin, databaseUrl: database?.url ?? '' }),
       startTestRealNodePools(admin),
     ]);
-    console.log(`real node pools: both Ready after ${node.readySeconds.toFixed(1)} s, DNS and enforcement after ${node.dnsReadySeconds.toFixed(1)} s`);
+    console.log(
+      `real node pools: both Ready after ${node.readySeconds.toFixed(1)} s, DNS and enforcement after ${node.dnsReadySeconds.toFixed(1)} s`,
+    );
     session = await startRealNodeSession(harness);
   }, 300_000);
 
@@ -106,7 +113,8 @@ describe('real node with two pools', () => {
     );
     expect((await kubectl(session.kubeconfig, ['apply', '-f', policy])).ok).toBe(true);
     let blocked = '';
-    for (let attempt = 0; attempt < 20 && !blocked.startsWith('failed'); attempt++) blocked = (await fetchFrom('web-a', 'http://web-b/')).out;
+    for (let attempt = 0; attempt < 20 && !blocked.startsWith('failed'); attempt++)
+      blocked = (await fetchFrom('web-a', 'http://web-b/')).out;
     expect(blocked).toMatch(/^failed/);
     expect((await fetchFrom('web-b', 'http://web-a/')).out).toBe('cloud a\n');
   }, 150_000);
@@ -125,6 +133,8 @@ describe('real node with two pools', () => {
       logLinks: [],
     });
     expect(await secondNodeNetworkLeftovers()).toEqual([]);
-    expect(['memory', 'cpu', 'pids'].filter((hierarchy) => existsSync(join('/sys/fs/cgroup', hierarchy, SECOND_NODE.cgroupRoot)))).toEqual([]);
+    expect(['memory', 'cpu', 'pids'].filter((hierarchy) => existsSync(join('/sys/fs/cgroup', hierarchy, SECOND_NODE.cgroupRoot)))).toEqual(
+      [],
+    );
   }, 180_000);
 });
