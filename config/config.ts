@@ -159,6 +159,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     simEtcdPeerPort: integer(env, 'SIM_ETCD_PEER_PORT', 23800),
     /** With the sim cluster: also start a real node (infra/real-node), where pods really run. */
     realNode: env.FL_REAL_NODE === '1',
+    /** With the real node: `2` runs its two pools (a second node, pool b, in its own network namespace). */
+    realNodePools: integer(env, 'FL_REAL_NODE_POOLS', 1) === 2 ? (['a', 'b'] as const) : ([] as const),
     scenariosDir: resolve(text(env, 'FL_SCENARIOS_DIR', join(ROOT, 'scenarios'))),
     operatorToken: optional(env, 'FL_OPERATOR_TOKEN'),
     /** Reviews failure reports (categorise, merge duplicates, publish); the operator token may too. */

@@ -83,10 +83,12 @@ try {
         dataDir: join(config.dataDir, 'real-node'),
         kubeconfigPath: cluster.kubeconfigPath,
         certificates: cluster.certificates,
+        pools: [...config.realNodePools],
         onProgress: (message) => say(`real node: ${message}`),
       });
       supervisor.add('real node', node.stop);
       say(`real node ${node.name} Ready in ${node.readySeconds.toFixed(1)} s (logs in ${node.layout.logs})`);
+      if (node.secondNode) say(`real node ${node.secondNode.name} (pool b) Ready (logs in ${node.secondNode.layout.logs})`);
     }
   }
 
