@@ -106,6 +106,7 @@ export async function startRealNode(options: RealNodeOptions): Promise<RealNode>
   const layout = realNodeLayout(options.dataDir);
   const secondLayout = realNodeLayout(join(options.dataDir, SECOND_NODE.dataDirName));
   const sysctlsFile = join(layout.dataDir, 'saved-sysctls.json');
+  mkdirSync(layout.dataDir, { recursive: true });
   const poolLabel = (pool: RealNodePool) => [`${POOL_LABEL_KEY}=${pool}`];
   const specs: NodeSpec[] = [
     { name: REAL_NODE_NAME, layout, network: REAL_NODE_NETWORK, labels: pools.length > 0 ? poolLabel('a') : [], second: false },
