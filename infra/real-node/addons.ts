@@ -36,12 +36,18 @@ export async function deployNodeAddons({
   const apiServiceFile = join(configDir, 'metrics-api-service.json');
   writeFileSync(apiServiceFile, JSON.stringify(metricsApiService(certificates)));
   const stopGuard = metricsApiGuard({ kubectl, apiServiceFile, caFile: certificates.caFile, progress });
-  const ready = async (kind: string, name: string, field: string) =>
-    (await kubectl(['-n', 'kube-system', 'get', kind, name, '-o', `jsonpath={.status.${field}}`])).trim() === '1';
+  const ready = async (kind: string, name: string, field: string, wanted: string) => {
+    const [have, want] = (await kubectl(['-n', 'kube-system', 'get', kind, name, '-o', `jsonpath={.status.${field}} {.status.${wanted}}`]))
+      .trim()
+      .split(' ');
+    return Number(have) >= 1 && have === want;
+  };
   await waitUntil(
     'cluster DNS and NetworkPolicy enforcement',
     async () =>
-      (await ready('deployment', 'coredns', 'readyReplicas')) && (await ready('daemonset', NETWORK_POLICY_ENFORCER, 'numberReady')),
+      (await ready('deployment', 'coredns', 'readyReplicas', 'replicas')) &&
+      // One enforcer per node (with pools, two).
+      (await ready('daemonset', NETWORK_POLICY_ENFORCER, 'numberReady', 'desiredNumberScheduled')),
     { process: watched, timeoutMs: 60_000, intervalMs: 500 },
   ).catch(async (error: unknown) => {
     await stopGuard();

@@ -3,7 +3,7 @@
 // bridge address only, because the sim apiserver listens on loopback alone (and the `kubernetes` Service has no
 // endpoints): it reads Services with its own service account token through a kubeconfig that names loopback.
 // It answers cluster names only: nothing is forwarded off the machine.
-import { REAL_NODE_LABEL, REAL_NODE_NETWORK, REAL_NODE_TAINT, imageName } from './config.ts';
+import { REAL_NODE_LABEL, REAL_NODE_NAME, REAL_NODE_NETWORK, REAL_NODE_TAINT, imageName } from './config.ts';
 
 const NAMESPACE = 'kube-system';
 const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
@@ -66,7 +66,8 @@ export function clusterDnsObjects(apiServer: string): object[] {
             serviceAccountName: 'coredns',
             hostNetwork: true,
             dnsPolicy: 'Default',
-            nodeSelector: { [REAL_NODE_LABEL.key]: REAL_NODE_LABEL.value },
+            // The first node's: it binds that node's address (with pools, the second node has another).
+            nodeSelector: { [REAL_NODE_LABEL.key]: REAL_NODE_LABEL.value, 'kubernetes.io/hostname': REAL_NODE_NAME },
             tolerations: [{ operator: 'Equal', ...REAL_NODE_TAINT }],
             containers: [
               {

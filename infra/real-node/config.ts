@@ -19,6 +19,40 @@ export const REAL_NODE_NETWORK = {
 export const REAL_NODE_NAME = 'failurelib-real-node';
 /** Pods land on the real node only if they select its label and tolerate its taint (kwok pods never do). */
 export { REAL_NODE_LABEL, REAL_NODE_TAINT };
+
+/** The node pools a system can be pinned to (multi-cloud's clouds), by this node label. */
+export const POOL_LABEL_KEY = 'topology.failurelib.dev/cloud';
+export type RealNodePool = 'a' | 'b';
+
+/**
+ * The second real node (pool b): like a kind node, it lives in a network namespace of its own, joined to the
+ * machine by a veth pair (`hostVeth` on the machine, `eth0` inside), so its kube-proxy, NetworkPolicy enforcer and
+ * bridge have their own iptables, ipsets, conntrack table and ports. Its pods route to the first node's through the
+ * machine, unmasqueraded; it reaches the sim apiserver (on the machine's loopback) through `transitHostIp`.
+ */
+export const SECOND_NODE = {
+  name: 'failurelib-real-node-b',
+  netns: 'flrn-b',
+  hostVeth: 'flrnb0',
+  nodeVeth: 'eth0',
+  transitHostIp: '10.250.254.1',
+  transitNodeIp: '10.250.254.2',
+  transitPrefixLength: 30,
+  network: { ...REAL_NODE_NETWORK, podSubnet: '10.250.1.0/24', nodeIp: '10.250.1.1' },
+  /** Its kubelet's cgroup root (the first node's pods are in /kubepods of every hierarchy). */
+  cgroupRoot: 'failurelib-b',
+  /** Its data dir, inside the first node's. */
+  dataDirName: 'pool-b',
+} as const;
+
+export interface RealNodeNetwork {
+  bridge: string;
+  podSubnet: string;
+  nodeIp: string;
+  prefixLength: number;
+  serviceCidr: string;
+  clusterDnsIp: string;
+}
 /** Images built by infra/images/build.sh are named localhost/failurelib/<name>:local. */
 export const imageName = (name: string) => `localhost/failurelib/${name}:local`;
 export const SANDBOX_IMAGE = imageName('pause');
@@ -93,8 +127,8 @@ state = ${toml(join(dir, 'state'))}
 `;
 }
 
-export function cniConflist(layout: RealNodeLayout): object {
-  const { bridge, podSubnet, nodeIp } = REAL_NODE_NETWORK;
+export function cniConflist(layout: RealNodeLayout, network: RealNodeNetwork = REAL_NODE_NETWORK): object {
+  const { bridge, podSubnet, nodeIp } = network;
   return {
     cniVersion: '1.0.0',
     name: 'failurelib-real-node',
@@ -121,13 +155,18 @@ export function cniConflist(layout: RealNodeLayout): object {
 export interface KubeletOptions {
   certificates: ClusterCertificates;
   clusterDns: string;
+  /** The second node's (SECOND_NODE); the first node's by default. */
+  network?: RealNodeNetwork;
+  /** The cgroup its pods go under (`kubepods` inside it); the hierarchies' root by default. */
+  cgroupRoot?: string;
 }
 
 export function kubeletConfiguration(layout: RealNodeLayout, options: KubeletOptions): object {
   return {
     apiVersion: 'kubelet.config.k8s.io/v1beta1',
     kind: 'KubeletConfiguration',
-    address: REAL_NODE_NETWORK.nodeIp,
+    address: (options.network ?? REAL_NODE_NETWORK).nodeIp,
+    ...(options.cgroupRoot ? { cgroupRoot: `/${options.cgroupRoot}` } : {}),
     port: KUBELET_PORT,
     readOnlyPort: 0,
     healthzBindAddress: '127.0.0.1',
@@ -158,14 +197,17 @@ export function kubeletConfiguration(layout: RealNodeLayout, options: KubeletOpt
   };
 }
 
-export function kubeProxyConfiguration(kubeconfigPath: string): object {
-  const { nodeIp, podSubnet } = REAL_NODE_NETWORK;
+export function kubeProxyConfiguration(
+  kubeconfigPath: string,
+  node: { name: string; network: RealNodeNetwork } = { name: REAL_NODE_NAME, network: REAL_NODE_NETWORK },
+): object {
+  const { nodeIp, podSubnet } = node.network;
   return {
     apiVersion: 'kubeproxy.config.k8s.io/v1alpha1',
     kind: 'KubeProxyConfiguration',
     mode: 'iptables',
     clientConnection: { kubeconfig: kubeconfigPath },
-    hostnameOverride: REAL_NODE_NAME,
+    hostnameOverride: node.name,
     bindAddress: nodeIp,
     clusterCIDR: podSubnet,
     healthzBindAddress: '127.0.0.1:10256',

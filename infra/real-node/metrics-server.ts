@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:https';
 import type { ClusterCertificates } from '../sim-cluster/cluster-pki.ts';
-import { REAL_NODE_LABEL, REAL_NODE_NETWORK, REAL_NODE_TAINT, imageName } from './config.ts';
+import { REAL_NODE_LABEL, REAL_NODE_NAME, REAL_NODE_NETWORK, REAL_NODE_TAINT, imageName } from './config.ts';
 
 const NAMESPACE = 'kube-system';
 const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
@@ -104,7 +104,8 @@ export function metricsServerObjects(apiServer: string, certificates: ClusterCer
             serviceAccountName: 'metrics-server',
             hostNetwork: true,
             dnsPolicy: 'Default',
-            nodeSelector: { [REAL_NODE_LABEL.key]: REAL_NODE_LABEL.value },
+            // The first node's: it binds that node's address (with pools, the second node has another).
+            nodeSelector: { [REAL_NODE_LABEL.key]: REAL_NODE_LABEL.value, 'kubernetes.io/hostname': REAL_NODE_NAME },
             tolerations: [{ operator: 'Equal', ...REAL_NODE_TAINT }],
             containers: [
               {

@@ -4,9 +4,9 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
-export async function killNodeProcesses(dataDir: string): Promise<number[]> {
+export async function killNodeProcesses(dataDir: string, podsCgroup = 'kubepods'): Promise<number[]> {
   // The kubepods cgroups are the machine's: while another checkout's node runs, they hold its pods.
-  const pods = otherRealNodes(dataDir).length === 0 ? kubepodsProcesses() : [];
+  const pods = otherRealNodes(dataDir).length === 0 ? kubepodsProcesses(podsCgroup) : [];
   const pids = new Set<number>([...pods, ...processesNaming(dataDir)]);
   pids.delete(process.pid);
   for (const pid of pids) {
@@ -19,8 +19,8 @@ export async function killNodeProcesses(dataDir: string): Promise<number[]> {
   return [...pids];
 }
 
-/** Every process in a `kubepods` cgroup of any v1 hierarchy (or of the v2 tree). */
-function kubepodsProcesses(): number[] {
+/** Every process in the `podsCgroup` cgroup (`kubepods`) of any v1 hierarchy (or of the v2 tree). */
+function kubepodsProcesses(podsCgroup: string): number[] {
   const pids: number[] = [];
   const walk = (dir: string): void => {
     let entries;
@@ -40,8 +40,8 @@ function kubepodsProcesses(): number[] {
   } catch {
     return [];
   }
-  for (const hierarchy of hierarchies) walk(join('/sys/fs/cgroup', hierarchy, 'kubepods'));
-  walk('/sys/fs/cgroup/kubepods');
+  for (const hierarchy of hierarchies) walk(join('/sys/fs/cgroup', hierarchy, podsCgroup));
+  walk(join('/sys/fs/cgroup', podsCgroup));
   return pids;
 }
 
@@ -84,7 +84,8 @@ export function otherRealNodes(dataDir: string): string[] {
     }
     for (const arg of args) {
       const match = /(?:^|=)(\/\S+)\/config\/(?:containerd\.toml|kubelet\.yaml)$/.exec(arg);
-      if (match && match[1] !== dataDir) dirs.add(match[1]!);
+      // A node's second pool lives inside its data dir (SECOND_NODE.dataDirName): the same node, not another.
+      if (match && match[1] !== dataDir && !match[1]!.startsWith(`${dataDir}/`) && !dataDir.startsWith(`${match[1]}/`)) dirs.add(match[1]!);
     }
   }
   return [...dirs];

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { webcrypto, type webcrypto as WebCrypto } from 'node:crypto';
 import { join } from 'node:path';
 import { DAY_MS as DAY, KEY_ALGORITHM as ALGORITHM, pem, x509 } from '../../lib/x509.ts';
-import { REAL_NODE_NAME, REAL_NODE_NETWORK } from '../real-node/config.ts';
+import { REAL_NODE_NAME, REAL_NODE_NETWORK, SECOND_NODE } from '../real-node/config.ts';
 
 export interface CertificateFiles {
   certFile: string;
@@ -97,7 +97,11 @@ export async function ensureClusterCertificates(dir: string): Promise<ClusterCer
   };
   await issue(pairs.kubeletClient, 'kube-apiserver-kubelet-client', 'client');
   await issue(pairs.frontProxyClient, FRONT_PROXY_CLIENT_NAME, 'client');
-  await issue(pairs.kubeletServing, REAL_NODE_NAME, 'server', { dns: [REAL_NODE_NAME], ip: [REAL_NODE_NETWORK.nodeIp] });
+  // One serving certificate for the real nodes' kubelets: the first node's and the second pool's (SECOND_NODE).
+  await issue(pairs.kubeletServing, REAL_NODE_NAME, 'server', {
+    dns: [REAL_NODE_NAME, SECOND_NODE.name],
+    ip: [REAL_NODE_NETWORK.nodeIp, SECOND_NODE.network.nodeIp],
+  });
   await issue(pairs.metricsServerServing, 'metrics-server', 'server', { dns: METRICS_SERVER_DNS_NAMES });
   await issue(pairs.metricsServerClient, 'metrics-server', 'client');
   writeFileSync(caFile, ca.toString('pem') + '\n');

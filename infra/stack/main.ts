@@ -103,6 +103,7 @@ try {
         dataDir: join(config.dataDir, 'real-node'),
         kubeconfigPath: cluster.kubeconfigPath,
         certificates: cluster.certificates,
+        pools: [...config.realNodePools],
         onProgress: (message) => say(`real node: ${message}`),
       });
       supervisor.add('real node', node.stop);
@@ -120,6 +121,7 @@ try {
         supervisor.add('telemetry collector', collector.stop);
         say(`telemetry collector: ${node.layout.podLogsDir} and SLI series on ${collector.otlpUrl} to Sumo Logic`);
       }
+      if (node.secondNode) say(`real node ${node.secondNode.name} (pool b) Ready (logs in ${node.secondNode.layout.logs})`);
     }
   }
 

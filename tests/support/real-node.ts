@@ -12,6 +12,7 @@ import { ROOT } from '../../infra/lib/tools.ts';
 import { placementMetadata } from '../../cluster/placement.ts';
 import { bridgePorts } from '../../infra/real-node/host-network.ts';
 import { networkPolicyIpsets } from '../../infra/real-node/network-policies.ts';
+import type { RealNodePool } from '../../infra/real-node/config.ts';
 import { startRealNode, type RealNode } from '../../infra/real-node/node.ts';
 import { clusterCertificatePaths } from '../../infra/sim-cluster/cluster-pki.ts';
 import { inject } from 'vitest';
@@ -30,11 +31,24 @@ export function startTestRealNode(kubeconfig: string): Promise<RealNode> {
   });
 }
 
+/** Starts the real node with its two pools (`a` and `b`, a node each), for systems pinned to node pools. */
+export function startTestRealNodePools(kubeconfig: string, pools: RealNodePool[] = ['a', 'b']): Promise<RealNode> {
+  return startRealNode({
+    dataDir: REAL_NODE_DATA_DIR,
+    kubeconfigPath: kubeconfig,
+    certificates: clusterCertificatePaths(join(dirname(kubeconfig), 'credentials')),
+    pools,
+  });
+}
+
 /**
  * A harness whose sessions run on the real node through the driver path, as the stack's (FL_SANDBOX_PLACEMENT=real),
  * and the real node itself, started together against the global setup's sim cluster.
  */
-export async function startRealNodeHarness(env: Record<string, string> = {}): Promise<[Harness, RealNode]> {
+export async function startRealNodeHarness(
+  env: Record<string, string> = {},
+  options: { pools?: RealNodePool[] } = {},
+): Promise<[Harness, RealNode]> {
   const admin = inject('kubeconfig');
   return Promise.all([
     startHarness({
@@ -43,7 +57,7 @@ export async function startRealNodeHarness(env: Record<string, string> = {}): Pr
       databaseUrl: inject('databases')[0]!.url,
       env: { ...env, FL_SANDBOX_PLACEMENT: 'real' },
     }),
-    startTestRealNode(admin),
+    options.pools ? startTestRealNodePools(admin, options.pools) : startTestRealNode(admin),
   ]);
 }
 
