@@ -178,8 +178,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
      * the real node.
      */
     sandboxPlacement: oneOf(env, 'FL_SANDBOX_PLACEMENT', SANDBOX_PLACEMENTS, 'sim'),
-    /** With the real node: `2` runs its two pools (a second node, pool b, in its own network namespace). */
-    realNodePools: integer(env, 'FL_REAL_NODE_POOLS', 1) === 2 ? (['a', 'b'] as const) : ([] as const),
+    /**
+     * With the real node: `2` (the default) runs its two pools (a second node, pool b, in its own network namespace),
+     * which multi-cloud needs; `1` one node, for a machine short of memory.
+     */
+    realNodePools: oneOf(env, 'FL_REAL_NODE_POOLS', ['1', '2'], '2') === '2' ? (['a', 'b'] as const) : ([] as const),
     scenariosDir: resolve(text(env, 'FL_SCENARIOS_DIR', join(ROOT, 'scenarios'))),
     operatorToken: optional(env, 'FL_OPERATOR_TOKEN'),
     /** Reviews failure reports (categorise, merge duplicates, publish); the operator token may too. */

@@ -41,6 +41,14 @@ describe('the real node by default', () => {
   });
 });
 
+describe('real node pools', () => {
+  it('are two by default (multi-cloud pins its inventories to two), one when asked, and nothing else', () => {
+    expect(loadConfig({}).realNodePools).toEqual(['a', 'b']);
+    expect(loadConfig({ FL_REAL_NODE_POOLS: '1' }).realNodePools).toEqual([]);
+    expect(() => loadConfig({ FL_REAL_NODE_POOLS: '3' })).toThrow(/FL_REAL_NODE_POOLS must be one of 1, 2, got "3"/);
+  });
+});
+
 describe('sandbox placement', () => {
   it('is the simulation unless asked: tests and the harness keep kwok', () => {
     expect(loadConfig({}).sandboxPlacement).toBe('sim');
