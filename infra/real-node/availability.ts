@@ -6,7 +6,7 @@ import { findTool } from '../lib/tools.ts';
 import { IMAGE_ARCHIVES_DIR } from './images.ts';
 
 /** The tools the node runs, and the images it and the systems need (infra/images). */
-const NODE_TOOLS = ['containerd', 'runc', 'ctr', 'kubelet', 'kube-proxy', 'crictl', 'iptables', 'ipset', 'conntrack'];
+const NODE_TOOLS = ['containerd', 'runc', 'ctr', 'kubelet', 'kube-proxy', 'crictl', 'iptables', 'nft', 'ipset', 'conntrack'];
 const NODE_IMAGES = ['pause', 'coredns', 'kube-router', 'metrics-server', 'node-services', 'postgres', 'redis', 'nginx'];
 
 /**

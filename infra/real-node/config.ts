@@ -205,7 +205,10 @@ export function kubeProxyConfiguration(
   return {
     apiVersion: 'kubeproxy.config.k8s.io/v1alpha1',
     kind: 'KubeProxyConfiguration',
-    mode: 'iptables',
+    // Its own nftables table, not the iptables filter table: kube-router's policy sync saves and restores that
+    // whole table (iptables-restore without --noflush, kube-router issue #1372), and a restore from a save taken
+    // before kube-proxy's last sync brought back REJECT rules of deleted Services until kube-proxy's next sync.
+    mode: 'nftables',
     clientConnection: { kubeconfig: kubeconfigPath },
     hostnameOverride: node.name,
     bindAddress: nodeIp,
@@ -214,7 +217,7 @@ export function kubeProxyConfiguration(
     metricsBindAddress: '127.0.0.1:10249',
     // NodePorts only on the node's bridge address, never on the machine's own interfaces.
     nodePortAddresses: [`${nodeIp}/32`],
-    iptables: { localhostNodePorts: false, masqueradeAll: false },
+    nftables: { masqueradeAll: false },
     // Leave the machine's conntrack sysctls as they are.
     conntrack: { maxPerCore: 0, min: 0, tcpEstablishedTimeout: '0s', tcpCloseWaitTimeout: '0s' },
   };

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # What the real node needs (infra/real-node/node.ts): Debian's containerd, runc, CNI plugins, iptables,
-# conntrack and ipset (the node removes the NetworkPolicy enforcer's sets when it stops); buildah and mmdebstrap
+# nftables (kube-proxy's mode), conntrack and ipset (the node removes the NetworkPolicy enforcer's sets when it stops); buildah and mmdebstrap
 # to build its images here; kubelet and kube-proxy built from the same wrapper module (and version) as the
 # apiserver; then the services' bundles and the images of infra/images. Called by infra/setup.sh; idempotent, a
 # second run takes seconds.
@@ -13,10 +13,10 @@ step() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 fail() { printf '\033[31mxx  %s\033[0m\n' "$*" >&2; exit 1; }
 mkdir -p "$FL_TOOLS/bin"
 
-step "Real node: containerd, runc, CNI plugins, buildah, mmdebstrap, iptables, conntrack, ipset"
+step "Real node: containerd, runc, CNI plugins, buildah, mmdebstrap, iptables, nftables, conntrack, ipset"
 missing=()
 for pair in containerd:containerd runc:runc /usr/lib/cni/bridge:containernetworking-plugins buildah:buildah \
-            mmdebstrap:mmdebstrap iptables:iptables conntrack:conntrack ipset:ipset; do
+            mmdebstrap:mmdebstrap iptables:iptables nft:nftables conntrack:conntrack ipset:ipset; do
   command -v "${pair%%:*}" >/dev/null || [ -x "${pair%%:*}" ] || missing+=("${pair#*:}")
 done
 if [ ${#missing[@]} -gt 0 ]; then

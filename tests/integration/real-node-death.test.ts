@@ -111,6 +111,7 @@ describe('real node death', () => {
       mounts: [],
       bridge: [],
       iptables: [],
+      nftables: [],
       ipsets: [],
       cgroups: [],
       netns: [],

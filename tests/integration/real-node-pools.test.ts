@@ -127,6 +127,7 @@ describe('real node with two pools', () => {
       mounts: [],
       bridge: [],
       iptables: [],
+      nftables: [],
       ipsets: [],
       cgroups: [],
       netns: [],

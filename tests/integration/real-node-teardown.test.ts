@@ -139,6 +139,7 @@ describe('real node teardown', () => {
         cgroups: [],
         veths: [],
         iptables: [],
+        nftables: [],
         ipsets: [],
         conntrack: [],
         volumes: [],

@@ -259,6 +259,7 @@ describe('real node', () => {
       mounts: [],
       bridge: [],
       iptables: [],
+      nftables: [],
       ipsets: [],
       cgroups: [],
       netns: [],

@@ -112,6 +112,8 @@ export async function realNodeLeftovers(dataDir = REAL_NODE_DATA_DIR): Promise<R
   const iptables = [...(await lines('iptables-save', [])), ...(await lines('ip6tables-save', []))].filter((line) =>
     /KUBE-|FL-REAL-NODE|CNI-/.test(line),
   );
+  // kube-proxy's tables (nftables mode); the second pool's are in its network namespace, which goes whole.
+  const nftables = (await lines('nft', ['list', 'tables'])).filter((line) => / kube-proxy$/.test(line));
   const cgroups = readdirSync('/sys/fs/cgroup').filter((hierarchy) => {
     try {
       return readdirSync(join('/sys/fs/cgroup', hierarchy)).includes('kubepods');
@@ -134,7 +136,7 @@ export async function realNodeLeftovers(dataDir = REAL_NODE_DATA_DIR): Promise<R
       return [];
     }
   })();
-  return { processes, mounts, bridge, iptables, ipsets, cgroups, netns, logLinks };
+  return { processes, mounts, bridge, iptables, nftables, ipsets, cgroups, netns, logLinks };
 }
 
 /** What torn-down sandboxes could have left on a running real node, by their namespaces, pod UIDs and pod IPs. */
@@ -160,6 +162,15 @@ export async function sandboxLeftovers(node: RealNode, traces: SandboxTraces): P
     traces.namespaces.some((namespace) => line.includes(`${namespace}/`)) ||
     traces.podIps.some((ip) => new RegExp(`(^|[^\\d.])${ip.replaceAll('.', '\\.')}([^\\d]|$)`).test(line));
   const iptables = (await run('iptables-save', []).then((r) => r.stdout)).split('\n').filter(mentionsOurs);
+  // kube-proxy's Services and endpoints (chains and set elements named by namespace/service, endpoint IPs).
+  const nftables = (
+    await run('nft', ['list', 'table', 'ip', 'kube-proxy']).then(
+      (r) => r.stdout,
+      () => '',
+    )
+  )
+    .split('\n')
+    .filter(mentionsOurs);
   const ipsets = (
     await run('ipset', ['save']).then(
       (r) => r.stdout,
@@ -195,5 +206,5 @@ export async function sandboxLeftovers(node: RealNode, traces: SandboxTraces): P
     }
   })().filter((file) => traces.podIps.includes(file));
   const veths = await bridgePorts();
-  return { sandboxes, containers, cgroups, veths, iptables, ipsets, conntrack, volumes, mounts, ipam };
+  return { sandboxes, containers, cgroups, veths, iptables, nftables, ipsets, conntrack, volumes, mounts, ipam };
 }
