@@ -60,16 +60,9 @@ describe('the failurelib image, built as CI builds it', () => {
   }, 960_000);
 });
 
-// Skipped until the image's worker starts in a pod. Run at 10:27 on 2026-12-03 (under the real node's flock): the image
-// built, the node imported it, the migration hook Job ran to completion on the node, and the website and the API
-// (with its gateway) turned Ready on the node's address; the worker pod crash-looped: it loads the session workflows
-// from the prebuilt bundle, then the publication worker bundles its own workflows (worker/publication-worker.ts) with
-// webpack at start, and that fails in the image ("Webpack finished with errors", from Cache.storeBuildDependencies;
-// a writable root filesystem fails the same; the image's own files bundle it fine outside a pod, as uid 10001 with
-// NODE_ENV=production, so the cause is in the pod's environment). The first run had found the image missing scoring/
-// (fixed in sources). Prebuilding the publication bundle too (npm run build) would take webpack out of the worker's
-// start in the image.
-describe.skip('helm install on the real node', () => {
+// The worker runs prebuilt bundles (npm run build: the sessions' and the publications' workflows): webpack at its start
+// in a pod had failed ("Webpack finished with errors") and crash-looped it.
+describe('helm install on the real node', () => {
   const admin = inject('kubeconfig');
   const kube = connectKube(admin);
   const release = `fl${randomBytes(3).toString('hex')}`;

@@ -162,15 +162,13 @@ export async function sandboxLeftovers(node: RealNode, traces: SandboxTraces): P
     traces.namespaces.some((namespace) => line.includes(`${namespace}/`)) ||
     traces.podIps.some((ip) => new RegExp(`(^|[^\\d.])${ip.replaceAll('.', '\\.')}([^\\d]|$)`).test(line));
   const iptables = (await run('iptables-save', []).then((r) => r.stdout)).split('\n').filter(mentionsOurs);
-  // kube-proxy's Services and endpoints (chains and set elements named by namespace/service, endpoint IPs).
-  const nftables = (
+  // kube-proxy's Services and endpoints (chains and map elements named by namespace/service, endpoint IPs).
+  const nftables = withoutEmptyChains(
     await run('nft', ['list', 'table', 'ip', 'kube-proxy']).then(
       (r) => r.stdout,
       () => '',
-    )
-  )
-    .split('\n')
-    .filter(mentionsOurs);
+    ),
+  ).filter(mentionsOurs);
   const ipsets = (
     await run('ipset', ['save']).then(
       (r) => r.stdout,
@@ -207,4 +205,18 @@ export async function sandboxLeftovers(node: RealNode, traces: SandboxTraces): P
   })().filter((file) => traces.podIps.includes(file));
   const veths = await bridgePorts();
   return { sandboxes, containers, cgroups, veths, iptables, nftables, ipsets, conntrack, volumes, mounts, ipam };
+}
+
+/**
+ * `nft list table` output as lines, less the chains with no rules: kube-proxy flushes a deleted Service's chains at
+ * once but deletes them only at its next sync a second or more later (a kernel before 6.2 may still see them
+ * referenced), and with no further change in the cluster that sync can be an hour away. An empty chain does nothing.
+ */
+export function withoutEmptyChains(listing: string): string[] {
+  const lines = listing.split('\n');
+  return lines.filter((line, i) => {
+    const opensEmpty = /^\s*chain \S+ \{$/.test(line) && /^\s*\}$/.test(lines[i + 1] ?? '');
+    const closesEmpty = /^\s*\}$/.test(line) && /^\s*chain \S+ \{$/.test(lines[i - 1] ?? '');
+    return !opensEmpty && !closesEmpty;
+  });
 }
