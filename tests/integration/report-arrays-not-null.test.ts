@@ -2,13 +2,9 @@
 // array_to_tsvector and cardinality, which would make a NULL array a NULL score. None can be NULL: every one is
 // NOT NULL with the empty array for default since it was added (0006, 0008), so a report written before behaviour
 // existed, or with no tags or components, holds '{}' and is compared as such. On PGlite and PostgreSQL.
-import { drizzle } from 'drizzle-orm/postgres-js';
-import { migrate } from 'drizzle-orm/postgres-js/migrator';
-import postgres from 'postgres';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { similarTo } from '../../api/reports/similarity.ts';
-import { migrateDatabase, openDatabase } from '../../db/client.ts';
-import { freshDatabase, migrationsBefore } from '../support/migration-databases.ts';
+import { databasesBefore } from '../support/migration-databases.ts';
 
 const ARRAYS = {
   reports: ['tags', 'components', 'behaviour'],
@@ -16,33 +12,23 @@ const ARRAYS = {
 } as const;
 
 describe.each(['pglite', 'postgres'] as const)('the text arrays similarity reads on %s', (kind) => {
-  const cleanups: (() => Promise<void> | void)[] = [];
-  afterAll(async () => {
-    for (const cleanup of cleanups.reverse()) await cleanup();
-  });
+  const databaseBefore = databasesBefore(kind);
 
   it('are empty, never NULL, on reports written without them, and similarity compares those reports', async () => {
-    const database = await freshDatabase(kind);
-    cleanups.push(database.drop);
-    const before = migrationsBefore('0008_report_behaviour');
-    cleanups.push(before.remove);
-    const sql = postgres(database.url, { max: 1, onnotice: () => {}, prepare: false });
-    cleanups.push(() => sql.end({ timeout: 5 }));
+    const { sql, upgrade, open } = await databaseBefore('0008_report_behaviour');
 
     // Written as a release before behaviour wrote them: no tags, no components, no behaviour column yet.
-    await migrate(drizzle(sql), { migrationsFolder: before.dir });
     await sql`insert into reports (id, idempotency_key, status, title, what_failed) values
       ('old', 'k1', 'published', 'Storefront down after draining a node', 'pods evicted'),
       ('again', 'k2', 'submitted', 'Storefront down after draining nodes', 'evicted pods')`;
-    await migrateDatabase(database.url);
+    await upgrade();
     await sql`insert into reports (id, idempotency_key, title) values ('draft', 'k3', 'Storefront down after a drain')`;
 
     const rows = await sql<{ id: string; tags: string[]; components: string[]; behaviour: string[] }[]>`
       select id, tags, components, behaviour from reports order by id`;
     expect(rows).toEqual(['again', 'draft', 'old'].map((id) => ({ id, tags: [], components: [], behaviour: [] })));
 
-    const handle = openDatabase(database.url, { maxConnections: 1 });
-    cleanups.push(() => handle.close());
+    const handle = open();
     // The old report as the one compared (its arrays empty, tags suggested by its text) and as a candidate.
     const similarToOld = await similarTo(handle.db, 'old');
     expect(similarToOld[0]).toMatchObject({ kind: 'report', id: 'again' });
@@ -54,11 +40,7 @@ describe.each(['pglite', 'postgres'] as const)('the text arrays similarity reads
   });
 
   it('rejects NULL in each of them, inserted or updated', async () => {
-    const database = await freshDatabase(kind);
-    cleanups.push(database.drop);
-    await migrateDatabase(database.url);
-    const sql = postgres(database.url, { max: 1, onnotice: () => {}, prepare: false });
-    cleanups.push(() => sql.end({ timeout: 5 }));
+    const { sql } = await databaseBefore();
     const required = {
       reports: { idempotency_key: "'k'", title: "'A report'" },
       scenario_documents: { title: "'A scenario'", body: "'body'", systems: "'{}'" },
