@@ -1,33 +1,20 @@
 // Upgrading a database written when `sessions.phase` was text: every session keeps its phase through the
 // migration to the `session_phase` enum, and afterwards the database refuses a phase the code does not know.
 // Run on a fresh embedded database (PGlite) and a fresh database on the real PostgreSQL server.
-import { drizzle } from 'drizzle-orm/postgres-js';
-import { migrate } from 'drizzle-orm/postgres-js/migrator';
-import postgres from 'postgres';
-import { afterAll, describe, expect, it } from 'vitest';
-import { migrateDatabase, openDatabase } from '../../db/client.ts';
+import { describe, expect, it } from 'vitest';
 import { sessions } from '../../db/schema.ts';
 import { PHASES } from '../../domain/session-terms.ts';
-import { freshDatabase, migrationsBefore } from '../support/migration-databases.ts';
+import { databasesBefore } from '../support/migration-databases.ts';
 
 const ENUM_MIGRATION = '0004_session_phase_enum';
 
 describe.each(['pglite', 'postgres'] as const)('the phase enum migration on %s', (kind) => {
-  const cleanups: (() => Promise<void> | void)[] = [];
-  afterAll(async () => {
-    for (const cleanup of cleanups.reverse()) await cleanup();
-  });
+  const databaseBefore = databasesBefore(kind);
 
   it("keeps every session's phase and then refuses an unknown phase", async () => {
-    const database = await freshDatabase(kind);
-    cleanups.push(database.drop);
-    const before = migrationsBefore(ENUM_MIGRATION);
-    cleanups.push(before.remove);
-    const sql = postgres(database.url, { max: 1, onnotice: () => {}, prepare: false });
-    cleanups.push(() => sql.end({ timeout: 5 }));
+    const { sql, upgrade, open } = await databaseBefore(ENUM_MIGRATION);
 
     // The database as the previous release left it, with a session in every phase.
-    await migrate(drizzle(sql), { migrationsFolder: before.dir });
     const columnType = async () =>
       (
         await sql<
@@ -40,10 +27,9 @@ describe.each(['pglite', 'postgres'] as const)('the phase enum migration on %s',
         values (${`s-${phase}`}, ${`session-s-${phase}`}, 'storefront-scaled-to-zero', 'demo-app', 'learn', 'Ada', 'x', ${phase})`;
     }
 
-    await migrateDatabase(database.url);
+    await upgrade();
 
-    const handle = openDatabase(database.url, { maxConnections: 1 });
-    cleanups.push(() => handle.close());
+    const handle = open();
     const rows = await handle.db.select({ id: sessions.id, phase: sessions.phase }).from(sessions);
     expect(new Map(rows.map((row) => [row.id, row.phase]))).toEqual(new Map(PHASES.map((phase) => [`s-${phase}`, phase])));
     expect(await columnType()).toBe('session_phase');

@@ -1,35 +1,22 @@
 // Upgrading a database written before similarity's indexes were rebuilt (0009): the GIN indexes take no pending
 // list, the title trigrams are in GiST, and the reports already there are still found by their similar titles.
 // On PGlite and PostgreSQL.
-import { drizzle } from 'drizzle-orm/postgres-js';
-import { migrate } from 'drizzle-orm/postgres-js/migrator';
-import postgres from 'postgres';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { similarTo } from '../../api/reports/similarity.ts';
-import { migrateDatabase, openDatabase } from '../../db/client.ts';
-import { freshDatabase, migrationsBefore } from '../support/migration-databases.ts';
+import { databasesBefore } from '../support/migration-databases.ts';
 
 describe.each(['pglite', 'postgres'] as const)('the similarity indexes migration on %s', (kind) => {
-  const cleanups: (() => Promise<void> | void)[] = [];
-  afterAll(async () => {
-    for (const cleanup of cleanups.reverse()) await cleanup();
-  });
+  const databaseBefore = databasesBefore(kind);
 
   it('rebuilds the indexes over the existing reports, which similarity still finds', async () => {
-    const database = await freshDatabase(kind);
-    cleanups.push(database.drop);
-    const before = migrationsBefore('0009_report_similarity_indexes');
-    cleanups.push(before.remove);
-    const sql = postgres(database.url, { max: 1, onnotice: () => {}, prepare: false });
-    cleanups.push(() => sql.end({ timeout: 5 }));
+    const { sql, upgrade, open } = await databaseBefore('0009_report_similarity_indexes');
 
-    await migrate(drizzle(sql), { migrationsFolder: before.dir });
     await sql`insert into reports (id, idempotency_key, status, title, what_failed, components) values
       ('drained', 'k1', 'published', 'Storefront down after draining a node', 'pods evicted', '{storefront}'),
       ('again', 'k2', 'published', 'Storefront down after draining nodes', 'evicted pods', '{storefront}'),
       ('other', 'k3', 'published', 'Slow checkout from CPU throttling', 'latency', '{checkout}')`;
 
-    await migrateDatabase(database.url);
+    await upgrade();
 
     const indexes = await sql<{ name: string; method: string; options: string[] | null }[]>`
       select c.relname as name, am.amname as method, c.reloptions as options
@@ -43,8 +30,7 @@ describe.each(['pglite', 'postgres'] as const)('the similarity indexes migration
       { name: 'reports_title_trgm_idx', method: 'gist', options: null },
     ]);
 
-    const handle = openDatabase(database.url, { maxConnections: 1 });
-    cleanups.push(() => handle.close());
+    const handle = open();
     const similar = await similarTo(handle.db, 'drained');
     expect(similar[0]).toMatchObject({ kind: 'report', id: 'again' });
     expect(similar.map((s) => s.id)).not.toContain('drained');

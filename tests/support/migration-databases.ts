@@ -1,11 +1,15 @@
 // For tests of a migration on existing data: fresh databases on either server kind, and the migrations folder as
-// an earlier release had it (the journal stopped just before a given migration).
+// an earlier release had it (the journal stopped just before a given migration); together, a database as that
+// release left it, to upgrade.
 import { randomUUID } from 'node:crypto';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { drizzle } from 'drizzle-orm/postgres-js';
+import { migrate } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
-import { expect, inject } from 'vitest';
+import { afterAll, expect, inject } from 'vitest';
+import { migrateDatabase, openDatabase, type DatabaseHandle } from '../../db/client.ts';
 import { startEmbeddedDatabase } from '../../infra/db/pglite-server.ts';
 import { freePort } from '../../infra/lib/ports.ts';
 
@@ -41,5 +45,47 @@ export async function freshDatabase(kind: 'pglite' | 'postgres'): Promise<{ url:
       await admin.unsafe(`drop database if exists ${name} with (force)`);
       await admin.end({ timeout: 5 });
     },
+  };
+}
+
+export interface DatabaseBefore {
+  /** A client of the test's own (one connection), for the SQL of the earlier release. */
+  sql: postgres.Sql;
+  /** Applies the migrations that follow, as the new release does at start. */
+  upgrade(): Promise<void>;
+  /** The application's handle on the database (one connection). */
+  open(): DatabaseHandle;
+}
+
+/**
+ * For a describe block on one server kind: fresh databases migrated up to just before `tag` (every migration without
+ * one), each dropped with its client, handles and migrations folder after the block.
+ */
+export function databasesBefore(kind: 'pglite' | 'postgres'): (tag?: string) => Promise<DatabaseBefore> {
+  const cleanups: (() => Promise<void> | void)[] = [];
+  afterAll(async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup();
+  });
+  return async (tag) => {
+    const database = await freshDatabase(kind);
+    cleanups.push(database.drop);
+    const sql = postgres(database.url, { max: 1, onnotice: () => {}, prepare: false });
+    cleanups.push(() => sql.end({ timeout: 5 }));
+    if (tag) {
+      const before = migrationsBefore(tag);
+      cleanups.push(before.remove);
+      await migrate(drizzle(sql), { migrationsFolder: before.dir });
+    } else {
+      await migrateDatabase(database.url);
+    }
+    return {
+      sql,
+      upgrade: () => migrateDatabase(database.url),
+      open() {
+        const handle = openDatabase(database.url, { maxConnections: 1 });
+        cleanups.push(() => handle.close());
+        return handle;
+      },
+    };
   };
 }

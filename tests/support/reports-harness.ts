@@ -6,11 +6,11 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../api/app.ts';
 import type { ApiDeps } from '../../api/deps.ts';
 import { syncReportLibrary } from '../../api/reports/library-sync.ts';
-import { createPublications } from '../../api/reports/publications.ts';
 import { ScenarioIdentities } from '../../api/scenario-ids.ts';
 import { loadConfig } from '../../config/config.ts';
 import { openDatabase, type DatabaseHandle } from '../../db/client.ts';
 import { loadLibrary } from '../../scenarios/lib/load.ts';
+import { harnessPublications } from './harness-publications.ts';
 
 export const REVIEWER = { authorization: 'Bearer reviewer-test-token' };
 export const OPERATOR = { authorization: 'Bearer operator-test-token' };
@@ -52,17 +52,7 @@ export async function startReportsHarness(opts: {
     library,
     identities: new ScenarioIdentities(library, randomBytes(32)),
     gateway: { publicUrl: 'https://127.0.0.1:1', caPem: '' },
-    ...(opts.publicationTaskQueue
-      ? {
-          publications: createPublications({
-            db: database.db,
-            temporal,
-            taskQueue: opts.publicationTaskQueue,
-            webOrigin: config.webOrigin,
-            library,
-          }),
-        }
-      : {}),
+    ...harnessPublications(opts.publicationTaskQueue, { db: database.db, temporal, webOrigin: config.webOrigin, library }),
   };
   const app = await buildApp(deps, false);
   return {

@@ -12,13 +12,13 @@ import { connectKube, type Kube } from '../../cluster/kube.ts';
 import { createClusterDriver } from '../../cluster/drivers.ts';
 import { startGateway, type Gateway } from '../../gateway/server.ts';
 import { buildApp } from '../../api/app.ts';
-import { createPublications } from '../../api/reports/publications.ts';
 import { ScenarioIdentities } from '../../api/scenario-ids.ts';
 import { loadConfig, type Config } from '../../config/config.ts';
 import { temporalConnectionOptions } from '../../config/temporal-connection.ts';
 import { openDatabase, type DatabaseHandle } from '../../db/client.ts';
 import { loadLibrary, type Library } from '../../scenarios/lib/load.ts';
 import { createSessionWorker } from '../../worker/create-worker.ts';
+import { harnessPublications } from './harness-publications.ts';
 
 export interface Harness {
   app: FastifyInstance;
@@ -124,17 +124,7 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
       library,
       identities,
       gateway,
-      ...(opts.publicationTaskQueue
-        ? {
-            publications: createPublications({
-              db: database.db,
-              temporal,
-              taskQueue: opts.publicationTaskQueue,
-              webOrigin: config.webOrigin,
-              library,
-            }),
-          }
-        : {}),
+      ...harnessPublications(opts.publicationTaskQueue, { db: database.db, temporal, webOrigin: config.webOrigin, library }),
     },
     false,
   );
