@@ -1,8 +1,9 @@
 // Retracting a verified remediation on the real stack (worker, Temporal, sim cluster, PGlite): subscribers told a
 // remediation was verified hear `remediation.retracted` exactly once when a re-verification refutes it (here the
 // scenario's oracle is raised in a new library, as a release loads at API start, so the fix no longer repairs it), the
-// listing of verified remediations drops it, and a subscriber whose endpoint is failing keeps the retraction in the
-// outbox, retried until it answers. Verified again under the old library, it is published as verified again.
+// listing of verified remediations and the Atom feed drop it, and a subscriber whose endpoint is failing keeps the
+// retraction in the outbox, retried until it answers. Verified again under the old library, it is published as
+// verified again.
 import { createHmac, randomUUID } from 'node:crypto';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -66,6 +67,11 @@ describe('retraction of a refuted remediation', () => {
     ((await harness.app.inject({ method: 'GET', url: '/api/remediations/verified?tag=workload-spec' })).json() as { id: string }[]).map(
       (r) => r.id,
     );
+  /** Whether the Atom feed lists the remediation as a verified fix. */
+  const inFeed = async (id: string) =>
+    (await harness.app.inject({ method: 'GET', url: '/api/feed.atom?tag=workload-spec' })).body.includes(
+      `urn:failurelib:remediation:${id}`,
+    );
   const remediation = async (id: string) =>
     (await harness.app.inject({ method: 'GET', url: `/api/remediations/${id}` })).json() as Remediation;
   /**
@@ -88,7 +94,7 @@ describe('retraction of a refuted remediation', () => {
     return remediation(id);
   }
 
-  it('retracts a verified remediation once when it is refuted, drops it from the listing, and keeps it for a failing receiver', async () => {
+  it('retracts a verified remediation once when it is refuted, drops it from the listing and the feed, and keeps it for a failing receiver', async () => {
     const steadyId = await subscribe('/steady');
     const downId = await subscribe('/down');
     const filed = await post('/api/reports', minimalReport('Storefront down after a scale to zero'), {
@@ -111,6 +117,7 @@ describe('retraction of a refuted remediation', () => {
         .poll(() => acceptedTypes(path), { timeout: 30_000, interval: 250 })
         .toEqual(['report.published', 'remediation.verified']);
     expect(await listedIds()).toContain(id);
+    expect(await inFeed(id)).toBe(true);
 
     // A new release raises the scenario's oracle to three available replicas: scaling to two no longer repairs it.
     const file = join(libraryDir, 'library', SCENARIO, 'scenario.yaml');
@@ -148,6 +155,7 @@ describe('retraction of a refuted remediation', () => {
     });
     expect(retraction.body).not.toContain(SECRET);
     expect(await listedIds()).not.toContain(id);
+    expect(await inFeed(id)).toBe(false);
 
     // The failing receiver's retraction waits in the outbox, retried, until the receiver answers again.
     const pending = async () => (await subscriptions.deliveryLog(downId)).find((d) => d.publication.startsWith('remediation-retracted:'));
@@ -172,6 +180,7 @@ describe('retraction of a refuted remediation', () => {
         .poll(() => acceptedTypes(path), { timeout: 30_000, interval: 250 })
         .toEqual(['report.published', 'remediation.verified', 'remediation.retracted', 'remediation.verified']);
     expect(await listedIds()).toContain(id);
+    expect(await inFeed(id)).toBe(true);
     // Exactly one retraction each, and nothing else since.
     await new Promise((resolve) => setTimeout(resolve, 2000));
     for (const subscriberId of [steadyId, downId])
