@@ -1,8 +1,9 @@
 // verifyRemediation: plays a headless session of the report's scenario (the scenarioSession workflow as a child,
 // visible in the Temporal UI like any session) with the remediation's commands as the solution. `verified` when the
 // session completes (SLA green and the oracle holding), `refuted` with the reason otherwise; the session is the
-// evidence. A verified remediation of a published report is then published to webhook subscribers (its deliveries
-// written with the verdict, their deliverWebhook workflows started by an activity). Deterministic: only
+// evidence. A verified remediation of a published report is then published to webhook subscribers, and a refuted one
+// they were told was verified is retracted (the deliveries written with the verdict by recordVerification, their
+// deliverWebhook workflows started by an activity: the same branch for both). Deterministic: only
 // @temporalio/workflow and types.
 import { patched, proxyActivities, setCurrentDetails, startChild } from '@temporalio/workflow';
 import type { VerificationActivities } from '../activities/verification/verification-activities.ts';

@@ -2,8 +2,9 @@
 // report's scenario. Once the session is ready this starts it, waits until the fault is in (running), and runs the
 // commands with the participant's own namespace-scoped credentials, as `failurelib run --solve` does. The session
 // workflow judges the repair (SLA green and the oracle holding); the verdict is stored on the remediation. A remediation
-// of a published report turning verified is published to webhook subscribers: its deliveries are written with the
-// verdict (the outbox), and started by dispatchPublications.
+// of a published report turning verified is published to webhook subscribers, and one they were told was verified
+// and is now refuted is retracted: the deliveries are written with the verdict (the outbox), and started by
+// dispatchPublications (the workflow's publish-verified-remediation branch, whatever the verdict).
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,7 +17,7 @@ import type { Kube } from '../../cluster/kube.ts';
 import { renderKubeconfig } from '../../cluster/kubeconfig.ts';
 import { issueParticipantToken } from '../../cluster/sandbox.ts';
 import type { Database } from '../../db/client.ts';
-import { dispatchDeliveries, enqueueRemediationVerified } from '../../db/publications.ts';
+import { dispatchDeliveries, enqueueRemediationRetracted, enqueueRemediationVerified } from '../../db/publications.ts';
 import { remediations, remediationVerifications, reportAudit, sessions } from '../../db/schema.ts';
 import { latestVerification } from '../../db/verification-history.ts';
 import { isTerminalPhase } from '../../domain/session-terms.ts';
@@ -25,7 +26,7 @@ import type { CommandOutput, VerificationVerdict } from '../../workflows/types.t
 
 const run = promisify(execFile);
 
-/** Where a verified remediation is published: the publications' task queue and the links' origin (the web's). */
+/** Where verified (and retracted) remediations are published: the publications' task queue and the links' origin. */
 export interface PublicationTarget {
   library: Library;
   webOrigin: string;
@@ -36,7 +37,8 @@ export interface PublicationTarget {
  * A verification's verdict in its history row, and on the remediation (with its reason and the session as evidence,
  * and an audit entry) unless a later verification of it has started since; undefined: no such remediation. A
  * `verified` verdict stored on a remediation of a published report writes its webhook deliveries in the same
- * transaction; returns their publications (to dispatch).
+ * transaction, and so does a `refuted` one on a remediation subscribers were told was verified (its retraction);
+ * returns their publications (to dispatch).
  */
 async function recordVerification(
   db: Database,
@@ -69,7 +71,8 @@ async function recordVerification(
         evidenceSessionId: { after: verdict.sessionId },
       },
     });
-    if (verdict.status !== 'verified' || !publish) return [];
+    if (!publish) return [];
+    if (verdict.status === 'refuted') return enqueueRemediationRetracted(tx, publish.webOrigin, remediationId, verdict.sessionId);
     return enqueueRemediationVerified(tx, publish.library, publish.webOrigin, remediationId);
   });
 }
@@ -143,7 +146,7 @@ export function createVerificationActivities({
       }
     },
 
-    /** Returns the webhook publications the verdict wrote (a remediation of a published report turning verified). */
+    /** Returns the webhook publications the verdict wrote (turning verified on a published report, or retracted). */
     async recordVerification(input: { remediationId: string; verdict: VerificationVerdict }): Promise<string[]> {
       const publications = await recordVerification(db, input.remediationId, input.verdict, publish);
       if (!publications) throw ApplicationFailure.nonRetryable(`no remediation ${input.remediationId}`, 'RemediationMissing');

@@ -6,9 +6,9 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { recordHistory } from '../support/record-history.ts';
-import { minimalReport, OPERATOR, REVIEWER } from '../support/reports-harness.ts';
+import { minimalReport, REVIEWER } from '../support/reports-harness.ts';
 import { startHarness, type Harness } from '../support/session-harness.ts';
-import { startWebhooks, type Received } from '../support/webhook-receiver.ts';
+import { startWebhooks, subscriptionsOf, type Received, type Subscriptions } from '../support/webhook-receiver.ts';
 
 const SECRET = 'a-subscriber-secret-of-some-length';
 const TAGS = ['workload-spec', 'unavailable', 'change'];
@@ -16,8 +16,10 @@ const TAGS = ['workload-spec', 'unavailable', 'change'];
 describe('publication of verified remediations', () => {
   let harness: Harness;
   let webhooks: Awaited<ReturnType<typeof startWebhooks>>;
-  let receiverUrl: string;
   let received: Received[];
+  let subscribe: Subscriptions['subscribe'];
+  let deliveryLog: Subscriptions['deliveryLog'];
+  let accepted: Subscriptions['accepted'];
 
   beforeAll(async () => {
     const pglite = inject('databases').find((database) => database.name === 'pglite')!;
@@ -33,7 +35,8 @@ describe('publication of verified remediations', () => {
     webhooks = await startWebhooks(inject('temporalAddress'), taskQueue, harness.database.db, ({ delivery }, before) =>
       before.some((r) => r.delivery === delivery) ? 200 : 503,
     );
-    ({ received, url: receiverUrl } = webhooks);
+    ({ received } = webhooks);
+    ({ subscribe, deliveryLog, accepted } = subscriptionsOf(harness.app, webhooks, SECRET));
   });
 
   afterAll(async () => {
@@ -43,21 +46,6 @@ describe('publication of verified remediations', () => {
 
   const post = (url: string, payload: object, headers: Record<string, string> = {}) =>
     harness.app.inject({ method: 'POST', url, payload, headers });
-  const subscribe = async (path: string, tags: string[]) => {
-    const subscribed = await post('/api/subscriptions', { url: `${receiverUrl}${path}`, secret: SECRET, tags }, OPERATOR);
-    expect(subscribed.statusCode, subscribed.body).toBe(201);
-    return (subscribed.json() as { id: string }).id;
-  };
-  const deliveryLog = async (subscriberId: string) =>
-    (await harness.app.inject({ method: 'GET', url: `/api/subscriptions/${subscriberId}/deliveries`, headers: OPERATOR })).json() as {
-      publication: string;
-      attempts: number;
-      lastStatus: number | null;
-      deliveredAt: string | null;
-    }[];
-  /** The accepted deliveries to one subscriber's path, as parsed payloads. */
-  const accepted = (path: string) =>
-    received.filter((r) => r.path === path && r.status === 200).map((r) => ({ ...r, payload: JSON.parse(r.body) as { type: string } }));
   const remediationStatus = async (id: string) =>
     ((await harness.app.inject({ method: 'GET', url: `/api/remediations/${id}` })).json() as { status: string }).status;
   async function verified(reportId: string, remediationId: string, history?: string) {

@@ -2,8 +2,11 @@
 // request and answers what the test says (to fail some attempts).
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { expect } from 'vitest';
 import type { Database } from '../../db/client.ts';
 import { createPublicationWorker } from '../../worker/publication-worker.ts';
+import { OPERATOR } from './reports-harness.ts';
 
 export interface Received {
   status: number;
@@ -80,3 +83,36 @@ export async function startWebhooks(
     },
   };
 }
+
+/** The subscribers' side through the API: receiver paths subscribed with `secret`, their delivery logs, what they accepted. */
+export function subscriptionsOf(app: FastifyInstance, receiver: { url: string; received: Received[] }, secret: string) {
+  return {
+    /** Subscribes the receiver's `path` (the operator's request); returns the subscriber's id. */
+    async subscribe(path: string, tags: string[]) {
+      const subscribed = await app.inject({
+        method: 'POST',
+        url: '/api/subscriptions',
+        payload: { url: `${receiver.url}${path}`, secret, tags },
+        headers: OPERATOR,
+      });
+      expect(subscribed.statusCode, subscribed.body).toBe(201);
+      return (subscribed.json() as { id: string }).id;
+    },
+    async deliveryLog(subscriberId: string) {
+      return (await app.inject({ method: 'GET', url: `/api/subscriptions/${subscriberId}/deliveries`, headers: OPERATOR })).json() as {
+        publication: string;
+        attempts: number;
+        lastStatus: number | null;
+        deliveredAt: string | null;
+      }[];
+    },
+    /** The accepted deliveries to one subscriber's path, as parsed payloads. */
+    accepted(path: string) {
+      return receiver.received
+        .filter((r) => r.path === path && r.status === 200)
+        .map((r) => ({ ...r, payload: JSON.parse(r.body) as { type: string; remediation?: Record<string, unknown> } }));
+    },
+  };
+}
+
+export type Subscriptions = ReturnType<typeof subscriptionsOf>;

@@ -28,11 +28,13 @@ describe('recorded scenarioSession histories', () => {
         'v2-abandoned-in-ready.json',
         'v3-completed-with-repair.json',
         'v3-abandoned-in-ready.json',
-        // verifyRemediation: before publication (a verified and a refuted verdict, no dispatch), and one that
-        // published its verified remediation (the publish-verified-remediation marker, dispatchPublications).
+        // verifyRemediation: before publication (a verified and a refuted verdict, no dispatch), one that
+        // published its verified remediation (the publish-verified-remediation marker, dispatchPublications), and a
+        // refuted one that retracted it (the same branch dispatching the remediation.retracted deliveries).
         'verify-remediation-v1-verified.json',
         'verify-remediation-v1-refuted.json',
         'verify-remediation-v2-verified-published.json',
+        'verify-remediation-v2-refuted-retracted.json',
       ]),
     );
   });
